@@ -1,0 +1,47 @@
+// govsim: agent-based simulation of community governance mechanisms.
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+#include "io/h5_writer.h"
+
+namespace {
+
+const char* kUsage =
+    "govsim - agent-based simulation of Party-building-led community governance\n"
+    "\n"
+    "Usage:\n"
+    "  govsim run SCENARIO.ini --out FILE.h5 [--set key=value ...] [--KEY VALUE ...]\n"
+    "             [--threads N] [--summary-json FILE] [--quiet]\n"
+    "      Run a scenario (run.replicates runs) and write schema-1 HDF5 (docs/OUTPUT.md).\n"
+    "  govsim describe [--format text|markdown|ini]\n"
+    "      Every parameter (name, type, default, unit, source), the phase order, the mechanisms.\n"
+    "  govsim --help | --version\n"
+    "\n"
+    "Exit codes: 0 success, 1 a run failed, 2 bad input (nothing is written).\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  std::string command_line;
+  for (int i = 0; i < argc; ++i) {
+    if (i) command_line += ' ';
+    command_line += argv[i];
+  }
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    std::cout << kUsage;
+    return args.empty() ? 2 : 0;
+  }
+  if (args[0] == "--version") {
+    std::cout << "govsim " << govsim::govsim_version() << " (" << govsim::git_revision() << ")\n";
+    return 0;
+  }
+  const std::string cmd = args[0];
+  args.erase(args.begin());
+  if (cmd == "run") return govsim::cli::cmd_run(args, command_line);
+  if (cmd == "describe") return govsim::cli::cmd_describe(args);
+  std::cerr << "govsim: unknown command '" << cmd << "' (known: run, describe; see govsim --help)\n";
+  return 2;
+}

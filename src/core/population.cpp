@@ -1,0 +1,259 @@
+#include "core/population.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <stdexcept>
+
+#include "core/rng.h"
+
+namespace govsim {
+
+namespace {
+
+std::uint8_t quantise(double p) {
+  return static_cast<std::uint8_t>(std::lround(std::clamp(p, 0.0, 1.0) * 255.0));
+}
+
+float clamp01(double x) { return static_cast<float>(std::clamp(x, 0.0, 1.0)); }
+
+}  // namespace
+
+World generate_world(const Params& p, std::uint64_t seed) {
+  const auto& d = p.district;
+  const auto& o = p.opinion;
+  World w;
+  const auto C = static_cast<std::uint32_t>(d.communities);
+  if (d.share_young + d.share_elderly > 1.0)
+    throw InputError("district.share_young + district.share_elderly must not exceed 1");
+
+  // Pass 1: residents and grids per community (log-normal community sizes with the given CV).
+  std::vector<std::uint64_t> n_res(C), n_grids(C);
+  const double sigma = std::sqrt(std::log1p(d.community_size_cv * d.community_size_cv));
+  for (std::uint32_t c = 0; c < C; ++c) {
+    Rng rng(seed, Purpose::kPopulation, c, 0);
+    const double size = sigma > 0 ? rng.lognormal_mean(d.residents_per_community, sigma) : d.residents_per_community;
+    n_res[c] = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::llround(size)));
+    const double g = d.grids_per_community * size / d.residents_per_community;
+    n_grids[c] = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::llround(g)));
+  }
+  const std::uint64_t N = std::accumulate(n_res.begin(), n_res.end(), std::uint64_t{0});
+  if (N >= (1ull << 31)) throw InputError("district: more than 2^31 residents are not supported");
+  std::vector<std::uint32_t> first_grid(C + 1, 0);
+  for (std::uint32_t c = 0; c < C; ++c) first_grid[c + 1] = first_grid[c] + static_cast<std::uint32_t>(n_grids[c]);
+  const std::uint32_t G = first_grid[C];
+
+  // Pass 2: household sizes per grid (1 + Poisson(mean - 1)), filling the grid's share of residents.
+  std::vector<std::vector<std::uint32_t>> hh_sizes(G);
+  std::vector<std::uint32_t> grid_res(G);
+#pragma omp parallel for schedule(dynamic, 4)
+  for (std::int64_t ci = 0; ci < C; ++ci) {
+    const auto c = static_cast<std::uint32_t>(ci);
+    const std::uint32_t ng = first_grid[c + 1] - first_grid[c];
+    for (std::uint32_t k = 0; k < ng; ++k) {
+      const std::uint32_t g = first_grid[c] + k;
+      const auto target = static_cast<std::uint32_t>(n_res[c] / ng + (k < n_res[c] % ng ? 1 : 0));
+      grid_res[g] = std::max<std::uint32_t>(target, 1);
+      Rng rng(seed, Purpose::kPopulation, g, 1);
+      std::uint32_t left = grid_res[g];
+      auto& sizes = hh_sizes[g];
+      while (left > 0) {
+        const std::uint32_t s = std::min(left, 1 + rng.poisson(d.household_size - 1.0));
+        sizes.push_back(s);
+        left -= s;
+      }
+    }
+  }
+
+  // Offsets: grids -> households -> residents.
+  auto& gr = w.grids;
+  gr.first_household.assign(G + 1, 0);
+  for (std::uint32_t g = 0; g < G; ++g)
+    gr.first_household[g + 1] = gr.first_household[g] + static_cast<std::uint32_t>(hh_sizes[g].size());
+  const std::uint32_t H = gr.first_household[G];
+  w.households.first_resident.assign(H + 1, 0);
+  {
+    std::uint32_t r = 0;
+    for (std::uint32_t g = 0; g < G; ++g) {
+      std::uint32_t h = gr.first_household[g];
+      for (auto s : hh_sizes[g]) {
+        w.households.first_resident[h++] = r;
+        r += s;
+      }
+    }
+    w.households.first_resident[H] = r;
+  }
+  hh_sizes.clear();
+  hh_sizes.shrink_to_fit();
+
+  // Streets: consecutive blocks of communities.
+  const auto S = static_cast<std::uint32_t>(std::max<long>(1, std::lround(C / d.communities_per_street)));
+  w.streets.first_community.resize(S + 1);
+  for (std::uint32_t s = 0; s <= S; ++s)
+    w.streets.first_community[s] = static_cast<std::uint32_t>(static_cast<std::uint64_t>(s) * C / S);
+  w.communities.first_grid = first_grid;
+  w.communities.street.resize(C);
+  for (std::uint32_t s = 0; s < S; ++s)
+    for (std::uint32_t c = w.streets.first_community[s]; c < w.streets.first_community[s + 1]; ++c)
+      w.communities.street[c] = s;
+
+  // Grids: community link, old-neighbourhood flag, grid workers.
+  gr.community.resize(G);
+  gr.old_neighbourhood.resize(G);
+  gr.visit_cursor.assign(G, 0);
+  gr.first_worker.assign(G + 1, 0);
+  std::vector<std::uint32_t> n_workers(G);
+  for (std::uint32_t c = 0; c < C; ++c)
+    for (std::uint32_t g = first_grid[c]; g < first_grid[c + 1]; ++g) gr.community[g] = c;
+#pragma omp parallel for schedule(static)
+  for (std::int64_t gi = 0; gi < G; ++gi) {
+    const auto g = static_cast<std::uint32_t>(gi);
+    Rng rng(seed, Purpose::kWorkers, g, 0);
+    gr.old_neighbourhood[g] = rng.bernoulli(d.old_neighbourhood_share) ? 1 : 0;
+    const double whole = std::floor(p.grid.workers_per_grid);
+    const auto n = static_cast<std::uint32_t>(whole) + (rng.bernoulli(p.grid.workers_per_grid - whole) ? 1 : 0);
+    n_workers[g] = std::max<std::uint32_t>(1, n);
+  }
+  for (std::uint32_t g = 0; g < G; ++g) gr.first_worker[g + 1] = gr.first_worker[g] + n_workers[g];
+  const std::uint32_t W = gr.first_worker[G];
+  auto& wk = w.workers;
+  wk.grid.resize(W);
+  wk.fatigue.assign(W, 0.0f);
+  wk.tenure_days.resize(W);
+  wk.admin_backlog.assign(W, 0.0f);
+  wk.vacant_until.assign(W, -1);
+#pragma omp parallel for schedule(static)
+  for (std::int64_t gi = 0; gi < G; ++gi) {
+    const auto g = static_cast<std::uint32_t>(gi);
+    for (std::uint32_t i = gr.first_worker[g]; i < gr.first_worker[g + 1]; ++i) {
+      Rng rng(seed, Purpose::kWorkers, i, 1);
+      wk.grid[i] = g;
+      // Tenure spread over twice the ramp-up, so some workers start inexperienced.
+      wk.tenure_days[i] = static_cast<float>(rng.uniform() * std::max(1.0, 2.0 * p.grid.ramp_days));
+    }
+  }
+
+  // Residents: traits keyed by resident index.
+  auto& res = w.residents;
+  res.resize(N);
+  const double part_mean[kAgeBands] = {o.participation_young, o.participation_working, o.participation_elderly};
+  const double dig_mean[kAgeBands] = {o.digital_young, o.digital_working, o.digital_elderly};
+#pragma omp parallel for schedule(static)
+  for (std::int64_t ri = 0; ri < static_cast<std::int64_t>(N); ++ri) {
+    const auto r = static_cast<std::uint32_t>(ri);
+    Rng rng(seed, Purpose::kPopulation, r, 2);
+    const double u = rng.uniform();
+    const int age = u < d.share_young ? 0 : (u < 1.0 - d.share_elderly ? 1 : 2);
+    res.age[r] = static_cast<std::uint8_t>(age);
+    std::uint8_t f = 0;
+    if (rng.bernoulli(d.party_member_share)) f |= kPartyMember;
+    if (rng.bernoulli(o.awareness_initial)) f |= kAware;
+    res.flags[r] = f;
+    res.satisfaction[r] = clamp01(o.satisfaction_mean + o.satisfaction_sd * rng.normal());
+    res.trust[r] = clamp01(o.trust_mean + o.trust_sd * rng.normal());
+    res.participation[r] = quantise(part_mean[age] + 0.15 * rng.normal());
+    res.digital[r] = quantise(dig_mean[age] + 0.15 * rng.normal());
+  }
+
+  // Co-building units: the seed's four types, dealt round the communities in turn.
+  const std::int64_t per_type[kUnitTypes] = {d.district_organs, d.sections_stations, d.soes, d.two_new_orgs};
+  std::uint32_t next = 0;
+  for (int t = 0; t < kUnitTypes; ++t) {
+    for (std::int64_t i = 0; i < per_type[t]; ++i) {
+      w.units.type.push_back(static_cast<std::uint8_t>(t));
+      w.units.community.push_back(next++ % C);
+      w.units.engagement.push_back(0.5f);
+      w.units.budget_staff_days.push_back(20.0f);
+    }
+  }
+
+  // District leaders: community c links to leader c mod L (seed 000: 35 leaders over 50 communities).
+  w.leaders.count = static_cast<std::size_t>(d.district_leaders);
+  w.communities.leader.assign(C, -1);
+  if (w.leaders.count > 0)
+    for (std::uint32_t c = 0; c < C; ++c) w.communities.leader[c] = static_cast<std::int32_t>(c % w.leaders.count);
+
+  // In-service members: spread over communities by population; each is a working-age resident when one
+  // can be found in a few draws.
+  const auto M = static_cast<std::uint64_t>(d.in_service_members);
+  w.members.resident.reserve(M);
+  w.members.community.reserve(M);
+  std::uint64_t assigned = 0;
+  std::uint64_t cum_res = 0;
+  for (std::uint32_t c = 0; c < C; ++c) {
+    cum_res += n_res[c];
+    const std::uint64_t upto = M * cum_res / N;
+    const std::uint32_t r0 = w.community_first_resident(c);
+    const std::uint32_t nr = w.community_end_resident(c) - r0;
+    Rng rng(seed, Purpose::kOrganisations, c, 0);
+    for (; assigned < upto; ++assigned) {
+      std::uint32_t r = r0 + rng.below(nr);
+      for (int tries = 0; tries < 8 && res.age[r] != static_cast<std::uint8_t>(AgeBand::kWorking); ++tries)
+        r = r0 + rng.below(nr);
+      res.flags[r] |= kInService | kPartyMember;
+      w.members.resident.push_back(r);
+      w.members.community.push_back(c);
+    }
+  }
+
+  build_network(w, static_cast<int>(p.opinion.wom_degree), p.opinion.wom_rewire,
+                static_cast<float>(p.opinion.wom_weight), seed);
+  return w;
+}
+
+void build_network(World& w, int degree, double rewire, float weight, std::uint64_t seed) {
+  const auto N = static_cast<std::int64_t>(w.residents.size());
+  auto& m = w.neighbours;
+  m.resize(N, N);
+  m.resizeNonZeros(0);
+  if (degree <= 0 || N == 0) {
+    m.makeCompressed();
+    return;
+  }
+  // Each column gets min(degree, grid size - 1) entries; fill the compressed arrays directly.
+  const auto G = static_cast<std::uint32_t>(w.grids.size());
+  std::vector<std::int32_t> deg(static_cast<std::size_t>(N));
+  for (std::uint32_t g = 0; g < G; ++g) {
+    const std::uint32_t a = w.grid_first_resident(g), b = w.grid_end_resident(g);
+    const int k = std::min<int>(degree, static_cast<int>(b - a) - 1);
+    for (std::uint32_t r = a; r < b; ++r) deg[r] = std::max(k, 0);
+  }
+  std::vector<std::int64_t> start(static_cast<std::size_t>(N) + 1, 0);
+  for (std::int64_t r = 0; r < N; ++r) start[r + 1] = start[r] + deg[r];
+  if (start[N] >= (1ll << 31)) throw InputError("opinion.wom_degree: network too large for 32-bit indices");
+  m.resizeNonZeros(static_cast<Eigen::Index>(start[N]));
+  auto* outer = m.outerIndexPtr();
+  auto* inner = m.innerIndexPtr();
+  auto* val = m.valuePtr();
+  for (std::int64_t r = 0; r <= N; ++r) outer[r] = static_cast<std::int32_t>(start[r]);
+#pragma omp parallel for schedule(dynamic, 64)
+  for (std::int64_t gi = 0; gi < G; ++gi) {
+    const auto g = static_cast<std::uint32_t>(gi);
+    const std::uint32_t a = w.grid_first_resident(g), b = w.grid_end_resident(g);
+    const std::uint32_t n = b - a;
+    for (std::uint32_t r = a; r < b; ++r) {
+      const int k = deg[r];
+      if (k == 0) continue;
+      Rng rng(seed, Purpose::kNetwork, r, 0);
+      std::int32_t* col = inner + start[r];
+      // Ring lattice: the k nearest residents in household order (k/2 on each side), some rewired to a
+      // random resident of the same grid; duplicates and self-links are redrawn.
+      for (int j = 0; j < k; ++j) {
+        const std::int64_t off = (j / 2 + 1) * ((j % 2 == 0) ? 1 : -1);
+        std::uint32_t t = a + static_cast<std::uint32_t>(((static_cast<std::int64_t>(r - a) + off) % n + n) % n);
+        if (rng.bernoulli(rewire)) t = a + rng.below(n);
+        for (int tries = 0; tries < 32; ++tries) {
+          bool clash = (t == r);
+          for (int q = 0; q < j && !clash; ++q) clash = (col[q] == static_cast<std::int32_t>(t));
+          if (!clash) break;
+          t = a + rng.below(n);
+        }
+        col[j] = static_cast<std::int32_t>(t);
+      }
+      std::sort(col, col + k);
+      for (int j = 0; j < k; ++j) val[start[r] + j] = weight;
+    }
+  }
+}
+
+}  // namespace govsim

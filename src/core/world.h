@@ -1,0 +1,126 @@
+// The world as struct-of-arrays stores: one store per agent kind, each field a contiguous column, links
+// between agents as index columns. A resident is an index; residents are ordered by grid, then household,
+// so "the residents of a grid" is a range and needs no per-resident link.
+#pragma once
+
+#include <Eigen/SparseCore>
+
+#include <cstdint>
+#include <vector>
+
+namespace govsim {
+
+enum class AgeBand : std::uint8_t { kYoung = 0, kWorking = 1, kElderly = 2 };
+inline constexpr int kAgeBands = 3;
+enum class DemandKind : std::uint8_t { kHousehold = 0, kShared = 1, kPublic = 2 };
+inline constexpr int kKinds = 3;
+enum class Level : std::uint8_t { kGrid = 0, kCommunity = 1, kStreet = 2, kDepartment = 3 };
+inline constexpr int kLevels = 4;
+enum class UnitType : std::uint8_t { kDistrictOrgan = 0, kSectionStation = 1, kSoe = 2, kTwoNew = 3 };
+inline constexpr int kUnitTypes = 4;
+
+const char* kind_name(DemandKind k);
+const char* level_name(Level l);
+const char* age_name(AgeBand a);
+const char* unit_type_name(UnitType t);
+
+// Resident flag bits.
+inline constexpr std::uint8_t kPartyMember = 1u << 0;
+inline constexpr std::uint8_t kAware = 1u << 1;      // aware of the community big Party committee
+inline constexpr std::uint8_t kInService = 1u << 2;  // in-service member registered here (双报到)
+
+struct Residents {
+  std::vector<float> satisfaction;  // 0..1; rating good or very good at >= opinion.good_threshold
+  std::vector<float> trust;         // 0..1, trust in the community Party organisation
+  std::vector<std::uint8_t> age;    // AgeBand
+  std::vector<std::uint8_t> flags;  // kPartyMember | kAware | kInService
+  std::vector<std::uint8_t> participation;  // propensity to take part / report, quantised x/255
+  std::vector<std::uint8_t> digital;        // propensity to use digital channels, quantised x/255
+  std::size_t size() const { return satisfaction.size(); }
+  void resize(std::size_t n);
+};
+
+struct Households {
+  std::vector<std::uint32_t> first_resident;  // size H+1
+  std::size_t size() const { return first_resident.empty() ? 0 : first_resident.size() - 1; }
+};
+
+struct Grids {
+  std::vector<std::uint32_t> first_household;  // size G+1
+  std::vector<std::uint32_t> first_worker;     // size G+1
+  std::vector<std::uint32_t> community;
+  std::vector<std::uint8_t> old_neighbourhood;
+  std::vector<std::uint32_t> visit_cursor;  // next household (offset within the grid) to visit
+  std::size_t size() const { return community.size(); }
+};
+
+struct Communities {
+  std::vector<std::uint32_t> first_grid;  // size C+1
+  std::vector<std::uint32_t> street;
+  std::vector<std::int32_t> leader;  // linked district leader, -1 if none
+  std::size_t size() const { return street.size(); }
+};
+
+struct Streets {
+  std::vector<std::uint32_t> first_community;  // size S+1
+  std::size_t size() const { return first_community.empty() ? 0 : first_community.size() - 1; }
+};
+
+struct GridWorkers {
+  std::vector<std::uint32_t> grid;
+  std::vector<float> fatigue;         // 0..1
+  std::vector<float> tenure_days;     // days in post (drives efficiency)
+  std::vector<float> admin_backlog;   // hours of administrative tasks waiting
+  std::vector<std::int32_t> vacant_until;  // -1 when in post; else the day a replacement starts
+  std::size_t size() const { return grid.size(); }
+};
+
+struct Units {  // co-building units (共建单位)
+  std::vector<std::uint8_t> type;  // UnitType
+  std::vector<std::uint32_t> community;
+  std::vector<float> engagement;   // 0..1
+  std::vector<float> budget_staff_days;
+  std::size_t size() const { return type.size(); }
+};
+
+struct Leaders {  // district leaders; each community links to at most one
+  std::size_t count = 0;
+};
+
+struct Members {  // in-service Party members registered with a home community (双报到)
+  std::vector<std::uint32_t> resident;
+  std::vector<std::uint32_t> community;
+  std::size_t size() const { return resident.size(); }
+};
+
+struct World {
+  Residents residents;
+  Households households;
+  Grids grids;
+  Communities communities;
+  Streets streets;
+  GridWorkers workers;
+  Units units;
+  Leaders leaders;
+  Members members;
+  // Word-of-mouth network: column r lists the residents who hear about r's experiences, with weights.
+  // Links stay within a grid, so communities can be updated in parallel without sharing residents.
+  Eigen::SparseMatrix<float, Eigen::ColMajor, std::int32_t> neighbours;
+
+  std::uint32_t grid_first_resident(std::uint32_t g) const {
+    return households.first_resident[grids.first_household[g]];
+  }
+  std::uint32_t grid_end_resident(std::uint32_t g) const {
+    return households.first_resident[grids.first_household[g + 1]];
+  }
+  std::uint32_t community_first_resident(std::uint32_t c) const {
+    return grid_first_resident(communities.first_grid[c]);
+  }
+  std::uint32_t community_end_resident(std::uint32_t c) const {
+    return grid_first_resident(communities.first_grid[c + 1]);
+  }
+  // Bytes held by the per-agent stores, for the ODD's bytes-per-resident figure.
+  std::size_t bytes() const;
+};
+
+}  // namespace govsim

@@ -1,0 +1,72 @@
+// Demands and the queues they wait in. A case lives in its community's pool from the day it is raised
+// until it closes, whichever level holds it; queues hold indices into the pool.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "core/world.h"
+
+namespace govsim {
+
+enum class CaseState : std::uint8_t { kFree = 0, kLatent, kQueued, kEscalated, kResolved, kAbandoned, kGaveUp };
+
+struct Case {
+  std::uint32_t resident = 0;
+  std::uint32_t grid = 0;           // global grid index
+  std::uint32_t household = 0;      // offset within the grid
+  std::int32_t day_raised = 0;
+  std::int32_t available_day = 0;   // first day the current level can work on it (transfer delays)
+  float hour_raised = 0.0f;         // hour of day, 0..24
+  float size = 0.0f;                // staff-hours needed at the required level
+  float work_left = 0.0f;           // staff-hours left at the current level (assessment or the work itself)
+  std::uint8_t kind = 0;            // DemandKind
+  std::uint8_t required = 0;        // Level that can resolve it
+  std::uint8_t level = 0;           // Level holding it now
+  CaseState state = CaseState::kFree;
+  bool hard() const { return required >= static_cast<std::uint8_t>(Level::kStreet); }
+};
+
+class CasePool {
+ public:
+  std::uint32_t alloc() {
+    if (!free_.empty()) {
+      const std::uint32_t id = free_.back();
+      free_.pop_back();
+      return id;
+    }
+    cases_.emplace_back();
+    return static_cast<std::uint32_t>(cases_.size() - 1);
+  }
+  void release(std::uint32_t id) {
+    cases_[id].state = CaseState::kFree;
+    free_.push_back(id);
+  }
+  Case& operator[](std::uint32_t id) { return cases_[id]; }
+  const Case& operator[](std::uint32_t id) const { return cases_[id]; }
+  std::size_t capacity() const { return cases_.size(); }
+  std::size_t in_use() const { return cases_.size() - free_.size(); }
+
+ private:
+  std::vector<Case> cases_;
+  std::vector<std::uint32_t> free_;
+};
+
+enum class Outcome : std::uint8_t { kResolved = 0, kAbandoned, kGaveUp };
+
+// A closed demand, waiting for the opinion phase to reach the resident who raised it.
+struct ClosedEvent {
+  std::uint32_t resident;
+  float hours;  // from raising to closing
+  std::uint8_t kind;
+  std::uint8_t level;  // highest level that held it
+  Outcome outcome;
+  std::uint32_t case_id;
+};
+
+struct CaseRef {
+  std::uint32_t community;
+  std::uint32_t id;
+};
+
+}  // namespace govsim

@@ -1,0 +1,174 @@
+#include "model/metrics.h"
+
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+namespace govsim {
+
+const char* metric_kind_name(MetricKind k) {
+  switch (k) {
+    case MetricKind::kStock: return "stock";
+    case MetricKind::kFlow: return "flow";
+    case MetricKind::kTotal: return "total";
+    case MetricKind::kMean: return "mean";
+    case MetricKind::kShare: return "share";
+    case MetricKind::kQuantile: return "quantile";
+  }
+  return "?";
+}
+
+namespace {
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+double ratio(double a, double b) { return b > 0 ? a / b : kNaN; }
+double sum3(const std::array<double, 3>& a) { return a[0] + a[1] + a[2]; }
+}  // namespace
+
+std::vector<MetricSpec> core_metrics() {
+  using K = MetricKind;
+  std::vector<MetricSpec> m;
+  auto add = [&](std::string name, K kind, std::string unit, std::string desc, bool by_c,
+                 std::function<double(const Tally&)> f) {
+    m.push_back({std::move(name), kind, std::move(unit), std::move(desc), by_c,
+                 [f = std::move(f)](const Tally& t, int) { return f(t); }, ""});
+  };
+  auto total = [&](std::string name, std::string flow, std::string unit, std::string desc) {
+    m.push_back({std::move(name), K::kTotal, std::move(unit), std::move(desc), false, nullptr, std::move(flow)});
+  };
+  const char* kinds[3] = {"household", "shared", "public"};
+  const char* levels[4] = {"grid", "community", "street", "department"};
+  const char* ages[3] = {"young", "working", "elderly"};
+
+  // Stocks.
+  add("n_residents", K::kStock, "residents", "Residents", false, [](const Tally& t) { return t.residents; });
+  add("n_open_cases", K::kStock, "cases", "Reported demands not yet closed", true,
+      [](const Tally& t) { return sum3(t.open); });
+  for (int k = 0; k < 3; ++k)
+    add(std::string("n_open_") + kinds[k], K::kStock, "cases", std::string("Open ") + kinds[k] + " affairs", false,
+        [k](const Tally& t) { return t.open[k]; });
+  for (int l = 0; l < 4; ++l)
+    add(std::string("n_cases_at_") + levels[l], K::kStock, "cases",
+        std::string("Open cases held at the ") + levels[l] + " level", false,
+        [l](const Tally& t) { return t.open_at[l]; });
+  add("n_open_hard", K::kStock, "cases", "Open hard problems (needing street or department)", true,
+      [](const Tally& t) { return t.open_hard; });
+  add("n_latent_demands", K::kStock, "demands", "Unreported demands still waiting", false,
+      [](const Tally& t) { return t.latent; });
+  add("n_workers_in_post", K::kStock, "workers", "Grid workers in post", false,
+      [](const Tally& t) { return t.workers_in_post; });
+  add("n_vacancies", K::kStock, "posts", "Grid-worker posts vacant", true, [](const Tally& t) { return t.vacancies; });
+
+  // Flows.
+  add("new_demands", K::kFlow, "demands/day", "Demands raised", false, [](const Tally& t) { return sum3(t.demands); });
+  for (int k = 0; k < 3; ++k)
+    add(std::string("new_demands_") + kinds[k], K::kFlow, "demands/day", std::string(kinds[k]) + " affairs raised",
+        false, [k](const Tally& t) { return t.demands[k]; });
+  add("new_reported", K::kFlow, "demands/day", "Demands reported (including found by visits)", false,
+      [](const Tally& t) { return sum3(t.reported); });
+  for (int a = 0; a < 3; ++a)
+    add(std::string("new_reported_") + ages[a], K::kFlow, "demands/day",
+        std::string("Demands reported by ") + ages[a] + " residents", false,
+        [a](const Tally& t) { return t.reported_by_age[a]; });
+  add("new_resolved", K::kFlow, "cases/day", "Cases resolved", true, [](const Tally& t) { return sum3(t.resolved); });
+  for (int k = 0; k < 3; ++k)
+    add(std::string("new_resolved_") + kinds[k], K::kFlow, "cases/day", std::string(kinds[k]) + " affairs resolved",
+        false, [k](const Tally& t) { return t.resolved[k]; });
+  for (int l = 0; l < 4; ++l)
+    add(std::string("new_resolved_at_") + levels[l], K::kFlow, "cases/day",
+        std::string("Cases resolved at the ") + levels[l] + " level", false,
+        [l](const Tally& t) { return t.resolved_at[l]; });
+  add("new_escalated", K::kFlow, "cases/day", "Cases passed up a level", false, [](const Tally& t) { return t.escalated; });
+  add("new_hard_problems", K::kFlow, "cases/day", "Hard problems reported", false,
+      [](const Tally& t) { return t.hard_raised; });
+  add("new_hard_problems_closed", K::kFlow, "cases/day", "Hard problems resolved", false,
+      [](const Tally& t) { return t.hard_closed; });
+  add("new_abandoned", K::kFlow, "cases/day", "Cases abandoned unresolved after ladder.abandon_days", false,
+      [](const Tally& t) { return t.abandoned; });
+  add("new_gave_up", K::kFlow, "demands/day", "Unreported demands that lapsed", false,
+      [](const Tally& t) { return t.gave_up; });
+  add("new_found_by_visit", K::kFlow, "demands/day", "Unreported demands found on visits", false,
+      [](const Tally& t) { return t.found_by_visit; });
+  add("new_households_visited", K::kFlow, "households/day", "Households visited by grid workers", false,
+      [](const Tally& t) { return t.households_visited; });
+  add("new_admin_hours", K::kFlow, "hours/day", "Grid-worker hours on administrative tasks", false,
+      [](const Tally& t) { return t.admin_hours; });
+  add("new_case_hours", K::kFlow, "hours/day", "Grid-worker hours on cases", false,
+      [](const Tally& t) { return t.case_hours; });
+  add("new_visit_hours", K::kFlow, "hours/day", "Grid-worker hours on visits", false,
+      [](const Tally& t) { return t.visit_hours; });
+  add("new_overtime_hours", K::kFlow, "hours/day", "Grid-worker hours beyond normal hours", false,
+      [](const Tally& t) { return t.overtime_hours; });
+  add("new_quits", K::kFlow, "workers/day", "Grid workers quitting", false, [](const Tally& t) { return t.quits; });
+  add("new_hires", K::kFlow, "workers/day", "Replacement grid workers starting", false,
+      [](const Tally& t) { return t.hires; });
+
+  // Totals.
+  total("cum_resolved", "new_resolved", "cases", "Cases resolved since day 0");
+  total("cum_hard_problems_closed", "new_hard_problems_closed", "cases", "Hard problems resolved since day 0");
+  total("cum_abandoned", "new_abandoned", "cases", "Cases abandoned since day 0");
+  total("cum_quits", "new_quits", "workers", "Grid workers who quit since day 0");
+
+  // State summaries.
+  add("mean_resolution_hours", K::kMean, "hours", "Mean hours from raising to resolution, cases resolved today",
+      true, [](const Tally& t) { return ratio(t.resolution_hours_sum, sum3(t.resolved)); });
+  add("p90_resolution_hours", K::kQuantile, "hours", "90th percentile of resolution hours, cases resolved today",
+      true, [](const Tally& t) { return sum3(t.resolved) > 0 ? t.p90_resolution_hours : kNaN; });
+  add("share_resolved_in_time", K::kShare, "share", "Share of today's resolutions within the expected hours", false,
+      [](const Tally& t) { return ratio(t.resolved_in_time, sum3(t.resolved)); });
+  add("mean_gw_utilisation", K::kMean, "hours/normal hour",
+      "Grid-worker hours on tasks and cases per normal hour, workers in post", true,
+      [](const Tally& t) { return ratio(t.admin_hours + t.case_hours, t.normal_hours); });
+  add("mean_gw_fatigue", K::kMean, "0-1", "Mean grid-worker fatigue, workers in post", false,
+      [](const Tally& t) { return ratio(t.fatigue_sum, t.workers_in_post); });
+  add("mean_satisfaction", K::kMean, "0-1", "Mean resident satisfaction", true,
+      [](const Tally& t) { return ratio(t.satisfaction_sum, t.residents); });
+  add("share_good", K::kShare, "share", "Share of residents rating good or very good", true,
+      [](const Tally& t) { return ratio(t.good, t.residents); });
+  add("mean_trust", K::kMean, "0-1", "Mean trust in the community Party organisation", true,
+      [](const Tally& t) { return ratio(t.trust_sum, t.residents); });
+  add("share_aware", K::kShare, "share", "Share of residents aware of the big Party committee", true,
+      [](const Tally& t) { return ratio(t.aware, t.residents); });
+  return m;
+}
+
+void Recorder::start(std::vector<MetricSpec> specs, int days, int communities) {
+  specs_ = std::move(specs);
+  days_ = days;
+  communities_ = communities;
+  series_.assign(specs_.size(), std::vector<double>(static_cast<std::size_t>(days), kNaN));
+  by_community_.assign(specs_.size(), {});
+  cum_source_.assign(specs_.size(), -1);
+  for (std::size_t i = 0; i < specs_.size(); ++i) {
+    if (specs_[i].kind == MetricKind::kTotal) cum_source_[i] = static_cast<int>(index(specs_[i].cumulates));
+    if (specs_[i].by_community)
+      by_community_[i].assign(static_cast<std::size_t>(days) * static_cast<std::size_t>(communities),
+                              std::numeric_limits<float>::quiet_NaN());
+  }
+}
+
+std::size_t Recorder::index(const std::string& name) const {
+  for (std::size_t i = 0; i < specs_.size(); ++i)
+    if (specs_[i].name == name) return i;
+  throw std::out_of_range("unknown metric '" + name + "'");
+}
+
+double Recorder::at(const std::string& name, int day) const { return series_[index(name)][day]; }
+
+void Recorder::record(int day, const Tally& district, const std::vector<Tally>& communities) {
+  for (std::size_t i = 0; i < specs_.size(); ++i) {
+    const auto& s = specs_[i];
+    if (s.kind == MetricKind::kTotal) {
+      const double prev = day > 0 ? series_[i][day - 1] : 0.0;
+      series_[i][day] = prev + series_[cum_source_[i]][day];
+      continue;
+    }
+    series_[i][day] = s.value(district, -1);
+    if (s.by_community) {
+      auto& buf = by_community_[i];
+      for (int c = 0; c < communities_; ++c)
+        buf[static_cast<std::size_t>(c) * days_ + day] = static_cast<float>(s.value(communities[c], c));
+    }
+  }
+}
+
+}  // namespace govsim

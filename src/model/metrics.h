@@ -1,0 +1,55 @@
+// Recording declared in one place: each metric has a name (n_ stock, new_ flow, cum_ total, mean_/share_/
+// p90_ state summaries), a unit, a description, whether it is also kept per community, and how to read it
+// off a day's Tally. The HDF5 writer lays out whatever is registered here.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "model/tally.h"
+
+namespace govsim {
+
+enum class MetricKind { kStock, kFlow, kTotal, kMean, kShare, kQuantile };
+const char* metric_kind_name(MetricKind k);
+
+struct MetricSpec {
+  std::string name;
+  MetricKind kind;
+  std::string unit;
+  std::string description;
+  bool by_community = false;
+  // Value from a Tally; `community` is -1 for the district (mechanisms may keep their own state).
+  std::function<double(const Tally&, int community)> value;
+  std::string cumulates;  // for kTotal: the flow metric it sums
+};
+
+// The core metrics, in output order.
+std::vector<MetricSpec> core_metrics();
+
+class Recorder {
+ public:
+  Recorder() = default;
+  // Fixes the metric list and sizes the buffers; no metric may be added afterwards.
+  void start(std::vector<MetricSpec> specs, int days, int communities);
+  void record(int day, const Tally& district, const std::vector<Tally>& communities);
+
+  const std::vector<MetricSpec>& specs() const { return specs_; }
+  int days() const { return days_; }
+  int communities() const { return communities_; }
+  const std::vector<double>& series(std::size_t m) const { return series_[m]; }
+  // [community][day] as float; empty unless the metric is kept by community.
+  const std::vector<float>& by_community(std::size_t m) const { return by_community_[m]; }
+  double at(const std::string& name, int day) const;
+  std::size_t index(const std::string& name) const;  // throws if unknown
+
+ private:
+  std::vector<MetricSpec> specs_;
+  std::vector<int> cum_source_;
+  int days_ = 0, communities_ = 0;
+  std::vector<std::vector<double>> series_;
+  std::vector<std::vector<float>> by_community_;
+};
+
+}  // namespace govsim

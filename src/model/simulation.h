@@ -1,0 +1,116 @@
+// One run: a world, the baseline day in a fixed order of named phases, the mechanisms subscribed to them,
+// and the recorder. Describing the model (Config) is separate from running it (Simulation) and from
+// writing it out (io/).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "core/world.h"
+#include "mechanisms/mechanism.h"
+#include "model/cases.h"
+#include "model/metrics.h"
+#include "model/tally.h"
+#include "params/params.h"
+
+namespace govsim {
+
+// Everything one community owns; phases update communities in parallel, each touching only its own.
+struct CommunityState {
+  CasePool pool;
+  std::vector<std::vector<std::uint32_t>> grid_queue;   // per grid of the community, FIFO
+  std::vector<std::vector<std::uint32_t>> grid_latent;  // unreported demands per grid
+  std::vector<std::uint32_t> queue;                     // cases at the community level, FIFO
+  std::vector<std::uint32_t> raised_today;
+  std::vector<std::uint32_t> up_from_grid;       // escalated today: grid -> community
+  std::vector<std::uint32_t> up_from_community;  // escalated today: community -> street
+  std::vector<ClosedEvent> closed;               // closed today at any level, for the opinion phase
+  std::vector<std::uint32_t> pending_release;    // closed slots, recycled after the next queue sweep
+  std::vector<float> resolution_hours;           // today's resolutions, for quantiles
+  Tally tally;
+};
+
+struct StreetState {
+  std::vector<CaseRef> queue;
+  std::vector<CaseRef> up;  // escalated today: street -> department
+};
+
+// Per-run totals that the daily series cannot give exactly (run-wide quantiles).
+struct RunSummary {
+  double demands = 0, reported = 0, resolved = 0, hard_raised = 0, hard_closed = 0, abandoned = 0;
+  double median_resolution_hours = 0, p90_resolution_hours = 0;
+  double mean_gw_utilisation = 0, share_good = 0, mean_trust = 0, share_aware = 0, quits = 0;
+  double wall_seconds = 0;
+};
+
+class Simulation {
+ public:
+  Simulation(const Params& params, World world, std::uint64_t seed);
+  ~Simulation();
+
+  void add_mechanism(std::unique_ptr<Mechanism> m);
+  void add_metric(MetricSpec spec);  // before the first step
+  void step();                       // one day, all phases in order
+  void run();                        // params.run.days days, then finalize
+  RunSummary summary() const;
+
+  // Sets up the day and runs one phase; step() calls these in order. Tests use them to watch a phase.
+  void begin_day();
+  void run_phase(Phase p);
+
+  int day() const { return day_; }
+  std::uint64_t seed() const { return seed_; }
+  Params& params() { return params_; }
+  const Params& params() const { return params_; }
+  World& world() { return world_; }
+  const World& world() const { return world_; }
+  CommunityState& community(std::uint32_t c) { return communities_[c]; }
+  StreetState& street(std::uint32_t s) { return streets_[s]; }
+  std::vector<CaseRef>& department_queue() { return department_; }
+  const Recorder& recorder() const { return recorder_; }
+  const std::vector<std::string>& phase_log() const { return phase_log_; }
+  void log_phases(bool on) { log_phases_ = on; }
+
+  // Raises a demand by hand (tests, mechanisms); it enters the reporting phase like any other.
+  std::uint32_t raise_demand(std::uint32_t grid, std::uint32_t household_offset, DemandKind kind, Level required,
+                             float size_hours, float hour);
+
+ private:
+  void phase_demand();
+  void phase_reporting();
+  void phase_assignment();
+  void phase_handling();
+  void phase_escalation();
+  void phase_opinion();
+  void phase_recording();
+  void finalize();
+
+  void work_grids(std::uint32_t c);
+  void work_community(std::uint32_t c);
+  void work_street(std::uint32_t s);
+  void work_department();
+  void close_case(CommunityState& cs, std::uint32_t id, Outcome outcome, float hours_done);
+  void enqueue_at_grid(CommunityState& cs, std::uint32_t id, int available_day);
+  void adjust_opinion(std::uint32_t r, double d_sat, double d_trust, Tally& t);
+
+  Params params_;
+  World world_;
+  std::uint64_t seed_;
+  int day_ = -1;
+  bool started_ = false, finalized_ = false;
+  std::vector<CommunityState> communities_;
+  std::vector<StreetState> streets_;
+  std::vector<CaseRef> department_;
+  std::vector<std::unique_ptr<Mechanism>> mechanisms_;
+  std::vector<MetricSpec> extra_metrics_;
+  Recorder recorder_;
+  // Per-worker hours for today, set in assignment and used in handling.
+  std::vector<float> admin_today_, free_today_;
+  std::vector<double> hist_;  // run-wide histogram of log10(resolution hours)
+  bool log_phases_ = false;
+  std::vector<std::string> phase_log_;
+};
+
+}  // namespace govsim

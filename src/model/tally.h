@@ -1,0 +1,36 @@
+// What one community (or, summed in community order, the district) did on one day, plus its stocks.
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+#include "core/world.h"
+
+namespace govsim {
+
+struct Tally {
+  // Flows of the day.
+  std::array<double, kKinds> demands{};
+  std::array<double, kKinds> reported{};
+  std::array<double, kAgeBands> reported_by_age{};
+  std::array<double, kKinds> resolved{};
+  std::array<double, kLevels> resolved_at{};
+  double resolved_in_time = 0, escalated = 0, hard_raised = 0, hard_closed = 0, abandoned = 0, gave_up = 0;
+  double found_by_visit = 0, households_visited = 0;
+  double admin_hours = 0, case_hours = 0, visit_hours = 0, overtime_hours = 0, normal_hours = 0;
+  double quits = 0, hires = 0;
+  double resolution_hours_sum = 0;
+  // Stocks at the end of the day.
+  std::array<double, kKinds> open{};      // reported, not closed
+  std::array<double, kLevels> open_at{};  // by the level holding the case
+  double latent = 0, open_hard = 0;
+  double workers_in_post = 0, vacancies = 0, fatigue_sum = 0;
+  double residents = 0, satisfaction_sum = 0, trust_sum = 0, good = 0, aware = 0;
+  // Filled from the day's resolution times by the recorder.
+  double p90_resolution_hours = 0;
+
+  void add(const Tally& o);
+  void clear_flows();
+};
+
+}  // namespace govsim

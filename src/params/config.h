@@ -1,0 +1,57 @@
+// A resolved configuration: the core parameters, every mechanism's parameter block, and the registry that
+// binds them to INI keys and command-line options.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "params/params.h"
+#include "params/registry.h"
+
+namespace govsim {
+
+class Config {
+ public:
+  Config();  // every parameter at its default
+  Config(const Config&) = delete;
+  Config& operator=(const Config&) = delete;
+
+  Params params;
+  ParamRegistry& registry() { return registry_; }
+  const ParamRegistry& registry() const { return registry_; }
+
+  // A mechanism's parameter block, created on first use (by its declare function).
+  template <class T>
+  T& block(const std::string& name) {
+    auto& p = blocks_[name];
+    if (!p) p = std::make_shared<T>();
+    return *static_cast<T*>(p.get());
+  }
+  template <class T>
+  const T& block(const std::string& name) const {
+    return *static_cast<const T*>(blocks_.at(name).get());
+  }
+
+  // Mechanism names from run.mechanisms, validated against the factory.
+  std::vector<std::string> mechanism_names() const;
+
+  // Reads an INI scenario (Boost.Program_options), then `key=value` overrides. Throws InputError with
+  // "file:line: key '...': ..." on any bad input; nothing is applied partially that a caller could use.
+  void load(const std::string& ini_path, const std::vector<std::string>& overrides);
+  void apply_overrides(const std::vector<std::string>& overrides);
+  void validate() const;  // cross-parameter checks and mechanism names
+
+  std::string source_file() const { return source_file_; }
+
+ private:
+  ParamRegistry registry_;
+  std::map<std::string, std::shared_ptr<void>> blocks_;
+  std::map<std::string, int> key_lines_;
+  std::string source_file_;
+};
+
+std::vector<std::string> split_list(const std::string& s);
+
+}  // namespace govsim

@@ -1,0 +1,176 @@
+// Every core model parameter, declared once: X(name, type, default, min, max, unit, source, help).
+// The lists expand into the Params struct fields and into the registry (INI/CLI binding, describe, HDF5).
+// Mechanisms declare their own parameters in their own files with the same macro shape.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <string>
+
+#include "params/registry.h"
+
+namespace govsim {
+
+using Int = std::int64_t;
+using Real = double;
+using Str = std::string;
+inline constexpr double kInf = std::numeric_limits<double>::infinity();
+
+#define GOVSIM_RUN_PARAMS(X)                                                                                 \
+  X(name, Str, "baseline", 0, 0, "-", "assumption", "Scenario (arm) name written to /runs/arm")             \
+  X(seed, Int, 20190501, 0, 4.0e18, "-", "assumption", "Base seed; replicate k uses a seed derived from it") \
+  X(days, Int, 365, 1, 36500, "days", "assumption", "Simulated days")                                        \
+  X(replicates, Int, 1, 1, 100000, "runs", "assumption", "Replicates (common random numbers per index)")     \
+  X(mechanisms, Str, "", 0, 0, "-", "assumption", "Comma-separated mechanism names (empty: baseline)")
+
+#define GOVSIM_DISTRICT_PARAMS(X)                                                                             \
+  X(communities, Int, 50, 1, 1.0e6, "communities", "seed 000: 50 urban communities in F district",           \
+    "Number of communities")                                                                                \
+  X(communities_per_street, Real, 7.4, 1, 1000, "communities/street",                                       \
+    "derived from seed 001: Runzhou 52 communities / 7 streets", "Mean communities per street")              \
+  X(residents_per_community, Real, 4470, 10, 1.0e6, "residents/community",                                   \
+    "derived from seed 001: Runzhou ~232,600 residents / 52 communities", "Mean residents per community")    \
+  X(community_size_cv, Real, 0.3, 0, 2, "-", "assumption", "Coefficient of variation of community size")     \
+  X(grids_per_community, Real, 6.25, 1, 1000, "grids/community",                                            \
+    "derived from seed 001: Runzhou 325 grids / 52 communities", "Mean grids per community")                 \
+  X(household_size, Real, 2.62, 1, 10, "residents/household", "assumption", "Mean residents per household")  \
+  X(old_neighbourhood_share, Real, 0.3, 0, 1, "share of grids", "assumption",                                \
+    "Share of grids that are old neighbourhoods without property management (seed 002)")                     \
+  X(share_young, Real, 0.25, 0, 1, "share", "assumption", "Share of residents aged under 35")                \
+  X(share_elderly, Real, 0.22, 0, 1, "share", "assumption", "Share of residents aged 60 or more")            \
+  X(party_member_share, Real, 0.07, 0, 1, "share", "assumption", "Share of residents who are Party members")  \
+  X(in_service_members, Int, 8400, 0, 1.0e9, "members", "seed 000: 8,400+ in-service members registered",    \
+    "In-service Party members registered with their home community")                                       \
+  X(district_leaders, Int, 35, 0, 1.0e6, "leaders", "seed 000: 35 district leaders",                         \
+    "District leaders linked to communities")                                                               \
+  X(district_organs, Int, 65, 0, 1.0e6, "units", "seed 000: 65 district organs", "Co-building district organs") \
+  X(sections_stations, Int, 89, 0, 1.0e6, "units", "seed 000: 89 sections/stations", "Co-building sections")  \
+  X(soes, Int, 75, 0, 1.0e6, "units", "seed 000: 75 SOEs", "Co-building state-owned enterprises")            \
+  X(two_new_orgs, Int, 57, 0, 1.0e6, "units", "seed 000: 57 two-new organisations",                          \
+    "Co-building two-new organisations")
+
+#define GOVSIM_DEMAND_PARAMS(X)                                                                               \
+  X(household_rate, Real, 1.5, 0, 365, "demands/household/year", "assumption", "Household affairs (家事)")    \
+  X(shared_rate, Real, 0.5, 0, 365, "demands/household/year", "assumption", "Shared affairs (共事)")          \
+  X(public_rate, Real, 0.25, 0, 365, "demands/household/year", "assumption", "Public affairs (公事)")         \
+  X(old_shared_multiplier, Real, 2.0, 0, 100, "x", "assumption (seed 002: old estates lack property service)", \
+    "Shared-affair rate multiplier in old neighbourhoods")                                                  \
+  X(household_p_community, Real, 0.12, 0, 1, "probability", "assumption", "Household affair needs community") \
+  X(household_p_street, Real, 0.01, 0, 1, "probability", "assumption", "Household affair needs street")       \
+  X(household_p_department, Real, 0.002, 0, 1, "probability", "assumption", "Household affair needs dept")     \
+  X(shared_p_community, Real, 0.35, 0, 1, "probability", "assumption", "Shared affair needs community")       \
+  X(shared_p_street, Real, 0.03, 0, 1, "probability", "assumption", "Shared affair needs street")             \
+  X(shared_p_department, Real, 0.01, 0, 1, "probability", "assumption", "Shared affair needs department")     \
+  X(public_p_community, Real, 0.3, 0, 1, "probability", "assumption", "Public affair needs community")        \
+  X(public_p_street, Real, 0.1, 0, 1, "probability", "assumption", "Public affair needs street")              \
+  X(public_p_department, Real, 0.05, 0, 1, "probability", "assumption", "Public affair needs department")     \
+  X(hours_grid, Real, 1.5, 0.01, 1000, "staff-hours", "assumption", "Mean work for a grid-level demand")      \
+  X(hours_community, Real, 4, 0.01, 1000, "staff-hours", "assumption", "Mean work for a community demand")    \
+  X(hours_street, Real, 12, 0.01, 10000, "staff-hours", "assumption", "Mean work for a street-level demand")   \
+  X(hours_department, Real, 24, 0.01, 10000, "staff-hours", "assumption", "Mean work for a department demand") \
+  X(size_sigma, Real, 0.8, 0, 3, "log-sd", "assumption", "Log-normal spread of demand sizes")
+
+#define GOVSIM_GRID_PARAMS(X)                                                                                 \
+  X(workers_per_grid, Real, 2.6, 0.1, 100, "workers/grid", "derived from seed 001: Runzhou 860 workers / 325 grids", \
+    "Mean grid workers per grid")                                                                           \
+  X(hours_per_day, Real, 8, 0.5, 24, "hours/day", "assumption", "Normal working hours per worker")           \
+  X(max_overtime_hours, Real, 2, 0, 16, "hours/day", "assumption", "Overtime a worker puts in when work waits") \
+  X(admin_tasks_per_day, Real, 2, 0, 100, "tasks/worker/day", "assumption (seed 003: workers burdened)",     \
+    "Administrative tasks arriving per worker per day")                                                     \
+  X(admin_task_hours, Real, 1.5, 0, 100, "hours/task", "assumption", "Mean hours per administrative task")   \
+  X(assess_hours, Real, 0.25, 0, 24, "hours/case", "assumption", "Hours to assess a case before escalating")  \
+  X(visit_hours_per_day, Real, 1.0, 0, 24, "hours/worker/day", "assumption",                                \
+    "Routine door-to-door visiting, done only with hours left after tasks and cases")                       \
+  X(households_per_visit_hour, Real, 2, 0, 100, "households/hour", "assumption", "Visiting speed")          \
+  X(fatigue_threshold, Real, 0.9, 0, 3, "utilisation", "assumption", "Utilisation above which fatigue grows") \
+  X(fatigue_gain, Real, 0.08, 0, 1, "1/day per unit excess", "assumption", "Fatigue growth rate")             \
+  X(fatigue_recovery, Real, 0.03, 0, 1, "1/day per unit slack", "assumption", "Fatigue recovery rate")        \
+  X(quit_base_per_year, Real, 0.12, 0, 1, "probability/year", "assumption", "Turnover of rested workers")     \
+  X(quit_fatigue_per_day, Real, 0.004, 0, 1, "probability/day", "assumption",                               \
+    "Extra daily quit probability of a fully fatigued worker (scaled by fatigue squared)")                  \
+  X(replace_delay_days, Real, 30, 0, 3650, "days", "assumption", "Vacancy before a replacement starts")       \
+  X(novice_efficiency, Real, 0.6, 0.05, 1, "-", "assumption", "Work rate of a new worker relative to trained") \
+  X(ramp_days, Real, 120, 0, 3650, "days", "assumption", "Days for a new worker to reach full efficiency")
+
+#define GOVSIM_LADDER_PARAMS(X)                                                                               \
+  X(community_staff, Real, 4, 0, 1000, "staff", "assumption", "Community staff handling escalated cases")     \
+  X(community_hours, Real, 4, 0, 24, "hours/staff/day", "assumption", "Case hours per community staff")       \
+  X(community_delay_days, Int, 1, 0, 365, "days", "assumption", "Transfer delay grid -> community")           \
+  X(street_staff, Real, 6, 0, 10000, "staff", "assumption", "Street staff handling escalated cases")          \
+  X(street_hours, Real, 4, 0, 24, "hours/staff/day", "assumption", "Case hours per street staff")             \
+  X(street_delay_days, Int, 2, 0, 365, "days", "assumption", "Transfer delay community -> street")           \
+  X(department_staff_per_street, Real, 3, 0, 10000, "staff/street", "assumption",                           \
+    "District department staff on escalated cases, per street")                                             \
+  X(department_hours, Real, 6, 0, 24, "hours/staff/day", "assumption", "Case hours per department staff")     \
+  X(department_delay_days, Int, 5, 0, 365, "days", "assumption", "Transfer delay street -> department")      \
+  X(assess_hours, Real, 0.5, 0, 24, "hours/case", "assumption", "Assessment hours at community and above")    \
+  X(abandon_days, Int, 180, 1, 36500, "days", "assumption", "Cases open this long are abandoned unresolved")
+
+#define GOVSIM_OPINION_PARAMS(X)                                                                              \
+  X(satisfaction_mean, Real, 0.55, 0, 1, "0-1", "assumption", "Initial satisfaction mean")                   \
+  X(satisfaction_sd, Real, 0.15, 0, 1, "0-1", "assumption", "Initial satisfaction sd")                       \
+  X(trust_mean, Real, 0.5, 0, 1, "0-1", "assumption", "Initial trust mean")                                  \
+  X(trust_sd, Real, 0.15, 0, 1, "0-1", "assumption", "Initial trust sd")                                     \
+  X(awareness_initial, Real, 0.2, 0, 1, "share", "assumption", "Initial share aware of the big committee")    \
+  X(good_threshold, Real, 0.6, 0, 1, "0-1", "assumption (seed 000: 'good or very good' = top two of five)",  \
+    "Satisfaction at or above which a resident rates good or very good")                                   \
+  X(expect_household_hours, Real, 72, 1, 1.0e5, "hours", "assumption", "Expected resolution, household")      \
+  X(expect_shared_hours, Real, 240, 1, 1.0e5, "hours", "assumption", "Expected resolution, shared")           \
+  X(expect_public_hours, Real, 480, 1, 1.0e5, "hours", "assumption", "Expected resolution, public")           \
+  X(gain_met, Real, 0.12, 0, 1, "share of gap", "assumption", "Satisfaction gain when resolved in time")     \
+  X(loss_missed, Real, 0.08, 0, 1, "share per expectation overrun", "assumption",                          \
+    "Satisfaction loss per multiple of the expectation overrun (capped)")                                   \
+  X(miss_cap, Real, 3, 0, 100, "expectations", "assumption", "Cap on overrun multiples")                     \
+  X(loss_abandoned, Real, 0.3, 0, 1, "share", "assumption", "Satisfaction loss when a case is abandoned")     \
+  X(loss_gave_up, Real, 0.05, 0, 1, "share", "assumption", "Satisfaction loss when an unreported demand lapses") \
+  X(trust_coupling, Real, 0.6, 0, 2, "-", "assumption", "Trust change per unit satisfaction change")         \
+  X(wom_degree, Int, 4, 0, 64, "neighbours", "assumption", "Neighbours each resident talks to")              \
+  X(wom_rewire, Real, 0.1, 0, 1, "probability", "assumption", "Share of neighbour links drawn across the grid") \
+  X(wom_weight, Real, 0.25, 0, 1, "-", "assumption", "Share of an experience passed to each neighbour")       \
+  X(aware_on_contact, Real, 0.15, 0, 1, "probability", "assumption",                                         \
+    "Chance a resident whose case reached the community becomes aware of the big committee")                \
+  X(aware_by_wom, Real, 0.02, 0, 1, "probability", "assumption", "Chance a neighbour becomes aware by word of mouth") \
+  X(participation_young, Real, 0.35, 0, 1, "probability", "assumption (seed 004: mostly elderly take part)",  \
+    "Mean participation propensity, young")                                                                 \
+  X(participation_working, Real, 0.45, 0, 1, "probability", "assumption", "Mean participation, working age") \
+  X(participation_elderly, Real, 0.75, 0, 1, "probability", "assumption (seed 004)", "Mean participation, elderly") \
+  X(digital_young, Real, 0.8, 0, 1, "probability", "assumption (seed 004: little digital use)",              \
+    "Mean digital-channel propensity, young")                                                               \
+  X(digital_working, Real, 0.6, 0, 1, "probability", "assumption", "Mean digital propensity, working age")   \
+  X(digital_elderly, Real, 0.15, 0, 1, "probability", "assumption", "Mean digital propensity, elderly")      \
+  X(report_trust_weight, Real, 0.5, 0, 1, "-", "assumption", "Weight of trust in the reporting probability")  \
+  X(latent_give_up_days, Int, 30, 1, 3650, "days", "assumption", "Days an unreported demand waits to be found")
+
+#define GOVSIM_DECLARE_FIELD(name, type, def, min, max, unit, source, help) type name;
+
+struct RunParams { GOVSIM_RUN_PARAMS(GOVSIM_DECLARE_FIELD) };
+struct DistrictParams { GOVSIM_DISTRICT_PARAMS(GOVSIM_DECLARE_FIELD) };
+struct DemandParams { GOVSIM_DEMAND_PARAMS(GOVSIM_DECLARE_FIELD) };
+struct GridParams { GOVSIM_GRID_PARAMS(GOVSIM_DECLARE_FIELD) };
+struct LadderParams { GOVSIM_LADDER_PARAMS(GOVSIM_DECLARE_FIELD) };
+struct OpinionParams { GOVSIM_OPINION_PARAMS(GOVSIM_DECLARE_FIELD) };
+
+// Registers one X-list under a section, binding each entry to a field of `obj`.
+#define GOVSIM_BIND_FIELD(name, type, def, min, max, unit, source, help) \
+  reg.add(govsim_section_, #name, &govsim_obj_->name, def, min, max, unit, source, help);
+#define GOVSIM_BIND_SECTION(reg_, section, obj, LIST) \
+  do {                                                \
+    auto& reg = (reg_);                               \
+    const std::string govsim_section_ = (section);    \
+    auto* govsim_obj_ = &(obj);                       \
+    LIST(GOVSIM_BIND_FIELD)                           \
+  } while (0)
+
+struct Params {
+  RunParams run;
+  DistrictParams district;
+  DemandParams demand;
+  GridParams grid;
+  LadderParams ladder;
+  OpinionParams opinion;
+
+  // Binds every core field (and sets it to its default).
+  void declare(ParamRegistry& reg);
+};
+
+}  // namespace govsim
