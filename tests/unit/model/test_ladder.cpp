@@ -1,0 +1,182 @@
+// The escalation ladder on a hand-built world; every expected number is worked out in the comments.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "../tiny_world.h"
+#include "model/simulation.h"
+
+namespace govsim {
+namespace {
+
+using testing::quiet_params;
+using testing::tiny_world;
+
+double series(const Simulation& sim, const char* name, int day) { return sim.recorder().at(name, day); }
+
+TEST(Ladder, HandWorkedThreeCasesThroughEveryLevel) {
+  Simulation sim(quiet_params(14), tiny_world({1}, 3), 7);
+  // Day 0: three demands in one grid, in this order.
+  sim.begin_day();
+  // A: grid-level, 3 h of work, raised at 10:00.
+  sim.raise_demand(0, 0, DemandKind::kHousehold, Level::kGrid, 3.0f, 10.0f);
+  // B: street-level, 10 h of work, raised at 12:00.
+  sim.raise_demand(0, 1, DemandKind::kShared, Level::kStreet, 10.0f, 12.0f);
+  // C: department-level, 6 h of work, raised at 00:00.
+  sim.raise_demand(0, 2, DemandKind::kPublic, Level::kDepartment, 6.0f, 0.0f);
+  for (int p = 0; p < kPhases; ++p) sim.run_phase(static_cast<Phase>(p));
+  for (int d = 1; d < 14; ++d) sim.step();
+
+  // Day 0: all reported (participation 1, trust 1), none workable before day 1.
+  EXPECT_EQ(series(sim, "new_reported", 0), 3);
+  EXPECT_EQ(series(sim, "n_cases_at_grid", 0), 3);
+  EXPECT_EQ(series(sim, "new_hard_problems", 0), 2);
+  // Day 1: the worker's 8 h: A takes 3 h and closes at 08:00 + 3 h = 11:00, i.e. 24 + 11 - 10 = 25 h.
+  // B and C are assessed (0.25 h each) and passed to the community.
+  EXPECT_EQ(series(sim, "new_resolved", 1), 1);
+  EXPECT_DOUBLE_EQ(series(sim, "mean_resolution_hours", 1), 25.0);
+  EXPECT_EQ(series(sim, "new_escalated", 1), 2);
+  EXPECT_EQ(series(sim, "n_cases_at_community", 1), 2);
+  // Day 2 (community delay 1): both assessed (0.5 h each of 4 h), passed to the street (delay 2: day 4).
+  EXPECT_EQ(series(sim, "new_escalated", 2), 2);
+  EXPECT_EQ(series(sim, "n_cases_at_street", 2), 2);
+  // Days 4-6: the street has 4 h/day. B needs 10 h: 4 + 4 + 2; FIFO holds C behind it.
+  EXPECT_EQ(series(sim, "new_resolved", 4), 0);
+  EXPECT_EQ(series(sim, "new_resolved", 5), 0);
+  // Day 6: B done after 2 h of the street's 4 h day: 08:00 + 4 h * 2/4 = 10:00; 6*24 + 10 - 12 = 142 h.
+  EXPECT_EQ(series(sim, "new_resolved", 6), 1);
+  EXPECT_DOUBLE_EQ(series(sim, "mean_resolution_hours", 6), 142.0);
+  EXPECT_EQ(series(sim, "new_hard_problems_closed", 6), 1);
+  // C is assessed on day 6 (0.5 h) and reaches the department on day 6 + 5 = 11.
+  EXPECT_EQ(series(sim, "n_cases_at_department", 6), 1);
+  for (int d = 7; d <= 10; ++d) EXPECT_EQ(series(sim, "new_resolved", d), 0) << "day " << d;
+  // Day 11: the department (1 staff x 1 street x 6 h) does C's 6 h: 08:00 + 6 = 14:00; 11*24 + 14 = 278 h.
+  EXPECT_EQ(series(sim, "new_resolved", 11), 1);
+  EXPECT_DOUBLE_EQ(series(sim, "mean_resolution_hours", 11), 278.0);
+  EXPECT_EQ(series(sim, "cum_resolved", 13), 3);
+  EXPECT_EQ(series(sim, "cum_hard_problems_closed", 13), 2);
+  EXPECT_EQ(series(sim, "n_open_cases", 13), 0);
+}
+
+TEST(Ladder, AdministrativeTasksPreemptCases) {
+  Simulation sim(quiet_params(4), tiny_world({1}, 1), 7);
+  sim.world().workers.admin_backlog[0] = 7.0f;  // 7 h of tasks waiting on day 1
+  sim.begin_day();
+  sim.raise_demand(0, 0, DemandKind::kHousehold, Level::kGrid, 3.0f, 10.0f);
+  for (int p = 0; p < kPhases; ++p) sim.run_phase(static_cast<Phase>(p));
+  sim.step();  // days 1 to 3
+  sim.step();
+  sim.step();
+  // Day 0: the 7 h of tasks are done first (no case is workable on day 0 anyway).
+  EXPECT_DOUBLE_EQ(series(sim, "new_admin_hours", 0), 7.0);
+  // Day 1: no tasks left, the case's 3 h close it at 08:00 + 3 h = 11:00: 24 + 11 - 10 = 25 h.
+  EXPECT_DOUBLE_EQ(series(sim, "mean_resolution_hours", 1), 25.0);
+}
+
+TEST(Ladder, TasksArrivingTheSameDayLeaveOneHourForCases) {
+  Params p = quiet_params(4);
+  Simulation sim(p, tiny_world({1}, 1), 7);
+  sim.begin_day();
+  sim.raise_demand(0, 0, DemandKind::kHousehold, Level::kGrid, 3.0f, 10.0f);
+  for (int ph = 0; ph < kPhases; ++ph) sim.run_phase(static_cast<Phase>(ph));
+  // Day 1: 7 h of tasks land before the assignment phase; 1 h is left for the case (2 h remain).
+  sim.begin_day();
+  sim.run_phase(Phase::kDemand);
+  sim.run_phase(Phase::kReporting);
+  sim.world().workers.admin_backlog[0] = 7.0f;
+  for (int ph = static_cast<int>(Phase::kAssignment); ph < kPhases; ++ph) sim.run_phase(static_cast<Phase>(ph));
+  EXPECT_EQ(series(sim, "new_resolved", 1), 0);
+  EXPECT_DOUBLE_EQ(series(sim, "new_admin_hours", 1), 7.0);
+  EXPECT_DOUBLE_EQ(series(sim, "new_case_hours", 1), 1.0);
+  EXPECT_DOUBLE_EQ(series(sim, "mean_gw_utilisation", 1), 1.0);
+  // Day 2: the remaining 2 h close it at 10:00: 2*24 + 10 - 10 = 48 h.
+  sim.step();
+  EXPECT_EQ(series(sim, "new_resolved", 2), 1);
+  EXPECT_DOUBLE_EQ(series(sim, "mean_resolution_hours", 2), 48.0);
+}
+
+TEST(Ladder, CasesOpenTooLongAreAbandoned) {
+  Params p = quiet_params(10);
+  p.ladder.abandon_days = 3;
+  p.ladder.street_staff = 0;  // the street never works: the case can only be abandoned
+  Simulation sim(p, tiny_world({1}, 1), 7);
+  sim.begin_day();
+  sim.raise_demand(0, 0, DemandKind::kShared, Level::kStreet, 5.0f, 9.0f);
+  for (int ph = 0; ph < kPhases; ++ph) sim.run_phase(static_cast<Phase>(ph));
+  for (int d = 1; d < 10; ++d) sim.step();
+  // Raised day 0; at the escalation sweep of day 3 it has been open 3 days.
+  EXPECT_EQ(series(sim, "new_abandoned", 2), 0);
+  EXPECT_EQ(series(sim, "new_abandoned", 3), 1);
+  EXPECT_EQ(series(sim, "cum_abandoned", 9), 1);
+  EXPECT_EQ(series(sim, "n_open_cases", 3), 0);
+  EXPECT_EQ(series(sim, "cum_resolved", 9), 0);
+  // An abandoned case costs the resident loss_abandoned of their satisfaction: 0.5 * (1 - 0.3) = 0.35.
+  EXPECT_NEAR(sim.world().residents.satisfaction[0], 0.35f, 1e-6);
+}
+
+TEST(Ladder, QuitLeavesAVacancyUntilTheReplacementStarts) {
+  Params p = quiet_params(6);
+  p.grid.quit_base_per_year = 1.0;  // certain to quit on day 0
+  p.grid.replace_delay_days = 3;
+  Simulation sim(p, tiny_world({1}, 1), 7);
+  sim.step();
+  sim.params().grid.quit_base_per_year = 0.0;  // the replacement stays
+  for (int d = 1; d < 6; ++d) sim.step();
+  EXPECT_EQ(series(sim, "new_quits", 0), 1);
+  EXPECT_EQ(series(sim, "n_workers_in_post", 0), 0);
+  EXPECT_EQ(series(sim, "n_vacancies", 1), 1);
+  EXPECT_EQ(series(sim, "n_vacancies", 2), 1);
+  EXPECT_EQ(series(sim, "new_hires", 3), 1);  // vacant until day 0 + 3
+  EXPECT_EQ(series(sim, "n_workers_in_post", 4), 1);
+  EXPECT_EQ(series(sim, "cum_quits", 5), 1);
+  // The replacement is new: tenure counts from the day after hiring.
+  EXPECT_FLOAT_EQ(sim.world().workers.tenure_days[0], 2.0f);
+}
+
+TEST(Opinion, ResolutionInTimeRaisesSatisfactionAndReachesNeighbours) {
+  Params p = quiet_params(3);
+  p.opinion.gain_met = 0.5;
+  p.opinion.trust_coupling = 1.0;
+  p.opinion.wom_weight = 0.5;
+  World w = tiny_world({1}, 2);
+  w.residents.trust[0] = w.residents.trust[1] = 0.5f;
+  w.residents.participation[0] = 255;
+  // Resident 1 hears about resident 0 with weight 0.5.
+  w.neighbours.resize(2, 2);
+  w.neighbours.insert(1, 0) = 0.5f;
+  w.neighbours.makeCompressed();
+  Simulation sim(p, std::move(w), 7);
+  sim.begin_day();
+  sim.raise_demand(0, 0, DemandKind::kHousehold, Level::kGrid, 1.0f, 10.0f);
+  for (int ph = 0; ph < kPhases; ++ph) sim.run_phase(static_cast<Phase>(ph));
+  sim.step();  // resolved on day 1 after 24 - 10 + 9 = 23 h < 72 h expected
+  const auto& r = sim.world().residents;
+  // Resident 0: s = 0.5 + 0.5 * (1 - 0.5) = 0.75; trust 0.5 + 0.25 = 0.75.
+  EXPECT_FLOAT_EQ(r.satisfaction[0], 0.75f);
+  EXPECT_FLOAT_EQ(r.trust[0], 0.75f);
+  // Resident 1: 0.5 + 0.5 * 0.25 = 0.625.
+  EXPECT_FLOAT_EQ(r.satisfaction[1], 0.625f);
+  // Aggregates are kept incrementally: mean of 0.75 and 0.625; both now rate good (>= 0.6).
+  EXPECT_DOUBLE_EQ(series(sim, "mean_satisfaction", 1), 0.6875);
+  EXPECT_DOUBLE_EQ(series(sim, "share_good", 1), 1.0);
+  EXPECT_DOUBLE_EQ(series(sim, "share_resolved_in_time", 1), 1.0);
+}
+
+TEST(Opinion, LateResolutionCostsMoreThanTheOverrunCap) {
+  Params p = quiet_params(3);
+  p.opinion.expect_household_hours = 10;  // resolved after 25 h: overrun 1.5 expectations
+  p.opinion.loss_missed = 0.2;
+  p.opinion.miss_cap = 1.0;  // capped at 1
+  World w = tiny_world({1}, 1);
+  Simulation sim(p, std::move(w), 7);
+  sim.begin_day();
+  sim.raise_demand(0, 0, DemandKind::kHousehold, Level::kGrid, 3.0f, 10.0f);
+  for (int ph = 0; ph < kPhases; ++ph) sim.run_phase(static_cast<Phase>(ph));
+  sim.step();
+  // s = 0.5 - 0.2 * min(1.5, 1) * 0.5 = 0.4.
+  EXPECT_FLOAT_EQ(sim.world().residents.satisfaction[0], 0.4f);
+  EXPECT_DOUBLE_EQ(series(sim, "share_resolved_in_time", 1), 0.0);
+}
+
+}  // namespace
+}  // namespace govsim
