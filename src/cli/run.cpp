@@ -147,7 +147,6 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   std::vector<RunRecord> records;
   std::vector<std::unique_ptr<Recorder>> recorders;
   std::vector<RunSummary> summaries;
-  CommunityInfo info;
   std::vector<std::pair<std::string, std::string>> param_text;
   std::vector<bool> numeric;
   for (const auto& s : cfg.registry().specs()) {
@@ -160,23 +159,22 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
       const auto t0 = std::chrono::steady_clock::now();
       const std::uint64_t seed = derive_seed(static_cast<std::uint64_t>(p.run.seed), static_cast<std::uint64_t>(k));
       World world = generate_world(p, seed);
-      if (k == 0) {
-        const auto C = world.communities.size();
-        for (std::uint32_t c = 0; c < C; ++c) {
-          info.street.push_back(static_cast<std::int32_t>(world.communities.street[c]));
-          info.residents.push_back(
-              static_cast<std::int32_t>(world.community_end_resident(c) - world.community_first_resident(c)));
-          info.grids.push_back(
-              static_cast<std::int32_t>(world.communities.first_grid[c + 1] - world.communities.first_grid[c]));
-        }
-        if (!quiet)
-          std::cerr << "govsim: " << world.residents.size() << " residents, " << world.households.size()
-                    << " households, " << world.grids.size() << " grids, " << C << " communities, "
-                    << world.streets.size() << " streets, " << world.workers.size() << " grid workers, "
-                    << world.units.size() << " co-building units; "
-                    << static_cast<double>(world.bytes()) / static_cast<double>(world.residents.size())
-                    << " bytes/resident in agent stores; " << omp_get_max_threads() << " thread(s)\n";
+      CommunityInfo info;
+      const auto C = world.communities.size();
+      for (std::uint32_t c = 0; c < C; ++c) {
+        info.street.push_back(static_cast<std::int32_t>(world.communities.street[c]));
+        info.residents.push_back(
+            static_cast<std::int32_t>(world.community_end_resident(c) - world.community_first_resident(c)));
+        info.grids.push_back(
+            static_cast<std::int32_t>(world.communities.first_grid[c + 1] - world.communities.first_grid[c]));
       }
+      if (k == 0 && !quiet)
+        std::cerr << "govsim: " << world.residents.size() << " residents, " << world.households.size()
+                  << " households, " << world.grids.size() << " grids, " << C << " communities, "
+                  << world.streets.size() << " streets, " << world.workers.size() << " grid workers, "
+                  << world.units.size() << " co-building units; "
+                  << static_cast<double>(world.bytes()) / static_cast<double>(world.residents.size())
+                  << " bytes/resident in agent stores; " << omp_get_max_threads() << " thread(s)\n";
       Simulation sim(p, std::move(world), seed);
       RunRecord rec;
       for (const auto& name : cfg.mechanism_names()) {
@@ -198,10 +196,11 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
       rec.params = param_text;
       rec.numeric = numeric;
       rec.recorder = recorders.back().get();
+      rec.communities = std::move(info);
       records.push_back(std::move(rec));
     }
     Provenance prov{command_line, cfg.registry().to_ini()};
-    write_results(out_path, records, info, prov);
+    write_results(out_path, records, prov);
     if (!summary_json.empty()) write_summary_json(summary_json, summaries);
   } catch (const InputError& e) {
     std::cerr << "govsim: " << e.what() << "\n";

@@ -1,7 +1,10 @@
 #include "io/h5_writer.h"
 
+#include "govsim_revision.h"  // generated at build time
+
 #include <hdf5.h>
 #include <hdf5_hl.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -13,9 +16,6 @@
 
 #ifndef GOVSIM_VERSION
 #define GOVSIM_VERSION "unknown"
-#endif
-#ifndef GOVSIM_GIT_REVISION
-#define GOVSIM_GIT_REVISION "unknown"
 #endif
 
 namespace govsim {
@@ -44,14 +44,15 @@ void check(herr_t e, const char* what) {
   if (e < 0) throw std::runtime_error(std::string("HDF5: ") + what);
 }
 
+// Variable-length UTF-8 text: h5py returns str, h5netcdf/xarray decode it as text.
 void attr_text(hid_t obj, const std::string& name, const std::string& value) {
   H type(H5Tcopy(H5T_C_S1), H5Tclose);
-  check(H5Tset_size(type, value.empty() ? 1 : value.size()), "set_size");
+  check(H5Tset_size(type, H5T_VARIABLE), "set_size");
   check(H5Tset_cset(type, H5T_CSET_UTF8), "set_cset");
   H space(H5Screate(H5S_SCALAR), H5Sclose);
   H a(H5Acreate2(obj, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
-  const std::string v = value.empty() ? std::string(1, '\0') : value;
-  check(H5Awrite(a, type, v.data()), "attr write");
+  const char* v = value.c_str();
+  check(H5Awrite(a, type, &v), "attr write");
 }
 
 void attr_int(hid_t obj, const std::string& name, std::int64_t value) {
@@ -115,8 +116,7 @@ std::string now_utc() {
   return buf;
 }
 
-void write_file(const std::string& path, const std::vector<RunRecord>& runs, const CommunityInfo& ci,
-                const Provenance& prov) {
+void write_file(const std::string& path, const std::vector<RunRecord>& runs, const Provenance& prov) {
   if (runs.empty()) throw std::runtime_error("no runs to write");
   const Recorder& rec0 = *runs.front().recorder;
   const auto R = static_cast<hsize_t>(runs.size());
@@ -124,10 +124,15 @@ void write_file(const std::string& path, const std::vector<RunRecord>& runs, con
   const auto C = static_cast<hsize_t>(rec0.communities());
 
   H fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
-  // Track creation order so h5netcdf/xarray list variables in the order written.
+  // Track creation order in every group so readers list variables in the order written.
   H fcpl(H5Pcreate(H5P_FILE_CREATE), H5Pclose);
   check(H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "crt order");
   H file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fcpl, fapl), H5Fclose);
+  H gcpl(H5Pcreate(H5P_GROUP_CREATE), H5Pclose);
+  check(H5Pset_link_creation_order(gcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "crt order");
+  auto group = [&](hid_t parent, const char* name) {
+    return H5Gcreate2(parent, name, H5P_DEFAULT, gcpl, H5P_DEFAULT);
+  };
 
   attr_int(file, "schema_version", kSchemaVersion);
   attr_text(file, "govsim_version", govsim_version());
@@ -143,13 +148,14 @@ void write_file(const std::string& path, const std::vector<RunRecord>& runs, con
   std::vector<std::int64_t> days(T);
   for (hsize_t i = 0; i < T; ++i) days[i] = static_cast<std::int64_t>(i);
   H day_scale(make_scale(file, "day", days, "simulated day (0 = first day)"), H5Dclose);
-  attr_text(day_scale, "units", "days");
+  // No CF time unit here: xarray would decode the day index as a duration.
+  attr_text(day_scale, "units", "1");
   std::vector<std::int64_t> cidx(C);
   for (hsize_t i = 0; i < C; ++i) cidx[i] = static_cast<std::int64_t>(i);
   H com_scale(make_scale(file, "community", cidx, "community index"), H5Dclose);
 
   // /runs: one column per run field, and one per parameter that differs between runs.
-  H runs_g(H5Gcreate2(file, "runs", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
+  H runs_g(group(file, "runs"), H5Gclose);
   {
     std::vector<std::int64_t> run_id(R), replicate(R);
     std::vector<std::uint64_t> seed(R);
@@ -180,7 +186,10 @@ void write_file(const std::string& path, const std::vector<RunRecord>& runs, con
       if (!differs) continue;
       if (runs.front().numeric[k]) {
         std::vector<double> v(R);
-        for (hsize_t i = 0; i < R; ++i) v[i] = std::stod(runs[i].params[k].second);
+        for (hsize_t i = 0; i < R; ++i) {
+          const std::string& t = runs[i].params[k].second;
+          v[i] = t == "true" ? 1.0 : t == "false" ? 0.0 : std::stod(t);
+        }
         write_1d(runs_g, key, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, v, run_scale);
       } else {
         std::vector<std::string> v(R);
@@ -191,16 +200,27 @@ void write_file(const std::string& path, const std::vector<RunRecord>& runs, con
   }
 
   // /time/day, /communities/*
-  H time_g(H5Gcreate2(file, "time", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
+  H time_g(group(file, "time"), H5Gclose);
   write_1d(time_g, "day", H5T_STD_I64LE, H5T_NATIVE_INT64, days, day_scale);
-  H com_g(H5Gcreate2(file, "communities", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
-  write_1d(com_g, "street", H5T_STD_I32LE, H5T_NATIVE_INT32, ci.street, com_scale);
-  write_1d(com_g, "n_residents", H5T_STD_I32LE, H5T_NATIVE_INT32, ci.residents, com_scale);
-  write_1d(com_g, "n_grids", H5T_STD_I32LE, H5T_NATIVE_INT32, ci.grids, com_scale);
+  H com_g(group(file, "communities"), H5Gclose);
+  // Community sizes differ between replicates (each has its own seed), so they are [run, community].
+  for (const auto& [name, get] : std::vector<std::pair<std::string, const std::vector<std::int32_t> CommunityInfo::*>>{
+           {"street", &CommunityInfo::street}, {"n_residents", &CommunityInfo::residents},
+           {"n_grids", &CommunityInfo::grids}}) {
+    const hsize_t dims[2] = {R, C};
+    H space(H5Screate_simple(2, dims, nullptr), H5Sclose);
+    H d(H5Dcreate2(com_g, name.c_str(), H5T_STD_I32LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
+    std::vector<std::int32_t> buf;
+    for (const auto& r : runs) buf.insert(buf.end(), (r.communities.*get).begin(), (r.communities.*get).end());
+    if (buf.size() != R * C) throw std::runtime_error("community info does not match the runs");
+    if (!buf.empty()) check(H5Dwrite(d, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()), "write");
+    check(H5DSattach_scale(d, run_scale, 0), "attach");
+    check(H5DSattach_scale(d, com_scale, 1), "attach");
+  }
 
   // /series/<metric> [run, day] and /series_by_community/<metric> [run, community, day].
-  H series_g(H5Gcreate2(file, "series", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
-  H by_c_g(H5Gcreate2(file, "series_by_community", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
+  H series_g(group(file, "series"), H5Gclose);
+  H by_c_g(group(file, "series_by_community"), H5Gclose);
   const auto& specs = rec0.specs();
   for (std::size_t m = 0; m < specs.size(); ++m) {
     const auto& s = specs[m];
@@ -241,12 +261,12 @@ void write_file(const std::string& path, const std::vector<RunRecord>& runs, con
   }
 
   // /mechanisms/<name>: each mechanism's own description (from the first run that used it).
-  H mech_g(H5Gcreate2(file, "mechanisms", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
+  H mech_g(group(file, "mechanisms"), H5Gclose);
   std::set<std::string> done;
   for (const auto& r : runs) {
     for (const auto& [name, attrs] : r.mechanisms) {
       if (!done.insert(name).second) continue;
-      H g(H5Gcreate2(mech_g, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
+      H g(group(mech_g, name.c_str()), H5Gclose);
       for (const auto& [k, v] : attrs) attr_text(g, k, v);
     }
   }
@@ -255,12 +275,17 @@ void write_file(const std::string& path, const std::vector<RunRecord>& runs, con
 
 }  // namespace
 
-void write_results(const std::string& path, const std::vector<RunRecord>& runs, const CommunityInfo& ci,
-                   const Provenance& prov) {
+void write_results(const std::string& path, const std::vector<RunRecord>& runs, const Provenance& prov) {
   const std::string tmp = path + ".tmp." + std::to_string(::getpid());
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors become exceptions with our own messages
   try {
-    write_file(tmp, runs, ci, prov);
+    write_file(tmp, runs, prov);
+    // Data on disk before the name says the file is complete.
+    const int fd = ::open(tmp.c_str(), O_RDONLY);
+    if (fd >= 0) {
+      ::fsync(fd);
+      ::close(fd);
+    }
     std::filesystem::rename(tmp, path);
   } catch (...) {
     std::error_code ec;

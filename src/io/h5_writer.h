@@ -14,6 +14,12 @@ namespace govsim {
 
 inline constexpr int kSchemaVersion = 1;
 
+struct CommunityInfo {
+  std::vector<std::int32_t> street;
+  std::vector<std::int32_t> residents;
+  std::vector<std::int32_t> grids;
+};
+
 struct RunRecord {
   std::string arm;
   std::int64_t replicate = 0;
@@ -25,14 +31,9 @@ struct RunRecord {
   std::vector<std::pair<std::string, std::string>> params;
   std::vector<bool> numeric;
   const Recorder* recorder = nullptr;
+  CommunityInfo communities;  // this run's world
   // Each mechanism's self-description, as (key, value) attribute pairs.
   std::vector<std::pair<std::string, std::vector<std::pair<std::string, std::string>>>> mechanisms;
-};
-
-struct CommunityInfo {
-  std::vector<std::int32_t> street;
-  std::vector<std::int32_t> residents;
-  std::vector<std::int32_t> grids;
 };
 
 struct Provenance {
@@ -40,8 +41,7 @@ struct Provenance {
   std::string config_text;
 };
 
-void write_results(const std::string& path, const std::vector<RunRecord>& runs, const CommunityInfo& communities,
-                   const Provenance& prov);
+void write_results(const std::string& path, const std::vector<RunRecord>& runs, const Provenance& prov);
 
 std::string govsim_version();
 std::string git_revision();

@@ -109,9 +109,9 @@ std::vector<MetricSpec> core_metrics() {
   total("cum_quits", "new_quits", "workers", "Grid workers who quit since day 0");
 
   // State summaries.
-  add("mean_resolution_hours", K::kMean, "hours", "Mean hours from raising to resolution, cases resolved today",
+  add("mean_resolution_hours", K::kMean, "h", "Mean hours from raising to resolution, cases resolved today",
       true, [](const Tally& t) { return ratio(t.resolution_hours_sum, sum3(t.resolved)); });
-  add("p90_resolution_hours", K::kQuantile, "hours", "90th percentile of resolution hours, cases resolved today",
+  add("p90_resolution_hours", K::kQuantile, "h", "90th percentile of resolution hours, cases resolved today",
       true, [](const Tally& t) { return sum3(t.resolved) > 0 ? t.p90_resolution_hours : kNaN; });
   add("share_resolved_in_time", K::kShare, "share", "Share of today's resolutions within the expected hours", false,
       [](const Tally& t) { return ratio(t.resolved_in_time, sum3(t.resolved)); });
