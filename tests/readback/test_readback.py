@@ -15,6 +15,7 @@ SCHEMA_VERSION = 1
 ROOT_TEXT_ATTRS = ("govsim_version", "git_revision", "command_line", "created", "config")
 RUN_COLUMNS = ("run_id", "arm", "replicate", "seed", "status", "wall_seconds")
 SERIES_ATTRS = ("kind", "units", "long_name")
+COMMUNITY_COLUMNS = ("street", "n_residents", "n_grids")
 PREFIXES = ("n_", "new_", "cum_", "mean_", "share_", "p90_")
 REQUIRED_METRICS = (
     "n_open_cases",
@@ -43,12 +44,20 @@ def require(cond, detail):
 
 
 def text(value):
-    """An HDF5 string attribute or element as str (h5py gives fixed-length strings as numpy.bytes_)."""
+    """An HDF5 string or element as str (h5py gives fixed-length strings and string datasets as bytes)."""
     if isinstance(value, bytes):  # includes numpy.bytes_
         return value.decode("utf-8")
     if isinstance(value, str):
         return value
     raise CheckFailed("not a string: %r (%s)" % (value, type(value).__name__))
+
+
+def str_attr(obj, name, where):
+    """A text attribute written by govsim: variable-length UTF-8, so h5py must return str (not bytes)."""
+    require(name in obj.attrs, "%s has no attribute %s" % (where, name))
+    v = obj.attrs[name]
+    require(isinstance(v, str), "%s attribute %s is %s, expected str" % (where, name, type(v).__name__))
+    return v
 
 
 def scale_names(dim):
@@ -107,9 +116,8 @@ def main(argv):
     @check("root_text_attributes")
     def _():
         for a in ROOT_TEXT_ATTRS:
-            require(a in f.attrs, "attribute %s missing" % a)
-            require(text(f.attrs[a]).strip() != "", "attribute %s is empty" % a)
-        require("[run]" in text(f.attrs["config"]), "config has no [run] section")
+            require(str_attr(f, a, "/").strip() != "", "attribute %s is empty" % a)
+        require("[run]" in f.attrs["config"], "config has no [run] section")
 
     @check("dimension_scales")
     def _():
@@ -119,6 +127,9 @@ def main(argv):
             require(f[name].ndim == 1, "/%s is not 1-D" % name)
         require(f["run"].shape == (R,), "/run has shape %s, expected (%d,)" % (f["run"].shape, R))
         require(f["day"].shape == (T,), "/day has shape %s, expected (%d,)" % (f["day"].shape, T))
+        for name in ("run", "day", "community"):
+            str_attr(f[name], "long_name", "/" + name)
+        require(str_attr(f["day"], "units", "/day") == "1", "/day units is %r, expected '1'" % f["day"].attrs["units"])
 
     @check("runs_columns")
     def _():
@@ -143,6 +154,24 @@ def main(argv):
         require(day.shape == (T,), "/time/day has shape %s, expected (%d,)" % (day.shape, T))
         require(np.array_equal(day, np.arange(T)), "/time/day is not 0..T-1")
 
+    @check("communities_per_run")
+    def _():
+        require("communities" in f and isinstance(f["communities"], h5py.Group), "/communities missing")
+        C = f["community"].shape[0]
+        for c in COMMUNITY_COLUMNS:
+            require(c in f["communities"], "/communities/%s missing" % c)
+            d = f["communities"][c]
+            require(d.shape == (R, C), "/communities/%s has shape %s, expected (%d, %d)" % (c, d.shape, R, C))
+            require(d.dtype == np.int32, "/communities/%s has dtype %s" % (c, d.dtype))
+            for axis, want in enumerate(("run", "community")):
+                got = scale_names(d.dims[axis])
+                require(got == [want], "/communities/%s dimension %d has scales %s, expected [%r]" % (c, axis, got, want))
+        n_res = f["communities/n_residents"][()].sum(axis=1)
+        if "series/n_residents" in f and T > 0:
+            day0 = f["series/n_residents"][:, 0]
+            require(np.array_equal(n_res, day0), "per-run sum of n_residents %s != /series/n_residents day 0 %s"
+                    % (n_res.tolist(), day0.tolist()))
+
     series = f.get("series")
     by_c = f.get("series_by_community")
 
@@ -155,8 +184,7 @@ def main(argv):
             require(d.shape == (R, T), "/series/%s has shape %s, expected (%d, %d)" % (name, d.shape, R, T))
             require(d.dtype == np.float64, "/series/%s has dtype %s" % (name, d.dtype))
             for a in SERIES_ATTRS:
-                require(a in d.attrs, "/series/%s has no attribute %s" % (name, a))
-                text(d.attrs[a])
+                str_attr(d, a, "/series/" + name)
             for axis, want in enumerate(("run", "day")):
                 got = scale_names(d.dims[axis])
                 require(got == [want], "/series/%s dimension %d has scales %s, expected [%r]" % (name, axis, got, want))
@@ -173,6 +201,15 @@ def main(argv):
             for axis, want in enumerate(("run", "community", "day")):
                 got = scale_names(d.dims[axis])
                 require(got == [want], "/series_by_community/%s dimension %d has scales %s" % (name, axis, got))
+            for a in SERIES_ATTRS:
+                str_attr(d, a, "/series_by_community/" + name)
+
+    @check("mechanism_attributes_str")
+    def _():
+        require("mechanisms" in f and isinstance(f["mechanisms"], h5py.Group), "/mechanisms missing")
+        for name, g in f["mechanisms"].items():
+            for a in g.attrs:
+                str_attr(g, a, "/mechanisms/" + name)
 
     @check("required_metrics")
     def _():
@@ -199,8 +236,23 @@ def main(argv):
 
     @check("xarray_series")
     def _():
-        dims = xr_dims("series")
-        require(dims == {"run": R, "day": T}, "dims %s, expected {run: %d, day: %d}" % (dims, R, T))
+        with xr.open_dataset(path, group="series", engine="h5netcdf") as ds:
+            dims = dict(ds.sizes)
+            require(dims == {"run": R, "day": T}, "dims %s, expected {run: %d, day: %d}" % (dims, R, T))
+            # units "h", not a CF time unit: default decoding must keep hours as numbers, not timedelta64
+            for m in ("mean_resolution_hours", "p90_resolution_hours"):
+                require(ds[m].dtype.kind == "f", "%s decoded as %s" % (m, ds[m].dtype))
+
+    @check("xarray_communities")
+    def _():
+        dims = xr_dims("communities")
+        C = f["community"].shape[0]
+        require(dims == {"run": R, "community": C}, "dims %s, expected {run: %d, community: %d}" % (dims, R, C))
+
+    @check("xarray_root_day_not_timedelta")
+    def _():
+        with xr.open_dataset(path, engine="h5netcdf") as ds:
+            require(ds["day"].dtype.kind == "i", "root day decoded as %s" % ds["day"].dtype)
 
     @check("xarray_series_by_community")
     def _():
