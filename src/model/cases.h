@@ -9,7 +9,8 @@
 
 namespace govsim {
 
-enum class CaseState : std::uint8_t { kFree = 0, kLatent, kQueued, kEscalated, kResolved, kAbandoned, kGaveUp };
+// kHeld: taken out of the ladder by a mechanism (e.g. listed for joint handling); still open.
+enum class CaseState : std::uint8_t { kFree = 0, kLatent, kQueued, kEscalated, kHeld, kResolved, kAbandoned, kGaveUp };
 
 struct Case {
   std::uint32_t resident = 0;

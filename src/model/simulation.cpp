@@ -281,7 +281,7 @@ void Simulation::phase_assignment() {
   auto& wk = world_.workers;
   const auto W = static_cast<std::int64_t>(wk.size());
   const auto day = static_cast<std::uint32_t>(day_);
-  const double capacity = gp.hours_per_day + gp.max_overtime_hours;
+  const double capacity = gp.hours_per_day + levers_.extra_worker_hours + gp.max_overtime_hours;
 #pragma omp parallel for schedule(static)
   for (std::int64_t wi = 0; wi < W; ++wi) {
     const auto w = static_cast<std::uint32_t>(wi);
@@ -309,6 +309,9 @@ void Simulation::close_case(CommunityState& cs, std::uint32_t id, Outcome outcom
   auto& t = cs.tally;
   if (k.state == CaseState::kLatent) {
     t.latent -= 1;
+  } else if (k.state == CaseState::kHeld) {
+    t.open[k.kind] -= 1;  // a held case was already taken off its level's count
+    if (k.hard()) t.open_hard -= 1;
   } else {
     t.open[k.kind] -= 1;
     t.open_at[k.level] -= 1;
@@ -345,6 +348,7 @@ void Simulation::work_grids(std::uint32_t c) {
   auto& cs = communities_[c];
   auto& wk = world_.workers;
   auto& t = cs.tally;
+  const double normal = gp.hours_per_day + levers_.extra_worker_hours;
   const std::uint32_t g0 = world_.communities.first_grid[c];
   const auto day = static_cast<std::uint32_t>(day_);
   const double q_base = 1.0 - std::pow(1.0 - gp.quit_base_per_year, 1.0 / 365.0);
@@ -411,14 +415,14 @@ void Simulation::work_grids(std::uint32_t c) {
       }
       const double cases = free_today_[w] * case_share;
       const double worked = admin_today_[w] + cases;
-      const double visit = std::min(gp.visit_hours_per_day, std::max(0.0, gp.hours_per_day - worked));
+      const double visit = std::min(gp.visit_hours_per_day, std::max(0.0, normal - worked));
       visit_hours += visit;
       t.admin_hours += admin_today_[w];
       t.case_hours += cases;
       t.visit_hours += visit;
-      t.overtime_hours += std::max(0.0, worked - gp.hours_per_day);
-      t.normal_hours += gp.hours_per_day;
-      const double u = worked / gp.hours_per_day;
+      t.overtime_hours += std::max(0.0, worked - normal);
+      t.normal_hours += normal;
+      const double u = worked / normal;
       double f = wk.fatigue[w] + gp.fatigue_gain * std::max(0.0, u - gp.fatigue_threshold) -
                  gp.fatigue_recovery * std::max(0.0, gp.fatigue_threshold - u);
       f = std::clamp(f, 0.0, 1.0);
@@ -626,6 +630,52 @@ void Simulation::phase_escalation() {
     auto& cs = communities_[ci];
     for (const std::uint32_t id : cs.pending_release) cs.pool.release(id);
     cs.pending_release.clear();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The mechanisms' handles on cases and residents.
+
+void Simulation::hold_case(std::uint32_t c, std::uint32_t id) {
+  auto& cs = communities_[c];
+  Case& k = cs.pool[id];
+  if (k.state != CaseState::kQueued) throw std::logic_error("hold_case: case is not queued");
+  k.state = CaseState::kHeld;
+  cs.tally.open_at[k.level] -= 1;  // the queue sweep drops it from its queue
+}
+
+void Simulation::return_case(std::uint32_t c, std::uint32_t id, int available_day) {
+  auto& cs = communities_[c];
+  Case& k = cs.pool[id];
+  if (k.state != CaseState::kHeld) throw std::logic_error("return_case: case is not held");
+  k.state = CaseState::kQueued;
+  k.available_day = available_day;
+  cs.tally.open_at[k.level] += 1;
+  switch (static_cast<Level>(k.level)) {
+    case Level::kGrid:
+      cs.grid_queue[k.grid - world_.communities.first_grid[c]].push_back(id);
+      break;
+    case Level::kCommunity: cs.queue.push_back(id); break;
+    case Level::kStreet: streets_[world_.communities.street[c]].queue.push_back({c, id}); break;
+    case Level::kDepartment: department_.push_back({c, id}); break;
+  }
+}
+
+void Simulation::resolve_held(std::uint32_t c, std::uint32_t id, double hour) {
+  auto& cs = communities_[c];
+  if (cs.pool[id].state != CaseState::kHeld) throw std::logic_error("resolve_held: case is not held");
+  close_case(cs, id, Outcome::kResolved, static_cast<float>(hour));
+}
+
+void Simulation::nudge_resident(std::uint32_t c, std::uint32_t r, double d_sat, double d_trust) {
+  adjust_opinion(r, d_sat, d_trust, communities_[c].tally);
+}
+
+void Simulation::make_aware(std::uint32_t c, std::uint32_t r) {
+  auto& f = world_.residents.flags[r];
+  if (!(f & kAware)) {
+    f |= kAware;
+    communities_[c].tally.aware += 1;
   }
 }
 

@@ -45,6 +45,11 @@ struct RunSummary {
   double wall_seconds = 0;
 };
 
+// Settings that mechanisms may change to act on the core's rules (set in initialize or act).
+struct Levers {
+  double extra_worker_hours = 0.0;  // hours per grid worker per day added by staff moved down with tasks
+};
+
 class Simulation {
  public:
   Simulation(const Params& params, World world, std::uint64_t seed);
@@ -73,6 +78,20 @@ class Simulation {
   const std::vector<std::string>& phase_log() const { return phase_log_; }
   void log_phases(bool on) { log_phases_ = on; }
 
+  Levers& levers() { return levers_; }
+
+  // For mechanisms, between phases (not from inside a parallel loop):
+  // takes a queued case out of the ladder; it stays open and counts in n_open_* but at no level.
+  void hold_case(std::uint32_t c, std::uint32_t id);
+  // puts a held case back in the queue of the level it was taken from, workable from `available_day`.
+  void return_case(std::uint32_t c, std::uint32_t id, int available_day);
+  // resolves a held case at `hour` of today.
+  void resolve_held(std::uint32_t c, std::uint32_t id, double hour);
+  // moves one resident's satisfaction and trust (clamped to 0..1), keeping the community's sums.
+  void nudge_resident(std::uint32_t c, std::uint32_t r, double d_sat, double d_trust);
+  // makes a resident aware of the big Party committee.
+  void make_aware(std::uint32_t c, std::uint32_t r);
+
   // Raises a demand by hand (tests, mechanisms); it enters the reporting phase like any other.
   std::uint32_t raise_demand(std::uint32_t grid, std::uint32_t household_offset, DemandKind kind, Level required,
                              float size_hours, float hour);
@@ -96,6 +115,7 @@ class Simulation {
   void adjust_opinion(std::uint32_t r, double d_sat, double d_trust, Tally& t);
 
   Params params_;
+  Levers levers_;
   World world_;
   std::uint64_t seed_;
   int day_ = -1;
