@@ -151,19 +151,22 @@ World generate_world(const Params& p, std::uint64_t seed) {
     res.flags[r] = f;
     res.satisfaction[r] = clamp01(o.satisfaction_mean + o.satisfaction_sd * rng.normal());
     res.trust[r] = clamp01(o.trust_mean + o.trust_sd * rng.normal());
-    res.participation[r] = quantise(part_mean[age] + 0.15 * rng.normal());
-    res.digital[r] = quantise(dig_mean[age] + 0.15 * rng.normal());
+    res.participation[r] = quantise(part_mean[age] + o.propensity_sd * rng.normal());
+    res.digital[r] = quantise(dig_mean[age] + o.propensity_sd * rng.normal());
   }
 
-  // Co-building units: the seed's four types, dealt round the communities in turn.
+  // Co-building units: the seed's four types, dealt round the communities in turn; capability by kind of
+  // problem uniform on [0.2, 1] (assumption).
   const std::int64_t per_type[kUnitTypes] = {d.district_organs, d.sections_stations, d.soes, d.two_new_orgs};
   std::uint32_t next = 0;
   for (int t = 0; t < kUnitTypes; ++t) {
     for (std::int64_t i = 0; i < per_type[t]; ++i) {
+      Rng rng(seed, Purpose::kOrganisations, next, 1);
       w.units.type.push_back(static_cast<std::uint8_t>(t));
       w.units.community.push_back(next++ % C);
-      w.units.engagement.push_back(0.5f);
-      w.units.budget_staff_days.push_back(20.0f);
+      w.units.engagement.push_back(static_cast<float>(d.unit_engagement));
+      w.units.budget_staff_days.push_back(static_cast<float>(d.unit_budget_staff_days));
+      for (int k = 0; k < kKinds; ++k) w.units.capability.push_back(static_cast<float>(0.2 + 0.8 * rng.uniform()));
     }
   }
 
@@ -187,9 +190,14 @@ World generate_world(const Params& p, std::uint64_t seed) {
     const std::uint32_t nr = w.community_end_resident(c) - r0;
     Rng rng(seed, Purpose::kOrganisations, c, 0);
     for (; assigned < upto; ++assigned) {
+      // A working-age resident not yet registered, if a few draws find one.
+      auto unsuitable = [&](std::uint32_t x) {
+        return (res.flags[x] & kInService) || res.age[x] != static_cast<std::uint8_t>(AgeBand::kWorking);
+      };
       std::uint32_t r = r0 + rng.below(nr);
-      for (int tries = 0; tries < 8 && res.age[r] != static_cast<std::uint8_t>(AgeBand::kWorking); ++tries)
-        r = r0 + rng.below(nr);
+      for (int tries = 0; tries < 16 && unsuitable(r); ++tries) r = r0 + rng.below(nr);
+      for (std::uint32_t step = 0; step < nr && (res.flags[r] & kInService); ++step) r = r0 + (r - r0 + 1) % nr;
+      if (res.flags[r] & kInService) break;  // more members than residents: the community is full
       res.flags[r] |= kInService | kPartyMember;
       w.members.resident.push_back(r);
       w.members.community.push_back(c);

@@ -22,17 +22,21 @@ enum class Purpose : std::uint32_t {
   kOpinion = 8,         // awareness on contact
   kOrganisations = 9,   // units, leaders, members
   kWorkers = 10,        // grid worker initial state
-  kMechanismBase = 1000 // mechanisms use kMechanismBase + their own offsets
+  kMechanismBase = 1000, // mechanisms use kMechanismBase + their own offsets (below 65536)
+  kJointHandling = 1001,
+  kDownshift = 1002
 };
 
 class Rng {
  public:
   using Philox = r123::Philox4x32;
 
-  // seed: the run seed; purpose: what the draws are for; entity: whose draws; day: when.
-  Rng(std::uint64_t seed, Purpose purpose, std::uint32_t entity, std::uint32_t day) {
+  // seed: the run seed; purpose: what the draws are for; entity: whose draws; day: when; sub: which of
+  // several independent streams of the same entity and day (e.g. one per demand kind, or per arrival).
+  // Counter layout: (entity, day, sub, purpose << 16 | block); a stream holds 2^16 blocks of 4 words.
+  Rng(std::uint64_t seed, Purpose purpose, std::uint32_t entity, std::uint32_t day, std::uint32_t sub = 0) {
     key_ = {{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)}};
-    ctr_ = {{entity, day, static_cast<std::uint32_t>(purpose), 0u}};
+    ctr_ = {{entity, day, sub, static_cast<std::uint32_t>(purpose) << 16}};
   }
 
   std::uint32_t next_u32() {
@@ -73,7 +77,8 @@ class Rng {
  private:
   void refill() {
     out_ = Philox()(ctr_, key_);
-    ctr_.v[3]++;
+    // The block counter lives in the low 16 bits; wrapping would reuse the stream's first block.
+    ctr_.v[3] = (ctr_.v[3] & 0xFFFF0000u) | ((ctr_.v[3] + 1) & 0xFFFFu);
     used_ = 0;
   }
 

@@ -80,6 +80,7 @@ struct Units {  // co-building units (共建单位)
   std::vector<std::uint32_t> community;
   std::vector<float> engagement;   // 0..1
   std::vector<float> budget_staff_days;
+  std::vector<float> capability;  // [unit * kKinds + kind], 0..1
   std::size_t size() const { return type.size(); }
 };
 

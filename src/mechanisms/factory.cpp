@@ -13,8 +13,8 @@ const char* phase_name(Phase p) {
 }
 
 const std::vector<MechanismEntry>& mechanism_entries() {
-  // The baseline escalation ladder is the core model, not an entry. Mechanisms are added here in the order
-  // in which they act within a phase.
+  // The baseline escalation ladder is the core model, not an entry. Within a phase, mechanisms act in the
+  // order in which run.mechanisms names them.
   static const std::vector<MechanismEntry> entries = {};
   return entries;
 }

@@ -17,6 +17,7 @@ struct Case {
   std::uint32_t grid = 0;           // global grid index
   std::uint32_t household = 0;      // offset within the grid
   std::int32_t day_raised = 0;
+  std::uint32_t seq = 0;            // which arrival of its grid and day (keys its reporting draw)
   std::int32_t available_day = 0;   // first day the current level can work on it (transfer delays)
   float hour_raised = 0.0f;         // hour of day, 0..24
   float size = 0.0f;                // staff-hours needed at the required level

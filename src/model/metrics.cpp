@@ -116,7 +116,7 @@ std::vector<MetricSpec> core_metrics() {
   add("share_resolved_in_time", K::kShare, "share", "Share of today's resolutions within the expected hours", false,
       [](const Tally& t) { return ratio(t.resolved_in_time, sum3(t.resolved)); });
   add("mean_gw_utilisation", K::kMean, "hours/normal hour",
-      "Grid-worker hours on tasks and cases per normal hour, workers in post", true,
+      "Grid-worker hours on tasks and cases per normal hour, workers who worked that day", true,
       [](const Tally& t) { return ratio(t.admin_hours + t.case_hours, t.normal_hours); });
   add("mean_gw_fatigue", K::kMean, "0-1", "Mean grid-worker fatigue, workers in post", false,
       [](const Tally& t) { return ratio(t.fatigue_sum, t.workers_in_post); });

@@ -12,7 +12,6 @@ namespace govsim {
 
 namespace {
 
-constexpr double kWorkStart = 8.0;  // hour of day at which every level starts work (assumption)
 // Run-wide histogram of log10(hours): 0.01 decades from 10^-1 to 10^6 hours.
 constexpr double kHistLo = -1.0, kHistWidth = 0.01;
 constexpr int kHistBins = 700;
@@ -80,12 +79,13 @@ void Simulation::add_metric(MetricSpec spec) {
 
 void Simulation::begin_day() {
   if (!started_) {
+    // Mechanisms initialise first, so they can declare their own metrics and set levers.
+    for (auto& m : mechanisms_) m->initialize(*this);
     started_ = true;
     auto specs = core_metrics();
     for (auto& s : extra_metrics_) specs.push_back(std::move(s));
     recorder_.start(std::move(specs), static_cast<int>(params_.run.days),
                     static_cast<int>(world_.communities.size()));
-    for (auto& m : mechanisms_) m->initialize(*this);
   }
   ++day_;
   if (day_ >= params_.run.days) throw std::logic_error("day beyond run.days");
@@ -142,6 +142,7 @@ std::uint32_t Simulation::raise_demand(std::uint32_t g, std::uint32_t hh, Demand
   k.household = hh;
   k.resident = world_.households.first_resident[h];
   k.day_raised = std::max(day_, 0);
+  k.seq = 0x80000000u | static_cast<std::uint32_t>(cs.raised_today.size());
   k.hour_raised = hour;
   k.kind = static_cast<std::uint8_t>(kind);
   k.required = static_cast<std::uint8_t>(required);
@@ -168,9 +169,10 @@ void Simulation::phase_demand() {
     for (std::uint32_t g = world_.communities.first_grid[c]; g < world_.communities.first_grid[c + 1]; ++g) {
       const std::uint32_t h0 = world_.grids.first_household[g];
       const std::uint32_t H = world_.grids.first_household[g + 1] - h0;
-      Rng count(seed_, Purpose::kDemandCount, g, day);
-      Rng traits(seed_, Purpose::kDemandTraits, g, day);
       for (int k = 0; k < kKinds; ++k) {
+        // One stream per kind, so a mechanism that changes one kind's rate leaves the others' draws alone.
+        Rng count(seed_, Purpose::kDemandCount, g, day, static_cast<std::uint32_t>(k));
+        Rng traits(seed_, Purpose::kDemandTraits, g, day, static_cast<std::uint32_t>(k));
         double lambda = rate[k] * H;
         if (k == static_cast<int>(DemandKind::kShared) && world_.grids.old_neighbourhood[g])
           lambda *= q.old_shared_multiplier;
@@ -182,7 +184,7 @@ void Simulation::phase_demand() {
           const std::uint32_t r = r0 + traits.below(nr);
           const double hour = traits.uniform() * 24.0;
           const double u = traits.uniform();
-          // The upper tail of u picks a level above the grid, with the declared probabilities.
+          // u below p_department picks the department, below p_department + p_street the street, and so on.
           double acc = 0;
           int level = 0;
           for (int l = 2; l >= 0; --l) {
@@ -200,6 +202,7 @@ void Simulation::phase_demand() {
           kc.household = hh;
           kc.resident = r;
           kc.day_raised = day_;
+          kc.seq = (static_cast<std::uint32_t>(k) << 24) | i;
           kc.hour_raised = static_cast<float>(hour);
           kc.kind = static_cast<std::uint8_t>(k);
           kc.required = static_cast<std::uint8_t>(level);
@@ -239,14 +242,14 @@ void Simulation::enqueue_at_grid(CommunityState& cs, std::uint32_t id, int avail
 void Simulation::phase_reporting() {
   const auto& o = params_.opinion;
   const auto C = static_cast<std::int64_t>(world_.communities.size());
-  const auto day = static_cast<std::uint32_t>(day_);
 #pragma omp parallel for schedule(dynamic, 1)
   for (std::int64_t ci = 0; ci < C; ++ci) {
     const auto c = static_cast<std::uint32_t>(ci);
     auto& cs = communities_[c];
-    Rng rng(seed_, Purpose::kReporting, c, day);
     for (const std::uint32_t id : cs.raised_today) {
       Case& k = cs.pool[id];
+      // Each arrival has its own draw, so common random numbers hold whatever else a mechanism changes.
+      Rng rng(seed_, Purpose::kReporting, k.grid, static_cast<std::uint32_t>(k.day_raised), k.seq);
       const double part = world_.residents.participation[k.resident] / 255.0;
       const double p = part * (1.0 - o.report_trust_weight + 2.0 * o.report_trust_weight * world_.residents.trust[k.resident]);
       if (rng.bernoulli(p)) {
@@ -264,7 +267,7 @@ void Simulation::phase_reporting() {
       for (const std::uint32_t id : lat) {
         if (cs.pool[id].state != CaseState::kLatent) continue;  // closed by a mechanism
         if (day_ - cs.pool[id].day_raised >= o.latent_give_up_days)
-          close_case(cs, id, Outcome::kGaveUp, static_cast<float>(kWorkStart));
+          close_case(cs, id, Outcome::kGaveUp, static_cast<float>(params_.ladder.work_start_hour));
         else
           lat[keep++] = id;
       }
@@ -285,14 +288,15 @@ void Simulation::phase_assignment() {
 #pragma omp parallel for schedule(static)
   for (std::int64_t wi = 0; wi < W; ++wi) {
     const auto w = static_cast<std::uint32_t>(wi);
+    admin_today_[w] = 0.0f;
+    free_today_[w] = 0.0f;
+    // The tasks of a vacant post go elsewhere (assumption): a replacement starts with an empty in-tray.
+    if (wk.vacant_until[w] >= 0) continue;
     Rng rng(seed_, Purpose::kAdminTasks, w, day);
     const std::uint32_t n = rng.poisson(gp.admin_tasks_per_day);
     double arrived = 0;
     for (std::uint32_t i = 0; i < n; ++i) arrived += rng.exponential(gp.admin_task_hours);
     wk.admin_backlog[w] += static_cast<float>(arrived);
-    admin_today_[w] = 0.0f;
-    free_today_[w] = 0.0f;
-    if (wk.vacant_until[w] >= 0) continue;  // tasks of a vacant post wait for the replacement
     const double admin = std::min<double>(wk.admin_backlog[w], capacity);
     wk.admin_backlog[w] -= static_cast<float>(admin);
     admin_today_[w] = static_cast<float>(admin);
@@ -381,7 +385,7 @@ void Simulation::work_grids(std::uint32_t c) {
       if (used + k.work_left <= K) {
         used += k.work_left;
         k.work_left = 0;
-        const double hour = kWorkStart + (admin + used * clock_free / K) / active;
+        const double hour = params_.ladder.work_start_hour + (admin + used * clock_free / K) / active;
         if (k.required == 0) {
           close_case(cs, q[head], Outcome::kResolved, static_cast<float>(hour));
         } else {
@@ -407,6 +411,7 @@ void Simulation::work_grids(std::uint32_t c) {
           wk.vacant_until[w] = -1;
           wk.tenure_days[w] = 0;
           wk.fatigue[w] = 0;
+          wk.admin_backlog[w] = 0;
           t.hires += 1;
         } else {
           t.vacancies += 1;
@@ -468,8 +473,8 @@ namespace {
 
 // Works a FIFO queue with `capacity` staff-hours at `level`; `get` maps a queue entry to (state, case).
 template <class Entry, class Get, class Done>
-void work_level_queue(std::vector<Entry>& q, int day, std::uint8_t level, double capacity, double span, Get get,
-                      Done done) {
+void work_level_queue(std::vector<Entry>& q, int day, std::uint8_t level, double capacity, double start,
+                      double span, Get get, Done done) {
   std::size_t head = 0;
   double used = 0;
   while (head < q.size() && capacity > 0) {
@@ -482,7 +487,7 @@ void work_level_queue(std::vector<Entry>& q, int day, std::uint8_t level, double
     if (used + k.work_left <= capacity) {
       used += k.work_left;
       k.work_left = 0;
-      done(q[head], kWorkStart + span * used / capacity);
+      done(q[head], start + span * used / capacity);
       ++head;
     } else {
       k.work_left -= static_cast<float>(capacity - used);
@@ -498,7 +503,7 @@ void Simulation::work_community(std::uint32_t c) {
   const auto& lp = params_.ladder;
   auto& cs = communities_[c];
   work_level_queue(
-      cs.queue, day_, 1, lp.community_staff * lp.community_hours, lp.community_hours,
+      cs.queue, day_, 1, lp.community_staff * lp.community_hours, lp.work_start_hour, lp.community_hours,
       [&](std::uint32_t id) -> Case& { return cs.pool[id]; },
       [&](std::uint32_t id, double hour) {
         Case& k = cs.pool[id];
@@ -516,7 +521,7 @@ void Simulation::work_street(std::uint32_t s) {
   const auto& lp = params_.ladder;
   auto& ss = streets_[s];
   work_level_queue(
-      ss.queue, day_, 2, lp.street_staff * lp.street_hours, lp.street_hours,
+      ss.queue, day_, 2, lp.street_staff * lp.street_hours, lp.work_start_hour, lp.street_hours,
       [&](const CaseRef& r) -> Case& { return communities_[r.community].pool[r.id]; },
       [&](const CaseRef& r, double hour) {
         auto& cs = communities_[r.community];
@@ -535,7 +540,7 @@ void Simulation::work_department() {
   const auto& lp = params_.ladder;
   const double staff = lp.department_staff_per_street * static_cast<double>(streets_.size());
   work_level_queue(
-      department_, day_, 3, staff * lp.department_hours, lp.department_hours,
+      department_, day_, 3, staff * lp.department_hours, lp.work_start_hour, lp.department_hours,
       [&](const CaseRef& r) -> Case& { return communities_[r.community].pool[r.id]; },
       [&](const CaseRef& r, double hour) {
         close_case(communities_[r.community], r.id, Outcome::kResolved, static_cast<float>(hour));
@@ -577,7 +582,7 @@ void Simulation::phase_escalation() {
       Case& k = cs.pool[id_of(q[i])];
       if (k.state != CaseState::kQueued || k.level != level) continue;
       if (day_ - k.day_raised >= lp.abandon_days) {
-        close_case(cs, id_of(q[i]), Outcome::kAbandoned, static_cast<float>(kWorkStart));
+        close_case(cs, id_of(q[i]), Outcome::kAbandoned, static_cast<float>(params_.ladder.work_start_hour));
         continue;
       }
       q[keep++] = q[i];

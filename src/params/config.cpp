@@ -112,6 +112,12 @@ void Config::validate() const {
     return source_file_ + ":" + std::to_string(it->second);
   };
   const auto known = known_mechanisms();
+  const auto names = mechanism_names();
+  for (std::size_t i = 0; i < names.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      if (names[i] == names[j])
+        throw InputError(where("run.mechanisms") + ": key 'run.mechanisms': mechanism '" + names[i] +
+                         "' named twice");
   for (const auto& m : mechanism_names()) {
     if (std::find(known.begin(), known.end(), m) == known.end())
       throw InputError(where("run.mechanisms") + ": key 'run.mechanisms': unknown mechanism '" + m +

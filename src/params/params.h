@@ -47,7 +47,10 @@ inline constexpr double kInf = std::numeric_limits<double>::infinity();
   X(sections_stations, Int, 89, 0, 1.0e6, "units", "seed 000: 89 sections/stations", "Co-building sections")  \
   X(soes, Int, 75, 0, 1.0e6, "units", "seed 000: 75 SOEs", "Co-building state-owned enterprises")            \
   X(two_new_orgs, Int, 57, 0, 1.0e6, "units", "seed 000: 57 two-new organisations",                          \
-    "Co-building two-new organisations")
+    "Co-building two-new organisations")                                                                    \
+  X(unit_engagement, Real, 0.6, 0, 1, "0-1", "assumption", "Initial willingness of co-building units to engage") \
+  X(unit_budget_staff_days, Real, 20, 0, 36500, "staff-days/unit/year", "assumption",                       \
+    "Staff time a co-building unit can give to community problems in a year")
 
 #define GOVSIM_DEMAND_PARAMS(X)                                                                               \
   X(household_rate, Real, 1.5, 0, 365, "demands/household/year", "assumption", "Household affairs (家事)")    \
@@ -104,6 +107,7 @@ inline constexpr double kInf = std::numeric_limits<double>::infinity();
   X(department_hours, Real, 6, 0, 24, "hours/staff/day", "assumption", "Case hours per department staff")     \
   X(department_delay_days, Int, 5, 0, 365, "days", "assumption", "Transfer delay street -> department")      \
   X(assess_hours, Real, 0.5, 0, 24, "hours/case", "assumption", "Assessment hours at community and above")    \
+  X(work_start_hour, Real, 8, 0, 23, "hour of day", "assumption", "Hour at which every level starts work")     \
   X(abandon_days, Int, 180, 1, 36500, "days", "assumption", "Cases open this long are abandoned unresolved")
 
 #define GOVSIM_OPINION_PARAMS(X)                                                                              \
@@ -130,6 +134,8 @@ inline constexpr double kInf = std::numeric_limits<double>::infinity();
   X(aware_on_contact, Real, 0.15, 0, 1, "probability", "assumption",                                         \
     "Chance a resident whose case reached the community becomes aware of the big committee")                \
   X(aware_by_wom, Real, 0.02, 0, 1, "probability", "assumption", "Chance a neighbour becomes aware by word of mouth") \
+  X(propensity_sd, Real, 0.15, 0, 1, "probability", "assumption",                                           \
+    "Spread (sd) of individual participation and digital propensities around their age-band means")         \
   X(participation_young, Real, 0.35, 0, 1, "probability", "assumption (seed 004: mostly elderly take part)",  \
     "Mean participation propensity, young")                                                                 \
   X(participation_working, Real, 0.45, 0, 1, "probability", "assumption", "Mean participation, working age") \
