@@ -14,6 +14,11 @@ namespace govsim::cli {
 namespace {
 
 std::string range_text(const ParamSpec& s) {
+  if (!s.choices.empty()) {
+    std::string t;
+    for (const auto& c : s.choices) t += (t.empty() ? "" : " | ") + c;
+    return t;
+  }
   if (s.type == ParamType::kString || s.type == ParamType::kBool) return "";
   return "[" + format_real(s.min) + ", " + format_real(s.max) + "]";
 }

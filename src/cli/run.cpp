@@ -1,7 +1,8 @@
 #include <boost/program_options.hpp>
 #include <omp.h>
+#include <unistd.h>
 
-#include <chrono>
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -10,10 +11,9 @@
 #include <memory>
 
 #include "cli/commands.h"
-#include "core/population.h"
-#include "core/rng.h"
+#include "experiment/runner.h"
+#include "experiment/stats.h"
 #include "io/h5_writer.h"
-#include "model/simulation.h"
 #include "params/config.h"
 
 namespace po = boost::program_options;
@@ -22,84 +22,117 @@ namespace govsim::cli {
 
 namespace {
 
-class ListSink : public AttributeSink {
- public:
-  std::vector<std::pair<std::string, std::string>> items;
-  void text(const std::string& k, const std::string& v) override { items.emplace_back(k, v); }
-  void number(const std::string& k, double v) override { items.emplace_back(k, format_real(v)); }
-};
-
 struct Row {
   const char* label;
   double RunSummary::*field;
   const char* format;
+  bool in_comparison;  // one of the comparison table's columns
 };
 
 const Row kRows[] = {
-    {"demands raised", &RunSummary::demands, "%12.0f"},
-    {"demands reported", &RunSummary::reported, "%12.0f"},
-    {"cases resolved", &RunSummary::resolved, "%12.0f"},
-    {"hard problems reported", &RunSummary::hard_raised, "%12.0f"},
-    {"hard problems closed", &RunSummary::hard_closed, "%12.0f"},
-    {"cases abandoned", &RunSummary::abandoned, "%12.0f"},
-    {"median resolution (h)", &RunSummary::median_resolution_hours, "%12.1f"},
-    {"p90 resolution (h)", &RunSummary::p90_resolution_hours, "%12.1f"},
-    {"grid-worker utilisation", &RunSummary::mean_gw_utilisation, "%12.3f"},
-    {"grid workers quitting", &RunSummary::quits, "%12.0f"},
-    {"share good/very good", &RunSummary::share_good, "%12.3f"},
-    {"mean trust", &RunSummary::mean_trust, "%12.3f"},
-    {"share aware", &RunSummary::share_aware, "%12.3f"},
-    {"wall seconds", &RunSummary::wall_seconds, "%12.2f"},
+    {"demands raised", &RunSummary::demands, "%.0f", false},
+    {"demands reported", &RunSummary::reported, "%.0f", false},
+    {"cases resolved", &RunSummary::resolved, "%.0f", false},
+    {"hard problems reported", &RunSummary::hard_raised, "%.0f", false},
+    {"hard problems closed", &RunSummary::hard_closed, "%.0f", true},
+    {"cases abandoned", &RunSummary::abandoned, "%.0f", false},
+    {"median resolution (h)", &RunSummary::median_resolution_hours, "%.2f", true},
+    {"p90 resolution (h)", &RunSummary::p90_resolution_hours, "%.1f", true},
+    {"grid-worker utilisation", &RunSummary::mean_gw_utilisation, "%.3f", true},
+    {"grid workers quitting", &RunSummary::quits, "%.0f", false},
+    {"share good/very good", &RunSummary::share_good, "%.3f", true},
+    {"mean trust", &RunSummary::mean_trust, "%.3f", true},
+    {"share aware", &RunSummary::share_aware, "%.3f", true},
+    {"wall seconds", &RunSummary::wall_seconds, "%.2f", false},
 };
 
+std::string fmt(const char* f, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, f, v);
+  return buf;
+}
+
+std::vector<double> column(const std::vector<RunSummary>& s, double RunSummary::*field) {
+  std::vector<double> v;
+  for (const auto& x : s) v.push_back(x.*field);
+  return v;
+}
+
 void print_summary(const std::string& arm, const std::vector<RunSummary>& s, std::ostream& out) {
-  const std::size_t R = s.size();
-  char buf[256];
-  out << "\nSummary: arm '" << arm << "', " << R << " run(s)"
-      << (R > 1 ? " (mean and 95% interval across replicates)" : "") << "\n";
+  out << "\nSummary: arm '" << arm << "', " << s.size() << " run(s)"
+      << (s.size() > 1 ? " (mean and 95% interval across replicates)" : "") << "\n";
   for (const auto& row : kRows) {
-    double mean = 0;
-    for (const auto& x : s) mean += x.*row.field;
-    mean /= static_cast<double>(R);
-    std::snprintf(buf, sizeof buf, "  %-26s", row.label);
+    const Interval iv = mean_interval(column(s, row.field));
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "  %-26s%12s", row.label, fmt(row.format, iv.mean).c_str());
     out << buf;
-    std::snprintf(buf, sizeof buf, row.format, mean);
-    out << buf;
-    if (R > 1) {
-      double var = 0;
-      for (const auto& x : s) var += (x.*row.field - mean) * (x.*row.field - mean);
-      const double half = 1.96 * std::sqrt(var / static_cast<double>(R - 1) / static_cast<double>(R));
-      std::snprintf(buf, sizeof buf, "  +/- %.3g", half);
-      out << buf;
-    }
+    if (s.size() > 1) out << "   [" << fmt(row.format, iv.lo) << ", " << fmt(row.format, iv.hi) << "]";
     out << "\n";
   }
 }
 
-void write_summary_json(const std::string& path, const std::vector<RunSummary>& s) {
+// Per arm: mean [95% interval]; then the paired difference from the baseline arm (replicate k with k).
+void print_comparison(const std::vector<std::string>& arms, const std::vector<std::vector<RunSummary>>& s,
+                      std::size_t base, const std::vector<Config::Contrast>& contrasts, std::ostream& out) {
+  auto index = [&](const std::string& name) {
+    return static_cast<std::size_t>(std::find(arms.begin(), arms.end(), name) - arms.begin());
+  };
+  const std::size_t R = s.front().size();
+  out << "\nComparison: " << arms.size() << " arms x " << R
+      << " replicates (common random numbers); mean [95% interval] across replicates\n";
+  for (const auto& row : kRows) {
+    if (!row.in_comparison) continue;
+    out << "\n  " << row.label << "\n";
+    for (std::size_t a = 0; a < arms.size(); ++a) {
+      const Interval iv = mean_interval(column(s[a], row.field));
+      char buf[256];
+      std::snprintf(buf, sizeof buf, "    %-28s %10s [%s, %s]", arms[a].c_str(), fmt(row.format, iv.mean).c_str(),
+                    fmt(row.format, iv.lo).c_str(), fmt(row.format, iv.hi).c_str());
+      out << buf;
+      if (a != base) {
+        const Interval d = paired_difference(column(s[a], row.field), column(s[base], row.field));
+        std::snprintf(buf, sizeof buf, "   vs %s: %+.4g [%+.4g, %+.4g]%s", arms[base].c_str(), d.mean, d.lo, d.hi,
+                      d.excludes_zero() ? " *" : "");
+        out << buf;
+      }
+      out << "\n";
+    }
+    for (const auto& c : contrasts) {
+      const Interval d = paired_difference(column(s[index(c.a)], row.field), column(s[index(c.b)], row.field));
+      char buf[256];
+      std::snprintf(buf, sizeof buf, "    %-28s %+.4g [%+.4g, %+.4g]%s   (%s - %s)", c.name.c_str(), d.mean, d.lo,
+                    d.hi, d.excludes_zero() ? " *" : "", c.a.c_str(), c.b.c_str());
+      out << buf << "\n";
+    }
+  }
+  out << "\n  * the paired difference's 95% interval excludes zero\n";
+}
+
+void write_table_json(const std::string& path, const std::vector<std::string>& arms,
+                      const std::vector<std::vector<RunSummary>>& s) {
   std::ofstream out(path);
-  out << "{\n  \"runs\": [\n";
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    out << "    {";
+  out << "{\n  \"arms\": {\n";
+  for (std::size_t a = 0; a < arms.size(); ++a) {
+    out << "    \"" << arms[a] << "\": {";
     bool first = true;
     for (const auto& row : kRows) {
       if (row.field == &RunSummary::wall_seconds) continue;  // not reproducible
-      char buf[64];
-      std::snprintf(buf, sizeof buf, "%.17g", s[i].*row.field);
-      out << (first ? "" : ", ") << "\"" << row.label << "\": " << buf;
+      out << (first ? "" : ",") << "\n      \"" << row.label << "\": [";
       first = false;
+      for (std::size_t k = 0; k < s[a].size(); ++k) out << (k ? ", " : "") << fmt("%.17g", s[a][k].*row.field);
+      out << "]";
     }
-    out << "}" << (i + 1 < s.size() ? "," : "") << "\n";
+    out << "\n    }" << (a + 1 < arms.size() ? "," : "") << "\n";
   }
-  out << "  ]\n}\n";
+  out << "  }\n}\n";
   if (!out) throw std::runtime_error("cannot write " + path);
 }
 
 }  // namespace
 
 int cmd_run(const std::vector<std::string>& args, const std::string& command_line) {
-  Config cfg;
-  std::string scenario, out_path, summary_json;
+  Config base;
+  std::string scenario, out_path, summary_json, baseline;
   std::vector<std::string> sets;
   int threads = 0;
   bool quiet = false;
@@ -108,32 +141,53 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
       "out", po::value<std::string>(&out_path), "output HDF5 file")(
       "set", po::value<std::vector<std::string>>(&sets)->composing(), "key=value override (repeatable)")(
       "threads", po::value<int>(&threads), "OpenMP threads (default: OMP_NUM_THREADS)")(
-      "summary-json", po::value<std::string>(&summary_json), "also write the run summary as JSON")(
+      "summary-json", po::value<std::string>(&summary_json), "also write every run's summary as JSON")(
+      "baseline", po::value<std::string>(&baseline), "arm the others are compared with (default: the first)")(
       "quiet", po::bool_switch(&quiet), "no summary table");
   po::options_description keys("parameters");
-  for (const auto& s : cfg.registry().specs()) keys.add_options()(s.key.c_str(), po::value<std::string>());
+  for (const auto& s : base.registry().specs()) keys.add_options()(s.key.c_str(), po::value<std::string>());
   po::options_description all;
   all.add(desc).add(keys);
   po::positional_options_description pos;
   pos.add("scenario", 1);
+
+  // Every arm's configuration is built and checked before anything runs: bad input writes nothing.
+  std::vector<std::unique_ptr<Config>> arms;
+  std::size_t base_arm = 0;
   try {
     po::variables_map vm;
     const auto parsed = po::command_line_parser(args).options(all).positional(pos).run();
     po::store(parsed, vm);
     po::notify(vm);
-    // --KEY VALUE options join the --set overrides in command-line order.
-    std::vector<std::string> key_sets;
-    for (const auto& opt : parsed.options)
-      if (cfg.registry().find(opt.string_key) && !opt.value.empty())
-        key_sets.push_back(opt.string_key + "=" + opt.value.front());
-    sets.insert(sets.end(), key_sets.begin(), key_sets.end());
+    for (const auto& opt : parsed.options)  // --KEY VALUE joins the --set overrides
+      if (base.registry().find(opt.string_key) && !opt.value.empty())
+        sets.push_back(opt.string_key + "=" + opt.value.front());
     if (scenario.empty()) throw InputError("command line: a scenario file is required (govsim run SCENARIO.ini)");
     if (out_path.empty()) throw InputError("command line: --out FILE.h5 is required");
     if (!std::filesystem::exists(scenario)) throw InputError(scenario + ": scenario file not found");
     const auto parent = std::filesystem::absolute(out_path).parent_path();
     if (!std::filesystem::is_directory(parent))
       throw InputError("command line: --out " + out_path + ": directory " + parent.string() + " does not exist");
-    cfg.load(scenario, sets);
+    base.load(scenario, sets);
+    if (base.arms().empty()) {
+      arms.push_back(std::make_unique<Config>());
+      arms.back()->load(scenario, sets);
+    }
+    for (const auto& arm : base.arms()) {
+      arms.push_back(std::make_unique<Config>());
+      arms.back()->load(scenario, sets);
+      arms.back()->apply_arm(arm);
+      if (arms.back()->params.run.replicates != arms.front()->params.run.replicates ||
+          arms.back()->params.run.seed != arms.front()->params.run.seed)
+        throw InputError(scenario + ":" + std::to_string(arm.line) + ": arm '" + arm.name +
+                         "': run.replicates and run.seed must be the same in every arm (paired replicates)");
+    }
+    if (!baseline.empty()) {
+      base_arm = arms.size();
+      for (std::size_t a = 0; a < arms.size(); ++a)
+        if (arms[a]->params.run.name == baseline) base_arm = a;
+      if (base_arm == arms.size()) throw InputError("command line: --baseline '" + baseline + "': no such arm");
+    }
   } catch (const InputError& e) {
     std::cerr << "govsim: " << e.what() << "\n";
     return 2;
@@ -143,76 +197,52 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   }
   if (threads > 0) omp_set_num_threads(threads);
 
-  const Params& p = cfg.params;
-  std::vector<RunRecord> records;
-  std::vector<std::unique_ptr<Recorder>> recorders;
-  std::vector<RunSummary> summaries;
-  std::vector<std::pair<std::string, std::string>> param_text;
-  std::vector<bool> numeric;
-  for (const auto& s : cfg.registry().specs()) {
-    param_text.emplace_back(s.key, s.get());
-    numeric.push_back(s.type != ParamType::kString);
-  }
-  bool failed = false;
+  std::vector<RunResult> results;
+  std::vector<std::string> names;
+  std::vector<std::vector<RunSummary>> summaries;
   try {
-    for (std::int64_t k = 0; k < p.run.replicates; ++k) {
-      const auto t0 = std::chrono::steady_clock::now();
-      const std::uint64_t seed = derive_seed(static_cast<std::uint64_t>(p.run.seed), static_cast<std::uint64_t>(k));
-      World world = generate_world(p, seed);
-      CommunityInfo info;
-      const auto C = world.communities.size();
-      for (std::uint32_t c = 0; c < C; ++c) {
-        info.street.push_back(static_cast<std::int32_t>(world.communities.street[c]));
-        info.residents.push_back(
-            static_cast<std::int32_t>(world.community_end_resident(c) - world.community_first_resident(c)));
-        info.grids.push_back(
-            static_cast<std::int32_t>(world.communities.first_grid[c + 1] - world.communities.first_grid[c]));
+    for (const auto& cfg : arms) {
+      names.push_back(cfg->params.run.name);
+      summaries.emplace_back();
+      for (std::int64_t k = 0; k < cfg->params.run.replicates; ++k) {
+        const bool first = results.empty();
+        results.push_back(run_replicate(*cfg, k, first && !quiet ? &std::cerr : nullptr));
+        summaries.back().push_back(results.back().summary);
+        if (!quiet && arms.size() > 1 && isatty(2))
+          std::cerr << "\rgovsim: " << results.size() << " of " << arms.size() * cfg->params.run.replicates
+                    << " runs" << std::flush;
       }
-      if (k == 0 && !quiet)
-        std::cerr << "govsim: " << world.residents.size() << " residents, " << world.households.size()
-                  << " households, " << world.grids.size() << " grids, " << C << " communities, "
-                  << world.streets.size() << " streets, " << world.workers.size() << " grid workers, "
-                  << world.units.size() << " co-building units; "
-                  << static_cast<double>(world.bytes()) / static_cast<double>(world.residents.size())
-                  << " bytes/resident in agent stores; " << omp_get_max_threads() << " thread(s)\n";
-      Simulation sim(p, std::move(world), seed);
-      RunRecord rec;
-      for (const auto& name : cfg.mechanism_names()) {
-        auto m = Mechanism::create(name, cfg);
-        ListSink sink;
-        m->describe(sink);
-        rec.mechanisms.emplace_back(name, sink.items);
-        sim.add_mechanism(std::move(m));
-      }
-      sim.run();
-      RunSummary sum = sim.summary();
-      sum.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      summaries.push_back(sum);
-      recorders.push_back(std::make_unique<Recorder>(sim.recorder()));
-      rec.arm = p.run.name;
-      rec.replicate = k;
-      rec.seed = seed;
-      rec.wall_seconds = sum.wall_seconds;
-      rec.params = param_text;
-      rec.numeric = numeric;
-      rec.recorder = recorders.back().get();
-      rec.communities = std::move(info);
-      records.push_back(std::move(rec));
     }
-    Provenance prov{command_line, cfg.registry().to_ini()};
-    write_results(out_path, records, prov);
-    if (!summary_json.empty()) write_summary_json(summary_json, summaries);
+    if (!quiet && arms.size() > 1 && isatty(2)) std::cerr << "\n";
+    std::vector<RunRecord> records;
+    for (auto& r : results) records.push_back(r.record);
+    std::string config_text = base.registry().to_ini();
+    if (!base.arms().empty()) {
+      config_text += "\n[arms]\n";
+      for (const auto& a : base.arms()) {
+        config_text += a.name + " =";
+        for (std::size_t i = 0; i < a.overrides.size(); ++i) config_text += (i ? "; " : " ") + a.overrides[i];
+        config_text += "\n";
+      }
+    }
+    write_results(out_path, records, Provenance{command_line, config_text});
+    if (!summary_json.empty()) write_table_json(summary_json, names, summaries);
   } catch (const InputError& e) {
     std::cerr << "govsim: " << e.what() << "\n";
     return 2;
   } catch (const std::exception& e) {
     std::cerr << "govsim: run failed: " << e.what() << "\n";
-    failed = true;
+    return 1;
   }
-  if (failed) return 1;
   if (!quiet) {
-    print_summary(p.run.name, summaries, std::cout);
-    std::cout << "\nWrote " << out_path << "\n";
+    if (arms.size() == 1)
+      print_summary(names.front(), summaries.front(), std::cout);
+    else
+      print_comparison(names, summaries, base_arm, base.contrasts(), std::cout);
+    double wall = 0;
+    for (const auto& r : results) wall += r.summary.wall_seconds;
+    std::cout << "\nWrote " << out_path << " (" << results.size() << " runs, " << fmt("%.1f", wall)
+              << " s of run time)\n";
   }
   return 0;
 }

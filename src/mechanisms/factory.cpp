@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "mechanisms/downshift.h"
+#include "mechanisms/joint_handling.h"
 #include "params/config.h"
 
 namespace govsim {
@@ -15,7 +17,27 @@ const char* phase_name(Phase p) {
 const std::vector<MechanismEntry>& mechanism_entries() {
   // The baseline escalation ladder is the core model, not an entry. Within a phase, mechanisms act in the
   // order in which run.mechanisms names them.
-  static const std::vector<MechanismEntry> entries = {};
+  static const std::vector<MechanismEntry> entries = {
+      {JointHandling::kName,
+       "joint handling of hard problems (难题联办): monthly meetings list, assign to units, publish deadlines",
+       [](Config& cfg) {
+         GOVSIM_BIND_SECTION(cfg.registry(), JointHandling::kName, cfg.block<JointHandlingParams>(JointHandling::kName),
+                             GOVSIM_JOINT_PARAMS);
+       },
+       [](const Config& cfg) -> std::unique_ptr<Mechanism> {
+         return std::make_unique<JointHandling>(cfg.block<JointHandlingParams>(JointHandling::kName));
+       }},
+      {Downshift::kName,
+       "workload down-shifting (事务下沉): administrative tasks pushed to grid workers (tasks, staffed, capped)",
+       [](Config& cfg) {
+         GOVSIM_BIND_SECTION(cfg.registry(), Downshift::kName, cfg.block<DownshiftParams>(Downshift::kName),
+                             GOVSIM_DOWNSHIFT_PARAMS);
+         cfg.registry().restrict("downshift.variant", {"tasks", "staffed", "capped"});
+       },
+       [](const Config& cfg) -> std::unique_ptr<Mechanism> {
+         return std::make_unique<Downshift>(cfg.block<DownshiftParams>(Downshift::kName));
+       }},
+  };
   return entries;
 }
 

@@ -34,6 +34,12 @@ class AttributeSink {
   virtual void number(const std::string& key, double value) = 0;
 };
 
+inline void describe_value(AttributeSink& out, const std::string& key, const std::string& v) { out.text(key, v); }
+template <class T>
+void describe_value(AttributeSink& out, const std::string& key, T v) {
+  out.number(key, static_cast<double>(v));
+}
+
 class Simulation;
 class Config;
 

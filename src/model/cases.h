@@ -20,6 +20,8 @@ struct Case {
   std::uint32_t seq = 0;            // which arrival of its grid and day (keys its reporting draw)
   std::int32_t available_day = 0;   // first day the current level can work on it (transfer delays)
   float hour_raised = 0.0f;         // hour of day, 0..24
+  std::int32_t day_reported = 0;    // when the ladder learnt of it (reported, or found on a visit)
+  float hour_reported = 0.0f;
   float size = 0.0f;                // staff-hours needed at the required level
   float work_left = 0.0f;           // staff-hours left at the current level (assessment or the work itself)
   std::uint8_t kind = 0;            // DemandKind

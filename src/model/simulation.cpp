@@ -12,9 +12,9 @@ namespace govsim {
 
 namespace {
 
-// Run-wide histogram of log10(hours): 0.01 decades from 10^-1 to 10^6 hours.
-constexpr double kHistLo = -1.0, kHistWidth = 0.01;
-constexpr int kHistBins = 700;
+// Run-wide histogram of log10(hours): 0.001 decades (0.23%) from 10^-1 to 10^6 hours.
+constexpr double kHistLo = -1.0, kHistWidth = 0.001;
+constexpr int kHistBins = 7000;
 
 double quantile_from_hist(const std::vector<double>& h, double q) {
   const double total = std::accumulate(h.begin(), h.end(), 0.0);
@@ -220,8 +220,10 @@ void Simulation::phase_demand() {
 // reporting: a demand is reported with probability participation * (1 - w + 2 w trust); the others wait
 // unreported until a visit finds them or they lapse.
 
-void Simulation::enqueue_at_grid(CommunityState& cs, std::uint32_t id, int available_day) {
+void Simulation::enqueue_at_grid(CommunityState& cs, std::uint32_t id, int available_day, double hour_reported) {
   Case& k = cs.pool[id];
+  k.day_reported = day_;
+  k.hour_reported = static_cast<float>(hour_reported);
   k.level = static_cast<std::uint8_t>(Level::kGrid);
   k.state = CaseState::kQueued;
   k.available_day = available_day;
@@ -253,7 +255,7 @@ void Simulation::phase_reporting() {
       const double part = world_.residents.participation[k.resident] / 255.0;
       const double p = part * (1.0 - o.report_trust_weight + 2.0 * o.report_trust_weight * world_.residents.trust[k.resident]);
       if (rng.bernoulli(p)) {
-        enqueue_at_grid(cs, id, day_ + 1);
+        enqueue_at_grid(cs, id, day_ + 1, k.day_raised == day_ ? k.hour_raised : params_.ladder.work_start_hour);
       } else {
         const std::uint32_t gl = k.grid - world_.communities.first_grid[c];
         cs.grid_latent[gl].push_back(id);
@@ -321,7 +323,10 @@ void Simulation::close_case(CommunityState& cs, std::uint32_t id, Outcome outcom
     t.open_at[k.level] -= 1;
     if (k.hard()) t.open_hard -= 1;
   }
-  const float hours = static_cast<float>((day_ - k.day_raised) * 24.0 + hour_done - k.hour_raised);
+  // Resolution time runs from the report (the ladder cannot act earlier); for a lapsed demand, from raising.
+  const bool latent = k.state == CaseState::kLatent;
+  const float hours = static_cast<float>((day_ - (latent ? k.day_raised : k.day_reported)) * 24.0 + hour_done -
+                                         (latent ? k.hour_raised : k.hour_reported));
   switch (outcome) {
     case Outcome::kResolved: {
       k.state = CaseState::kResolved;
@@ -375,6 +380,7 @@ void Simulation::work_grids(std::uint32_t c) {
     auto& q = cs.grid_queue[g - g0];
     std::size_t head = 0;
     double used = 0;
+    const double team = normal / gp.hours_per_day;
     while (head < q.size() && K > 0) {
       Case& k = cs.pool[q[head]];
       if (k.state != CaseState::kQueued || k.level != 0) {
@@ -385,7 +391,8 @@ void Simulation::work_grids(std::uint32_t c) {
       if (used + k.work_left <= K) {
         used += k.work_left;
         k.work_left = 0;
-        const double hour = params_.ladder.work_start_hour + (admin + used * clock_free / K) / active;
+        // Work is spread over the team working in parallel (staff moved down count as extra people).
+        const double hour = params_.ladder.work_start_hour + (admin + used * clock_free / K) / (active * team);
         if (k.required == 0) {
           close_case(cs, q[head], Outcome::kResolved, static_cast<float>(hour));
         } else {
@@ -459,7 +466,8 @@ void Simulation::work_grids(std::uint32_t c) {
         if (rel < n_visit) {
           t.latent -= 1;
           t.found_by_visit += 1;
-          enqueue_at_grid(cs, id, day_ + 1);
+          // Found on a visit: reported in the middle of the working day.
+          enqueue_at_grid(cs, id, day_ + 1, params_.ladder.work_start_hour + 0.5 * gp.hours_per_day);
         } else {
           lat[keep++] = id;
         }
@@ -581,7 +589,7 @@ void Simulation::phase_escalation() {
       auto& cs = communities_[community_of(q[i])];
       Case& k = cs.pool[id_of(q[i])];
       if (k.state != CaseState::kQueued || k.level != level) continue;
-      if (day_ - k.day_raised >= lp.abandon_days) {
+      if (day_ - k.day_reported >= lp.abandon_days) {
         close_case(cs, id_of(q[i]), Outcome::kAbandoned, static_cast<float>(params_.ladder.work_start_hour));
         continue;
       }

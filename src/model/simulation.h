@@ -47,7 +47,9 @@ struct RunSummary {
 
 // Settings that mechanisms may change to act on the core's rules (set in initialize or act).
 struct Levers {
-  double extra_worker_hours = 0.0;  // hours per grid worker per day added by staff moved down with tasks
+  // Staff hours per grid-worker post per day added by staff moved down with tasks; they work alongside the
+  // post holder (in parallel), adding to its capacity and normal hours.
+  double extra_worker_hours = 0.0;
 };
 
 class Simulation {
@@ -111,7 +113,7 @@ class Simulation {
   void work_street(std::uint32_t s);
   void work_department();
   void close_case(CommunityState& cs, std::uint32_t id, Outcome outcome, float hours_done);
-  void enqueue_at_grid(CommunityState& cs, std::uint32_t id, int available_day);
+  void enqueue_at_grid(CommunityState& cs, std::uint32_t id, int available_day, double hour_reported);
   void adjust_opinion(std::uint32_t r, double d_sat, double d_trust, Tally& t);
 
   Params params_;

@@ -22,11 +22,11 @@ std::string trim(const std::string& s) {
 
 }  // namespace
 
-std::vector<std::string> split_list(const std::string& s) {
+std::vector<std::string> split_list(const std::string& s, char sep) {
   std::vector<std::string> out;
   std::stringstream in(s);
   std::string item;
-  while (std::getline(in, item, ',')) {
+  while (std::getline(in, item, sep)) {
     item = trim(item);
     if (!item.empty()) out.push_back(item);
   }
@@ -53,17 +53,34 @@ void Config::load(const std::string& path, const std::vector<std::string>& overr
   std::stringstream text;
   while (std::getline(file, line)) {
     ++lineno;
-    text << line << '\n';
     const std::string t = trim(line);
     if (t.empty() || t[0] == '#' || t[0] == ';') continue;
     if (t.front() == '[') {
       if (t.back() != ']') throw InputError(path + ":" + std::to_string(lineno) + ": malformed section header");
       section = trim(t.substr(1, t.size() - 2));
+      if (section != "arms" && section != "contrasts") text << line << '\n';
       continue;
     }
     const auto eq = t.find('=');
     if (eq == std::string::npos)
       throw InputError(path + ":" + std::to_string(lineno) + ": expected 'key = value', got '" + t + "'");
+    if (section == "arms") {  // not parameters: read here, applied per arm
+      Arm arm{trim(t.substr(0, eq)), split_list(t.substr(eq + 1), ';'), lineno};
+      for (const auto& a : arms_)
+        if (a.name == arm.name)
+          throw InputError(path + ":" + std::to_string(lineno) + ": arm '" + arm.name + "' defined twice");
+      arms_.push_back(std::move(arm));
+      continue;
+    }
+    if (section == "contrasts") {
+      const auto pair = split_list(t.substr(eq + 1));
+      if (pair.size() != 2)
+        throw InputError(path + ":" + std::to_string(lineno) + ": contrast '" + trim(t.substr(0, eq)) +
+                         "': expected 'name = arm_a, arm_b'");
+      contrasts_.push_back({trim(t.substr(0, eq)), pair[0], pair[1], lineno});
+      continue;
+    }
+    text << line << '\n';
     const std::string key = (section.empty() ? "" : section + ".") + trim(t.substr(0, eq));
     if (key_lines_.count(key))
       throw InputError(path + ":" + std::to_string(lineno) + ": key '" + key + "': given twice (first on line " +
@@ -93,6 +110,28 @@ void Config::load(const std::string& path, const std::vector<std::string>& overr
   for (const auto& [ln, key] : order)
     registry_.set(key, vm[key].as<std::string>(), path + ":" + std::to_string(ln));
   apply_overrides(overrides);
+  validate();
+  for (const auto& c : contrasts_)
+    for (const auto& name : {c.a, c.b}) {
+      bool found = false;
+      for (const auto& a : arms_) found |= a.name == name;
+      if (!found)
+        throw InputError(path + ":" + std::to_string(c.line) + ": contrast '" + c.name + "': no arm named '" +
+                         name + "'");
+    }
+}
+
+void Config::apply_arm(const Arm& arm) {
+  const std::string where = source_file_ + ":" + std::to_string(arm.line);
+  for (const auto& kv : arm.overrides) {
+    const auto eq = kv.find('=');
+    if (eq == std::string::npos)
+      throw InputError(where + ": arm '" + arm.name + "': expected key=value, got '" + kv + "'");
+    const std::string key = trim(kv.substr(0, eq));
+    registry_.set(key, trim(kv.substr(eq + 1)), where);
+    key_lines_[key] = arm.line;
+  }
+  params.run.name = arm.name;
   validate();
 }
 

@@ -45,13 +45,32 @@ class Config {
 
   std::string source_file() const { return source_file_; }
 
+  // Arms of a comparison: the [arms] section, one line per arm, `name = key=value; key=value`. Each arm is
+  // the scenario with its overrides applied after the command line's (a scenario without [arms] is one arm).
+  struct Arm {
+    std::string name;
+    std::vector<std::string> overrides;
+    int line = 0;
+  };
+  const std::vector<Arm>& arms() const { return arms_; }
+  // Extra paired contrasts for the table: the [contrasts] section, `name = arm_a, arm_b` (a minus b).
+  struct Contrast {
+    std::string name, a, b;
+    int line = 0;
+  };
+  const std::vector<Contrast>& contrasts() const { return contrasts_; }
+  // Applies an arm's overrides (errors name the arm's line) and sets run.name to the arm's name.
+  void apply_arm(const Arm& arm);
+
  private:
   ParamRegistry registry_;
   std::map<std::string, std::shared_ptr<void>> blocks_;
   std::map<std::string, int> key_lines_;
+  std::vector<Arm> arms_;
+  std::vector<Contrast> contrasts_;
   std::string source_file_;
 };
 
-std::vector<std::string> split_list(const std::string& s);
+std::vector<std::string> split_list(const std::string& s, char sep = ',');
 
 }  // namespace govsim

@@ -99,10 +99,10 @@ inline constexpr double kInf = std::numeric_limits<double>::infinity();
   X(community_staff, Real, 4, 0, 1000, "staff", "assumption", "Community staff handling escalated cases")     \
   X(community_hours, Real, 4, 0, 24, "hours/staff/day", "assumption", "Case hours per community staff")       \
   X(community_delay_days, Int, 1, 0, 365, "days", "assumption", "Transfer delay grid -> community")           \
-  X(street_staff, Real, 6, 0, 10000, "staff", "assumption", "Street staff handling escalated cases")          \
+  X(street_staff, Real, 4, 0, 10000, "staff", "assumption", "Street staff handling escalated cases")          \
   X(street_hours, Real, 4, 0, 24, "hours/staff/day", "assumption", "Case hours per street staff")             \
   X(street_delay_days, Int, 2, 0, 365, "days", "assumption", "Transfer delay community -> street")           \
-  X(department_staff_per_street, Real, 3, 0, 10000, "staff/street", "assumption",                           \
+  X(department_staff_per_street, Real, 2, 0, 10000, "staff/street", "assumption",                           \
     "District department staff on escalated cases, per street")                                             \
   X(department_hours, Real, 6, 0, 24, "hours/staff/day", "assumption", "Case hours per department staff")     \
   X(department_delay_days, Int, 5, 0, 365, "days", "assumption", "Transfer delay street -> department")      \
@@ -166,6 +166,9 @@ struct OpinionParams { GOVSIM_OPINION_PARAMS(GOVSIM_DECLARE_FIELD) };
     auto* govsim_obj_ = &(obj);                       \
     LIST(GOVSIM_BIND_FIELD)                           \
   } while (0)
+
+// Writes one field of a parameter block `p_` to an AttributeSink `out` (a mechanism's describe()).
+#define GOVSIM_DESCRIBE_FIELD(name, type, def, min, max, unit, source, help) describe_value(out, #name, p_.name);
 
 struct Params {
   RunParams run;

@@ -1,5 +1,6 @@
 #include "params/registry.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -113,6 +114,10 @@ const ParamSpec* ParamRegistry::find(const std::string& key) const {
   return it == index_.end() ? nullptr : &specs_[it->second];
 }
 
+void ParamRegistry::restrict(const std::string& key, std::vector<std::string> choices) {
+  specs_.at(index_.at(key)).choices = std::move(choices);
+}
+
 void ParamRegistry::set(const std::string& key, const std::string& value, const std::string& where) {
   const ParamSpec* s = find(key);
   if (!s) throw InputError(where + ": unknown key '" + key + "' (govsim describe lists the known keys)");
@@ -121,6 +126,11 @@ void ParamRegistry::set(const std::string& key, const std::string& value, const 
   } catch (const std::invalid_argument& e) {
     throw InputError(where + ": key '" + key + "': " + e.what() + " (" + type_name(s->type) + "), got '" +
                      value + "'");
+  }
+  if (!s->choices.empty() && std::find(s->choices.begin(), s->choices.end(), value) == s->choices.end()) {
+    std::string list;
+    for (const auto& c : s->choices) list += (list.empty() ? "" : ", ") + c;
+    throw InputError(where + ": key '" + key + "': '" + value + "' is not one of " + list);
   }
   if (s->type == ParamType::kInt || s->type == ParamType::kReal) {
     const double v = s->get_number();

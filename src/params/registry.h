@@ -32,6 +32,7 @@ struct ParamSpec {
   std::function<void(const std::string&)> set;  // parses and stores; throws std::invalid_argument
   std::function<std::string()> get;             // current value as text
   std::function<double()> get_number;           // for range checks (int, real, bool)
+  std::vector<std::string> choices;             // for a string: the allowed values (empty: any)
 };
 
 class ParamRegistry {
@@ -47,6 +48,8 @@ class ParamRegistry {
 
   const std::vector<ParamSpec>& specs() const { return specs_; }
   const ParamSpec* find(const std::string& key) const;
+  // Restricts a string parameter to the given values.
+  void restrict(const std::string& key, std::vector<std::string> choices);
 
   // Sets one value given as text; `where` is "file:line" or "command line" for the error message.
   void set(const std::string& key, const std::string& value, const std::string& where);

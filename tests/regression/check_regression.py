@@ -38,22 +38,26 @@ def main(argv):
     with open(expected_path) as f:
         want = json.load(f)
     bad = []
-    if len(got["runs"]) != len(want["runs"]):
-        bad.append("run count %d != %d" % (len(got["runs"]), len(want["runs"])))
-    for i, (g, w) in enumerate(zip(got["runs"], want["runs"])):
+    if sorted(got["arms"]) != sorted(want["arms"]):
+        bad.append("arms %s != %s" % (sorted(got["arms"]), sorted(want["arms"])))
+    for arm in sorted(set(got["arms"]) & set(want["arms"])):
+        g, w = got["arms"][arm], want["arms"][arm]
         for key in sorted(set(g) | set(w)):
-            a, b = g.get(key), w.get(key)
-            if a is None or b is None:
-                bad.append("run %d: %s missing" % (i, key))
-            elif not (math.isclose(a, b, rel_tol=REL_TOL, abs_tol=1e-12) or (math.isnan(a) and math.isnan(b))):
-                bad.append("run %d: %s = %r, expected %r" % (i, key, a, b))
+            a_vals, b_vals = g.get(key), w.get(key)
+            if a_vals is None or b_vals is None or len(a_vals) != len(b_vals):
+                bad.append("%s: %s missing or of another length" % (arm, key))
+                continue
+            for i, (x, y) in enumerate(zip(a_vals, b_vals)):
+                if not (math.isclose(x, y, rel_tol=REL_TOL, abs_tol=1e-12) or (math.isnan(x) and math.isnan(y))):
+                    bad.append("%s replicate %d: %s = %r, expected %r" % (arm, i, key, x, y))
     if bad:
         print("FAIL: regression summary differs from %s:" % expected_path)
         for line in bad:
             print("  " + line)
         print("If the change is intended, run scripts/update-regression.sh and commit the new expectation.")
         return 1
-    print("PASS: %d runs match %s" % (len(want["runs"]), expected_path))
+    n = sum(len(next(iter(v.values()))) for v in want["arms"].values())
+    print("PASS: %d runs match %s" % (n, expected_path))
     return 0
 
 

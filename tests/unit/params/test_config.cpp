@@ -9,8 +9,10 @@
 namespace govsim {
 namespace {
 
+// Each test writes its own file: ctest runs tests in parallel processes.
 std::string write_ini(const std::string& name, const std::string& text) {
-  const auto path = (std::filesystem::temp_directory_path() / name).string();
+  const std::string test = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  const auto path = (std::filesystem::temp_directory_path() / (test + "_" + name)).string();
   std::ofstream(path) << text;
   return path;
 }

@@ -1,0 +1,73 @@
+#include "experiment/runner.h"
+
+#include <omp.h>
+
+#include <chrono>
+#include <ostream>
+
+#include "core/population.h"
+#include "core/rng.h"
+
+namespace govsim {
+
+namespace {
+
+class ListSink : public AttributeSink {
+ public:
+  std::vector<std::pair<std::string, std::string>> items;
+  void text(const std::string& k, const std::string& v) override { items.emplace_back(k, v); }
+  void number(const std::string& k, double v) override { items.emplace_back(k, format_real(v)); }
+};
+
+}  // namespace
+
+RunResult run_replicate(const Config& cfg, std::int64_t k, std::ostream* log) {
+  const Params& p = cfg.params;
+  const auto t0 = std::chrono::steady_clock::now();
+  const std::uint64_t seed = derive_seed(static_cast<std::uint64_t>(p.run.seed), static_cast<std::uint64_t>(k));
+  World world = generate_world(p, seed);
+  RunResult out;
+  RunRecord& rec = out.record;
+  const auto C = world.communities.size();
+  for (std::uint32_t c = 0; c < C; ++c) {
+    rec.communities.street.push_back(static_cast<std::int32_t>(world.communities.street[c]));
+    rec.communities.residents.push_back(
+        static_cast<std::int32_t>(world.community_end_resident(c) - world.community_first_resident(c)));
+    rec.communities.grids.push_back(
+        static_cast<std::int32_t>(world.communities.first_grid[c + 1] - world.communities.first_grid[c]));
+  }
+  if (log)
+    *log << "govsim: " << world.residents.size() << " residents, " << world.households.size() << " households, "
+         << world.grids.size() << " grids, " << C << " communities, " << world.streets.size() << " streets, "
+         << world.workers.size() << " grid workers, " << world.units.size() << " co-building units; "
+         << static_cast<double>(world.bytes()) / static_cast<double>(world.residents.size())
+         << " bytes/resident in agent stores; " << omp_get_max_threads() << " thread(s)\n";
+  Simulation sim(p, std::move(world), seed);
+  std::vector<const Mechanism*> mechs;
+  for (const auto& name : cfg.mechanism_names()) {
+    auto m = Mechanism::create(name, cfg);
+    mechs.push_back(m.get());
+    sim.add_mechanism(std::move(m));
+  }
+  sim.run();
+  for (const Mechanism* m : mechs) {  // after the run, so each can report what it set up
+    ListSink sink;
+    m->describe(sink);
+    rec.mechanisms.emplace_back(m->name(), sink.items);
+  }
+  out.summary = sim.summary();
+  out.summary.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  out.recorder = std::make_unique<Recorder>(sim.recorder());
+  rec.arm = p.run.name;
+  rec.replicate = k;
+  rec.seed = seed;
+  rec.wall_seconds = out.summary.wall_seconds;
+  for (const auto& s : cfg.registry().specs()) {
+    rec.params.emplace_back(s.key, s.get());
+    rec.numeric.push_back(s.type != ParamType::kString);
+  }
+  rec.recorder = out.recorder.get();
+  return out;
+}
+
+}  // namespace govsim

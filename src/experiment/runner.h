@@ -1,0 +1,24 @@
+// Running one replicate of one configured arm: world, mechanisms, simulation, and what the writer needs.
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+#include <memory>
+
+#include "io/h5_writer.h"
+#include "model/simulation.h"
+#include "params/config.h"
+
+namespace govsim {
+
+struct RunResult {
+  RunRecord record;  // record.recorder points into `recorder`
+  std::unique_ptr<Recorder> recorder;
+  RunSummary summary;
+};
+
+// Replicate k uses derive_seed(run.seed, k) whatever the arm: common random numbers across arms.
+// `log`, if given, gets a one-line description of the world.
+RunResult run_replicate(const Config& cfg, std::int64_t replicate, std::ostream* log);
+
+}  // namespace govsim
