@@ -1,0 +1,144 @@
+// Joint handling on hand-built worlds: one community, one grid, one resident, one co-building unit.
+#include <gtest/gtest.h>
+
+#include "../tiny_world.h"
+#include "mechanisms/joint_handling.h"
+#include "model/simulation.h"
+#include "params/config.h"
+
+namespace govsim {
+namespace {
+
+// A unit with capability 1, full engagement and 365 staff-days a year: 8 staff-hours a day.
+World world_with_unit(float engagement) {
+  World w = testing::tiny_world({1}, 1);
+  w.residents.trust[0] = 0.5f;
+  w.units.type = {0};
+  w.units.community = {0};
+  w.units.engagement = {engagement};
+  w.units.budget_staff_days = {365.0f};
+  w.units.capability = {1.0f, 1.0f, 1.0f};
+  return w;
+}
+
+JointHandlingParams every_day_params() {
+  Config cfg;
+  JointHandlingParams p = cfg.block<JointHandlingParams>(JointHandling::kName);
+  p.meeting_interval_days = 1;  // a meeting every day
+  p.list_min = p.list_max = 1;
+  p.committee_min = p.committee_max = 3;  // one unit seat
+  p.cohandlers = 0;
+  p.campaign_days = 0;
+  p.ask_cost = 0.0;
+  p.recovery_rate = 0.0;
+  p.recognition_gain = 0.0;
+  p.publicity_reach = 1.0;  // the one resident hears
+  p.trust_gain_met = 0.5;
+  p.trust_loss_missed = 0.5;
+  p.satisfaction_gain_met = 0.0;
+  p.satisfaction_loss_missed = 0.0;
+  return p;
+}
+
+struct JhRun {
+  std::unique_ptr<Simulation> sim;
+  JointHandling* jh;
+};
+
+JhRun start(const JointHandlingParams& jp, float engagement, int days) {
+  JhRun r;
+  r.sim = std::make_unique<Simulation>(testing::quiet_params(days), world_with_unit(engagement), 3);
+  auto m = std::make_unique<JointHandling>(jp);
+  r.jh = m.get();
+  r.sim->add_mechanism(std::move(m));
+  return r;
+}
+
+double at(const JhRun& r, const char* name, int day) { return r.sim->recorder().at(name, day); }
+
+TEST(JointHandling, ListsAssignsAndClosesAHardProblemByItsDeadline) {
+  JhRun r = start(every_day_params(), 1.0f, 3);
+  r.sim->begin_day();
+  // A street-level problem needing 8 staff-hours, reported at 10:00 on day 0.
+  r.sim->raise_demand(0, 0, DemandKind::kShared, Level::kStreet, 8.0f, 10.0f);
+  for (int p = 0; p < kPhases; ++p) r.sim->run_phase(static_cast<Phase>(p));
+  // Day 0: listed at the meeting, accepted (engagement 1: no refusal), and the unit's 8 h close it at once:
+  // 08:00 + 8 h = 16:00, 6 h after the report.
+  EXPECT_EQ(at(r, "new_jh_listed", 0), 1);
+  EXPECT_EQ(at(r, "new_jh_assigned", 0), 1);
+  EXPECT_EQ(at(r, "new_jh_closed", 0), 1);
+  EXPECT_EQ(at(r, "new_hard_problems_closed", 0), 1);
+  EXPECT_DOUBLE_EQ(at(r, "mean_resolution_hours", 0), 6.0);
+  EXPECT_DOUBLE_EQ(at(r, "new_jh_unit_hours", 0), 8.0);
+  EXPECT_EQ(at(r, "new_jh_deadlines_met", 0), 1);
+  EXPECT_EQ(at(r, "n_open_cases", 0), 0);
+  EXPECT_EQ(at(r, "n_jh_items_open", 0), 0);
+  // The met deadline is published: the resident's trust 0.5 + 0.5 * (1 - 0.5); the opinion phase then adds
+  // the resident's own resolution in time: + trust_coupling * gain_met * (1 - s).
+  const double s0 = 0.5, ds = 0.12 * (1 - s0);
+  EXPECT_NEAR(r.sim->world().residents.trust[0], 0.75 + 0.6 * ds, 1e-6);
+  EXPECT_TRUE(r.sim->world().residents.flags[0] & kAware);
+  r.sim->step();
+  r.sim->step();
+  EXPECT_EQ(at(r, "cum_jh_closed", 2), 1);
+  EXPECT_EQ(at(r, "cum_jh_commitments_met", 2), 1);
+}
+
+TEST(JointHandling, AMissedDeadlineIsPublishedEvenIfTheItemClosesThatDay) {
+  JointHandlingParams jp = every_day_params();
+  jp.deadline_days = 1;
+  JhRun r = start(jp, 1.0f, 4);
+  r.sim->begin_day();
+  // 24 staff-hours at 8 h a day: closes on day 2, after its deadline (day 0 + 1).
+  r.sim->raise_demand(0, 0, DemandKind::kPublic, Level::kDepartment, 24.0f, 10.0f);
+  for (int p = 0; p < kPhases; ++p) r.sim->run_phase(static_cast<Phase>(p));
+  const float trust_before = r.sim->world().residents.trust[0];
+  r.sim->step();
+  EXPECT_EQ(at(r, "n_jh_items_open", 1), 1);
+  EXPECT_EQ(at(r, "new_jh_deadlines_missed", 1), 0);
+  r.sim->step();
+  EXPECT_EQ(at(r, "new_jh_closed", 2), 1);
+  EXPECT_EQ(at(r, "new_jh_deadlines_missed", 2), 1);
+  EXPECT_EQ(at(r, "new_jh_deadlines_met", 2), 0);
+  // Published miss: trust * (1 - 0.5) = 0.25; then the resident's own case, closed 2*24 + 16 - 10 = 54 h
+  // after the report, is within the 480 h expected for public affairs: + 0.6 * 0.12 * (1 - 0.5).
+  EXPECT_NEAR(r.sim->world().residents.trust[0], trust_before * 0.5 + 0.6 * 0.12 * 0.5, 1e-6);
+}
+
+TEST(JointHandling, AnUnwillingUnitRefusesAndTheProblemStaysOnTheLadder) {
+  JointHandlingParams jp = every_day_params();
+  jp.ask_cost = 0.1;
+  JhRun r = start(jp, 0.0f, 1);  // engagement 0: refuses with probability 1
+  r.sim->begin_day();
+  r.sim->raise_demand(0, 0, DemandKind::kShared, Level::kStreet, 8.0f, 10.0f);
+  for (int p = 0; p < kPhases; ++p) r.sim->run_phase(static_cast<Phase>(p));
+  EXPECT_EQ(at(r, "new_jh_listed", 0), 1);
+  EXPECT_EQ(at(r, "new_jh_refused", 0), 1);
+  EXPECT_EQ(at(r, "new_jh_assigned", 0), 0);
+  EXPECT_EQ(at(r, "n_cases_at_grid", 0), 1);  // still queued at the grid
+  EXPECT_FLOAT_EQ(r.sim->world().units.engagement[0], 0.0f);  // clamped at 0
+}
+
+TEST(JointHandling, EngagementDecaysWithAsksAndRecoversWithReciprocity) {
+  JointHandlingParams jp = every_day_params();
+  jp.ask_cost = 0.1;
+  jp.recovery_rate = 0.5;
+  jp.reciprocity = 0.0;  // one-way asks only
+  JhRun r = start(jp, 0.8f, 1);
+  r.sim->begin_day();
+  r.sim->raise_demand(0, 0, DemandKind::kShared, Level::kStreet, 800.0f, 10.0f);
+  for (int p = 0; p < kPhases; ++p) r.sim->run_phase(static_cast<Phase>(p));
+  // No recovery without reciprocity; one ask: 0.8 - 0.1.
+  EXPECT_NEAR(r.sim->world().units.engagement[0], 0.7f, 1e-6);
+
+  jp.reciprocity = 1.0;
+  JhRun q = start(jp, 0.8f, 1);
+  q.sim->begin_day();
+  q.sim->raise_demand(0, 0, DemandKind::kShared, Level::kStreet, 800.0f, 10.0f);
+  for (int p = 0; p < kPhases; ++p) q.sim->run_phase(static_cast<Phase>(p));
+  // Recovery first (0.8 + 0.5 * 0.2 = 0.9), then the ask (0.9 - 0.1).
+  EXPECT_NEAR(q.sim->world().units.engagement[0], 0.8f, 1e-6);
+}
+
+}  // namespace
+}  // namespace govsim
