@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Same seed, same bits: the datasets written at 1, 2 and 3 threads must be identical.
-# Usage: check_threads.sh GOVSIM SCENARIO
+# Usage: check_threads.sh GOVSIM SCENARIO [extra govsim run arguments...]
 set -euo pipefail
 govsim=$1
 scenario=$2
+shift 2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 for t in 1 2 3; do
-  "$govsim" run "$scenario" --threads "$t" --out "$tmp/t$t.h5" --summary-json "$tmp/t$t.json" --quiet
+  "$govsim" run "$scenario" "$@" --threads "$t" --out "$tmp/t$t.h5" --summary-json "$tmp/t$t.json" --quiet
 done
 status=0
 for t in 2 3; do
