@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/world.h"
+#include "model/simulation.h"
 #include "params/params.h"
 #include "params/registry.h"
 
@@ -83,6 +84,11 @@ inline Params quiet_params(int days) {
   p.ladder.assess_hours = 0.5;
   p.opinion.wom_degree = 0;
   return p;
+}
+
+// Runs the rest of a day begun with begin_day() (after demands were raised by hand).
+inline void finish_day(Simulation& sim) {
+  for (int p = 0; p < kPhases; ++p) sim.run_phase(static_cast<Phase>(p));
 }
 
 }  // namespace govsim::testing

@@ -25,7 +25,7 @@ TEST(Downshift, StaffMovedDownWorkAlongsideThePostHolder) {
     sim.add_mechanism(std::make_unique<Downshift>(params(variant, 2.0)));
     sim.begin_day();
     sim.raise_demand(0, 0, DemandKind::kHousehold, Level::kGrid, 10.0f, 10.0f);
-    for (int p = 0; p < kPhases; ++p) sim.run_phase(static_cast<Phase>(p));
+    testing::finish_day(sim);
     sim.step();
     sim.step();
     if (std::string(variant) == "staffed") {

@@ -61,7 +61,7 @@ TEST(JointHandling, ListsAssignsAndClosesAHardProblemByItsDeadline) {
   r.sim->begin_day();
   // A street-level problem needing 8 staff-hours, reported at 10:00 on day 0.
   r.sim->raise_demand(0, 0, DemandKind::kShared, Level::kStreet, 8.0f, 10.0f);
-  for (int p = 0; p < kPhases; ++p) r.sim->run_phase(static_cast<Phase>(p));
+  testing::finish_day(*r.sim);
   // Day 0: listed at the meeting, accepted (engagement 1: no refusal), and the unit's 8 h close it at once:
   // 08:00 + 8 h = 16:00, 6 h after the report.
   EXPECT_EQ(at(r, "new_jh_listed", 0), 1);
@@ -91,7 +91,7 @@ TEST(JointHandling, AMissedDeadlineIsPublishedEvenIfTheItemClosesThatDay) {
   r.sim->begin_day();
   // 24 staff-hours at 8 h a day: closes on day 2, after its deadline (day 0 + 1).
   r.sim->raise_demand(0, 0, DemandKind::kPublic, Level::kDepartment, 24.0f, 10.0f);
-  for (int p = 0; p < kPhases; ++p) r.sim->run_phase(static_cast<Phase>(p));
+  testing::finish_day(*r.sim);
   const float trust_before = r.sim->world().residents.trust[0];
   r.sim->step();
   EXPECT_EQ(at(r, "n_jh_items_open", 1), 1);
@@ -111,7 +111,7 @@ TEST(JointHandling, AnUnwillingUnitRefusesAndTheProblemStaysOnTheLadder) {
   JhRun r = start(jp, 0.0f, 1);  // engagement 0: refuses with probability 1
   r.sim->begin_day();
   r.sim->raise_demand(0, 0, DemandKind::kShared, Level::kStreet, 8.0f, 10.0f);
-  for (int p = 0; p < kPhases; ++p) r.sim->run_phase(static_cast<Phase>(p));
+  testing::finish_day(*r.sim);
   EXPECT_EQ(at(r, "new_jh_listed", 0), 1);
   EXPECT_EQ(at(r, "new_jh_refused", 0), 1);
   EXPECT_EQ(at(r, "new_jh_assigned", 0), 0);
@@ -127,7 +127,7 @@ TEST(JointHandling, EngagementDecaysWithAsksAndRecoversWithReciprocity) {
   JhRun r = start(jp, 0.8f, 1);
   r.sim->begin_day();
   r.sim->raise_demand(0, 0, DemandKind::kShared, Level::kStreet, 800.0f, 10.0f);
-  for (int p = 0; p < kPhases; ++p) r.sim->run_phase(static_cast<Phase>(p));
+  testing::finish_day(*r.sim);
   // No recovery without reciprocity; one ask: 0.8 - 0.1.
   EXPECT_NEAR(r.sim->world().units.engagement[0], 0.7f, 1e-6);
 
@@ -135,7 +135,7 @@ TEST(JointHandling, EngagementDecaysWithAsksAndRecoversWithReciprocity) {
   JhRun q = start(jp, 0.8f, 1);
   q.sim->begin_day();
   q.sim->raise_demand(0, 0, DemandKind::kShared, Level::kStreet, 800.0f, 10.0f);
-  for (int p = 0; p < kPhases; ++p) q.sim->run_phase(static_cast<Phase>(p));
+  testing::finish_day(*q.sim);
   // Recovery first (0.8 + 0.5 * 0.2 = 0.9), then the ask (0.9 - 0.1).
   EXPECT_NEAR(q.sim->world().units.engagement[0], 0.8f, 1e-6);
 }

@@ -24,7 +24,7 @@ TEST(Ladder, HandWorkedThreeCasesThroughEveryLevel) {
   sim.raise_demand(0, 1, DemandKind::kShared, Level::kStreet, 10.0f, 12.0f);
   // C: department-level, 6 h of work, raised at 00:00.
   sim.raise_demand(0, 2, DemandKind::kPublic, Level::kDepartment, 6.0f, 0.0f);
-  for (int p = 0; p < kPhases; ++p) sim.run_phase(static_cast<Phase>(p));
+  testing::finish_day(sim);
   for (int d = 1; d < 14; ++d) sim.step();
 
   // Day 0: all reported (participation 1, trust 1), none workable before day 1.
@@ -63,7 +63,7 @@ TEST(Ladder, AdministrativeTasksPreemptCases) {
   sim.world().workers.admin_backlog[0] = 7.0f;  // 7 h of tasks waiting on day 1
   sim.begin_day();
   sim.raise_demand(0, 0, DemandKind::kHousehold, Level::kGrid, 3.0f, 10.0f);
-  for (int p = 0; p < kPhases; ++p) sim.run_phase(static_cast<Phase>(p));
+  testing::finish_day(sim);
   sim.step();  // days 1 to 3
   sim.step();
   sim.step();
@@ -78,7 +78,7 @@ TEST(Ladder, TasksArrivingTheSameDayLeaveOneHourForCases) {
   Simulation sim(p, tiny_world({1}, 1), 7);
   sim.begin_day();
   sim.raise_demand(0, 0, DemandKind::kHousehold, Level::kGrid, 3.0f, 10.0f);
-  for (int ph = 0; ph < kPhases; ++ph) sim.run_phase(static_cast<Phase>(ph));
+  testing::finish_day(sim);
   // Day 1: 7 h of tasks land before the assignment phase; 1 h is left for the case (2 h remain).
   sim.begin_day();
   sim.run_phase(Phase::kDemand);
@@ -102,7 +102,7 @@ TEST(Ladder, CasesOpenTooLongAreAbandoned) {
   Simulation sim(p, tiny_world({1}, 1), 7);
   sim.begin_day();
   sim.raise_demand(0, 0, DemandKind::kShared, Level::kStreet, 5.0f, 9.0f);
-  for (int ph = 0; ph < kPhases; ++ph) sim.run_phase(static_cast<Phase>(ph));
+  testing::finish_day(sim);
   for (int d = 1; d < 10; ++d) sim.step();
   // Raised day 0; at the escalation sweep of day 3 it has been open 3 days.
   EXPECT_EQ(series(sim, "new_abandoned", 2), 0);
@@ -148,7 +148,7 @@ TEST(Opinion, ResolutionInTimeRaisesSatisfactionAndReachesNeighbours) {
   Simulation sim(p, std::move(w), 7);
   sim.begin_day();
   sim.raise_demand(0, 0, DemandKind::kHousehold, Level::kGrid, 1.0f, 10.0f);
-  for (int ph = 0; ph < kPhases; ++ph) sim.run_phase(static_cast<Phase>(ph));
+  testing::finish_day(sim);
   sim.step();  // resolved on day 1 after 24 - 10 + 9 = 23 h < 72 h expected
   const auto& r = sim.world().residents;
   // Resident 0: s = 0.5 + 0.5 * (1 - 0.5) = 0.75; trust 0.5 + 0.25 = 0.75.
@@ -171,7 +171,7 @@ TEST(Opinion, LateResolutionCostsMoreThanTheOverrunCap) {
   Simulation sim(p, std::move(w), 7);
   sim.begin_day();
   sim.raise_demand(0, 0, DemandKind::kHousehold, Level::kGrid, 3.0f, 10.0f);
-  for (int ph = 0; ph < kPhases; ++ph) sim.run_phase(static_cast<Phase>(ph));
+  testing::finish_day(sim);
   sim.step();
   // s = 0.5 - 0.2 * min(1.5, 1) * 0.5 = 0.4.
   EXPECT_FLOAT_EQ(sim.world().residents.satisfaction[0], 0.4f);
