@@ -16,7 +16,7 @@ namespace {
 std::string range_text(const ParamSpec& s) {
   if (!s.choices.empty()) {
     std::string t;
-    for (const auto& c : s.choices) t += (t.empty() ? "" : " | ") + c;
+    for (const auto& c : s.choices) t += (t.empty() ? "" : " / ") + c;
     return t;
   }
   if (s.type == ParamType::kString || s.type == ParamType::kBool) return "";

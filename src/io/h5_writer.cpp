@@ -122,6 +122,9 @@ void write_file(const std::string& path, const std::vector<RunRecord>& runs, con
   const auto R = static_cast<hsize_t>(runs.size());
   const auto T = static_cast<hsize_t>(rec0.days());
   const auto C = static_cast<hsize_t>(rec0.communities());
+  for (const auto& r : runs)
+    if (r.recorder->days() != rec0.days() || r.recorder->communities() != rec0.communities())
+      throw std::runtime_error("runs of one file must share run.days and the number of communities");
 
   H fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
   // Track creation order in every group so readers list variables in the order written.
@@ -218,19 +221,37 @@ void write_file(const std::string& path, const std::vector<RunRecord>& runs, con
     check(H5DSattach_scale(d, com_scale, 1), "attach");
   }
 
-  // /series/<metric> [run, day] and /series_by_community/<metric> [run, community, day].
+  // /series/<metric> [run, day] and /series_by_community/<metric> [run, community, day]: the union of the
+  // runs' metrics in first-seen order; a run without a metric (its mechanism is off) holds NaN there.
   H series_g(group(file, "series"), H5Gclose);
   H by_c_g(group(file, "series_by_community"), H5Gclose);
-  const auto& specs = rec0.specs();
-  for (std::size_t m = 0; m < specs.size(); ++m) {
-    const auto& s = specs[m];
+  std::vector<const MetricSpec*> metrics;
+  for (const auto& r : runs)
+    for (const auto& s : r.recorder->specs()) {
+      bool seen = false;
+      for (const auto* m : metrics) seen |= m->name == s.name;
+      if (!seen) metrics.push_back(&s);
+    }
+  auto find = [](const Recorder& rec, const std::string& name) -> long {
+    const auto& sp = rec.specs();
+    for (std::size_t i = 0; i < sp.size(); ++i)
+      if (sp[i].name == name) return static_cast<long>(i);
+    return -1;
+  };
+  for (const MetricSpec* spec : metrics) {
+    const auto& s = *spec;
     {
       H d(create_series(series_g, s.name, H5T_IEEE_F64LE, {R, T}, {1, std::max<hsize_t>(T, 1)}), H5Dclose);
       std::vector<double> buf;
       buf.reserve(R * T);
       for (const auto& r : runs) {
-        const auto& v = r.recorder->series(m);
-        buf.insert(buf.end(), v.begin(), v.end());
+        const long m = find(*r.recorder, s.name);
+        if (m < 0) {
+          buf.insert(buf.end(), T, std::nan(""));
+        } else {
+          const auto& v = r.recorder->series(static_cast<std::size_t>(m));
+          buf.insert(buf.end(), v.begin(), v.end());
+        }
       }
       if (!buf.empty()) check(H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()), "write");
       check(H5DSattach_scale(d, run_scale, 0), "attach");
@@ -243,8 +264,10 @@ void write_file(const std::string& path, const std::vector<RunRecord>& runs, con
       const hsize_t cchunk = std::max<hsize_t>(1, std::min<hsize_t>(C, 262144 / std::max<hsize_t>(T, 1)));
       H d(create_series(by_c_g, s.name, H5T_IEEE_F32LE, {R, C, T}, {1, cchunk, std::max<hsize_t>(T, 1)}),
           H5Dclose);
+      const std::vector<float> missing(C * T, std::nanf(""));
       for (hsize_t i = 0; i < R; ++i) {
-        const auto& v = runs[i].recorder->by_community(m);
+        const long m = find(*runs[i].recorder, s.name);
+        const auto& v = m < 0 ? missing : runs[i].recorder->by_community(static_cast<std::size_t>(m));
         const hsize_t start[3] = {i, 0, 0}, count[3] = {1, C, T};
         H fs(H5Dget_space(d), H5Sclose);
         check(H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, nullptr, count, nullptr), "select");
@@ -260,13 +283,14 @@ void write_file(const std::string& path, const std::vector<RunRecord>& runs, con
     }
   }
 
-  // /mechanisms/<name>: each mechanism's own description (from the first run that used it).
+  // /mechanisms/<arm>/<name>: each mechanism's own description, per arm (arms may configure it differently).
   H mech_g(group(file, "mechanisms"), H5Gclose);
   std::set<std::string> done;
   for (const auto& r : runs) {
+    if (r.mechanisms.empty() || !done.insert(r.arm).second) continue;
+    H arm_g(group(mech_g, r.arm.c_str()), H5Gclose);
     for (const auto& [name, attrs] : r.mechanisms) {
-      if (!done.insert(name).second) continue;
-      H g(group(mech_g, name.c_str()), H5Gclose);
+      H g(group(arm_g, name.c_str()), H5Gclose);
       for (const auto& [k, v] : attrs) attr_text(g, k, v);
     }
   }

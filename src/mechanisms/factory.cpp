@@ -23,6 +23,7 @@ const std::vector<MechanismEntry>& mechanism_entries() {
        [](Config& cfg) {
          GOVSIM_BIND_SECTION(cfg.registry(), JointHandling::kName, cfg.block<JointHandlingParams>(JointHandling::kName),
                              GOVSIM_JOINT_PARAMS);
+         cfg.registry().restrict("joint_handling.listing", {"campaign", "monthly"});
        },
        [](const Config& cfg) -> std::unique_ptr<Mechanism> {
          return std::make_unique<JointHandling>(cfg.block<JointHandlingParams>(JointHandling::kName));

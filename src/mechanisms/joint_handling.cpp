@@ -21,6 +21,7 @@ void JointHandling::initialize(Simulation& sim) {
   for (std::size_t u = 0; u < U; ++u) budget_left_[u] = w.units.budget_staff_days[u] * static_cast<float>(kStaffDayHours);
   active_items_.assign(U, 0);
   flows_.assign(C, {});
+  pending_.assign(C, {});
   open_items_.assign(C, 0);
   committee_size_.resize(C);
   units_of_.assign(C, {});
@@ -62,11 +63,18 @@ void JointHandling::initialize(Simulation& sim) {
       [this](const Tally&, int c) {
         return c >= 0 ? open_items_[c] : std::accumulate(open_items_.begin(), open_items_.end(), 0.0);
       });
+  add("n_jh_items_pending", K::kStock, "items", "Listed hard problems still waiting for a unit", false,
+      [this](const Tally&, int c) {
+        if (c >= 0) return static_cast<double>(pending_[c].size());
+        double n = 0;
+        for (const auto& q : pending_) n += static_cast<double>(q.size());
+        return n;
+      });
   add("new_jh_listed", K::kFlow, "items/day", "Hard problems put on a demand list at a joint meeting", false,
       flow(&Flows::listed));
   add("new_jh_assigned", K::kFlow, "items/day", "Listed problems accepted by a lead unit", false,
       flow(&Flows::assigned));
-  add("new_jh_refused", K::kFlow, "items/day", "Listed problems no unit accepted (left on the ladder)", false,
+  add("new_jh_refused", K::kFlow, "items/day", "Offers of a listed problem that no unit accepted (asked again next meeting)", false,
       flow(&Flows::refused));
   add("new_jh_closed", K::kFlow, "items/day", "Listed problems closed by joint handling", true, flow(&Flows::closed));
   add("new_jh_deadlines_met", K::kFlow, "items/day", "Items closed by their published deadline", false,
@@ -76,13 +84,13 @@ void JointHandling::initialize(Simulation& sim) {
   add("new_jh_unit_hours", K::kFlow, "staff-hours/day", "Co-building units' staff time spent on items", false,
       flow(&Flows::unit_hours));
   total("cum_jh_closed", "new_jh_closed", "items", "Items closed by joint handling since day 0");
-  total("cum_jh_commitments_met", "new_jh_deadlines_met", "items", "Published deadlines met since day 0");
-  total("cum_jh_commitments_missed", "new_jh_deadlines_missed", "items", "Published deadlines missed since day 0");
+  total("cum_jh_deadlines_met", "new_jh_deadlines_met", "items", "Published deadlines met since day 0");
+  total("cum_jh_deadlines_missed", "new_jh_deadlines_missed", "items", "Published deadlines missed since day 0");
   total("cum_jh_unit_hours", "new_jh_unit_hours", "staff-hours", "Units' staff time spent since day 0");
   add("mean_unit_engagement", K::kMean, "0-1", "Mean engagement of co-building units (of the community's committee)",
       true, [this, &sim](const Tally&, int c) {
         const auto& e = sim.world().units.engagement;
-        if (c < 0) return e.empty() ? 0.0 : std::accumulate(e.begin(), e.end(), 0.0) / static_cast<double>(e.size());
+        if (c < 0) return e.empty() ? std::nan("") : std::accumulate(e.begin(), e.end(), 0.0) / static_cast<double>(e.size());
         const auto& m = units_of_[c];
         double s = 0;
         for (auto u : m) s += e[u];
@@ -120,23 +128,49 @@ void JointHandling::meeting(Simulation& sim) {
     leader_left[l] = static_cast<int>(p_.leader_items_min + rng.below(span));
   }
   std::vector<int> taken_this_meeting(units.size(), 0);
+  // The demand list is compiled at the first meeting of each year's campaign ("campaign"), or at every
+  // meeting ("monthly"); every meeting offers the listed problems still without a unit.
+  const int year = day / 365;
+  const bool listing = p_.listing == "monthly" || (day % 365 >= p_.campaign_start_day && year != last_listing_year_);
+  if (listing) last_listing_year_ = year;
   for (std::uint32_t c = 0; c < C; ++c) {
     auto& cs = sim.community(c);
     Rng rng(sim.seed(), Purpose::kJointHandling, c, static_cast<std::uint32_t>(day), 1);
-    const auto span = static_cast<std::uint32_t>(std::max<Int>(0, p_.list_max - p_.list_min) + 1);
-    const auto n_list = static_cast<std::size_t>(p_.list_min + rng.below(span));
-    // The demand list: the community's oldest open hard problems still on the ladder.
-    std::vector<std::uint32_t> open;
-    for (std::uint32_t id = 0; id < cs.pool.capacity(); ++id)
-      if (cs.pool[id].state == CaseState::kQueued && cs.pool[id].hard()) open.push_back(id);
-    std::sort(open.begin(), open.end(), [&](std::uint32_t a, std::uint32_t b) {
-      return std::pair(cs.pool[a].day_raised, a) < std::pair(cs.pool[b].day_raised, b);
-    });
-    if (open.size() > n_list) open.resize(n_list);
+    auto& pending = pending_[c];
+    // Listed problems that the ladder closed (or abandoned) meanwhile leave the list.
+    auto still_open = [&](const Pending& q) {
+      const Case& k = cs.pool[q.id];
+      return k.state == CaseState::kQueued && k.day_raised == q.day_raised && k.seq == q.seq && k.grid == q.grid;
+    };
+    pending.erase(std::remove_if(pending.begin(), pending.end(), [&](const Pending& q) { return !still_open(q); }),
+                  pending.end());
+    if (listing) {
+      const auto span = static_cast<std::uint32_t>(std::max<Int>(0, p_.list_max - p_.list_min) + 1);
+      const auto n_list = static_cast<std::size_t>(p_.list_min + rng.below(span));
+      // The community's oldest open hard problems still on the ladder and not yet listed.
+      std::vector<std::uint32_t> open;
+      for (std::uint32_t id = 0; id < cs.pool.capacity(); ++id) {
+        const Case& k = cs.pool[id];
+        if (k.state != CaseState::kQueued || !k.hard()) continue;
+        bool listed = false;
+        for (const auto& q : pending) listed |= q.id == id;
+        if (!listed) open.push_back(id);
+      }
+      std::sort(open.begin(), open.end(), [&](std::uint32_t a, std::uint32_t b) {
+        return std::pair(cs.pool[a].day_raised, a) < std::pair(cs.pool[b].day_raised, b);
+      });
+      if (open.size() > n_list) open.resize(n_list);
+      for (const std::uint32_t id : open) {
+        const Case& k = cs.pool[id];
+        pending.push_back({id, k.day_raised, k.seq, k.grid});
+        flows_[c].listed += 1;
+      }
+    }
     const std::int32_t leader = w.communities.leader[c];
-    for (const std::uint32_t id : open) {
+    std::size_t keep = 0;
+    for (const Pending& q : pending) {
+      const std::uint32_t id = q.id;
       const Case& k = cs.pool[id];
-      flows_[c].listed += 1;
       const bool led = leader >= 0 && leader_left[leader] > 0;
       // Committee units ranked by capability for this kind of problem, engagement and budget left.
       std::vector<std::uint32_t> ranked;
@@ -147,7 +181,7 @@ void JointHandling::meeting(Simulation& sim) {
       Item item{c, id, day, day + static_cast<std::int32_t>(p_.deadline_days), {-1, -1, -1, -1},
                 static_cast<float>(k.size * p_.work_factor), led, false};
       int taken = 0;
-      const int want = 1 + static_cast<int>(std::min<Int>(p_.cohandlers, 3));
+      const int want = 1 + static_cast<int>(p_.cohandlers);
       for (auto u : ranked) {
         if (taken == want) break;
         // Every ask is one-way until reciprocity pays it back.
@@ -157,8 +191,9 @@ void JointHandling::meeting(Simulation& sim) {
         if (rng.bernoulli(refuse)) continue;
         item.units[taken++] = static_cast<std::int32_t>(u);
       }
-      if (taken == 0) {
+      if (taken == 0) {  // stays listed; the next meeting asks again
         flows_[c].refused += 1;
+        pending[keep++] = q;
         continue;
       }
       for (int i = 0; i < taken; ++i) {
@@ -171,6 +206,7 @@ void JointHandling::meeting(Simulation& sim) {
       flows_[c].assigned += 1;
       open_items_[c] += 1;
     }
+    pending.resize(keep);
   }
 }
 

@@ -17,10 +17,12 @@ namespace govsim {
 #define GOVSIM_JOINT_PARAMS(X)                                                                                \
   X(meeting_interval_days, Int, 30, 1, 3650, "days", "seed 000: joint meeting once a month",                  \
     "Days between joint meetings of the big Party committee")                                               \
+  X(listing, Str, "campaign", 0, 0, "-", "seed 000: a demand list per community, ~100 problems a year",        \
+    "When the demand list is compiled: at the first meeting of each year's campaign, or at every meeting")  \
   X(list_min, Int, 3, 0, 1000, "items/community/meeting", "seed 000: 3-5 problems per community",              \
-    "Fewest hard problems listed per community at a meeting (if that many are open)")                       \
+    "Fewest hard problems listed per community when the list is compiled (if that many are open)")                       \
   X(list_max, Int, 5, 0, 1000, "items/community/meeting", "seed 000: 3-5 problems per community",              \
-    "Most hard problems listed per community at a meeting")                                                 \
+    "Most hard problems listed per community when the list is compiled")                                                 \
   X(committee_min, Int, 7, 1, 100, "members", "seed 000: 7-15 members", "Fewest committee members")          \
   X(committee_max, Int, 15, 1, 100, "members", "seed 000: 7-15 members", "Most committee members")           \
   X(leader_items_min, Int, 2, 0, 100, "items/leader/meeting", "seed 000: each leader leads 2-3 problems",     \
@@ -29,14 +31,14 @@ namespace govsim {
     "Most items a linked district leader leads per meeting")                                                \
   X(unit_items_max, Int, 2, 1, 100, "items/unit/meeting", "seed 000: each co-building organ takes 1-2",      \
     "Most new items one unit takes on per meeting")                                                         \
-  X(cohandlers, Int, 1, 0, 10, "units/item", "assumption", "Co-handling units per item besides the lead")    \
+  X(cohandlers, Int, 1, 0, 3, "units/item", "assumption", "Co-handling units per item besides the lead")    \
   X(refusal_scale, Real, 1.0, 0, 1, "probability", "assumption",                                             \
     "A unit asked to take an item refuses with probability refusal_scale * (1 - engagement)")               \
   X(leader_refusal_factor, Real, 0.3, 0, 1, "x", "assumption (seed 000: leaders' authority)",               \
     "Refusal probability multiplier when a district leader leads the item")                                 \
   X(work_factor, Real, 1.0, 0.01, 100, "x", "assumption",                                                    \
     "Staff-hours a listed item needs, as a multiple of the work it needs at its required level")            \
-  X(deadline_days, Int, 60, 1, 3650, "days", "assumption (seed 000: problems published with deadlines)",     \
+  X(deadline_days, Int, 100, 1, 3650, "days", "seed 000: 百日解百难, a hundred days",                            \
     "Published deadline after listing")                                                                     \
   X(campaign_start_day, Int, 120, 0, 364, "day of year", "assumption (seed 000: May-November 2019)",         \
     "First day of the yearly campaign window (百日解百难)")                                                 \
@@ -87,6 +89,12 @@ class JointHandling : public Mechanism {
   const std::vector<Item>& items() const { return items_; }
 
  private:
+  struct Pending {  // a listed problem waiting for a unit; the fields check the slot was not recycled
+    std::uint32_t id;
+    std::int32_t day_raised;
+    std::uint32_t seq;
+    std::uint32_t grid;
+  };
   struct Flows {  // per community, today
     double listed = 0, assigned = 0, refused = 0, closed = 0, met = 0, missed = 0, unit_hours = 0;
   };
@@ -102,6 +110,8 @@ class JointHandling : public Mechanism {
   std::vector<Flows> flows_;
   std::vector<double> open_items_;  // per community, stock
   std::vector<int> committee_size_;
+  std::vector<std::vector<Pending>> pending_;  // per community
+  int last_listing_year_ = -1;
 };
 
 }  // namespace govsim

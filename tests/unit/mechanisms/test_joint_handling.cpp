@@ -24,7 +24,8 @@ World world_with_unit(float engagement) {
 JointHandlingParams every_day_params() {
   Config cfg;
   JointHandlingParams p = cfg.block<JointHandlingParams>(JointHandling::kName);
-  p.meeting_interval_days = 1;  // a meeting every day
+  p.meeting_interval_days = 1;  // a meeting every day, each compiling a list
+  p.listing = "monthly";
   p.list_min = p.list_max = 1;
   p.committee_min = p.committee_max = 3;  // one unit seat
   p.cohandlers = 0;
@@ -81,7 +82,7 @@ TEST(JointHandling, ListsAssignsAndClosesAHardProblemByItsDeadline) {
   r.sim->step();
   r.sim->step();
   EXPECT_EQ(at(r, "cum_jh_closed", 2), 1);
-  EXPECT_EQ(at(r, "cum_jh_commitments_met", 2), 1);
+  EXPECT_EQ(at(r, "cum_jh_deadlines_met", 2), 1);
 }
 
 TEST(JointHandling, AMissedDeadlineIsPublishedEvenIfTheItemClosesThatDay) {
