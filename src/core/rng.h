@@ -24,7 +24,15 @@ enum class Purpose : std::uint32_t {
   kWorkers = 10,        // grid worker initial state
   kMechanismBase = 1000, // mechanisms use kMechanismBase + their own offsets (below 65536)
   kJointHandling = 1001,
-  kDownshift = 1002
+  kDownshift = 1002,
+  kDualRegistration = 1003,
+  kTriage = 1004,
+  kWhistle = 1005,
+  kDigital = 1006,
+  kVisits = 1007,
+  kProperty = 1008,
+  kSocialWorkers = 1009,
+  kShock = 1010
 };
 
 class Rng {

@@ -54,6 +54,7 @@ RunResult run_replicate(const Config& cfg, std::int64_t k, std::ostream* log) {
     ListSink sink;
     m->describe(sink);
     rec.mechanisms.emplace_back(m->name(), sink.items);
+    m->outcomes(rec.outcomes);
   }
   out.summary = sim.summary();
   out.summary.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

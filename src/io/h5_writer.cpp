@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <ctime>
@@ -180,6 +181,19 @@ void write_file(const std::string& path, const std::vector<RunRecord>& runs, con
     write_strings(runs_g, "status", status, run_scale);
     write_strings(runs_g, "message", message, run_scale);
     write_1d(runs_g, "wall_seconds", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, wall, run_scale);
+    // Mechanisms' run-level outcomes: the union of names, NaN where a run's arm has no such mechanism.
+    std::vector<std::string> outcome_names;
+    for (const auto& r : runs)
+      for (const auto& [name, v] : r.outcomes)
+        if (std::find(outcome_names.begin(), outcome_names.end(), name) == outcome_names.end())
+          outcome_names.push_back(name);
+    for (const auto& name : outcome_names) {
+      std::vector<double> v(R, std::nan(""));
+      for (hsize_t i = 0; i < R; ++i)
+        for (const auto& [n, x] : runs[i].outcomes)
+          if (n == name) v[i] = x;
+      write_1d(runs_g, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, v, run_scale);
+    }
     const auto& p0 = runs.front().params;
     for (std::size_t k = 0; k < p0.size(); ++k) {
       const std::string& key = p0[k].first;

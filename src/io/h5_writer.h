@@ -32,6 +32,7 @@ struct RunRecord {
   std::vector<bool> numeric;
   const Recorder* recorder = nullptr;
   CommunityInfo communities;  // this run's world
+  std::vector<std::pair<std::string, double>> outcomes;  // mechanisms' run-level outcomes
   // Each mechanism's self-description, as (key, value) attribute pairs.
   std::vector<std::pair<std::string, std::vector<std::pair<std::string, std::string>>>> mechanisms;
 };

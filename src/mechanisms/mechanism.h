@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace govsim {
@@ -53,6 +54,8 @@ class Mechanism {
   virtual void act(Phase phase, Simulation& sim) = 0;
   virtual void finalize(Simulation& sim) { (void)sim; }
   virtual void describe(AttributeSink& out) const = 0;
+  // Run-level outcomes (e.g. a shock's peak backlog), written as /runs/<name> columns; after finalize.
+  virtual void outcomes(std::vector<std::pair<std::string, double>>& out) const { (void)out; }
 
   // Explicit factory: throws std::invalid_argument "Unknown mechanism 'x' (known: ...)".
   static std::unique_ptr<Mechanism> create(const std::string& name, const Config& cfg);

@@ -98,6 +98,10 @@ std::vector<MetricSpec> core_metrics() {
       [](const Tally& t) { return t.visit_hours; });
   add("new_overtime_hours", K::kFlow, "hours/day", "Grid-worker hours beyond normal hours", false,
       [](const Tally& t) { return t.overtime_hours; });
+  add("new_volunteer_hours", K::kFlow, "hours/day", "Volunteer hours on household and shared affairs at the grid",
+      false, [](const Tally& t) { return t.volunteer_hours; });
+  add("new_breach_escalations", K::kFlow, "cases/day", "Cases moved up after missing the grid's deadline", false,
+      [](const Tally& t) { return t.breached; });
   add("new_quits", K::kFlow, "workers/day", "Grid workers quitting", false, [](const Tally& t) { return t.quits; });
   add("new_hires", K::kFlow, "workers/day", "Replacement grid workers starting", false,
       [](const Tally& t) { return t.hires; });
@@ -116,8 +120,8 @@ std::vector<MetricSpec> core_metrics() {
   add("share_resolved_in_time", K::kShare, "share", "Share of today's resolutions within the expected hours", false,
       [](const Tally& t) { return ratio(t.resolved_in_time, sum3(t.resolved)); });
   add("mean_gw_utilisation", K::kMean, "hours/normal hour",
-      "Grid-worker hours on tasks and cases per normal hour, workers who worked that day", true,
-      [](const Tally& t) { return ratio(t.admin_hours + t.case_hours, t.normal_hours); });
+      "Grid-worker hours on tasks, cases and scheduled visits per normal hour, workers who worked that day", true,
+      [](const Tally& t) { return ratio(t.admin_hours + t.case_hours + t.scheduled_visit_hours, t.normal_hours); });
   add("mean_gw_fatigue", K::kMean, "0-1", "Mean grid-worker fatigue, workers in post", false,
       [](const Tally& t) { return ratio(t.fatigue_sum, t.workers_in_post); });
   add("mean_satisfaction", K::kMean, "0-1", "Mean resident satisfaction", true,

@@ -44,6 +44,7 @@ Simulation::Simulation(const Params& params, World world, std::uint64_t seed)
   streets_.resize(world_.streets.size());
   admin_today_.assign(world_.workers.size(), 0.0f);
   free_today_.assign(world_.workers.size(), 0.0f);
+  visit_today_.assign(world_.workers.size(), 0.0f);
   hist_.assign(kHistBins, 0.0);
   const float good = static_cast<float>(params_.opinion.good_threshold);
 #pragma omp parallel for schedule(dynamic, 1)
@@ -173,9 +174,11 @@ void Simulation::phase_demand() {
         // One stream per kind, so a mechanism that changes one kind's rate leaves the others' draws alone.
         Rng count(seed_, Purpose::kDemandCount, g, day, static_cast<std::uint32_t>(k));
         Rng traits(seed_, Purpose::kDemandTraits, g, day, static_cast<std::uint32_t>(k));
-        double lambda = rate[k] * H;
-        if (k == static_cast<int>(DemandKind::kShared) && world_.grids.old_neighbourhood[g])
-          lambda *= q.old_shared_multiplier;
+        double lambda = rate[k] * H * levers_.demand_multiplier[k];
+        if (k == static_cast<int>(DemandKind::kShared)) {
+          if (world_.grids.old_neighbourhood[g]) lambda *= q.old_shared_multiplier;
+          if (!levers_.shared_multiplier.empty()) lambda *= levers_.shared_multiplier[g];
+        }
         const std::uint32_t n = count.poisson(lambda);
         for (std::uint32_t i = 0; i < n; ++i) {
           const std::uint32_t hh = traits.below(H);
@@ -253,7 +256,11 @@ void Simulation::phase_reporting() {
       // Each arrival has its own draw, so common random numbers hold whatever else a mechanism changes.
       Rng rng(seed_, Purpose::kReporting, k.grid, static_cast<std::uint32_t>(k.day_raised), k.seq);
       const double part = world_.residents.participation[k.resident] / 255.0;
-      const double p = part * (1.0 - o.report_trust_weight + 2.0 * o.report_trust_weight * world_.residents.trust[k.resident]);
+      double p = part * (1.0 - o.report_trust_weight + 2.0 * o.report_trust_weight * world_.residents.trust[k.resident]);
+      p = std::min(1.0, p);
+      // A digital channel reaches those the usual channels miss, in proportion to their digital propensity.
+      if (levers_.digital_uptake > 0)
+        p += (1.0 - p) * (world_.residents.digital[k.resident] / 255.0) * levers_.digital_uptake;
       if (rng.bernoulli(p)) {
         enqueue_at_grid(cs, id, day_ + 1, k.day_raised == day_ ? k.hour_raised : params_.ladder.work_start_hour);
       } else {
@@ -292,6 +299,7 @@ void Simulation::phase_assignment() {
     const auto w = static_cast<std::uint32_t>(wi);
     admin_today_[w] = 0.0f;
     free_today_[w] = 0.0f;
+    visit_today_[w] = 0.0f;
     // The tasks of a vacant post go elsewhere (assumption): a replacement starts with an empty in-tray.
     if (wk.vacant_until[w] >= 0) continue;
     Rng rng(seed_, Purpose::kAdminTasks, w, day);
@@ -301,8 +309,11 @@ void Simulation::phase_assignment() {
     wk.admin_backlog[w] += static_cast<float>(arrived);
     const double admin = std::min<double>(wk.admin_backlog[w], capacity);
     wk.admin_backlog[w] -= static_cast<float>(admin);
+    // Scheduled visits come after the tasks and before cases.
+    const double visits = std::min(levers_.scheduled_visit_hours, capacity - admin);
     admin_today_[w] = static_cast<float>(admin);
-    free_today_[w] = static_cast<float>(capacity - admin);
+    visit_today_[w] = static_cast<float>(visits);
+    free_today_[w] = static_cast<float>(capacity - admin - visits);
   }
 }
 
@@ -374,10 +385,31 @@ void Simulation::work_grids(std::uint32_t c) {
                              : 1.0;
       K += free_today_[w] * eff;
       clock_free += free_today_[w];
-      admin += admin_today_[w];
+      admin += admin_today_[w] + visit_today_[w];  // both come before cases in the day
       ++active;
     }
     auto& q = cs.grid_queue[g - g0];
+    // Volunteers (e.g. registered Party members) take household and shared affairs first, in queue order.
+    if (!levers_.volunteer_hours.empty() && levers_.volunteer_hours[g] > 0) {
+      double left = levers_.volunteer_hours[g];
+      for (const std::uint32_t id : q) {
+        Case& k = cs.pool[id];
+        if (k.state != CaseState::kQueued || k.level != 0 || k.available_day > day_ || k.required != 0 ||
+            k.kind == static_cast<std::uint8_t>(DemandKind::kPublic))
+          continue;
+        const double need = k.work_left;
+        const double done = std::min(need, left);
+        k.work_left = static_cast<float>(need - done);
+        left -= done;
+        const double spent = levers_.volunteer_hours[g] - left;
+        if (k.work_left <= 0)
+          close_case(cs, id, Outcome::kResolved,
+                     static_cast<float>(params_.ladder.work_start_hour + spent * gp.hours_per_day /
+                                                                           std::max(1e-9, double(levers_.volunteer_hours[g]))));
+        if (left <= 0) break;
+      }
+      t.volunteer_hours += levers_.volunteer_hours[g] - left;
+    }
     std::size_t head = 0;
     double used = 0;
     const double team = normal / gp.hours_per_day;
@@ -426,12 +458,14 @@ void Simulation::work_grids(std::uint32_t c) {
         continue;
       }
       const double cases = free_today_[w] * case_share;
-      const double worked = admin_today_[w] + cases;
+      // Scheduled visits count as work; routine visits fill what is left of the normal hours.
+      const double worked = admin_today_[w] + visit_today_[w] + cases;
       const double visit = std::min(gp.visit_hours_per_day, std::max(0.0, normal - worked));
-      visit_hours += visit;
+      visit_hours += visit + visit_today_[w];
       t.admin_hours += admin_today_[w];
       t.case_hours += cases;
-      t.visit_hours += visit;
+      t.visit_hours += visit + visit_today_[w];
+      t.scheduled_visit_hours += visit_today_[w];
       t.overtime_hours += std::max(0.0, worked - normal);
       t.normal_hours += normal;
       const double u = worked / normal;
@@ -441,7 +475,7 @@ void Simulation::work_grids(std::uint32_t c) {
       wk.fatigue[w] = static_cast<float>(f);
       wk.tenure_days[w] += 1;
       Rng rng(seed_, Purpose::kTurnover, w, day);
-      if (rng.bernoulli(q_base + gp.quit_fatigue_per_day * f * f)) {
+      if (rng.bernoulli((q_base + gp.quit_fatigue_per_day * f * f) * levers_.quit_multiplier)) {
         wk.vacant_until[w] = day_ + static_cast<std::int32_t>(std::lround(gp.replace_delay_days));
         t.quits += 1;
       } else {
@@ -452,12 +486,20 @@ void Simulation::work_grids(std::uint32_t c) {
 
     // Visits walk the grid's households in turn; unreported demands in visited households are found.
     const std::uint32_t H = world_.grids.first_household[g + 1] - world_.grids.first_household[g];
-    const auto n_visit =
-        static_cast<std::uint32_t>(std::min<double>(H, std::floor(visit_hours * gp.households_per_visit_hour)));
+    const double extra = levers_.extra_visits.empty() ? 0.0 : levers_.extra_visits[g];
+    const auto n_visit = static_cast<std::uint32_t>(
+        std::min<double>(H, std::floor(visit_hours * gp.households_per_visit_hour + extra)));
     if (n_visit > 0) {
       const std::uint32_t from = world_.grids.visit_cursor[g];
       world_.grids.visit_cursor[g] = (from + n_visit) % H;
       t.households_visited += n_visit;
+      if (levers_.visit_awareness > 0) {
+        Rng rng(seed_, Purpose::kOpinion, g, day, 1);
+        for (std::uint32_t i = 0; i < n_visit; ++i) {
+          const std::uint32_t h = world_.grids.first_household[g] + (from + i) % H;
+          if (rng.bernoulli(levers_.visit_awareness)) make_aware(c, world_.households.first_resident[h]);
+        }
+      }
       auto& lat = cs.grid_latent[g - g0];
       std::size_t keep = 0;
       for (const std::uint32_t id : lat) {
@@ -511,11 +553,14 @@ void Simulation::work_community(std::uint32_t c) {
   const auto& lp = params_.ladder;
   auto& cs = communities_[c];
   work_level_queue(
-      cs.queue, day_, 1, lp.community_staff * lp.community_hours, lp.work_start_hour, lp.community_hours,
+      cs.queue, day_, 1,
+      lp.community_staff * lp.community_hours +
+          (levers_.community_extra_hours.empty() ? 0.0 : levers_.community_extra_hours[c]),
+      lp.work_start_hour, lp.community_hours,
       [&](std::uint32_t id) -> Case& { return cs.pool[id]; },
       [&](std::uint32_t id, double hour) {
         Case& k = cs.pool[id];
-        if (k.required == 1) {
+        if (k.required <= 1) {  // a level can do the work of the levels below it
           close_case(cs, id, Outcome::kResolved, static_cast<float>(hour));
         } else {
           k.state = CaseState::kEscalated;
@@ -534,7 +579,7 @@ void Simulation::work_street(std::uint32_t s) {
       [&](const CaseRef& r, double hour) {
         auto& cs = communities_[r.community];
         Case& k = cs.pool[r.id];
-        if (k.required == 2) {
+        if (k.required <= 2) {
           close_case(cs, r.id, Outcome::kResolved, static_cast<float>(hour));
         } else {
           k.state = CaseState::kEscalated;
@@ -548,7 +593,8 @@ void Simulation::work_department() {
   const auto& lp = params_.ladder;
   const double staff = lp.department_staff_per_street * static_cast<double>(streets_.size());
   work_level_queue(
-      department_, day_, 3, staff * lp.department_hours, lp.work_start_hour, lp.department_hours,
+      department_, day_, 3, std::max(0.0, staff * lp.department_hours + levers_.department_extra_hours),
+      lp.work_start_hour, lp.department_hours,
       [&](const CaseRef& r) -> Case& { return communities_[r.community].pool[r.id]; },
       [&](const CaseRef& r, double hour) {
         close_case(communities_[r.community], r.id, Outcome::kResolved, static_cast<float>(hour));
@@ -580,8 +626,8 @@ void Simulation::phase_escalation() {
     k.level = static_cast<std::uint8_t>(to);
     cs.tally.open_at[k.level] += 1;
     k.state = CaseState::kQueued;
-    k.available_day = day_ + static_cast<std::int32_t>(delay);
-    k.work_left = static_cast<float>(k.required == k.level ? k.size : lp.assess_hours);
+    k.available_day = day_ + static_cast<std::int32_t>(std::max<std::int64_t>(0, delay - levers_.delay_reduction_days));
+    k.work_left = static_cast<float>(k.required <= k.level ? k.size : lp.assess_hours);
   };
   auto sweep = [&](auto& q, std::uint8_t level, auto community_of, auto id_of) {
     std::size_t keep = 0;
@@ -607,6 +653,19 @@ void Simulation::phase_escalation() {
       cs.queue.push_back(id);
     }
     cs.up_from_grid.clear();
+    // Monitoring: a case left at the grid past its deadline moves to the community.
+    if (levers_.grid_deadline_hours > 0) {
+      for (auto& q : cs.grid_queue)
+        for (const std::uint32_t id : q) {
+          Case& k = cs.pool[id];
+          if (k.state != CaseState::kQueued || k.level != 0) continue;
+          const double waited = (day_ - k.day_reported) * 24.0 + 24.0 - k.hour_reported;
+          if (waited < levers_.grid_deadline_hours) continue;
+          move_up(k, cs, Level::kCommunity, lp.community_delay_days);
+          cs.queue.push_back(id);
+          cs.tally.breached += 1;
+        }
+    }
     auto self = [c](std::uint32_t) { return c; };
     auto ident = [](std::uint32_t id) { return id; };
     for (auto& q : cs.grid_queue) sweep(q, 0, self, ident);
@@ -672,6 +731,16 @@ void Simulation::return_case(std::uint32_t c, std::uint32_t id, int available_da
     case Level::kStreet: streets_[world_.communities.street[c]].queue.push_back({c, id}); break;
     case Level::kDepartment: department_.push_back({c, id}); break;
   }
+}
+
+void Simulation::route_case(std::uint32_t c, std::uint32_t id, Level to, int available_day) {
+  hold_case(c, id);  // leaves its old queue at the next sweep
+  Case& k = communities_[c].pool[id];
+  k.level = static_cast<std::uint8_t>(to);
+  k.work_left = static_cast<float>(k.required <= k.level ? k.size
+                                   : to == Level::kGrid ? params_.grid.assess_hours
+                                                        : params_.ladder.assess_hours);
+  return_case(c, id, available_day);
 }
 
 void Simulation::resolve_held(std::uint32_t c, std::uint32_t id, double hour) {
@@ -784,6 +853,8 @@ void Simulation::phase_recording() {
     communities_[c].tally.clear_flows();
   }
   district.p90_resolution_hours = p90(all);
+  run_work_hours_ += district.admin_hours + district.case_hours + district.scheduled_visit_hours;
+  run_normal_hours_ += district.normal_hours;
   recorder_.record(day_, district, tallies);
 }
 
@@ -803,13 +874,7 @@ RunSummary Simulation::summary() const {
   s.hard_closed = sum("new_hard_problems_closed");
   s.abandoned = sum("new_abandoned");
   s.quits = sum("new_quits");
-  const double work = sum("new_admin_hours") + sum("new_case_hours");
-  double normal = 0;
-  for (int d = 0; d < T; ++d) {
-    const double u = r.at("mean_gw_utilisation", d);
-    if (std::isfinite(u) && u > 0) normal += (r.at("new_admin_hours", d) + r.at("new_case_hours", d)) / u;
-  }
-  s.mean_gw_utilisation = normal > 0 ? work / normal : 0.0;
+  s.mean_gw_utilisation = run_normal_hours_ > 0 ? run_work_hours_ / run_normal_hours_ : 0.0;
   s.median_resolution_hours = quantile_from_hist(hist_, 0.5);
   s.p90_resolution_hours = quantile_from_hist(hist_, 0.9);
   s.share_good = r.at("share_good", T - 1);

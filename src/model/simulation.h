@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <string>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -45,11 +46,38 @@ struct RunSummary {
   double wall_seconds = 0;
 };
 
-// Settings that mechanisms may change to act on the core's rules (set in initialize or act).
+// Settings that mechanisms may change to act on the core's rules (set in initialize or act). Defaults leave
+// the baseline unchanged. Per-grid and per-community vectors are empty (no effect) until a mechanism sizes them.
 struct Levers {
   // Staff hours per grid-worker post per day added by staff moved down with tasks; they work alongside the
   // post holder (in parallel), adding to its capacity and normal hours.
   double extra_worker_hours = 0.0;
+  // Reporting: p' = p + (1 - p) * digital propensity * digital_uptake (a digital channel).
+  double digital_uptake = 0.0;
+  // Days taken off every transfer delay between levels (not below 0).
+  int delay_reduction_days = 0;
+  // > 0: a case still at the grid this many hours after its report moves to the community (breach).
+  double grid_deadline_hours = 0.0;
+  // Demand rates: per kind, and per grid for shared affairs (property service).
+  std::array<double, kKinds> demand_multiplier{1.0, 1.0, 1.0};
+  std::vector<float> shared_multiplier;  // per grid
+  // Volunteer hours per grid per day, working household and shared affairs at the grid before the workers.
+  std::vector<float> volunteer_hours;  // per grid
+  // Extra case hours per community per day (e.g. social workers).
+  std::vector<float> community_extra_hours;  // per community
+  // Extra department case hours per day (negative: hours diverted elsewhere).
+  double department_extra_hours = 0.0;
+  // Multiplies every grid worker's daily quit probability.
+  double quit_multiplier = 1.0;
+  // Scheduled visiting per grid worker per day, done after administrative tasks and before cases.
+  double scheduled_visit_hours = 0.0;
+  // Households visited per grid per day by others than the grid workers (e.g. cadres).
+  std::vector<float> extra_visits;  // per grid
+  // Chance that a visited household's first resident becomes aware of the big Party committee.
+  double visit_awareness = 0.0;
+  // Set by a shock mechanism while an epidemic or disaster lasts, so others (surge capacity) can react.
+  bool shock_active = false;
+  int shock_start_day = -1;
 };
 
 class Simulation {
@@ -87,6 +115,8 @@ class Simulation {
   void hold_case(std::uint32_t c, std::uint32_t id);
   // puts a held case back in the queue of the level it was taken from, workable from `available_day`.
   void return_case(std::uint32_t c, std::uint32_t id, int available_day);
+  // moves a queued case to another level's queue, workable from `available_day` (routing, triage).
+  void route_case(std::uint32_t c, std::uint32_t id, Level to, int available_day);
   // resolves a held case at `hour` of today.
   void resolve_held(std::uint32_t c, std::uint32_t id, double hour);
   // moves one resident's satisfaction and trust (clamped to 0..1), keeping the community's sums.
@@ -129,8 +159,9 @@ class Simulation {
   std::vector<MetricSpec> extra_metrics_;
   Recorder recorder_;
   // Per-worker hours for today, set in assignment and used in handling.
-  std::vector<float> admin_today_, free_today_;
+  std::vector<float> admin_today_, free_today_, visit_today_;
   std::vector<double> hist_;  // run-wide histogram of log10(resolution hours)
+  double run_work_hours_ = 0, run_normal_hours_ = 0;
   bool log_phases_ = false;
   std::vector<std::string> phase_log_;
 };

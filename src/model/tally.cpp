@@ -28,6 +28,9 @@ void Tally::add(const Tally& o) {
   normal_hours += o.normal_hours;
   quits += o.quits;
   hires += o.hires;
+  volunteer_hours += o.volunteer_hours;
+  breached += o.breached;
+  scheduled_visit_hours += o.scheduled_visit_hours;
   resolution_hours_sum += o.resolution_hours_sum;
   add_arr(open, o.open);
   add_arr(open_at, o.open_at);
@@ -53,6 +56,7 @@ void Tally::clear_flows() {
   found_by_visit = households_visited = 0;
   admin_hours = case_hours = visit_hours = overtime_hours = normal_hours = 0;
   quits = hires = 0;
+  volunteer_hours = breached = scheduled_visit_hours = 0;
   resolution_hours_sum = 0;
   workers_in_post = vacancies = fatigue_sum = 0;
   p90_resolution_hours = 0;

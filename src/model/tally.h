@@ -19,6 +19,7 @@ struct Tally {
   double found_by_visit = 0, households_visited = 0;
   double admin_hours = 0, case_hours = 0, visit_hours = 0, overtime_hours = 0, normal_hours = 0;
   double quits = 0, hires = 0;
+  double volunteer_hours = 0, breached = 0, scheduled_visit_hours = 0;
   double resolution_hours_sum = 0;
   // Stocks at the end of the day.
   std::array<double, kKinds> open{};      // reported, not closed
