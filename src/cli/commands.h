@@ -8,5 +8,6 @@ namespace govsim::cli {
 // Each returns the process exit code: 0 success, 1 run failure, 2 bad input.
 int cmd_run(const std::vector<std::string>& args, const std::string& command_line);
 int cmd_describe(const std::vector<std::string>& args);
+int cmd_validate(const std::vector<std::string>& args);
 
 }  // namespace govsim::cli

@@ -15,6 +15,9 @@ const char* kUsage =
     "  govsim run SCENARIO.ini --out FILE.h5 [--set key=value ...] [--KEY VALUE ...]\n"
     "             [--threads N] [--summary-json FILE] [--quiet]\n"
     "      Run a scenario (run.replicates runs) and write schema-1 HDF5 (docs/OUTPUT.md).\n"
+    "  govsim validate FILE.ini ... [--set key=value ...] [--threads N] [--json FILE]\n"
+    "      Run validation scenarios ([arms] and [checks]) and print the table of stylised facts:\n"
+    "      fact, arms, effect with its 95% interval, verdict. Exit code 1 if a check fails.\n"
     "  govsim describe [--format text|markdown|ini]\n"
     "      Every parameter (name, type, default, unit, source), the phase order, the mechanisms.\n"
     "  govsim --help | --version\n"
@@ -51,6 +54,7 @@ int main(int argc, char** argv) {
   args.erase(args.begin());
   if (cmd == "run") return govsim::cli::cmd_run(args, command_line);
   if (cmd == "describe") return govsim::cli::cmd_describe(args);
-  std::cerr << "govsim: unknown command '" << cmd << "' (known: run, describe; see govsim --help)\n";
+  if (cmd == "validate") return govsim::cli::cmd_validate(args);
+  std::cerr << "govsim: unknown command '" << cmd << "' (known: run, describe, validate; see govsim --help)\n";
   return 2;
 }

@@ -58,7 +58,7 @@ void Config::load(const std::string& path, const std::vector<std::string>& overr
     if (t.front() == '[') {
       if (t.back() != ']') throw InputError(path + ":" + std::to_string(lineno) + ": malformed section header");
       section = trim(t.substr(1, t.size() - 2));
-      if (section != "arms" && section != "contrasts") text << line << '\n';
+      if (section != "arms" && section != "contrasts" && section != "checks") text << line << '\n';
       continue;
     }
     const auto eq = t.find('=');
@@ -70,6 +70,10 @@ void Config::load(const std::string& path, const std::vector<std::string>& overr
         if (a.name == arm.name)
           throw InputError(path + ":" + std::to_string(lineno) + ": arm '" + arm.name + "' defined twice");
       arms_.push_back(std::move(arm));
+      continue;
+    }
+    if (section == "checks") {
+      checks_.push_back({trim(t.substr(0, eq)), trim(t.substr(eq + 1)), lineno});
       continue;
     }
     if (section == "contrasts") {

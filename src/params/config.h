@@ -59,6 +59,12 @@ class Config {
     int line = 0;
   };
   const std::vector<Contrast>& contrasts() const { return contrasts_; }
+  // Validation checks: the [checks] section, `name = METRIC: arm_a > arm_b` etc. (experiment/validation.h).
+  struct CheckText {
+    std::string name, text;
+    int line = 0;
+  };
+  const std::vector<CheckText>& checks() const { return checks_; }
   // Applies an arm's overrides (errors name the arm's line) and sets run.name to the arm's name.
   void apply_arm(const Arm& arm);
 
@@ -68,6 +74,7 @@ class Config {
   std::map<std::string, int> key_lines_;
   std::vector<Arm> arms_;
   std::vector<Contrast> contrasts_;
+  std::vector<CheckText> checks_;
   std::string source_file_;
 };
 

@@ -1,0 +1,107 @@
+#include <boost/program_options.hpp>
+#include <omp.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/options.h"
+#include "experiment/validation.h"
+
+namespace po = boost::program_options;
+
+namespace govsim::cli {
+
+int cmd_validate(const std::vector<std::string>& args) {
+  Config keys_cfg;
+  std::vector<std::string> files, sets;
+  std::string json;
+  int threads = 0;
+  po::options_description desc("validate options");
+  desc.add_options()("files", po::value<std::vector<std::string>>(&files), "validation scenario files")(
+      "set", po::value<std::vector<std::string>>(&sets)->composing(), "key=value override for every file")(
+      "threads", po::value<int>(&threads), "OpenMP threads")(
+      "json", po::value<std::string>(&json), "also write the verdicts as JSON");
+  add_parameter_options(desc, keys_cfg);
+  po::positional_options_description pos;
+  pos.add("files", -1);
+  // Every file is read and every check parsed before anything runs.
+  std::vector<std::unique_ptr<Comparison>> comparisons;
+  std::vector<std::vector<Check>> checks;
+  try {
+    po::variables_map vm;
+    const auto parsed = po::command_line_parser(args).options(desc).positional(pos).run();
+    po::store(parsed, vm);
+    po::notify(vm);
+    for (auto& kv : key_overrides(parsed, keys_cfg)) sets.push_back(kv);
+    if (files.empty()) throw InputError("command line: give one or more validation files (tests/validation/*.ini)");
+    for (const auto& f : files) {
+      if (!std::filesystem::exists(f)) throw InputError(f + ": validation file not found");
+      comparisons.push_back(std::make_unique<Comparison>());
+      comparisons.back()->load(f, sets);
+      checks.emplace_back();
+      for (const auto& c : comparisons.back()->base().checks()) {
+        const std::string where = f + ":" + std::to_string(c.line);
+        checks.back().push_back(parse_check(c.name, c.text, where));
+        for (const auto& arm : {checks.back().back().a, checks.back().back().b})
+          if (!arm.empty() && comparisons.back()->arm_index(arm) == comparisons.back()->names().size())
+            throw InputError(where + ": check '" + c.name + "': no arm '" + arm + "'");
+      }
+      if (checks.back().empty()) throw InputError(f + ": no [checks] section");
+    }
+  } catch (const InputError& e) {
+    std::cerr << "govsim: " << e.what() << "\n";
+    return 2;
+  } catch (const po::error& e) {
+    std::cerr << "govsim: command line: " << e.what() << "\n";
+    return 2;
+  }
+  if (threads > 0) omp_set_num_threads(threads);
+
+  std::vector<Verdict> verdicts;
+  std::vector<std::string> sources;
+  try {
+    for (std::size_t i = 0; i < comparisons.size(); ++i) {
+      comparisons[i]->run(nullptr, true);
+      for (const auto& c : checks[i]) {
+        verdicts.push_back(evaluate(c, *comparisons[i]));
+        sources.push_back(files[i]);
+      }
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "govsim: validation failed to run: " << e.what() << "\n";
+    return 1;
+  }
+  int failed = 0;
+  std::printf("\n%-34s %-44s %-26s %-34s %s\n", "fact", "arms", "metric", "effect [95% interval]", "verdict");
+  for (const auto& v : verdicts) {
+    const auto& c = v.check;
+    const std::string arms = c.op == '~'   ? c.a + " ~ " + format_real(c.target) + " +- " + format_real(c.tol)
+                             : c.op == '=' ? c.a + " = " + c.b + " +- " + format_real(c.tol)
+                                           : c.a + (c.op == '>' ? " > " : " < ") + c.b;
+    char effect[96];
+    std::snprintf(effect, sizeof effect, "%+.4g [%+.4g, %+.4g]", v.effect.mean, v.effect.lo, v.effect.hi);
+    std::printf("%-34s %-44s %-26s %-34s %s\n", c.name.c_str(), arms.c_str(), c.metric.c_str(), effect,
+                v.pass ? "PASS" : "FAIL");
+    failed += v.pass ? 0 : 1;
+  }
+  std::printf("\n%d passed, %d failed\n", static_cast<int>(verdicts.size()) - failed, failed);
+  if (!json.empty()) {
+    std::ofstream out(json);
+    out << "[\n";
+    for (std::size_t i = 0; i < verdicts.size(); ++i) {
+      const auto& v = verdicts[i];
+      out << "  {\"fact\": \"" << v.check.name << "\", \"file\": \"" << sources[i] << "\", \"metric\": \""
+          << v.check.metric << "\", \"a\": \"" << v.check.a << "\", \"b\": \"" << v.check.b << "\", \"op\": \""
+          << v.check.op << "\", \"mean\": " << format_real(v.effect.mean) << ", \"lo\": " << format_real(v.effect.lo)
+          << ", \"hi\": " << format_real(v.effect.hi) << ", \"pass\": " << (v.pass ? "true" : "false") << "}"
+          << (i + 1 < verdicts.size() ? "," : "") << "\n";
+    }
+    out << "]\n";
+  }
+  return failed ? 1 : 0;
+}
+
+}  // namespace govsim::cli

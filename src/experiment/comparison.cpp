@@ -1,0 +1,135 @@
+#include "experiment/comparison.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <iostream>
+#include <stdexcept>
+
+namespace govsim {
+
+const std::vector<SummaryField>& summary_fields() {
+  static const std::vector<SummaryField> f = {
+      {"demands raised", &RunSummary::demands, "%.0f", false},
+      {"demands reported", &RunSummary::reported, "%.0f", false},
+      {"cases resolved", &RunSummary::resolved, "%.0f", false},
+      {"hard problems reported", &RunSummary::hard_raised, "%.0f", false},
+      {"hard problems closed", &RunSummary::hard_closed, "%.0f", true},
+      {"cases abandoned", &RunSummary::abandoned, "%.0f", false},
+      {"median resolution (h)", &RunSummary::median_resolution_hours, "%.2f", true},
+      {"p90 resolution (h)", &RunSummary::p90_resolution_hours, "%.1f", true},
+      {"grid-worker utilisation", &RunSummary::mean_gw_utilisation, "%.3f", true},
+      {"grid workers quitting", &RunSummary::quits, "%.0f", false},
+      {"share good/very good", &RunSummary::share_good, "%.3f", true},
+      {"mean trust", &RunSummary::mean_trust, "%.3f", true},
+      {"share aware", &RunSummary::share_aware, "%.3f", true},
+      {"wall seconds", &RunSummary::wall_seconds, "%.2f", false},
+  };
+  return f;
+}
+
+void Comparison::load(const std::string& scenario, const std::vector<std::string>& overrides) {
+  base_ = std::make_unique<Config>();
+  base_->load(scenario, overrides);
+  arms_.clear();
+  names_.clear();
+  if (base_->arms().empty()) {
+    arms_.push_back(std::make_unique<Config>());
+    arms_.back()->load(scenario, overrides);
+  }
+  for (const auto& arm : base_->arms()) {
+    arms_.push_back(std::make_unique<Config>());
+    arms_.back()->load(scenario, overrides);
+    arms_.back()->apply_arm(arm);
+    const auto& first = arms_.front()->params.run;
+    const auto& p = arms_.back()->params.run;
+    if (p.replicates != first.replicates || p.seed != first.seed || p.days != first.days)
+      throw InputError(scenario + ":" + std::to_string(arm.line) + ": arm '" + arm.name +
+                       "': run.replicates, run.seed and run.days must be the same in every arm (paired replicates)");
+  }
+  for (const auto& a : arms_) names_.push_back(a->params.run.name);
+}
+
+void Comparison::run(std::ostream* log, bool progress) {
+  results_.clear();
+  results_.resize(arms_.size());
+  std::size_t done = 0, total = 0;
+  for (const auto& a : arms_) total += static_cast<std::size_t>(a->params.run.replicates);
+  progress = progress && isatty(2);
+  for (std::size_t a = 0; a < arms_.size(); ++a) {
+    for (std::int64_t k = 0; k < arms_[a]->params.run.replicates; ++k) {
+      results_[a].push_back(run_replicate(*arms_[a], k, done == 0 ? log : nullptr));
+      ++done;
+      if (progress && total > 1) std::cerr << "\rgovsim: " << done << " of " << total << " runs" << std::flush;
+    }
+  }
+  if (progress && total > 1) std::cerr << "\n";
+}
+
+std::size_t Comparison::arm_index(const std::string& name) const {
+  return static_cast<std::size_t>(std::find(names_.begin(), names_.end(), name) - names_.begin());
+}
+
+std::vector<RunSummary> Comparison::summaries(std::size_t arm) const {
+  std::vector<RunSummary> s;
+  for (const auto& r : results_[arm]) s.push_back(r.summary);
+  return s;
+}
+
+std::string Comparison::config_text() const {
+  std::string text = base_->registry().to_ini();
+  if (!base_->arms().empty()) {
+    text += "\n[arms]\n";
+    for (const auto& a : base_->arms()) {
+      text += a.name + " =";
+      for (std::size_t i = 0; i < a.overrides.size(); ++i) text += (i ? "; " : " ") + a.overrides[i];
+      text += "\n";
+    }
+  }
+  return text;
+}
+
+namespace {
+const char* kReductions[] = {"mean:", "final:", "sum:", "max:"};
+}
+
+bool is_known_metric_form(const std::string& metric) {
+  for (const auto& f : summary_fields())
+    if (metric == f.label) return true;
+  for (const char* p : kReductions)
+    if (metric.rfind(p, 0) == 0) return true;
+  // Otherwise it may be a mechanism's outcome, known only after a run.
+  return metric.find(':') == std::string::npos;
+}
+
+double run_value(const RunResult& r, const std::string& metric) {
+  for (const auto& f : summary_fields())
+    if (metric == f.label) return r.summary.*f.field;
+  for (const char* p : kReductions) {
+    const std::string prefix = p;
+    if (metric.rfind(prefix, 0) != 0) continue;
+    const std::string name = metric.substr(prefix.size());
+    const auto& rec = *r.recorder;
+    const auto& v = rec.series(rec.index(name));  // throws out_of_range for an unknown series
+    double acc = prefix == "max:" ? -INFINITY : 0.0, last = NAN;
+    int n = 0;
+    for (double x : v) {
+      if (!std::isfinite(x)) continue;
+      last = x;
+      ++n;
+      if (prefix == "max:")
+        acc = std::max(acc, x);
+      else
+        acc += x;
+    }
+    if (prefix == "final:") return last;
+    if (prefix == "mean:") return n ? acc / n : NAN;
+    return n ? acc : NAN;
+  }
+  for (const auto& [name, value] : r.record.outcomes)
+    if (name == metric) return value;
+  throw std::invalid_argument("unknown metric '" + metric + "' (a summary field, an outcome, or mean:/final:/sum:/max: of a series)");
+}
+
+}  // namespace govsim
