@@ -83,7 +83,7 @@ int cmd_validate(const std::vector<std::string>& args) {
                                            : c.a + (c.op == '>' ? " > " : " < ") + c.b;
     char effect[96];
     std::snprintf(effect, sizeof effect, "%+.4g [%+.4g, %+.4g]", v.effect.mean, v.effect.lo, v.effect.hi);
-    std::printf("%-34s %-44s %-26s %-34s %s\n", c.name.c_str(), arms.c_str(), c.metric.c_str(), effect,
+    std::printf("%-40s %-40s %-28s %-34s %s\n", c.name.c_str(), arms.c_str(), c.metric.c_str(), effect,
                 v.pass ? "PASS" : "FAIL");
     failed += v.pass ? 0 : 1;
   }
