@@ -75,7 +75,7 @@ int cmd_validate(const std::vector<std::string>& args) {
     return 1;
   }
   int failed = 0;
-  std::printf("\n%-34s %-44s %-26s %-34s %s\n", "fact", "arms", "metric", "effect [95% interval]", "verdict");
+  std::printf("\n%-40s %-40s %-28s %-34s %s\n", "fact", "arms", "metric", "effect [95% interval]", "verdict");
   for (const auto& v : verdicts) {
     const auto& c = v.check;
     const std::string arms = c.op == '~'   ? c.a + " ~ " + format_real(c.target) + " +- " + format_real(c.tol)
