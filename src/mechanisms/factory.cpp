@@ -4,6 +4,8 @@
 
 #include "mechanisms/downshift.h"
 #include "mechanisms/joint_handling.h"
+#include "mechanisms/triage.h"
+#include "mechanisms/whistle.h"
 #include "params/config.h"
 
 namespace govsim {
@@ -37,6 +39,25 @@ const std::vector<MechanismEntry>& mechanism_entries() {
        },
        [](const Config& cfg) -> std::unique_ptr<Mechanism> {
          return std::make_unique<Downshift>(cfg.block<DownshiftParams>(Downshift::kName));
+       }},
+      {Triage::kName,
+       "three-affairs triage (三会解三事): household affairs to residents, shared to councils, public to government",
+       [](Config& cfg) {
+         GOVSIM_BIND_SECTION(cfg.registry(), Triage::kName, cfg.block<TriageParams>(Triage::kName),
+                             GOVSIM_TRIAGE_PARAMS);
+         cfg.registry().restrict("triage.public_scope", {"all", "hard"});
+       },
+       [](const Config& cfg) -> std::unique_ptr<Mechanism> {
+         return std::make_unique<Triage>(cfg.block<TriageParams>(Triage::kName));
+       }},
+      {Whistle::kName,
+       "whistle-and-report (街乡吹哨、部门报到): streets summon departments to work piled-up public affairs",
+       [](Config& cfg) {
+         GOVSIM_BIND_SECTION(cfg.registry(), Whistle::kName, cfg.block<WhistleParams>(Whistle::kName),
+                             GOVSIM_WHISTLE_PARAMS);
+       },
+       [](const Config& cfg) -> std::unique_ptr<Mechanism> {
+         return std::make_unique<Whistle>(cfg.block<WhistleParams>(Whistle::kName));
        }},
   };
   return entries;

@@ -1,0 +1,312 @@
+#include "mechanisms/triage.h"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <numeric>
+#include <stdexcept>
+
+#include "core/rng.h"
+#include "model/simulation.h"
+
+namespace govsim {
+
+namespace {
+// Sub-stream of a council's quorum draw; never a case's arrival number (those are below 2^26 or at least 2^31).
+constexpr std::uint32_t kQuorumStream = 0x40000000u;
+}  // namespace
+
+Triage::Triage(const TriageParams& p) : p_(p) {
+  if (p.public_scope == "all")
+    public_all_ = true;
+  else if (p.public_scope == "hard")
+    public_all_ = false;
+  else
+    throw std::invalid_argument("triage.public_scope: '" + p.public_scope + "' is not one of all, hard");
+}
+
+Triage::Channel Triage::channel_of(std::uint8_t kind, std::uint8_t required) const {
+  switch (static_cast<DemandKind>(kind)) {
+    case DemandKind::kHousehold: return required == static_cast<std::uint8_t>(Level::kGrid) ? kResidents : kNone;
+    case DemandKind::kShared: return kCouncil;
+    case DemandKind::kPublic:
+      return public_all_ || required >= static_cast<std::uint8_t>(Level::kStreet) ? kGovernment : kNone;
+  }
+  return kNone;
+}
+
+void Triage::initialize(Simulation& sim) {
+  const World& w = sim.world();
+  const auto C = w.communities.size();
+  participation_.assign(C, 0.0);
+  for (std::uint32_t c = 0; c < C; ++c) {
+    const std::uint32_t r0 = w.community_first_resident(c), r1 = w.community_end_resident(c);
+    double s = 0;
+    for (std::uint32_t r = r0; r < r1; ++r) s += w.residents.participation[r] / 255.0;
+    participation_[c] = r1 > r0 ? s / static_cast<double>(r1 - r0) : 0.0;
+  }
+  with_residents_.assign(C, {});
+  on_agenda_.assign(C, {});
+  misrouted_.assign(C, {});
+  flows_.assign(C, {});
+
+  using K = MetricKind;
+  auto flow = [this](double Flows::*f) {
+    return [this, f](const Tally&, int c) {
+      if (c >= 0) return flows_[c].*f;
+      double s = 0;
+      for (const auto& x : flows_) s += x.*f;
+      return s;
+    };
+  };
+  auto add = [&](const char* name, K kind, const char* unit, const char* desc, bool by_c,
+                 std::function<double(const Tally&, int)> f) {
+    sim.add_metric({name, kind, unit, desc, by_c, std::move(f), ""});
+  };
+  auto total = [&](const char* name, const char* of, const char* unit, const char* desc) {
+    sim.add_metric({name, K::kTotal, unit, desc, false, nullptr, of});
+  };
+  auto held = [](const std::vector<std::vector<Held>>& v) {
+    return [&v](const Tally&, int c) {
+      if (c >= 0) return static_cast<double>(v[c].size());
+      double n = 0;
+      for (const auto& q : v) n += static_cast<double>(q.size());
+      return n;
+    };
+  };
+  add("n_tr_with_residents", K::kStock, "cases", "Household affairs held by residents and members", false,
+      held(with_residents_));
+  add("n_tr_on_agenda", K::kStock, "cases", "Shared affairs waiting for a consultation council", true,
+      held(on_agenda_));
+  add("n_tr_misrouted", K::kStock, "cases", "Misrouted cases in a wrong channel, not yet back at the grid", false,
+      held(misrouted_));
+  add("new_tr_triaged", K::kFlow, "cases/day", "Reports sorted into a channel (misrouted included)", false,
+      flow(&Flows::triaged));
+  add("new_tr_to_residents", K::kFlow, "cases/day", "Household affairs routed to residents and members", false,
+      flow(&Flows::residents));
+  add("new_tr_to_council", K::kFlow, "cases/day", "Shared affairs routed to the consultation council", false,
+      flow(&Flows::council));
+  add("new_tr_to_government", K::kFlow, "cases/day", "Public affairs routed straight to the street or a department",
+      false, flow(&Flows::government));
+  add("new_tr_misrouted", K::kFlow, "cases/day", "Reports sent to a wrong channel", false, flow(&Flows::misrouted));
+  add("new_tr_misroute_returned", K::kFlow, "cases/day", "Misrouted cases back in the grid queue", false,
+      flow(&Flows::misroute_returned));
+  add("new_tr_self_resolved", K::kFlow, "cases/day", "Household affairs settled by residents and members", true,
+      flow(&Flows::self_resolved));
+  add("new_tr_self_returned", K::kFlow, "cases/day", "Household affairs handed back to the grid queue", false,
+      flow(&Flows::self_returned));
+  add("new_tr_council_meetings", K::kFlow, "meetings/day", "Consultation council meetings held (quorum reached)",
+      false, flow(&Flows::meetings));
+  add("new_tr_council_no_quorum", K::kFlow, "meetings/day", "Council meetings that failed for want of a quorum",
+      false, flow(&Flows::meetings_failed));
+  add("new_tr_settled", K::kFlow, "cases/day", "Shared affairs settled at a council meeting", true,
+      flow(&Flows::settled));
+  add("new_tr_council_returned", K::kFlow, "cases/day", "Shared affairs a council meeting sent to the community level",
+      false, flow(&Flows::council_returned));
+  total("cum_tr_triaged", "new_tr_triaged", "cases", "Reports triaged since day 0");
+  total("cum_tr_misrouted", "new_tr_misrouted", "cases", "Reports misrouted since day 0");
+  total("cum_tr_self_resolved", "new_tr_self_resolved", "cases", "Household affairs settled by residents since day 0");
+  total("cum_tr_council_meetings", "new_tr_council_meetings", "meetings", "Council meetings held since day 0");
+  total("cum_tr_settled", "new_tr_settled", "cases", "Shared affairs settled by councils since day 0");
+}
+
+bool Triage::still_held(Simulation& sim, std::uint32_t c, const Held& h) const {
+  const Case& k = sim.community(c).pool[h.id];
+  return k.state == CaseState::kHeld && k.day_raised == h.day_raised && k.seq == h.seq && k.grid == h.grid;
+}
+
+void Triage::act(Phase, Simulation& sim) {
+  std::fill(flows_.begin(), flows_.end(), Flows{});  // yesterday's flows have been recorded
+  const auto C = static_cast<std::uint32_t>(sim.world().communities.size());
+  for (std::uint32_t c = 0; c < C; ++c) {
+    sort_reports(sim, c);
+    come_back(sim, c);
+    council(sim, c);
+  }
+  for (const auto& f : flows_) {
+    totals_.triaged += f.triaged;
+    totals_.misrouted += f.misrouted;
+    totals_.self_resolved += f.self_resolved;
+    totals_.self_returned += f.self_returned;
+    totals_.meetings += f.meetings;
+    totals_.meetings_failed += f.meetings_failed;
+    totals_.settled += f.settled;
+    totals_.council_returned += f.council_returned;
+  }
+}
+
+// Today's reports (queued at the grid, reported today) go to their channel, or by mistake to another.
+void Triage::sort_reports(Simulation& sim, std::uint32_t c) {
+  auto& cs = sim.community(c);
+  const int day = sim.day();
+  const auto& lp = sim.params().ladder;
+  const int to_street = day + std::max(1, static_cast<int>(lp.street_delay_days) - sim.levers().delay_reduction_days);
+  auto& f = flows_[c];
+  for (const auto& q : cs.grid_queue) {
+    // Holding and routing leave the grid queues as they are (the next sweep drops the entries).
+    for (std::size_t i = 0; i < q.size(); ++i) {
+      const std::uint32_t id = q[i];
+      const Case& k = cs.pool[id];
+      // A stale entry of a recycled slot repeats an id; after its first visit the case is held or moved.
+      if (k.state != CaseState::kQueued || k.level != static_cast<std::uint8_t>(Level::kGrid) || k.day_reported != day)
+        continue;
+      const Channel right = channel_of(k.kind, k.required);
+      if (right == kNone) continue;  // household affairs beyond the grid's remit stay on the ladder
+      // The case's own stream: three draws, always, so each case's fate is fixed by its identity.
+      Rng rng(sim.seed(), Purpose::kTriage, k.grid, static_cast<std::uint32_t>(k.day_raised), k.seq);
+      const double u_mis = rng.uniform(), u_which = rng.uniform(), u_ok = rng.uniform();
+      f.triaged += 1;
+      Held h{id, day, k.day_raised, k.seq, k.grid, false};
+      if (u_mis < p_.misroute_rate) {
+        // One of the two wrong channels (which one only matters for the record: each bounces it back).
+        const int wrong = (right + 1 + (u_which < 0.5 ? 0 : 1)) % 3;
+        totals_.misrouted_to[wrong] += 1;
+        h.due = day + static_cast<std::int32_t>(p_.misroute_delay_days);
+        f.misrouted += 1;
+        sim.hold_case(c, id);
+        misrouted_[c].push_back(h);
+        continue;
+      }
+      switch (right) {
+        case kResidents:
+          h.due = day + static_cast<std::int32_t>(p_.self_days);
+          h.success = u_ok < p_.self_success;
+          f.residents += 1;
+          sim.hold_case(c, id);
+          with_residents_[c].push_back(h);
+          break;
+        case kCouncil:
+          h.success = u_ok < p_.settle_share;
+          f.council += 1;
+          sim.hold_case(c, id);
+          on_agenda_[c].push_back(h);
+          break;
+        case kGovernment:
+          f.government += 1;
+          sim.route_case(c, id, k.required == static_cast<std::uint8_t>(Level::kDepartment) ? Level::kDepartment
+                                                                                             : Level::kStreet,
+                         to_street);
+          break;
+        case kNone: break;
+      }
+    }
+  }
+}
+
+// Misrouted cases and household affairs the residents could not settle come back to the grid queue; settled
+// ones are resolved.
+void Triage::come_back(Simulation& sim, std::uint32_t c) {
+  const int day = sim.day();
+  auto& cs = sim.community(c);
+  auto& f = flows_[c];
+  auto back = [&](const Held& h) {  // workable today, but never before the day after the report
+    sim.return_case(c, h.id, std::max(day, cs.pool[h.id].day_reported + 1));
+  };
+  std::size_t keep = 0;
+  auto& mis = misrouted_[c];
+  for (const Held& h : mis) {
+    if (!still_held(sim, c, h)) continue;
+    if (h.due > day) {
+      mis[keep++] = h;
+      continue;
+    }
+    back(h);
+    f.misroute_returned += 1;
+  }
+  mis.resize(keep);
+  keep = 0;
+  auto& res = with_residents_[c];
+  for (const Held& h : res) {
+    if (!still_held(sim, c, h)) continue;
+    if (h.due > day) {
+      res[keep++] = h;
+      continue;
+    }
+    if (h.success) {
+      // Settled self_days after the report, at the hour of the report.
+      sim.resolve_held(c, h.id, cs.pool[h.id].hour_reported);
+      f.self_resolved += 1;
+    } else {
+      back(h);
+      f.self_returned += 1;
+    }
+  }
+  res.resize(keep);
+}
+
+// The council meets every council_interval_days if a quorum attends; it settles a share of the shared affairs
+// put on its agenda before today, and sends the rest to the community level.
+void Triage::council(Simulation& sim, std::uint32_t c) {
+  const int day = sim.day();
+  auto& agenda = on_agenda_[c];
+  auto& cs = sim.community(c);
+  auto& f = flows_[c];
+  const auto& lp = sim.params().ladder;
+  // Held cases escape the ladder's abandonment; one held as long as the ladder waits is returned to the grid,
+  // whose queue sweep abandons it today.
+  std::size_t keep = 0;
+  for (const Held& h : agenda) {
+    if (!still_held(sim, c, h)) continue;
+    if (day - cs.pool[h.id].day_reported >= lp.abandon_days) {
+      sim.return_case(c, h.id, day);
+      continue;
+    }
+    agenda[keep++] = h;
+  }
+  agenda.resize(keep);
+  const int every = static_cast<int>(p_.council_interval_days);
+  if (day % every != every - 1) return;
+  Rng rng(sim.seed(), Purpose::kTriage, c, static_cast<std::uint32_t>(day), kQuorumStream);
+  Int attendees = 0;
+  for (Int i = 0; i < p_.council_invitees; ++i) attendees += rng.bernoulli(participation_[c]) ? 1 : 0;
+  if (attendees < p_.council_quorum) {
+    f.meetings_failed += 1;  // the agenda waits for the next meeting
+    return;
+  }
+  f.meetings += 1;
+  // Settled at the meeting, held at the end of the working day.
+  const double hour = lp.work_start_hour + sim.params().grid.hours_per_day;
+  keep = 0;
+  for (const Held& h : agenda) {
+    if (h.due >= day) {  // put on the agenda today: the next meeting
+      agenda[keep++] = h;
+      continue;
+    }
+    if (h.success) {
+      sim.resolve_held(c, h.id, hour);
+      f.settled += 1;
+    } else {
+      sim.return_case(c, h.id, day + 1);
+      sim.route_case(c, h.id, Level::kCommunity, day + 1);
+      f.council_returned += 1;
+    }
+  }
+  agenda.resize(keep);
+}
+
+void Triage::describe(AttributeSink& out) const {
+  GOVSIM_TRIAGE_PARAMS(GOVSIM_DESCRIBE_FIELD)
+  const double mean = participation_.empty() ? 0.0
+                                             : std::accumulate(participation_.begin(), participation_.end(), 0.0) /
+                                                   static_cast<double>(participation_.size());
+  out.number("mean_council_participation", mean);
+  out.text("summary",
+           "Three-affairs triage (三会解三事): household affairs to residents, shared affairs to consultation "
+           "councils, public affairs to government; misrouting costs days");
+}
+
+void Triage::outcomes(std::vector<std::pair<std::string, double>>& out) const {
+  out.emplace_back("tr_triaged", totals_.triaged);
+  out.emplace_back("tr_misrouted", totals_.misrouted);
+  out.emplace_back("tr_misrouted_to_residents", totals_.misrouted_to[kResidents]);
+  out.emplace_back("tr_misrouted_to_council", totals_.misrouted_to[kCouncil]);
+  out.emplace_back("tr_misrouted_to_government", totals_.misrouted_to[kGovernment]);
+  out.emplace_back("tr_self_resolved", totals_.self_resolved);
+  out.emplace_back("tr_council_meetings", totals_.meetings);
+  out.emplace_back("tr_council_no_quorum", totals_.meetings_failed);
+  out.emplace_back("tr_settled", totals_.settled);
+  const double discussed = totals_.settled + totals_.council_returned;
+  out.emplace_back("tr_share_settled", discussed > 0 ? totals_.settled / discussed : std::nan(""));
+}
+
+}  // namespace govsim
