@@ -35,7 +35,7 @@ namespace govsim {
     "Chance that a triaged case is sent to a wrong channel")                                                \
   X(misroute_delay_days, Int, 3, 0, 365, "days", "assumption",                                               \
     "Days a misrouted case spends in the wrong channel before it is back in the grid queue")               \
-  X(public_scope, Str, "all", 0, 0, "-", "seed 001: public affairs (公事) are the government's",               \
+  X(public_scope, Str, "hard", 0, 0, "-", "seed 001: public affairs (公事) are the government's; our reading",             \
     "Public affairs sent to government: all, or only those beyond the community's remit (hard)")
 
 struct TriageParams {

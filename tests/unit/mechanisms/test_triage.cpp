@@ -163,7 +163,9 @@ TEST(Triage, PublicAffairsGoStraightToGovernment) {
   // scope all: a public affair within the grid's remit goes to the street, workable after the street's 2-day
   // transfer, with its full 2 h: 08:00 + 4 h x 2/4 = 10:00 on day 2, 48 h.
   {
-    TrRun r = start(sure_params(), 3);
+    TriageParams tp = sure_params();
+    tp.public_scope = "all";
+    TrRun r = start(tp, 3);
     raise_and_run(r, DemandKind::kPublic, Level::kGrid, 2.0f, 2);
     EXPECT_EQ(r.at("new_tr_to_government", 0), 1);
     EXPECT_EQ(r.at("n_cases_at_street", 0), 1);
