@@ -4,6 +4,7 @@
 
 #include "mechanisms/downshift.h"
 #include "mechanisms/joint_handling.h"
+#include "mechanisms/shock.h"
 #include "params/config.h"
 
 namespace govsim {
@@ -37,6 +38,14 @@ const std::vector<MechanismEntry>& mechanism_entries() {
        },
        [](const Config& cfg) -> std::unique_ptr<Mechanism> {
          return std::make_unique<Downshift>(cfg.block<DownshiftParams>(Downshift::kName));
+       }},
+      {Shock::kName,
+       "shock (epidemic or disaster): demands multiplied and urgent tasks added for a while; peak backlog, recovery",
+       [](Config& cfg) {
+         GOVSIM_BIND_SECTION(cfg.registry(), Shock::kName, cfg.block<ShockParams>(Shock::kName), GOVSIM_SHOCK_PARAMS);
+       },
+       [](const Config& cfg) -> std::unique_ptr<Mechanism> {
+         return std::make_unique<Shock>(cfg.block<ShockParams>(Shock::kName));
        }},
   };
   return entries;
