@@ -3,9 +3,11 @@
 #include <stdexcept>
 
 #include "mechanisms/downshift.h"
+#include "mechanisms/dual_registration.h"
 #include "mechanisms/joint_handling.h"
 #include "mechanisms/triage.h"
 #include "mechanisms/whistle.h"
+#include "mechanisms/shock.h"
 #include "params/config.h"
 
 namespace govsim {
@@ -58,6 +60,23 @@ const std::vector<MechanismEntry>& mechanism_entries() {
        },
        [](const Config& cfg) -> std::unique_ptr<Mechanism> {
          return std::make_unique<Whistle>(cfg.block<WhistleParams>(Whistle::kName));
+       }},
+      {Shock::kName,
+       "shock (epidemic or disaster): demands multiplied and urgent tasks added for a while; peak backlog, recovery",
+       [](Config& cfg) {
+         GOVSIM_BIND_SECTION(cfg.registry(), Shock::kName, cfg.block<ShockParams>(Shock::kName), GOVSIM_SHOCK_PARAMS);
+       },
+       [](const Config& cfg) -> std::unique_ptr<Mechanism> {
+         return std::make_unique<Shock>(cfg.block<ShockParams>(Shock::kName));
+       }},
+      {DualRegistration::kName,
+       "dual registration (双报到): in-service members volunteer at the grids and surge in a shock",
+       [](Config& cfg) {
+         GOVSIM_BIND_SECTION(cfg.registry(), DualRegistration::kName,
+                             cfg.block<DualRegistrationParams>(DualRegistration::kName), GOVSIM_DUAL_REGISTRATION_PARAMS);
+       },
+       [](const Config& cfg) -> std::unique_ptr<Mechanism> {
+         return std::make_unique<DualRegistration>(cfg.block<DualRegistrationParams>(DualRegistration::kName));
        }},
   };
   return entries;
