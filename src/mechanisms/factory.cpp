@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "mechanisms/digital_platform.h"
 #include "mechanisms/downshift.h"
 #include "mechanisms/joint_handling.h"
 #include "params/config.h"
@@ -37,6 +38,15 @@ const std::vector<MechanismEntry>& mechanism_entries() {
        },
        [](const Config& cfg) -> std::unique_ptr<Mechanism> {
          return std::make_unique<Downshift>(cfg.block<DownshiftParams>(Downshift::kName));
+       }},
+      {DigitalPlatform::kName,
+       "digital platform (智治平台 / 一网统管): digital reporting channel, faster dispatch, grid deadlines",
+       [](Config& cfg) {
+         GOVSIM_BIND_SECTION(cfg.registry(), DigitalPlatform::kName,
+                             cfg.block<DigitalPlatformParams>(DigitalPlatform::kName), GOVSIM_DIGITAL_PARAMS);
+       },
+       [](const Config& cfg) -> std::unique_ptr<Mechanism> {
+         return std::make_unique<DigitalPlatform>(cfg.block<DigitalPlatformParams>(DigitalPlatform::kName));
        }},
   };
   return entries;
