@@ -5,6 +5,7 @@
 #include "mechanisms/digital_platform.h"
 #include "mechanisms/downshift.h"
 #include "mechanisms/joint_handling.h"
+#include "mechanisms/visits.h"
 #include "params/config.h"
 
 namespace govsim {
@@ -47,6 +48,15 @@ const std::vector<MechanismEntry>& mechanism_entries() {
        },
        [](const Config& cfg) -> std::unique_ptr<Mechanism> {
          return std::make_unique<DigitalPlatform>(cfg.block<DigitalPlatformParams>(DigitalPlatform::kName));
+       }},
+      {Visits::kName,
+       "visits (联访 / 三下沉): scheduled grid-worker visits and weekly cadre visits find demands, raise awareness",
+       [](Config& cfg) {
+         GOVSIM_BIND_SECTION(cfg.registry(), Visits::kName, cfg.block<VisitsParams>(Visits::kName),
+                             GOVSIM_VISITS_PARAMS);
+       },
+       [](const Config& cfg) -> std::unique_ptr<Mechanism> {
+         return std::make_unique<Visits>(cfg.block<VisitsParams>(Visits::kName));
        }},
   };
   return entries;
