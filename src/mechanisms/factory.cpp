@@ -2,12 +2,14 @@
 
 #include <stdexcept>
 
+#include "mechanisms/digital_platform.h"
 #include "mechanisms/downshift.h"
 #include "mechanisms/dual_registration.h"
 #include "mechanisms/joint_handling.h"
 #include "mechanisms/triage.h"
 #include "mechanisms/whistle.h"
 #include "mechanisms/shock.h"
+#include "mechanisms/visits.h"
 #include "params/config.h"
 
 namespace govsim {
@@ -77,6 +79,24 @@ const std::vector<MechanismEntry>& mechanism_entries() {
        },
        [](const Config& cfg) -> std::unique_ptr<Mechanism> {
          return std::make_unique<DualRegistration>(cfg.block<DualRegistrationParams>(DualRegistration::kName));
+       }},
+      {DigitalPlatform::kName,
+       "digital platform (智治平台 / 一网统管): digital reporting channel, faster dispatch, grid deadlines",
+       [](Config& cfg) {
+         GOVSIM_BIND_SECTION(cfg.registry(), DigitalPlatform::kName,
+                             cfg.block<DigitalPlatformParams>(DigitalPlatform::kName), GOVSIM_DIGITAL_PARAMS);
+       },
+       [](const Config& cfg) -> std::unique_ptr<Mechanism> {
+         return std::make_unique<DigitalPlatform>(cfg.block<DigitalPlatformParams>(DigitalPlatform::kName));
+       }},
+      {Visits::kName,
+       "visits (联访 / 三下沉): scheduled grid-worker visits and weekly cadre visits find demands, raise awareness",
+       [](Config& cfg) {
+         GOVSIM_BIND_SECTION(cfg.registry(), Visits::kName, cfg.block<VisitsParams>(Visits::kName),
+                             GOVSIM_VISITS_PARAMS);
+       },
+       [](const Config& cfg) -> std::unique_ptr<Mechanism> {
+         return std::make_unique<Visits>(cfg.block<VisitsParams>(Visits::kName));
        }},
   };
   return entries;

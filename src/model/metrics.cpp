@@ -132,6 +132,11 @@ std::vector<MetricSpec> core_metrics() {
       [](const Tally& t) { return ratio(t.trust_sum, t.residents); });
   add("share_aware", K::kShare, "share", "Share of residents aware of the big Party committee", true,
       [](const Tally& t) { return ratio(t.aware, t.residents); });
+  // Participation by age band per head, so bands of different sizes compare (seed 004: mostly the elderly).
+  for (int a : {0, 2})
+    add(std::string("mean_reports_per_1000_") + ages[a], K::kMean, "reports/1000 residents/day",
+        std::string("Demands reported today (including found by visits) per 1000 ") + ages[a] + " residents", false,
+        [a](const Tally& t) { return 1000.0 * ratio(t.reported_by_age[a], t.residents_by_age[a]); });
   return m;
 }
 

@@ -58,6 +58,7 @@ Simulation::Simulation(const Params& params, World world, std::uint64_t seed)
     const auto& r = world_.residents;
     for (std::uint32_t i = world_.community_first_resident(c); i < world_.community_end_resident(c); ++i) {
       t.residents += 1;
+      t.residents_by_age[r.age[i]] += 1;
       t.satisfaction_sum += r.satisfaction[i];
       t.trust_sum += r.trust[i];
       t.good += r.satisfaction[i] >= good ? 1 : 0;

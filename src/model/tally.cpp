@@ -40,6 +40,7 @@ void Tally::add(const Tally& o) {
   vacancies += o.vacancies;
   fatigue_sum += o.fatigue_sum;
   residents += o.residents;
+  add_arr(residents_by_age, o.residents_by_age);
   satisfaction_sum += o.satisfaction_sum;
   trust_sum += o.trust_sum;
   good += o.good;

@@ -27,6 +27,7 @@ struct Tally {
   double latent = 0, open_hard = 0;
   double workers_in_post = 0, vacancies = 0, fatigue_sum = 0;
   double residents = 0, satisfaction_sum = 0, trust_sum = 0, good = 0, aware = 0;
+  std::array<double, kAgeBands> residents_by_age{};
   // Filled from the day's resolution times by the recorder.
   double p90_resolution_hours = 0;
 
