@@ -4,6 +4,7 @@
 
 #include "mechanisms/downshift.h"
 #include "mechanisms/joint_handling.h"
+#include "mechanisms/property_tiers.h"
 #include "params/config.h"
 
 namespace govsim {
@@ -37,6 +38,17 @@ const std::vector<MechanismEntry>& mechanism_entries() {
        },
        [](const Config& cfg) -> std::unique_ptr<Mechanism> {
          return std::make_unique<Downshift>(cfg.block<DownshiftParams>(Downshift::kName));
+       }},
+      {PropertyTiers::kName,
+       "property service tiers and red property (红色物业): fewer shared affairs in old grids, the property "
+       "company resolves part of them",
+       [](Config& cfg) {
+         GOVSIM_BIND_SECTION(cfg.registry(), PropertyTiers::kName, cfg.block<PropertyTiersParams>(PropertyTiers::kName),
+                             GOVSIM_PROPERTY_PARAMS);
+         cfg.registry().restrict("property_tiers.tier", {"standard", "basic", "guaranteed", "mixed"});
+       },
+       [](const Config& cfg) -> std::unique_ptr<Mechanism> {
+         return std::make_unique<PropertyTiers>(cfg.block<PropertyTiersParams>(PropertyTiers::kName));
        }},
   };
   return entries;
