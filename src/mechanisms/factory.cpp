@@ -5,6 +5,7 @@
 #include "mechanisms/downshift.h"
 #include "mechanisms/joint_handling.h"
 #include "mechanisms/property_tiers.h"
+#include "mechanisms/social_workers.h"
 #include "params/config.h"
 
 namespace govsim {
@@ -49,6 +50,15 @@ const std::vector<MechanismEntry>& mechanism_entries() {
        },
        [](const Config& cfg) -> std::unique_ptr<Mechanism> {
          return std::make_unique<PropertyTiers>(cfg.block<PropertyTiersParams>(PropertyTiers::kName));
+       }},
+      {SocialWorkers::kName,
+       "community social workers (社工): case hours at the community level per 10,000 residents, pay rise against turnover",
+       [](Config& cfg) {
+         GOVSIM_BIND_SECTION(cfg.registry(), SocialWorkers::kName, cfg.block<SocialWorkersParams>(SocialWorkers::kName),
+                             GOVSIM_SOCIAL_WORKERS_PARAMS);
+       },
+       [](const Config& cfg) -> std::unique_ptr<Mechanism> {
+         return std::make_unique<SocialWorkers>(cfg.block<SocialWorkersParams>(SocialWorkers::kName));
        }},
   };
   return entries;
