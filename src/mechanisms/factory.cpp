@@ -10,6 +10,8 @@
 #include "mechanisms/whistle.h"
 #include "mechanisms/shock.h"
 #include "mechanisms/visits.h"
+#include "mechanisms/property_tiers.h"
+#include "mechanisms/social_workers.h"
 #include "params/config.h"
 
 namespace govsim {
@@ -97,6 +99,26 @@ const std::vector<MechanismEntry>& mechanism_entries() {
        },
        [](const Config& cfg) -> std::unique_ptr<Mechanism> {
          return std::make_unique<Visits>(cfg.block<VisitsParams>(Visits::kName));
+       }},
+      {PropertyTiers::kName,
+       "property service tiers and red property (红色物业): fewer shared affairs in old grids, the property "
+       "company resolves part of them",
+       [](Config& cfg) {
+         GOVSIM_BIND_SECTION(cfg.registry(), PropertyTiers::kName, cfg.block<PropertyTiersParams>(PropertyTiers::kName),
+                             GOVSIM_PROPERTY_PARAMS);
+         cfg.registry().restrict("property_tiers.tier", {"standard", "basic", "guaranteed", "mixed"});
+       },
+       [](const Config& cfg) -> std::unique_ptr<Mechanism> {
+         return std::make_unique<PropertyTiers>(cfg.block<PropertyTiersParams>(PropertyTiers::kName));
+       }},
+      {SocialWorkers::kName,
+       "community social workers (社工): case hours at the community level per 10,000 residents, pay rise against turnover",
+       [](Config& cfg) {
+         GOVSIM_BIND_SECTION(cfg.registry(), SocialWorkers::kName, cfg.block<SocialWorkersParams>(SocialWorkers::kName),
+                             GOVSIM_SOCIAL_WORKERS_PARAMS);
+       },
+       [](const Config& cfg) -> std::unique_ptr<Mechanism> {
+         return std::make_unique<SocialWorkers>(cfg.block<SocialWorkersParams>(SocialWorkers::kName));
        }},
   };
   return entries;
