@@ -7,10 +7,6 @@
 
 namespace govsim {
 
-namespace {
-double ratio(double a, double b) { return b > 0 ? a / b : std::numeric_limits<double>::quiet_NaN(); }
-constexpr int kYoung = static_cast<int>(AgeBand::kYoung), kElderly = static_cast<int>(AgeBand::kElderly);
-}  // namespace
 
 void DigitalPlatform::initialize(Simulation& sim) {
   Levers& lv = sim.levers();
@@ -21,22 +17,7 @@ void DigitalPlatform::initialize(Simulation& sim) {
     lv.grid_deadline_hours =
         lv.grid_deadline_hours > 0 ? std::min(lv.grid_deadline_hours, p_.grid_deadline_hours) : p_.grid_deadline_hours;
 
-  // Who reports, read off the core's tallies by age band (the core does not say which channel a report used).
-  using K = MetricKind;
-  sim.add_metric({"share_dp_reports_young", K::kShare, "share",
-                  "Share of today's reports (including found by visits) made by young residents", true,
-                  [](const Tally& t, int) {
-                    return ratio(t.reported_by_age[kYoung],
-                                 t.reported_by_age[0] + t.reported_by_age[1] + t.reported_by_age[2]);
-                  },
-                  ""});
-  sim.add_metric({"mean_dp_report_ratio_young_elderly", K::kMean, "x",
-                  "Today's reports per young resident divided by reports per elderly resident", false,
-                  [](const Tally& t, int) {
-                    return ratio(ratio(t.reported_by_age[kYoung], t.residents_by_age[kYoung]),
-                                 ratio(t.reported_by_age[kElderly], t.residents_by_age[kElderly]));
-                  },
-                  ""});
+  // Who reports is measured by the core for every arm: share_reports_young, mean_report_ratio_young_elderly.
 }
 
 void DigitalPlatform::act(Phase, Simulation&) {}

@@ -137,6 +137,12 @@ std::vector<MetricSpec> core_metrics() {
     add(std::string("mean_reports_per_1000_") + ages[a], K::kMean, "reports/1000 residents/day",
         std::string("Demands reported today (including found by visits) per 1000 ") + ages[a] + " residents", false,
         [a](const Tally& t) { return 1000.0 * ratio(t.reported_by_age[a], t.residents_by_age[a]); });
+  add("share_reports_young", K::kShare, "share", "Share of today's reports (including found by visits) made by young residents",
+      true, [](const Tally& t) { return ratio(t.reported_by_age[0], sum3(t.reported_by_age)); });
+  add("mean_report_ratio_young_elderly", K::kMean, "x",
+      "Today's reports per young resident divided by reports per elderly resident", false, [](const Tally& t) {
+        return ratio(ratio(t.reported_by_age[0], t.residents_by_age[0]), ratio(t.reported_by_age[2], t.residents_by_age[2]));
+      });
   return m;
 }
 

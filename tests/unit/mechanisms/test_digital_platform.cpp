@@ -59,8 +59,8 @@ TEST(DigitalPlatform, TheDigitalChannelBringsInTheYoungTheUsualChannelsMiss) {
     EXPECT_DOUBLE_EQ(at(sim, "mean_reports_per_1000_young", 0), platform ? 1000.0 : 0.0);
     EXPECT_DOUBLE_EQ(at(sim, "mean_reports_per_1000_elderly", 0), 1000.0);
     if (platform) {
-      EXPECT_DOUBLE_EQ(at(sim, "share_dp_reports_young", 0), 0.5);  // 1 of 2 reports
-      EXPECT_DOUBLE_EQ(at(sim, "mean_dp_report_ratio_young_elderly", 0), 1.0);  // (1/1) / (1/1)
+      EXPECT_DOUBLE_EQ(at(sim, "share_reports_young", 0), 0.5);  // 1 of 2 reports
+      EXPECT_DOUBLE_EQ(at(sim, "mean_report_ratio_young_elderly", 0), 1.0);  // (1/1) / (1/1)
     }
   }
 }
@@ -81,8 +81,8 @@ TEST(DigitalPlatform, UptakeScalesTheChannelsReach) {
   // Binomial(2000, 0.5): mean 1000, sd 22.4; within 4 sd.
   EXPECT_NEAR(at(sim, "new_reported_young", 0), 1000.0, 90.0);
   EXPECT_NEAR(at(sim, "mean_reports_per_1000_young", 0), 500.0, 45.0);
-  EXPECT_DOUBLE_EQ(at(sim, "share_dp_reports_young", 0), 1.0);
-  EXPECT_TRUE(std::isnan(at(sim, "mean_dp_report_ratio_young_elderly", 0)));  // no elderly residents
+  EXPECT_DOUBLE_EQ(at(sim, "share_reports_young", 0), 1.0);
+  EXPECT_TRUE(std::isnan(at(sim, "mean_report_ratio_young_elderly", 0)));  // no elderly residents
 }
 
 TEST(DigitalPlatform, DispatchTakesDaysOffTransfers) {
