@@ -2,11 +2,13 @@
 
 #include <omp.h>
 
+#include <algorithm>
 #include <chrono>
 #include <ostream>
 
 #include "core/population.h"
 #include "core/rng.h"
+#include "mechanisms/factory.h"
 
 namespace govsim {
 
@@ -44,8 +46,11 @@ RunResult run_replicate(const Config& cfg, std::int64_t k, std::ostream* log) {
          << " bytes/resident in agent stores; " << omp_get_max_threads() << " thread(s)\n";
   Simulation sim(p, std::move(world), seed);
   std::vector<const Mechanism*> mechs;
-  for (const auto& name : cfg.mechanism_names()) {
-    auto m = Mechanism::create(name, cfg);
+  // Mechanisms act in the factory's fixed order (docs/ODD.md), not in the order the scenario names them.
+  const auto names = cfg.mechanism_names();
+  for (const auto& entry : mechanism_entries()) {
+    if (std::find(names.begin(), names.end(), entry.name) == names.end()) continue;
+    auto m = entry.create(cfg);
     mechs.push_back(m.get());
     sim.add_mechanism(std::move(m));
   }
