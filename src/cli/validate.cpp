@@ -43,7 +43,7 @@ int cmd_validate(const std::vector<std::string>& args) {
       comparisons.back()->load(f, sets);
       checks.emplace_back();
       for (const auto& c : comparisons.back()->base().checks()) {
-        const std::string where = f + ":" + std::to_string(c.line);
+        const std::string where = c.where;
         checks.back().push_back(parse_check(c.name, c.text, where));
         for (const auto& arm : {checks.back().back().a, checks.back().back().b})
           if (!arm.empty() && comparisons.back()->arm_index(arm) == comparisons.back()->names().size())

@@ -45,7 +45,7 @@ void Comparison::load(const std::string& scenario, const std::vector<std::string
     const auto& first = arms_.front()->params.run;
     const auto& p = arms_.back()->params.run;
     if (p.replicates != first.replicates || p.seed != first.seed || p.days != first.days)
-      throw InputError(scenario + ":" + std::to_string(arm.line) + ": arm '" + arm.name +
+      throw InputError(arm.where + ": arm '" + arm.name +
                        "': run.replicates, run.seed and run.days must be the same in every arm (paired replicates)");
   }
   for (const auto& a : arms_) names_.push_back(a->params.run.name);

@@ -2,6 +2,7 @@
 
 #include <boost/program_options.hpp>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -40,64 +41,75 @@ Config::Config() {
 
 std::vector<std::string> Config::mechanism_names() const { return split_list(params.run.mechanisms); }
 
-void Config::load(const std::string& path, const std::vector<std::string>& overrides) {
-  source_file_ = path;
+void Config::scan(const std::string& path, int depth) {
+  if (depth > 8) throw InputError(path + ": includes nested too deeply");
   std::ifstream file(path);
   if (!file) throw InputError(path + ": cannot open scenario file");
-
-  // Our own pass gives each key its line (Program_options does not report lines) and catches lines that
-  // are neither a section, a key = value pair nor a comment.
+  // Our own pass gives each key its file and line (Program_options does not report lines) and catches lines
+  // that are neither a section, a key = value pair nor a comment.
+  std::map<std::string, int> seen_here;  // a key given twice in one file is an error; across files, the last wins
   std::string line;
   std::string section;
   int lineno = 0;
-  std::stringstream text;
   while (std::getline(file, line)) {
     ++lineno;
+    const std::string at = path + ":" + std::to_string(lineno);
     const std::string t = trim(line);
     if (t.empty() || t[0] == '#' || t[0] == ';') continue;
     if (t.front() == '[') {
-      if (t.back() != ']') throw InputError(path + ":" + std::to_string(lineno) + ": malformed section header");
+      if (t.back() != ']') throw InputError(at + ": malformed section header");
       section = trim(t.substr(1, t.size() - 2));
-      if (section != "arms" && section != "contrasts" && section != "checks") text << line << '\n';
       continue;
     }
     const auto eq = t.find('=');
-    if (eq == std::string::npos)
-      throw InputError(path + ":" + std::to_string(lineno) + ": expected 'key = value', got '" + t + "'");
+    if (eq == std::string::npos) throw InputError(at + ": expected 'key = value', got '" + t + "'");
+    const std::string name = trim(t.substr(0, eq));
+    const std::string value = trim(t.substr(eq + 1));
+    if (section.empty() && name == "include") {  // another scenario, read first, relative to this file
+      if (!seen_here.empty()) throw InputError(at + ": include must come before any key");
+      const auto target = std::filesystem::path(path).parent_path() / value;
+      if (!std::filesystem::exists(target)) throw InputError(at + ": include: " + target.string() + " not found");
+      scan(target.string(), depth + 1);
+      continue;
+    }
     if (section == "arms") {  // not parameters: read here, applied per arm
-      Arm arm{trim(t.substr(0, eq)), split_list(t.substr(eq + 1), ';'), lineno};
-      for (const auto& a : arms_)
-        if (a.name == arm.name)
-          throw InputError(path + ":" + std::to_string(lineno) + ": arm '" + arm.name + "' defined twice");
+      Arm arm{name, split_list(value, ';'), lineno, at};
+      for (const auto& x : arms_)
+        if (x.name == arm.name) throw InputError(at + ": arm '" + arm.name + "' defined twice");
       arms_.push_back(std::move(arm));
       continue;
     }
     if (section == "checks") {
-      checks_.push_back({trim(t.substr(0, eq)), trim(t.substr(eq + 1)), lineno});
+      checks_.push_back({name, value, lineno, at});
       continue;
     }
     if (section == "contrasts") {
-      const auto pair = split_list(t.substr(eq + 1));
-      if (pair.size() != 2)
-        throw InputError(path + ":" + std::to_string(lineno) + ": contrast '" + trim(t.substr(0, eq)) +
-                         "': expected 'name = arm_a, arm_b'");
-      contrasts_.push_back({trim(t.substr(0, eq)), pair[0], pair[1], lineno});
+      const auto pair = split_list(value);
+      if (pair.size() != 2) throw InputError(at + ": contrast '" + name + "': expected 'name = arm_a, arm_b'");
+      contrasts_.push_back({name, pair[0], pair[1], lineno, at});
       continue;
     }
-    text << line << '\n';
-    const std::string key = (section.empty() ? "" : section + ".") + trim(t.substr(0, eq));
-    if (key_lines_.count(key))
-      throw InputError(path + ":" + std::to_string(lineno) + ": key '" + key + "': given twice (first on line " +
-                       std::to_string(key_lines_[key]) + ")");
-    key_lines_[key] = lineno;
+    const std::string key = (section.empty() ? "" : section + ".") + name;
+    if (seen_here.count(key))
+      throw InputError(at + ": key '" + key + "': given twice (first on line " + std::to_string(seen_here[key]) + ")");
+    seen_here[key] = lineno;
+    key_lines_[key] = at;
+    values_[key] = value;
   }
+}
 
+void Config::load(const std::string& path, const std::vector<std::string>& overrides) {
+  source_file_ = path;
+  scan(path, 0);
+  // Program_options reads the merged key = value lines and rejects unknown keys.
+  std::stringstream text;
+  for (const auto& [key, value] : values_) text << key << " = " << value << "\n";
   po::options_description desc;
   for (const auto& s : registry_.specs()) desc.add_options()(s.key.c_str(), po::value<std::string>());
   po::variables_map vm;
   auto where = [&](const std::string& key) {
     auto it = key_lines_.find(key);
-    return path + ":" + (it == key_lines_.end() ? std::string("?") : std::to_string(it->second));
+    return it == key_lines_.end() ? path : it->second;
   };
   try {
     po::store(po::parse_config_file(text, desc, /*allow_unregistered=*/false), vm);
@@ -108,11 +120,16 @@ void Config::load(const std::string& path, const std::vector<std::string>& overr
     throw InputError(path + ": " + e.what());
   }
   // Apply in file order so the first bad line is the one reported.
-  std::vector<std::pair<int, std::string>> order;
+  std::vector<std::pair<std::string, std::string>> order;
   for (const auto& [key, value] : vm) order.emplace_back(key_lines_[key], key);
-  std::sort(order.begin(), order.end());
-  for (const auto& [ln, key] : order)
-    registry_.set(key, vm[key].as<std::string>(), path + ":" + std::to_string(ln));
+  std::sort(order.begin(), order.end(), [](const auto& x, const auto& y) {
+    auto split = [](const std::string& w) {
+      const auto c = w.rfind(':');
+      return std::pair(w.substr(0, c), std::stoi(w.substr(c + 1)));
+    };
+    return split(x.first) < split(y.first);
+  });
+  for (const auto& [at, key] : order) registry_.set(key, vm[key].as<std::string>(), at);
   apply_overrides(overrides);
   validate();
   for (const auto& c : contrasts_)
@@ -120,20 +137,19 @@ void Config::load(const std::string& path, const std::vector<std::string>& overr
       bool found = false;
       for (const auto& a : arms_) found |= a.name == name;
       if (!found)
-        throw InputError(path + ":" + std::to_string(c.line) + ": contrast '" + c.name + "': no arm named '" +
-                         name + "'");
+        throw InputError(c.where + ": contrast '" + c.name + "': no arm named '" + name + "'");
     }
 }
 
 void Config::apply_arm(const Arm& arm) {
-  const std::string where = source_file_ + ":" + std::to_string(arm.line);
+  const std::string where = arm.where;
   for (const auto& kv : arm.overrides) {
     const auto eq = kv.find('=');
     if (eq == std::string::npos)
       throw InputError(where + ": arm '" + arm.name + "': expected key=value, got '" + kv + "'");
     const std::string key = trim(kv.substr(0, eq));
     registry_.set(key, trim(kv.substr(eq + 1)), where);
-    key_lines_[key] = arm.line;
+    key_lines_[key] = where;
   }
   params.run.name = arm.name;
   validate();
@@ -152,7 +168,7 @@ void Config::validate() const {
   auto where = [&](const std::string& key) {
     auto it = key_lines_.find(key);
     if (it == key_lines_.end()) return std::string("configuration");
-    return source_file_ + ":" + std::to_string(it->second);
+    return it->second;
   };
   const auto known = known_mechanisms();
   const auto names = mechanism_names();

@@ -37,7 +37,8 @@ class Config {
   // Mechanism names from run.mechanisms, validated against the factory.
   std::vector<std::string> mechanism_names() const;
 
-  // Reads an INI scenario (Boost.Program_options), then `key=value` overrides. Throws InputError with
+  // Reads an INI scenario (Boost.Program_options), then `key=value` overrides. A scenario may start with
+  // `include = other.ini` (relative to itself): the other file is read first and this one's keys win. Throws InputError with
   // "file:line: key '...': ..." on any bad input; nothing is applied partially that a caller could use.
   void load(const std::string& ini_path, const std::vector<std::string>& overrides);
   void apply_overrides(const std::vector<std::string>& overrides);
@@ -51,18 +52,21 @@ class Config {
     std::string name;
     std::vector<std::string> overrides;
     int line = 0;
+    std::string where;  // file:line
   };
   const std::vector<Arm>& arms() const { return arms_; }
   // Extra paired contrasts for the table: the [contrasts] section, `name = arm_a, arm_b` (a minus b).
   struct Contrast {
     std::string name, a, b;
     int line = 0;
+    std::string where;
   };
   const std::vector<Contrast>& contrasts() const { return contrasts_; }
   // Validation checks: the [checks] section, `name = METRIC: arm_a > arm_b` etc. (experiment/validation.h).
   struct CheckText {
     std::string name, text;
     int line = 0;
+    std::string where;
   };
   const std::vector<CheckText>& checks() const { return checks_; }
   // Applies an arm's overrides (errors name the arm's line) and sets run.name to the arm's name.
@@ -71,7 +75,9 @@ class Config {
  private:
   ParamRegistry registry_;
   std::map<std::string, std::shared_ptr<void>> blocks_;
-  std::map<std::string, int> key_lines_;
+  void scan(const std::string& path, int depth);  // reads a file (and its includes) into the maps below
+  std::map<std::string, std::string> key_lines_;  // key -> "file:line" where it was last given
+  std::map<std::string, std::string> values_;
   std::vector<Arm> arms_;
   std::vector<Contrast> contrasts_;
   std::vector<CheckText> checks_;

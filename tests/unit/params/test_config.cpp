@@ -102,3 +102,29 @@ TEST(Config, SplitList) {
 
 }  // namespace
 }  // namespace govsim
+
+namespace govsim {
+namespace {
+
+TEST(Config, IncludeReadsTheOtherFileFirstAndThisOneWins) {
+  const auto base = write_ini("base.ini", "[district]\ncommunities = 12\nhousehold_size = 3\n");
+  const auto name = std::filesystem::path(base).filename().string();
+  const auto top = write_ini("top.ini", "include = " + name + "\n[district]\ncommunities = 7\n");
+  Config cfg;
+  cfg.load(top, {});
+  EXPECT_EQ(cfg.params.district.communities, 7);
+  EXPECT_DOUBLE_EQ(cfg.params.district.household_size, 3.0);
+  // An error in the included file names that file and line.
+  const auto bad = write_ini("bad_base.ini", "[grid]\n\nhourz = 1\n");
+  const auto top2 = write_ini("top2.ini", "include = " + std::filesystem::path(bad).filename().string() + "\n");
+  Config cfg2;
+  try {
+    cfg2.load(top2, {});
+    FAIL() << "expected an error";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("bad_base.ini:3: unknown key 'grid.hourz'"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace govsim
