@@ -68,7 +68,7 @@ int cmd_describe(const std::vector<std::string>& args) {
   for (const auto& e : mechanism_entries()) std::cout << "  " << e.name << ": " << e.summary << "\n";
   std::cout << "\nParameters (" << specs.size() << "): key  type  default  range  unit  source\n";
   for (const auto& s : specs) {
-    std::cout << "  " << std::left << std::setw(36) << s.key << std::setw(7) << type_name(s.type) << std::setw(11)
+    std::cout << "  " << std::left << std::setw(50) << s.key << " " << std::setw(7) << type_name(s.type) << std::setw(11)
               << (s.default_text.empty() ? "''" : s.default_text) << std::setw(16) << range_text(s) << std::setw(24)
               << s.unit << s.source << "\n      " << s.help << "\n";
   }
