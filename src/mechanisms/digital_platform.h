@@ -8,7 +8,7 @@
 //   dispatch that takes days off every transfer delay between levels;
 //   a dispatch deadline at the grid, monitored: a case still at the grid past it moves up to the community.
 // The platform's statistics have no rule of their own; its monitoring is the deadline. It draws no random
-// numbers; its effects follow from the core's rules (docs/mechanisms/digital_platform.md).
+// numbers; its effects follow from the core's rules (docs/ODD.md, digital platform).
 #pragma once
 
 #include "mechanisms/mechanism.h"

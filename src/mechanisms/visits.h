@@ -8,7 +8,7 @@
 //     day (cumulative rounding, no random numbers);
 //   awareness: a visited household's first resident learns of the big Party committee with a set chance.
 // Visits find every unreported demand of the visited household (the core's rule for all visits). Costs: the
-// workers' scheduled hours and the cadres' hours (docs/mechanisms/visits.md).
+// workers' scheduled hours and the cadres' hours (docs/ODD.md, visits).
 #pragma once
 
 #include <vector>
