@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "core/rng.h"
+#include "mechanisms/metric_helpers.h"
 #include "model/simulation.h"
 
 namespace govsim {
@@ -51,21 +52,10 @@ void Triage::initialize(Simulation& sim) {
   flows_.assign(C, {});
 
   using K = MetricKind;
-  auto flow = [this](double Flows::*f) {
-    return [this, f](const Tally&, int c) {
-      if (c >= 0) return flows_[c].*f;
-      double s = 0;
-      for (const auto& x : flows_) s += x.*f;
-      return s;
-    };
-  };
-  auto add = [&](const char* name, K kind, const char* unit, const char* desc, bool by_c,
-                 std::function<double(const Tally&, int)> f) {
-    sim.add_metric({name, kind, unit, desc, by_c, std::move(f), ""});
-  };
-  auto total = [&](const char* name, const char* of, const char* unit, const char* desc) {
-    sim.add_metric({name, K::kTotal, unit, desc, false, nullptr, of});
-  };
+  MetricDeclarer md(sim);
+  auto flow = [this](double Flows::*f) { return MetricDeclarer::flow(flows_, f); };
+  auto add = [&md](auto&&... a) { md.add(std::forward<decltype(a)>(a)...); };
+  auto total = [&md](auto&&... a) { md.total(std::forward<decltype(a)>(a)...); };
   auto held = [](const std::vector<std::vector<Held>>& v) {
     return [&v](const Tally&, int c) {
       if (c >= 0) return static_cast<double>(v[c].size());

@@ -5,6 +5,7 @@
 #include <functional>
 #include <tuple>
 
+#include "mechanisms/metric_helpers.h"
 #include "model/simulation.h"
 
 namespace govsim {
@@ -20,13 +21,9 @@ void Whistle::initialize(Simulation& sim) {
   public_resolved_.assign(C, 0.0);
 
   using K = MetricKind;
-  auto add = [&](const char* name, K kind, const char* unit, const char* desc, bool by_c,
-                 std::function<double(const Tally&, int)> f) {
-    sim.add_metric({name, kind, unit, desc, by_c, std::move(f), ""});
-  };
-  auto total = [&](const char* name, const char* of, const char* unit, const char* desc) {
-    sim.add_metric({name, K::kTotal, unit, desc, false, nullptr, of});
-  };
+  MetricDeclarer md(sim);
+  auto add = [&md](auto&&... a) { md.add(std::forward<decltype(a)>(a)...); };
+  auto total = [&md](auto&&... a) { md.total(std::forward<decltype(a)>(a)...); };
   auto flow = [this](double Flows::*f) { return [this, f](const Tally&, int) { return flows_.*f; }; };
   add("n_wr_summons_active", K::kStock, "streets", "Streets whose summoned departments are still at work", false,
       [this](const Tally&, int) {
