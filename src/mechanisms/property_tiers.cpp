@@ -139,7 +139,12 @@ void PropertyTiers::take_new(Simulation& sim) {
     const std::uint32_t g0 = w.communities.first_grid[c];
     for (std::uint32_t g = g0; g < w.communities.first_grid[c + 1]; ++g) {
       if (tier_[g] == kNone) continue;
-      for (const std::uint32_t id : cs.grid_queue[g - g0]) {
+      const auto& q = cs.grid_queue[g - g0];
+      // Today's reports are the queue's tail (appended by the reporting phase; triage may have held some).
+      std::size_t start = q.size();
+      while (start > 0 && cs.pool[q[start - 1]].day_reported == day) --start;
+      for (std::size_t i = start; i < q.size(); ++i) {
+        const std::uint32_t id = q[i];
         const Case& k = cs.pool[id];
         // Today's reports of shared affairs that the grid can resolve, still queued at the grid.
         if (k.state != CaseState::kQueued || k.level != static_cast<std::uint8_t>(Level::kGrid) ||

@@ -133,8 +133,12 @@ void Triage::sort_reports(Simulation& sim, std::uint32_t c) {
   const int to_street = day + std::max(1, static_cast<int>(lp.street_delay_days) - sim.levers().delay_reduction_days);
   auto& f = flows_[c];
   for (const auto& q : cs.grid_queue) {
+    // Today's reports are the tail of the queue (appended by the reporting phase): find where they start
+    // rather than scanning the whole queue every day.
+    std::size_t start = q.size();
+    while (start > 0 && cs.pool[q[start - 1]].day_reported == day) --start;
     // Holding and routing leave the grid queues as they are (the next sweep drops the entries).
-    for (std::size_t i = 0; i < q.size(); ++i) {
+    for (std::size_t i = start; i < q.size(); ++i) {
       const std::uint32_t id = q[i];
       const Case& k = cs.pool[id];
       // A stale entry of a recycled slot repeats an id; after its first visit the case is held or moved.

@@ -60,9 +60,9 @@ void Whistle::initialize(Simulation& sim) {
   add("mean_wr_public_resolution_hours", K::kMean, "h",
       "Mean hours from report to resolution, public affairs resolved today (by any level or mechanism)", true,
       [this](const Tally&, int c) {
-        double h = 0, n = 0;
+        if (c >= 0) return public_resolved_[c] > 0 ? public_hours_[c] / public_resolved_[c] : std::nan("");
+        double h = 0, n = 0;  // the district: O(communities) once, not once per community
         for (std::size_t i = 0; i < public_hours_.size(); ++i) {
-          if (c >= 0 && static_cast<std::size_t>(c) != i) continue;
           h += public_hours_[i];
           n += public_resolved_[i];
         }
