@@ -104,7 +104,7 @@ const std::vector<MechanismEntry>& mechanism_entries() {
          return std::make_unique<Triage>(cfg.block<TriageParams>(Triage::kName));
        }},
       {JointHandling::kName,
-       "joint handling of hard problems (难题联办): monthly meetings list, assign to units, publish deadlines",
+       "joint handling of hard problems (难题联办): demand lists, joint meetings assign units, published deadlines",
        [](Config& cfg) {
          GOVSIM_BIND_SECTION(cfg.registry(), JointHandling::kName, cfg.block<JointHandlingParams>(JointHandling::kName),
                              GOVSIM_JOINT_PARAMS);

@@ -67,6 +67,9 @@ void JointHandling::initialize(Simulation& sim) {
   add("new_jh_refused", K::kFlow, "items/day", "Offers of a listed problem that no unit accepted (asked again next meeting)", false,
       flow(&Flows::refused));
   add("new_jh_closed", K::kFlow, "items/day", "Listed problems closed by joint handling", true, flow(&Flows::closed));
+  add("new_jh_returned", K::kFlow, "items/day",
+      "Items no unit finished by ladder.abandon_days, returned to the ladder (which abandons them)", false,
+      flow(&Flows::returned));
   add("new_jh_deadlines_met", K::kFlow, "items/day", "Items closed by their published deadline", false,
       flow(&Flows::met));
   add("new_jh_deadlines_missed", K::kFlow, "items/day", "Items whose published deadline passed", false,
@@ -141,7 +144,8 @@ void JointHandling::meeting(Simulation& sim) {
       std::vector<std::uint32_t> open;
       for (std::uint32_t id = 0; id < cs.pool.capacity(); ++id) {
         const Case& k = cs.pool[id];
-        if (k.state != CaseState::kQueued || !k.hard()) continue;
+        // Only problems reported before today: a report is not workable on its own day.
+        if (k.state != CaseState::kQueued || !k.hard() || k.day_reported >= day) continue;
         bool listed = false;
         for (const auto& q : pending) listed |= q.id == id;
         if (!listed) open.push_back(id);
@@ -219,6 +223,15 @@ void JointHandling::work(Simulation& sim) {
   std::size_t keep = 0;
   for (std::size_t i = 0; i < items_.size(); ++i) {
     Item it = items_[i];
+    // An item no unit has finished by the ladder's abandonment age goes back to the ladder, which abandons it
+    // (units with no engagement or budget left would otherwise hold it for ever).
+    if (day - sim.community(it.community).pool[it.case_id].day_reported >= sim.params().ladder.abandon_days) {
+      sim.return_case(it.community, it.case_id, day);
+      open_items_[it.community] -= 1;
+      flows_[it.community].returned += 1;
+      for (int j = 0; j < 4 && it.units[j] >= 0; ++j) --active_items_[static_cast<std::uint32_t>(it.units[j])];
+      continue;
+    }
     double hours = 0;
     for (int j = 0; j < 4 && it.units[j] >= 0; ++j) {
       const auto u = static_cast<std::uint32_t>(it.units[j]);
@@ -281,7 +294,9 @@ void JointHandling::describe(AttributeSink& out) const {
   double mean = 0;
   for (int s : committee_size_) mean += s;
   out.number("mean_committee_size", committee_size_.empty() ? 0.0 : mean / static_cast<double>(committee_size_.size()));
-  out.text("summary", "Joint handling of hard problems (难题联办): monthly meetings list, assign and follow hard problems");
+  out.text("summary",
+           "Joint handling of hard problems (难题联办): a demand list per community (listing), meetings every "
+           "meeting_interval_days assign, follow and re-offer its problems");
 }
 
 }  // namespace govsim

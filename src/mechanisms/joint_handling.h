@@ -1,5 +1,5 @@
 // Joint handling of hard problems (难题联办), Fuyang's community "big Party committee" (seed 000):
-// monthly joint meetings list each community's oldest open hard problems, assign each to a lead co-building
+// joint meetings (monthly by default) list each community's oldest open hard problems, assign each to a lead co-building
 // unit and co-handlers by capability, engagement and remaining budget (district leaders lead some items,
 // which makes refusals rarer), publish a deadline, and follow the work. A met deadline raises trust and
 // awareness among the residents who hear of it; a missed one costs more. Units' engagement decays with
@@ -96,7 +96,7 @@ class JointHandling : public Mechanism {
     std::uint32_t grid;
   };
   struct Flows {  // per community, today
-    double listed = 0, assigned = 0, refused = 0, closed = 0, met = 0, missed = 0, unit_hours = 0;
+    double listed = 0, assigned = 0, refused = 0, closed = 0, met = 0, missed = 0, unit_hours = 0, returned = 0;
   };
   void meeting(Simulation& sim);
   void work(Simulation& sim);

@@ -22,6 +22,8 @@ struct Case {
   float hour_raised = 0.0f;         // hour of day, 0..24
   std::int32_t day_reported = 0;    // when the ladder learnt of it (reported, or found on a visit)
   float hour_reported = 0.0f;
+  std::int32_t day_queued = 0;      // when it last joined the queue of the level holding it
+  float hour_queued = 0.0f;
   float size = 0.0f;                // staff-hours needed at the required level
   float work_left = 0.0f;           // staff-hours left at the current level (assessment or the work itself)
   std::uint8_t kind = 0;            // DemandKind

@@ -228,6 +228,8 @@ void Simulation::enqueue_at_grid(CommunityState& cs, std::uint32_t id, int avail
   Case& k = cs.pool[id];
   k.day_reported = day_;
   k.hour_reported = static_cast<float>(hour_reported);
+  k.day_queued = day_;
+  k.hour_queued = static_cast<float>(hour_reported);
   k.level = static_cast<std::uint8_t>(Level::kGrid);
   k.state = CaseState::kQueued;
   k.available_day = available_day;
@@ -627,6 +629,8 @@ void Simulation::phase_escalation() {
     k.level = static_cast<std::uint8_t>(to);
     cs.tally.open_at[k.level] += 1;
     k.state = CaseState::kQueued;
+    k.day_queued = day_;
+    k.hour_queued = 24.0f;  // passed up at the end of the day
     k.available_day = day_ + static_cast<std::int32_t>(std::max<std::int64_t>(0, delay - levers_.delay_reduction_days));
     k.work_left = static_cast<float>(k.required <= k.level ? k.size : lp.assess_hours);
   };
@@ -660,7 +664,8 @@ void Simulation::phase_escalation() {
         for (const std::uint32_t id : q) {
           Case& k = cs.pool[id];
           if (k.state != CaseState::kQueued || k.level != 0) continue;
-          const double waited = (day_ - k.day_reported) * 24.0 + 24.0 - k.hour_reported;
+          // Time at the grid since the case last joined its queue (not time held elsewhere by a mechanism).
+          const double waited = (day_ - k.day_queued) * 24.0 + 24.0 - k.hour_queued;
           if (waited < levers_.grid_deadline_hours) continue;
           move_up(k, cs, Level::kCommunity, lp.community_delay_days);
           cs.queue.push_back(id);
@@ -723,14 +728,29 @@ void Simulation::return_case(std::uint32_t c, std::uint32_t id, int available_da
   if (k.state != CaseState::kHeld) throw std::logic_error("return_case: case is not held");
   k.state = CaseState::kQueued;
   k.available_day = available_day;
+  k.day_queued = day_;
+  k.hour_queued = static_cast<float>(params_.ladder.work_start_hour);
   cs.tally.open_at[k.level] += 1;
+  // Levels stop at the first case they cannot work yet, so a returned case goes in front of the cases that
+  // become workable later than it does (after every live case workable no later).
+  const std::uint8_t level = k.level;
+  auto insert = [&](auto& q, auto entry, auto case_of) {
+    std::size_t pos = q.size();
+    while (pos > 0) {
+      const Case& o = case_of(q[pos - 1]);
+      const bool live = o.state == CaseState::kQueued && o.level == level;
+      if (live && o.available_day <= available_day) break;
+      --pos;
+    }
+    q.insert(q.begin() + static_cast<std::ptrdiff_t>(pos), entry);
+  };
+  auto by_id = [&](std::uint32_t x) -> const Case& { return cs.pool[x]; };
+  auto by_ref = [&](const CaseRef& r) -> const Case& { return communities_[r.community].pool[r.id]; };
   switch (static_cast<Level>(k.level)) {
-    case Level::kGrid:
-      cs.grid_queue[k.grid - world_.communities.first_grid[c]].push_back(id);
-      break;
-    case Level::kCommunity: cs.queue.push_back(id); break;
-    case Level::kStreet: streets_[world_.communities.street[c]].queue.push_back({c, id}); break;
-    case Level::kDepartment: department_.push_back({c, id}); break;
+    case Level::kGrid: insert(cs.grid_queue[k.grid - world_.communities.first_grid[c]], id, by_id); break;
+    case Level::kCommunity: insert(cs.queue, id, by_id); break;
+    case Level::kStreet: insert(streets_[world_.communities.street[c]].queue, CaseRef{c, id}, by_ref); break;
+    case Level::kDepartment: insert(department_, CaseRef{c, id}, by_ref); break;
   }
 }
 
