@@ -6,6 +6,7 @@
 
 #include "core/world.h"
 #include "model/simulation.h"
+#include "params/config.h"
 #include "params/params.h"
 #include "params/registry.h"
 
@@ -56,13 +57,21 @@ inline World tiny_world(const std::vector<std::uint32_t>& grids_per_community, s
   return w;
 }
 
-// Parameters with nothing random left in the day: no arrivals, no admin tasks, no visits, no turnover,
-// trained workers, one staff member at each level above the grid.
-inline Params quiet_params(int days) {
+// The default district (every parameter at its declared default) shrunk to `communities` for `days`: the
+// generated worlds of the direction-of-effect tests.
+inline Params small_district(std::int64_t communities, std::int64_t days) {
   Params p;
   ParamRegistry reg;
   p.declare(reg);
+  p.district.communities = communities;
   p.run.days = days;
+  return p;
+}
+
+// Parameters with nothing random left in the day: no arrivals, no admin tasks, no visits, no turnover,
+// trained workers, one staff member at each level above the grid.
+inline Params quiet_params(int days) {
+  Params p = small_district(1, days);
   p.demand.household_rate = p.demand.shared_rate = p.demand.public_rate = 0;
   p.grid.hours_per_day = 8;
   p.grid.max_overtime_hours = 0;
@@ -84,6 +93,13 @@ inline Params quiet_params(int days) {
   p.ladder.assess_hours = 0.5;
   p.opinion.wom_degree = 0;
   return p;
+}
+
+// A mechanism's parameter block at its declared defaults.
+template <class P>
+P mechanism_defaults(const std::string& name) {
+  Config cfg;
+  return cfg.block<P>(name);
 }
 
 // Runs the rest of a day begun with begin_day() (after demands were raised by hand).

@@ -12,8 +12,7 @@ namespace govsim {
 namespace {
 
 DigitalPlatformParams params(double uptake, Int days_saved, double deadline) {
-  Config cfg;
-  DigitalPlatformParams p = cfg.block<DigitalPlatformParams>(DigitalPlatform::kName);
+  DigitalPlatformParams p = testing::mechanism_defaults<DigitalPlatformParams>(DigitalPlatform::kName);
   p.uptake = uptake;
   p.routing_days_saved = days_saved;
   p.grid_deadline_hours = deadline;
@@ -25,7 +24,7 @@ double at(const Simulation& s, const char* name, int day) { return s.recorder().
 TEST(DigitalPlatform, DefaultsSetTheCoresLeversOnce) {
   Config cfg;
   Simulation sim(testing::quiet_params(2), testing::tiny_world({1}, 1), 1);
-  sim.add_mechanism(std::make_unique<DigitalPlatform>(cfg.block<DigitalPlatformParams>(DigitalPlatform::kName)));
+  sim.add_mechanism(std::make_unique<DigitalPlatform>(testing::mechanism_defaults<DigitalPlatformParams>(DigitalPlatform::kName)));
   sim.step();
   sim.step();
   EXPECT_DOUBLE_EQ(sim.levers().digital_uptake, 0.6);
@@ -135,15 +134,12 @@ TEST(DigitalPlatform, ACaseStuckAtTheGridMovesUpAtTheDeadline) {
 TEST(DigitalPlatform, RaisesTheYoungsShareOfReportsOnAGeneratedDistrict) {
   // Same seed with and without the platform (common random numbers): young residents report more per head
   // relative to the elderly (seed 004: participation mostly elderly, digital channels little used).
-  Config cfg;
-  Params p = cfg.params;
-  p.district.communities = 6;
+  Params p = testing::small_district(6, 120);
   p.district.in_service_members = 500;
-  p.run.days = 120;
   double ratio[2], latent[2];
   for (int on = 0; on < 2; ++on) {
     Simulation sim(p, generate_world(p, 17), 17);
-    if (on) sim.add_mechanism(std::make_unique<DigitalPlatform>(cfg.block<DigitalPlatformParams>(DigitalPlatform::kName)));
+    if (on) sim.add_mechanism(std::make_unique<DigitalPlatform>(testing::mechanism_defaults<DigitalPlatformParams>(DigitalPlatform::kName)));
     sim.run();
     double young = 0, elderly = 0;
     for (int d = 0; d < p.run.days; ++d) {

@@ -9,8 +9,7 @@ namespace govsim {
 namespace {
 
 DownshiftParams params(const char* variant, double hours) {
-  Config cfg;
-  DownshiftParams p = cfg.block<DownshiftParams>(Downshift::kName);
+  DownshiftParams p = testing::mechanism_defaults<DownshiftParams>(Downshift::kName);
   p.variant = variant;
   p.extra_task_hours = hours;
   return p;

@@ -15,15 +15,13 @@ namespace govsim {
 namespace {
 
 DualRegistrationParams dr_params() {
-  Config cfg;
-  DualRegistrationParams p = cfg.block<DualRegistrationParams>(DualRegistration::kName);
+  DualRegistrationParams p = testing::mechanism_defaults<DualRegistrationParams>(DualRegistration::kName);
   p.share_active = 1.0;  // every registered member is active
   return p;
 }
 
 ShockParams quiet_shock(int start, int duration) {
-  Config cfg;
-  ShockParams p = cfg.block<ShockParams>(Shock::kName);
+  ShockParams p = testing::mechanism_defaults<ShockParams>(Shock::kName);
   p.start_day = start;
   p.duration_days = duration;
   p.urgent_task_hours = 0;
@@ -172,10 +170,8 @@ TEST(DualRegistration, DelaysAreLognormalWithTheParameterAsMeanAndKeyedByCommuni
 // tasks swamp the grid workers, dual registration's surge lowers the peak backlog and shortens the recovery.
 TEST(DualRegistration, LowersTheShockPeakAndShortensRecoveryOnAGeneratedDistrict) {
   Config cfg;
-  Params p = cfg.params;
-  p.district.communities = 6;
+  Params p = testing::small_district(6, 330);
   p.district.in_service_members = 1000;  // ~168 per community (seed 000: 8,400 over 50)
-  p.run.days = 330;
   // Enough capacity above the grid that the backlog is stationary without a shock (so that it can recover).
   p.ladder.community_staff = 6;
   p.ladder.street_staff = 8;

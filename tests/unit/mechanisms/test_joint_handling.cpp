@@ -22,8 +22,7 @@ World world_with_unit(float engagement) {
 }
 
 JointHandlingParams every_day_params() {
-  Config cfg;
-  JointHandlingParams p = cfg.block<JointHandlingParams>(JointHandling::kName);
+  JointHandlingParams p = testing::mechanism_defaults<JointHandlingParams>(JointHandling::kName);
   p.meeting_interval_days = 1;  // a meeting every day, each compiling a list
   p.listing = "monthly";
   p.list_min = p.list_max = 1;

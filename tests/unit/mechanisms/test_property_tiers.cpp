@@ -17,8 +17,7 @@ namespace govsim {
 namespace {
 
 PropertyTiersParams params(const char* tier) {
-  Config cfg;
-  PropertyTiersParams p = cfg.block<PropertyTiersParams>(PropertyTiers::kName);
+  PropertyTiersParams p = testing::mechanism_defaults<PropertyTiersParams>(PropertyTiers::kName);
   p.tier = tier;
   return p;
 }
@@ -207,10 +206,7 @@ struct DistrictRun {
 };
 
 DistrictRun run_district(const char* tier) {
-  Config cfg;
-  Params p = cfg.params;
-  p.run.days = 365;
-  p.district.communities = 8;
+  Params p = testing::small_district(8, 365);
   p.district.in_service_members = 1300;
   const std::uint64_t seed = 2024;
   Simulation sim(p, generate_world(p, seed), seed);

@@ -14,8 +14,7 @@ namespace govsim {
 namespace {
 
 ShockParams shock_params(int start, int duration) {
-  Config cfg;
-  ShockParams p = cfg.block<ShockParams>(Shock::kName);
+  ShockParams p = testing::mechanism_defaults<ShockParams>(Shock::kName);
   p.start_day = start;
   p.duration_days = duration;
   return p;
@@ -138,10 +137,7 @@ TEST(Shock, PeakBacklogAndDaysToRecoverByHand) {
 }
 
 TEST(Shock, RaisesTheBacklogOfAGeneratedDistrict) {
-  Config cfg;
-  Params p = cfg.params;
-  p.district.communities = 4;
-  p.run.days = 150;
+  Params p = testing::small_district(4, 150);
   const std::uint64_t seed = 21;
   auto backlog_peak = [&](bool with_shock) {
     Simulation sim(p, generate_world(p, seed), seed);

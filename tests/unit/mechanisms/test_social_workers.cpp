@@ -111,10 +111,7 @@ struct DistrictRun {
 };
 
 DistrictRun run_district(const SocialWorkersParams* sw) {
-  Config cfg;
-  Params p = cfg.params;
-  p.run.days = 365;
-  p.district.communities = 8;
+  Params p = testing::small_district(8, 365);
   p.district.in_service_members = 1300;
   const std::uint64_t seed = 2024;
   Simulation sim(p, generate_world(p, seed), seed);

@@ -15,8 +15,7 @@ namespace govsim {
 namespace {
 
 TriageParams sure_params() {
-  Config cfg;
-  TriageParams p = cfg.block<TriageParams>(Triage::kName);
+  TriageParams p = testing::mechanism_defaults<TriageParams>(Triage::kName);
   p.misroute_rate = 0.0;
   p.self_success = 1.0;
   p.self_days = 2;

@@ -13,8 +13,7 @@ namespace govsim {
 namespace {
 
 VisitsParams params(double scheduled_week, double cadres, double per_week, double awareness) {
-  Config cfg;
-  VisitsParams p = cfg.block<VisitsParams>(Visits::kName);
+  VisitsParams p = testing::mechanism_defaults<VisitsParams>(Visits::kName);
   p.scheduled_hours_per_worker_week = scheduled_week;
   p.cadres_per_community = cadres;
   p.cadre_households_per_week = per_week;
@@ -27,7 +26,7 @@ double at(const Simulation& s, const char* name, int day) { return s.recorder().
 TEST(Visits, DefaultsSetTheCoresLevers) {
   Config cfg;
   Simulation sim(testing::quiet_params(1), testing::tiny_world({2, 1}, 10), 1);
-  sim.add_mechanism(std::make_unique<Visits>(cfg.block<VisitsParams>(Visits::kName)));
+  sim.add_mechanism(std::make_unique<Visits>(testing::mechanism_defaults<VisitsParams>(Visits::kName)));
   sim.step();
   EXPECT_DOUBLE_EQ(sim.levers().scheduled_visit_hours, 5.0 / 7.0);
   EXPECT_DOUBLE_EQ(sim.levers().visit_awareness, 0.3);
@@ -129,15 +128,12 @@ TEST(Visits, ScheduledVisitsComeBeforeCasesAndCountAsWork) {
 
 TEST(Visits, FindMoreDemandsAndRaiseAwarenessAtACostInHoursOnAGeneratedDistrict) {
   // Same seed with and without visits (common random numbers).
-  Config cfg;
-  Params p = cfg.params;
-  p.district.communities = 6;
+  Params p = testing::small_district(6, 120);
   p.district.in_service_members = 500;
-  p.run.days = 120;
   double found[2], aware[2], util[2], cadre = 0;
   for (int on = 0; on < 2; ++on) {
     Simulation sim(p, generate_world(p, 23), 23);
-    if (on) sim.add_mechanism(std::make_unique<Visits>(cfg.block<VisitsParams>(Visits::kName)));
+    if (on) sim.add_mechanism(std::make_unique<Visits>(testing::mechanism_defaults<VisitsParams>(Visits::kName)));
     sim.run();
     found[on] = util[on] = 0;
     for (int d = 0; d < p.run.days; ++d) {

@@ -15,8 +15,7 @@ namespace govsim {
 namespace {
 
 WhistleParams params(Int threshold) {
-  Config cfg;
-  WhistleParams p = cfg.block<WhistleParams>(Whistle::kName);
+  WhistleParams p = testing::mechanism_defaults<WhistleParams>(Whistle::kName);
   p.threshold = threshold;
   p.report_delay_days = 1;
   p.summoned_hours = 16;
