@@ -3,6 +3,7 @@
 
 #include <boost/program_options.hpp>
 
+#include <iostream>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,20 @@ inline std::vector<std::string> key_overrides(const boost::program_options::pars
     if (cfg.registry().find(opt.string_key) && !opt.value.empty())
       out.push_back(opt.string_key + "=" + opt.value.front());
   return out;
+}
+
+// Reads options and scenario files: bad input becomes one line on stderr and exit code 2; 0 when all is well.
+template <class Read>
+int input_or_exit(Read&& read) {
+  try {
+    read();
+    return 0;
+  } catch (const InputError& e) {
+    std::cerr << "govsim: " << e.what() << "\n";
+  } catch (const boost::program_options::error& e) {
+    std::cerr << "govsim: command line: " << e.what() << "\n";
+  }
+  return 2;
 }
 
 }  // namespace govsim::cli

@@ -1,6 +1,6 @@
-#include <boost/program_options.hpp>
 #include <omp.h>
 #include <unistd.h>
+#include <boost/program_options.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -23,7 +23,6 @@ namespace po = boost::program_options;
 namespace govsim::cli {
 
 namespace {
-
 
 std::string fmt(const char* f, double v) {
   char buf[64];
@@ -65,22 +64,24 @@ void print_comparison(const std::vector<std::string>& arms, const std::vector<st
     for (std::size_t a = 0; a < arms.size(); ++a) {
       const Interval iv = mean_interval(column(s[a], row.field));
       char buf[256];
-      std::snprintf(buf, sizeof buf, "    %-28s %10s [%s, %s]", arms[a].c_str(), fmt(row.format, iv.mean).c_str(),
-                    fmt(row.format, iv.lo).c_str(), fmt(row.format, iv.hi).c_str());
+      std::snprintf(buf, sizeof buf, "    %-28s %10s [%s, %s]", arms[a].c_str(),
+                    fmt(row.format, iv.mean).c_str(), fmt(row.format, iv.lo).c_str(),
+                    fmt(row.format, iv.hi).c_str());
       out << buf;
       if (a != base) {
         const Interval d = paired_difference(column(s[a], row.field), column(s[base], row.field));
-        std::snprintf(buf, sizeof buf, "   vs %s: %+.4g [%+.4g, %+.4g]%s", arms[base].c_str(), d.mean, d.lo, d.hi,
-                      d.excludes_zero() ? " *" : "");
+        std::snprintf(buf, sizeof buf, "   vs %s: %+.4g [%+.4g, %+.4g]%s", arms[base].c_str(), d.mean, d.lo,
+                      d.hi, d.excludes_zero() ? " *" : "");
         out << buf;
       }
       out << "\n";
     }
     for (const auto& c : contrasts) {
-      const Interval d = paired_difference(column(s[index(c.a)], row.field), column(s[index(c.b)], row.field));
+      const Interval d =
+          paired_difference(column(s[index(c.a)], row.field), column(s[index(c.b)], row.field));
       char buf[256];
-      std::snprintf(buf, sizeof buf, "    %-28s %+.4g [%+.4g, %+.4g]%s   (%s - %s)", c.name.c_str(), d.mean, d.lo,
-                    d.hi, d.excludes_zero() ? " *" : "", c.a.c_str(), c.b.c_str());
+      std::snprintf(buf, sizeof buf, "    %-28s %+.4g [%+.4g, %+.4g]%s   (%s - %s)", c.name.c_str(), d.mean,
+                    d.lo, d.hi, d.excludes_zero() ? " *" : "", c.a.c_str(), c.b.c_str());
       out << buf << "\n";
     }
   }
@@ -99,7 +100,8 @@ void write_table_json(const std::string& path, const Comparison& cmp,
       if (row.field == &RunSummary::wall_seconds) continue;  // not reproducible
       out << (first ? "" : ",") << "\n      \"" << row.label << "\": [";
       first = false;
-      for (std::size_t k = 0; k < s[a].size(); ++k) out << (k ? ", " : "") << fmt("%.17g", s[a][k].*row.field);
+      for (std::size_t k = 0; k < s[a].size(); ++k)
+        out << (k ? ", " : "") << fmt("%.17g", s[a][k].*row.field);
       out << "]";
     }
     // Mechanisms' run-level outcomes (JSON has no NaN: null).
@@ -144,30 +146,28 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   // Every arm's configuration is built and checked before anything runs: bad input writes nothing.
   Comparison cmp;
   std::size_t base_arm = 0;
-  try {
-    po::variables_map vm;
-    const auto parsed = po::command_line_parser(args).options(desc).positional(pos).run();
-    po::store(parsed, vm);
-    po::notify(vm);
-    for (auto& kv : key_overrides(parsed, keys_cfg)) sets.push_back(kv);
-    if (scenario.empty()) throw InputError("command line: a scenario file is required (govsim run SCENARIO.ini)");
-    if (out_path.empty()) throw InputError("command line: --out FILE.h5 is required");
-    if (!std::filesystem::exists(scenario)) throw InputError(scenario + ": scenario file not found");
-    const auto parent = std::filesystem::absolute(out_path).parent_path();
-    if (!std::filesystem::is_directory(parent))
-      throw InputError("command line: --out " + out_path + ": directory " + parent.string() + " does not exist");
-    cmp.load(scenario, sets);
-    if (!baseline.empty()) {
-      base_arm = cmp.arm_index(baseline);
-      if (base_arm == cmp.names().size()) throw InputError("command line: --baseline '" + baseline + "': no such arm");
-    }
-  } catch (const InputError& e) {
-    std::cerr << "govsim: " << e.what() << "\n";
-    return 2;
-  } catch (const po::error& e) {
-    std::cerr << "govsim: command line: " << e.what() << "\n";
-    return 2;
-  }
+  if (const int rc = input_or_exit([&] {
+        po::variables_map vm;
+        const auto parsed = po::command_line_parser(args).options(desc).positional(pos).run();
+        po::store(parsed, vm);
+        po::notify(vm);
+        for (auto& kv : key_overrides(parsed, keys_cfg)) sets.push_back(kv);
+        if (scenario.empty())
+          throw InputError("command line: a scenario file is required (govsim run SCENARIO.ini)");
+        if (out_path.empty()) throw InputError("command line: --out FILE.h5 is required");
+        if (!std::filesystem::exists(scenario)) throw InputError(scenario + ": scenario file not found");
+        const auto parent = std::filesystem::absolute(out_path).parent_path();
+        if (!std::filesystem::is_directory(parent))
+          throw InputError("command line: --out " + out_path + ": directory " + parent.string() +
+                           " does not exist");
+        cmp.load(scenario, sets);
+        if (!baseline.empty()) {
+          base_arm = cmp.arm_index(baseline);
+          if (base_arm == cmp.names().size())
+            throw InputError("command line: --baseline '" + baseline + "': no such arm");
+        }
+      }))
+    return rc;
   if (threads > 0) omp_set_num_threads(threads);
 
   double wall = 0;
@@ -198,7 +198,8 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
       print_summary(cmp.names().front(), summaries.front(), std::cout);
     else
       print_comparison(cmp.names(), summaries, base_arm, cmp.base().contrasts(), std::cout);
-    std::cout << "\nWrote " << out_path << " (" << n_runs << " runs, " << fmt("%.1f", wall) << " s of run time)\n";
+    std::cout << "\nWrote " << out_path << " (" << n_runs << " runs, " << fmt("%.1f", wall)
+              << " s of run time)\n";
   }
   return 0;
 }

@@ -1,5 +1,5 @@
-#include <boost/program_options.hpp>
 #include <omp.h>
+#include <boost/program_options.hpp>
 
 #include <cstdio>
 #include <filesystem>
@@ -22,42 +22,38 @@ int cmd_validate(const std::vector<std::string>& args) {
   po::options_description desc("validate options");
   desc.add_options()("files", po::value<std::vector<std::string>>(&files), "validation scenario files")(
       "set", po::value<std::vector<std::string>>(&sets)->composing(), "key=value override for every file")(
-      "threads", po::value<int>(&threads), "OpenMP threads")(
-      "json", po::value<std::string>(&json), "also write the verdicts as JSON");
+      "threads", po::value<int>(&threads), "OpenMP threads")("json", po::value<std::string>(&json),
+                                                             "also write the verdicts as JSON");
   add_parameter_options(desc, keys_cfg);
   po::positional_options_description pos;
   pos.add("files", -1);
   // Every file is read and every check parsed before anything runs.
   std::vector<std::unique_ptr<Comparison>> comparisons;
   std::vector<std::vector<Check>> checks;
-  try {
-    po::variables_map vm;
-    const auto parsed = po::command_line_parser(args).options(desc).positional(pos).run();
-    po::store(parsed, vm);
-    po::notify(vm);
-    for (auto& kv : key_overrides(parsed, keys_cfg)) sets.push_back(kv);
-    if (files.empty()) throw InputError("command line: give one or more validation files (tests/validation/*.ini)");
-    for (const auto& f : files) {
-      if (!std::filesystem::exists(f)) throw InputError(f + ": validation file not found");
-      comparisons.push_back(std::make_unique<Comparison>());
-      comparisons.back()->load(f, sets);
-      checks.emplace_back();
-      for (const auto& c : comparisons.back()->base().checks()) {
-        const std::string where = c.where;
-        checks.back().push_back(parse_check(c.name, c.text, where));
-        for (const auto& arm : {checks.back().back().a, checks.back().back().b})
-          if (!arm.empty() && comparisons.back()->arm_index(arm) == comparisons.back()->names().size())
-            throw InputError(where + ": check '" + c.name + "': no arm '" + arm + "'");
-      }
-      if (checks.back().empty()) throw InputError(f + ": no [checks] section");
-    }
-  } catch (const InputError& e) {
-    std::cerr << "govsim: " << e.what() << "\n";
-    return 2;
-  } catch (const po::error& e) {
-    std::cerr << "govsim: command line: " << e.what() << "\n";
-    return 2;
-  }
+  if (const int rc = input_or_exit([&] {
+        po::variables_map vm;
+        const auto parsed = po::command_line_parser(args).options(desc).positional(pos).run();
+        po::store(parsed, vm);
+        po::notify(vm);
+        for (auto& kv : key_overrides(parsed, keys_cfg)) sets.push_back(kv);
+        if (files.empty())
+          throw InputError("command line: give one or more validation files (tests/validation/*.ini)");
+        for (const auto& f : files) {
+          if (!std::filesystem::exists(f)) throw InputError(f + ": validation file not found");
+          comparisons.push_back(std::make_unique<Comparison>());
+          comparisons.back()->load(f, sets);
+          checks.emplace_back();
+          for (const auto& c : comparisons.back()->base().checks()) {
+            const std::string where = c.where;
+            checks.back().push_back(parse_check(c.name, c.text, where));
+            for (const auto& arm : {checks.back().back().a, checks.back().back().b})
+              if (!arm.empty() && comparisons.back()->arm_index(arm) == comparisons.back()->names().size())
+                throw InputError(where + ": check '" + c.name + "': no arm '" + arm + "'");
+          }
+          if (checks.back().empty()) throw InputError(f + ": no [checks] section");
+        }
+      }))
+    return rc;
   if (threads > 0) omp_set_num_threads(threads);
 
   std::vector<Verdict> verdicts;
@@ -94,10 +90,11 @@ int cmd_validate(const std::vector<std::string>& args) {
     for (std::size_t i = 0; i < verdicts.size(); ++i) {
       const auto& v = verdicts[i];
       out << "  {\"fact\": \"" << v.check.name << "\", \"file\": \"" << sources[i] << "\", \"metric\": \""
-          << v.check.metric << "\", \"a\": \"" << v.check.a << "\", \"b\": \"" << v.check.b << "\", \"op\": \""
-          << v.check.op << "\", \"mean\": " << format_real(v.effect.mean) << ", \"lo\": " << format_real(v.effect.lo)
-          << ", \"hi\": " << format_real(v.effect.hi) << ", \"pass\": " << (v.pass ? "true" : "false") << "}"
-          << (i + 1 < verdicts.size() ? "," : "") << "\n";
+          << v.check.metric << "\", \"a\": \"" << v.check.a << "\", \"b\": \"" << v.check.b
+          << "\", \"op\": \"" << v.check.op << "\", \"mean\": " << format_real(v.effect.mean)
+          << ", \"lo\": " << format_real(v.effect.lo) << ", \"hi\": " << format_real(v.effect.hi)
+          << ", \"pass\": " << (v.pass ? "true" : "false") << "}" << (i + 1 < verdicts.size() ? "," : "")
+          << "\n";
     }
     out << "]\n";
   }
