@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages govsim needs to build, test and read its output.
+# Usage: install-deps.sh [--test]   (--test adds what only the test command needs)
 # Idempotent: skips apt entirely when every package is already installed.
 set -euo pipefail
 
@@ -9,7 +10,18 @@ PACKAGES=(
   librandom123-dev libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-h5py python3-numpy python3-pandas python3-xarray python3-h5netcdf
   time
+  # analysis/ (figures, statistics, govsim report)
+  python3-matplotlib python3-scipy python3-statsmodels
 )
+# Only the test command needs these: a real Slurm cluster, Open MPI, notebooks and a headless browser.
+if [ "${1:-}" = "--test" ]; then
+  PACKAGES+=(
+    slurm-wlm slurmctld slurmd slurm-client munge
+    openmpi-bin libopenmpi-dev
+    python3-pytest jupyter-nbconvert python3-nbclient python3-ipykernel
+    chromium
+  )
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -3,7 +3,7 @@
 # errors, and runs every test (unit, regression, determinism, read-back, bad input, docs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh
+scripts/install-deps.sh --test
 cmake -S . -B build-test -G Ninja -DCMAKE_BUILD_TYPE=Release -DGOVSIM_WERROR=ON -DGOVSIM_BUILD_TESTS=ON
 cmake --build build-test
 cd build-test

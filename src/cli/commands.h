@@ -9,5 +9,9 @@ namespace govsim::cli {
 int cmd_run(const std::vector<std::string>& args, const std::string& command_line);
 int cmd_describe(const std::vector<std::string>& args);
 int cmd_validate(const std::vector<std::string>& args);
+int cmd_plan(const std::vector<std::string>& args, const std::string& command_line);
+int cmd_sweep(const std::vector<std::string>& args, const std::string& command_line);
+int cmd_merge(const std::vector<std::string>& args, const std::string& command_line);
+int cmd_slurm(const std::vector<std::string>& args, const std::string& command_line);
 
 }  // namespace govsim::cli

@@ -55,6 +55,10 @@ int main(int argc, char** argv) {
   if (cmd == "run") return govsim::cli::cmd_run(args, command_line);
   if (cmd == "describe") return govsim::cli::cmd_describe(args);
   if (cmd == "validate") return govsim::cli::cmd_validate(args);
-  std::cerr << "govsim: unknown command '" << cmd << "' (known: run, describe, validate; see govsim --help)\n";
+  if (cmd == "plan") return govsim::cli::cmd_plan(args, command_line);
+  if (cmd == "sweep") return govsim::cli::cmd_sweep(args, command_line);
+  if (cmd == "merge") return govsim::cli::cmd_merge(args, command_line);
+  if (cmd == "slurm") return govsim::cli::cmd_slurm(args, command_line);
+  std::cerr << "govsim: unknown command '" << cmd << "' (known: run, plan, sweep, merge, slurm, validate, describe; see govsim --help)\n";
   return 2;
 }

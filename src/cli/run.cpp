@@ -184,7 +184,7 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
       }
     }
     n_runs = records.size();
-    write_results(out_path, records, Provenance{command_line, cmp.config_text()});
+    write_results(out_path, records, Provenance{command_line, cmp.config_text(), {}});
     if (!summary_json.empty()) write_table_json(summary_json, cmp, summaries);
   } catch (const InputError& e) {
     std::cerr << "govsim: " << e.what() << "\n";

@@ -313,7 +313,8 @@ void write_file(const std::string& path, const std::vector<RunRecord>& runs, con
 
 }  // namespace
 
-void write_results(const std::string& path, const std::vector<RunRecord>& runs, const Provenance& prov) {
+void write_results(const std::string& path, const std::vector<RunRecord>& runs, const Provenance& prov,
+                   const WriteOptions& /*options*/) {
   const std::string tmp = path + ".tmp." + std::to_string(::getpid());
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors become exceptions with our own messages
   try {

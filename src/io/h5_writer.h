@@ -24,13 +24,19 @@ struct RunRecord {
   std::string arm;
   std::int64_t replicate = 0;
   std::uint64_t seed = 0;
-  std::string status = "ok";
+  std::string status = "ok";  // "ok" or "failed" (then `message` says why and `recorder` may be null)
   std::string message;
+  // Sweep bookkeeping (written as /runs columns when `index` >= 0 for any run of the file).
+  std::int64_t index = -1;  // row of the experiment's run table
+  std::string run_hash;     // the run id (16 hex digits)
+  std::int64_t point = -1;  // design point
+  std::string block;        // design block
+  std::int64_t group = -1;  // design group
   double wall_seconds = 0;
   // Every resolved parameter as (key, text, numeric?) for the /runs columns of those that differ.
   std::vector<std::pair<std::string, std::string>> params;
   std::vector<bool> numeric;
-  const Recorder* recorder = nullptr;
+  const Recorder* recorder = nullptr;  // null for a failed run: its series are NaN
   CommunityInfo communities;  // this run's world
   std::vector<std::pair<std::string, double>> outcomes;  // mechanisms' run-level outcomes
   // Each mechanism's self-description, as (key, value) attribute pairs.
@@ -40,9 +46,22 @@ struct RunRecord {
 struct Provenance {
   std::string command_line;
   std::string config_text;
+  // Extra root attributes (text), e.g. experiment_fingerprint, design (JSON), shard.
+  std::vector<std::pair<std::string, std::string>> attributes;
 };
 
-void write_results(const std::string& path, const std::vector<RunRecord>& runs, const Provenance& prov);
+struct WriteOptions {
+  // Parameters written as /runs columns even when every run of this file has the same value (a sweep's
+  // files all carry the experiment's varied parameters, so they combine into one table).
+  std::vector<std::string> param_columns;
+  // Write the days and communities of this shape even when no run has a recorder (all failed).
+  int days = -1, communities = -1;
+};
+
+// /runs/pair: runs with the same seed share every exogenous draw (common random numbers); pair numbers
+// are dense ranks of the seed in first-seen order.
+void write_results(const std::string& path, const std::vector<RunRecord>& runs, const Provenance& prov,
+                   const WriteOptions& options = {});
 
 std::string govsim_version();
 std::string git_revision();

@@ -1,0 +1,14 @@
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+
+namespace govsim::cli {
+
+int cmd_slurm(const std::vector<std::string>&, const std::string&) {
+  std::cerr << "govsim: slurm: not built yet\n";
+  return 2;
+}
+
+}  // namespace govsim::cli

@@ -1,0 +1,14 @@
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+
+namespace govsim::cli {
+
+int cmd_sweep(const std::vector<std::string>&, const std::string&) {
+  std::cerr << "govsim: sweep: not built yet\n";
+  return 2;
+}
+
+}  // namespace govsim::cli

@@ -1,0 +1,82 @@
+// An experiment: a scenario (usually by `include`) plus an [experiment] section (design, samples,
+// design_seed, replicates) and a [vary] section, expanded into a run table. Each run has an id derived
+// from its resolved parameters, its seed and the code version, so reruns and resumes recognise it.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "params/config.h"
+
+namespace govsim {
+
+// One [vary] line: `key = a, b, c` (levels), `key = start:stop:step` (levels, stop included) or
+// `key = [lo, hi]` (bounds, sampled by the design; integer parameters are rounded).
+struct VaryAxis {
+  std::string key;
+  bool sampled = false;             // bounds (true) or levels (false)
+  std::vector<std::string> levels;  // levels, as parameter text
+  double lo = 0, hi = 0;            // bounds
+  bool integer = false;             // the parameter is an integer: sampled values are rounded
+  std::string where;                // file:line
+};
+
+struct PlannedRun {
+  std::int64_t index = 0;   // row of the run table
+  std::string id;           // 16 hex digits (run_id())
+  std::int64_t point = 0;   // design point
+  std::string block;        // design block (SampleRow::block; "" for factorial)
+  std::int64_t group = 0;   // design group (SampleRow::group; the point for factorial)
+  std::string arm;
+  std::int64_t replicate = 0;
+  std::uint64_t seed = 0;   // derive_seed(run.seed, replicate): equal seeds see the same exogenous draws
+  std::vector<std::pair<std::string, std::string>> values;  // the point's parameter values, in axis order
+  double cost = 0;          // relative cost estimate (residents x days), for scheduling
+};
+
+class Experiment {
+ public:
+  // Reads the experiment file, builds every run's configuration to check it, and the run table
+  // (design point, then arm, then replicate, the replicate varying fastest). Throws InputError.
+  void load(const std::string& path, const std::vector<std::string>& overrides);
+
+  const std::vector<PlannedRun>& runs() const { return runs_; }
+  // A run's configuration: scenario, command-line overrides, the point's values, then the arm's overrides.
+  std::unique_ptr<Config> config(const PlannedRun& run) const;
+
+  const std::string& path() const { return path_; }
+  const std::string& design() const { return design_; }  // factorial | lhs | sobol | saltelli | morris
+  const std::vector<VaryAxis>& axes() const { return axes_; }
+  const std::vector<std::string>& arms() const { return arm_names_; }
+  std::int64_t replicates() const { return replicates_; }
+  std::int64_t points() const { return points_; }
+  // Every parameter key whose value differs somewhere in the table (the /runs columns every file carries).
+  const std::vector<std::string>& varied_keys() const { return varied_keys_; }
+  // A hash of the run ids in table order: equal fingerprints, equal experiments.
+  std::string fingerprint() const;
+  // The design as JSON (type, samples, seed, axes with bounds or levels, arms, replicates).
+  std::string design_json() const;
+  std::string config_text() const;  // the experiment file's resolved base configuration and sections
+
+ private:
+  std::string path_;
+  std::vector<std::string> overrides_;
+  std::string design_ = "factorial";
+  std::int64_t samples_ = 0, replicates_ = 1, points_ = 0;
+  std::uint64_t design_seed_ = 1;
+  int morris_levels_ = 4;
+  std::vector<VaryAxis> axes_;
+  std::vector<std::string> arm_names_;
+  std::vector<PlannedRun> runs_;
+  std::vector<std::string> varied_keys_;
+  std::string config_text_;
+};
+
+// 16 hex digits: a 64-bit hash of every resolved parameter (key=value), the derived seed and the
+// replicate, and the code version (govsim_version() and git_revision()).
+std::string run_id(const Config& cfg, std::uint64_t seed, std::int64_t replicate);
+
+}  // namespace govsim
