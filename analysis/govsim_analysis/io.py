@@ -11,6 +11,7 @@ from __future__ import annotations
 import configparser
 import json
 import os
+import warnings
 
 import h5py
 import numpy as np
@@ -201,8 +202,27 @@ def _build(f, by_community):
                 raise ValueError(f"/{group}/{name} has shape {d.shape}, expected {want} {dims}")
             data[name + suffix] = xr.Variable(dims, _lazy(d), attrs=_attrs(d, _KEEP_ATTRS))
 
+    _warn_missing_sources(f)
     attrs = _attrs(root)
     return xr.Dataset(data, coords=coords, attrs=attrs)
+
+
+def _warn_missing_sources(f):
+    """A merged file's virtual series read as NaN where a source file is missing: say so once."""
+    if "series" not in f:
+        return
+    here = os.path.dirname(os.path.abspath(f.filename))
+    missing = set()
+    for d in f["series"].values():
+        if isinstance(d, h5py.Dataset) and d.is_virtual:
+            for src in d.virtual_sources():
+                name = src.file_name
+                if name != "." and not os.path.exists(name if os.path.isabs(name) else os.path.join(here, name)):
+                    missing.add(name)
+        break  # every series maps the same files
+    if missing:
+        warnings.warn(f"{f.filename}: virtual series refer to missing files {sorted(missing)}; "
+                      "their rows read as NaN", stacklevel=3)
 
 
 def design(ds):
