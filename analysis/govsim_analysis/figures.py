@@ -136,7 +136,14 @@ def timeseries(ds, metric, arms=None, days=None, band=True, title=None):
         ax.set_ylabel(_label(metric, _units(ds, metric)))
         ax.set_title(title or ds[metric].attrs.get("long_name", metric))
         if drawn:
-            ax.legend(title="arm: mean and 95% interval" if band else "arm: mean", loc="best", frameon=False)
+            title_ = "arm: mean and 95% interval" if band else "arm: mean"
+            if len(drawn) > 4 or max(len(str(a)) for a in drawn) > 30:
+                # many or long names: below the axes, where they cover no data
+                ax.legend(title=title_, loc="upper center", bbox_to_anchor=(0.5, -0.16), frameon=False,
+                          ncol=1 if max(len(str(a)) for a in drawn) > 30 else 2)
+                fig.set_size_inches(7.5, 4.2 + 0.22 * len(drawn))
+            else:
+                ax.legend(title=title_, loc="best", frameon=False)
     return fig
 
 
@@ -227,6 +234,7 @@ def community_heatmap(ds, metric, arm=None, run=None, per_1000_residents=False, 
         if C <= 30:
             ax.set_yticks(np.arange(0, C, max(1, C // 10)))
         ax.tick_params(labelbottom=False)
+        cax.grid(False)
         cb = fig.colorbar(im, cax=cax)
         cb.set_label(_label(metric, units))
         ax.set_title(title or f"{ds[var].attrs.get('long_name', metric)} by community\n"
@@ -267,7 +275,7 @@ def sensitivity_bars(table, title=None, units=None):
                      layout="constrained")
         axes = fig.subplots(len(arms), 1, squeeze=False)[:, 0]
         width = 0.8 / len(spec)
-        shades = ("#2b2b2b", "#b0b0b0")
+        shades = ("#707070", "#d4d4d4")  # light enough for the black hatching to show
         for ax, a in zip(axes, arms):
             sub = t if a is None else t[t["arm"] == a]
             sub = sub.set_index("factor").reindex(factors)
@@ -281,7 +289,8 @@ def sensitivity_bars(table, title=None, units=None):
                 bars = ax.barh(pos, v, height=width, xerr=err, color=shades[j % 2], edgecolor="black",
                                hatch=HATCHES[j], linewidth=0.6, capsize=3, label=lab,
                                error_kw={"elinewidth": 1.0, "ecolor": "black"})
-                bars.set_gid(f"bars:{col}")
+                for patch in bars.patches:
+                    patch.set_gid(f"bar:{col}")
                 if kind == "prcc":
                     for yy, vv, p in zip(pos, v, sub["p_value"].to_numpy(float)):
                         ax.annotate(f"p={p:.2g}", (vv, yy), xytext=(4 if vv >= 0 else -4, 0),
@@ -418,6 +427,7 @@ def standard_figures(ds, out_dir, metrics=None):
     from .metrics import KEY_COMMUNITY_METRIC, SHOCK_METRIC, key_metrics
     from .sensitivity import morris, prcc, sobol_indices
     from .stats import effect_table
+    from .tidy import summarise_runs
 
     os.makedirs(out_dir, exist_ok=True)
     pairs = key_metrics(ds) if metrics is None else [(m, "final") for m in metrics]
@@ -440,8 +450,10 @@ def standard_figures(ds, out_dir, metrics=None):
     if shock_info(ds) is not None and SHOCK_METRIC in ds.data_vars:
         emit(shock_recovery(ds, SHOCK_METRIC), "shock_recovery")
     des = (design(ds) or {}).get("design")
-    if des and pairs:
-        m, how = pairs[0]
+    # the first key metric that varies between runs (a constant output has no variance to apportion)
+    varying = [(m, h) for m, h in pairs if np.nanstd(summarise_runs(ds, m, h).values) > 0]
+    if des and varying:
+        m, how = varying[0]
         sens = None
         if des == "saltelli":
             sens = sobol_indices(ds, m, how=how, n_boot=200)

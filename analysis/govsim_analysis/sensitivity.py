@@ -179,8 +179,10 @@ def sobol_from_arrays(fA, fB, fAB, names=None, n_boot=1000, conf=0.95, seed=0):
             bT.append(st)
         b1, bT = np.concatenate(b1), np.concatenate(bT)
         q = [(1 - conf) / 2 * 100, (1 + conf) / 2 * 100]
-        lo1, hi1 = np.nanpercentile(b1, q, axis=0)
-        loT, hiT = np.nanpercentile(bT, q, axis=0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # a constant output: all NaN, said by S1 itself
+            lo1, hi1 = np.nanpercentile(b1, q, axis=0)
+            loT, hiT = np.nanpercentile(bT, q, axis=0)
     out = pd.DataFrame({"factor": names, "S1": S1, "S1_lo": lo1, "S1_hi": hi1, "ST": ST, "ST_lo": loT,
                         "ST_hi": hiT, "n_base": N})
     out.attrs.update(variance=float(np.var(np.concatenate([fA, fB]))) if N else np.nan, conf=conf,

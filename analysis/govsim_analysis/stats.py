@@ -129,7 +129,7 @@ def compare(ds, metric, baseline=None, how="final", days=None, by=None, exact_t=
     keys = [k for k in _pair_keys(ds) if k not in by]
     df = _frame(values, ds, keys + by)
     rows = []
-    groups = df.groupby(by, sort=False, dropna=False) if by else [((), df)]
+    groups = df.groupby(by if len(by) > 1 else by[0], sort=False, dropna=False) if by else [((), df)]
     for gkey, g in groups:
         gkey = gkey if isinstance(gkey, tuple) else (gkey,)
         base = g[g["arm"] == baseline].set_index(keys)["value"]
