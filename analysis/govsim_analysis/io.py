@@ -50,6 +50,8 @@ class _H5Array(BackendArray):
         self.dtype = np.dtype(dtype or dataset.dtype)
 
     def __getitem__(self, key):
+        if isinstance(key, _xi.OuterIndexer) and any(isinstance(k, np.ndarray) and k.size == 0 for k in key.tuple):
+            return self._raw(key.tuple)  # xarray's indexer decomposition fails on an empty list
         return _xi.explicit_indexing_adapter(key, self.shape, _xi.IndexingSupport.OUTER_1VECTOR, self._raw)
 
     def _raw(self, key):

@@ -41,6 +41,14 @@ def test_series_are_lazy_and_match_h5py(single_file):
             np.testing.assert_array_equal(ds["n_open_cases"].isel(run=[1, 0], day=slice(3, 7)).values,
                                           f["series/n_open_cases"][()][[1, 0], 3:7])
             assert list(ds.data_vars)[:3] == list(f["series"])[:3]  # written (metric-table) order
+            # indexing h5py cannot do itself: repeated or unordered rows, negative steps, points, nothing
+            raw = f["series/n_open_cases"][()]
+            da = ds["n_open_cases"]
+            np.testing.assert_array_equal(da.isel(run=[1, 0, 1]).values, raw[[1, 0, 1]])
+            np.testing.assert_array_equal(da.isel(day=slice(None, None, -3)).values, raw[:, ::-3])
+            pts = xr.DataArray([1, 0], dims="p"), xr.DataArray([39, 2], dims="p")
+            np.testing.assert_array_equal(da.isel(run=pts[0], day=pts[1]).values, raw[[1, 0], [39, 2]])
+            assert da.isel(run=np.array([], dtype=int)).shape == (0, 40)
 
 
 def test_comparison_file(comparison):
