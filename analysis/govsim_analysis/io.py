@@ -52,7 +52,25 @@ class _H5Array(BackendArray):
     def __getitem__(self, key):
         if isinstance(key, _xi.OuterIndexer) and any(isinstance(k, np.ndarray) and k.size == 0 for k in key.tuple):
             return self._raw(key.tuple)  # xarray's indexer decomposition fails on an empty list
+        if isinstance(key, (_xi.BasicIndexer, _xi.OuterIndexer)) and any(
+                isinstance(k, slice) and (k.step or 1) < 0 for k in key.tuple):
+            return self._reversed(key)
         return _xi.explicit_indexing_adapter(key, self.shape, _xi.IndexingSupport.OUTER_1VECTOR, self._raw)
+
+    def _reversed(self, key):
+        """Negative-step slices read forwards, then flipped (xarray 2023.01 drops an element of some)."""
+        fwd, flip, axis = [], [], 0
+        for k, n in zip(key.tuple, self.shape):
+            if isinstance(k, slice) and (k.step or 1) < 0:
+                r = range(*k.indices(n))
+                fwd.append(slice(r[-1], r[0] + 1, -r.step) if len(r) else slice(0, 0))
+                flip.append(axis)
+            else:
+                fwd.append(k)
+            if not isinstance(k, (int, np.integer)):
+                axis += 1
+        data = self[type(key)(tuple(fwd))]
+        return np.flip(np.asarray(data), axis=flip) if flip else data
 
     def _raw(self, key):
         # h5py wants increasing integer lists; an empty selection returns an empty array of the right shape
