@@ -58,7 +58,7 @@ class _H5Array(BackendArray):
         return _xi.explicit_indexing_adapter(key, self.shape, _xi.IndexingSupport.OUTER_1VECTOR, self._raw)
 
     def _reversed(self, key):
-        """Negative-step slices read forwards, then flipped (xarray 2023.01 drops an element of some)."""
+        """Negative-step slices read forwards, then flipped (xarray 2023.01 picks wrong elements for ::-3)."""
         fwd, flip, axis = [], [], 0
         for k, n in zip(key.tuple, self.shape):
             if isinstance(k, slice) and (k.step or 1) < 0:
