@@ -1,6 +1,7 @@
-"""Command line: ``python -m govsim_analysis figures FILE.h5 --out DIR``.
+"""Command line: ``python -m govsim_analysis figures FILE.h5 --out DIR`` and
+``python -m govsim_analysis report FILE.h5 --out DIR`` (the HTML report; ``govsim report`` calls it).
 
-Sub-commands are registered in COMMANDS, so further ones (the HTML report) can be added beside ``figures``.
+Sub-commands are registered in COMMANDS.
 """
 
 from __future__ import annotations
@@ -28,7 +29,24 @@ def _add_figures(sub):
     p.set_defaults(func=_figures)
 
 
-COMMANDS = [_add_figures]
+def _report(args):
+    from .report import write_report
+
+    print(write_report(args.file, args.out, baseline=args.baseline, metrics=args.metric or None, title=args.title))
+    return 0
+
+
+def _add_report(sub):
+    p = sub.add_parser("report", help="write a self-contained HTML report (DIR/index.html) and its figures")
+    p.add_argument("file", help="govsim output file (HDF5, schema 1)")
+    p.add_argument("--out", required=True, help="directory for index.html and the figures (created if missing)")
+    p.add_argument("--baseline", help="arm the others are compared with (default: the first arm)")
+    p.add_argument("--metric", action="append", help="series to report instead of the key metrics (repeatable)")
+    p.add_argument("--title", help="page title (default: 'govsim report: FILE')")
+    p.set_defaults(func=_report)
+
+
+COMMANDS = [_add_figures, _add_report]
 
 
 def main(argv=None):

@@ -1,0 +1,328 @@
+"""A self-contained HTML report of one govsim output file: ``python -m govsim_analysis report FILE --out DIR``
+(also ``govsim report FILE --out DIR``).
+
+DIR/index.html holds the file's provenance, a summary of its runs (and of the design, for a sweep), the
+comparison table of the key metrics against the baseline arm (compare()/effect_table(): per arm mean and 95%
+interval, paired difference and its interval, a marker where it excludes zero) and the standard figures, each
+with a caption. The figures are embedded as base64 PNG and the CSS is inline, so the page needs no other file,
+no network and no JavaScript; the same figures are written beside it as PNG and SVG.
+
+Each figure sits in a frame of its own colour (FRAME_COLOURS, hues that cividis and greys never produce), so a
+screenshot of the page can be checked for every figure having rendered (analysis/tests/test_report.py).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as _dt
+import html
+import math
+import os
+
+import numpy as np
+
+from . import __version__
+from .figures import (community_heatmap, forest, save, sensitivity_bars, shock_info, shock_recovery,
+                      shock_summary, timeseries)
+from .io import BY_COMMUNITY_SUFFIX, arms as _arms, design as _design, open_results
+from .metrics import KEY_COMMUNITY_METRIC, SHOCK_METRIC, key_metrics
+from .stats import effect_table
+from .tidy import community_metrics, summarise_runs
+
+# One frame colour per figure, in page order (cycled). Saturated hues far from cividis (blue to yellow) and
+# from grey, so the frames can be found in a screenshot.
+FRAME_COLOURS = ("#e6194b", "#3cb44b", "#f032e6", "#ff7f00", "#911eb4", "#00a0a0", "#9a6324", "#800000",
+                 "#008000", "#ff00aa", "#aa5500", "#55aa00")
+
+_CSS = """
+body { font-family: 'DejaVu Sans', Arial, Helvetica, sans-serif; font-size: 15px; color: #111; background: #fff;
+       margin: 0 auto; max-width: 1360px; padding: 12px 20px 40px; line-height: 1.4; }
+h1 { font-size: 24px; margin: 8px 0 4px; } h2 { font-size: 19px; margin: 26px 0 8px; border-bottom: 1px solid #999; }
+table { border-collapse: collapse; margin: 6px 0 10px; font-size: 14px; }
+th, td { border: 1px solid #bbb; padding: 3px 8px; text-align: left; vertical-align: top; }
+th { background: #eee; } td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+table.prov td:first-child { font-weight: bold; white-space: nowrap; }
+code { font-family: 'DejaVu Sans Mono', monospace; font-size: 13px; word-break: break-all; }
+tr.sig td { font-weight: bold; } tr.first td { border-top: 2px solid #555; }
+.figs { display: grid; grid-template-columns: repeat(auto-fill, minmax(600px, 1fr)); gap: 18px; align-items: start; }
+figure.fig { margin: 0; padding: 8px; border: 5px solid; background: #fff; }
+figure.fig img { display: block; width: 100%; height: auto; }
+figcaption { font-size: 14px; margin-top: 6px; }
+.note { font-size: 14px; color: #333; }
+"""
+
+
+def fmt(x):
+    """A number for the tables: 4 significant digits, whole numbers from 10,000 on; an en dash for NaN."""
+    try:
+        x = float(x)
+    except (TypeError, ValueError):
+        return html.escape(str(x))
+    if not math.isfinite(x):
+        return "–"
+    if abs(x) >= 1e4:
+        return f"{x:,.0f}"
+    return f"{x:.4g}"
+
+
+def _interval(m, lo, hi):
+    return f"{fmt(m)} [{fmt(lo)}, {fmt(hi)}]"
+
+
+def _e(s):
+    return html.escape(str(s))
+
+
+def _table(header, rows, cls=""):
+    """rows: lists of cells; a cell is text (escaped) or a tuple (html, css class, attributes)."""
+    out = [f'<table class="{cls}">' if cls else "<table>", "<tr>" + "".join(f"<th>{_e(h)}</th>" for h in header)
+           + "</tr>"]
+    for r in rows:
+        tr_cls = ""
+        if isinstance(r, dict):
+            tr_cls, r = r.get("cls", ""), r["cells"]
+        cells = []
+        for c in r:
+            if isinstance(c, tuple):
+                body, ccls, attrs = (c + ("", ""))[:3]
+                cells.append(f'<td class="{ccls}" {attrs}>{body}</td>' if ccls or attrs else f"<td>{body}</td>")
+            else:
+                cells.append(f"<td>{_e(c)}</td>")
+        out.append((f'<tr class="{tr_cls}">' if tr_cls else "<tr>") + "".join(cells) + "</tr>")
+    out.append("</table>")
+    return "\n".join(out)
+
+
+def _provenance(ds, path):
+    a = ds.attrs
+    size = os.path.getsize(path) if os.path.exists(path) else float("nan")
+    rows = [("file", (f"<code>{_e(os.path.abspath(path))}</code>",)),
+            ("size", f"{size / 1e6:.1f} MB" if math.isfinite(size) else "–"),
+            ("schema version", a.get("schema_version", "–")),
+            ("govsim version", a.get("govsim_version", "–")),
+            ("git revision", (f"<code>{_e(a.get('git_revision', '–'))}</code>",)),
+            ("created", a.get("created", "–")),
+            ("command line", (f"<code>{_e(a.get('command_line', '–'))}</code>",))]
+    if a.get("experiment_fingerprint"):
+        rows.append(("experiment fingerprint", (f"<code>{_e(a['experiment_fingerprint'])}</code>",)))
+    return _table(["", ""], [[k, v] for k, v in rows], "prov")
+
+
+def _runs_summary(ds):
+    """Arms x replicates, days, communities and run status; the design of a sweep."""
+    R, T = ds.sizes["run"], ds.sizes["day"]
+    C = ds.sizes.get("community", 0)
+    status = ds["status"].values.astype(str) if "status" in ds.coords else np.array(["ok"] * R)
+    arm = ds["arm"].values if "arm" in ds.coords else np.array(["(one arm)"] * R, dtype=object)
+    rep = ds["replicate"].values if "replicate" in ds.coords else np.zeros(R, dtype=int)
+    names = _arms(ds) or ["(one arm)"]
+    rows = []
+    for a in names:
+        m = arm == a
+        failed = int((status[m] != "ok").sum())
+        rows.append([a, (str(int(m.sum())), "num"), (str(len(np.unique(rep[m]))), "num"),
+                     (str(int(m.sum()) - failed), "num"), (str(failed), "num")])
+    day = ds["day"].values
+    parts = [f"<p>{R} runs: {len(names)} arm{'s' if len(names) != 1 else ''} × "
+             f"{len(np.unique(rep))} replicate{'s' if len(np.unique(rep)) != 1 else ''}"
+             + (f" × {len(np.unique(ds['point'].values))} design points" if "point" in ds.coords else "")
+             + f"; {T} simulated days (day {int(day[0])} to {int(day[-1])}); {C} communities per run.</p>",
+             _table(["arm", "runs", "replicates", "ok", "failed"], rows)]
+    if int((status != "ok").sum()):
+        parts.append('<p class="note">Failed runs have no series; the statistics below skip them.</p>')
+    des = _design(ds)
+    if des:
+        axes = []
+        for ax in des.get("axes", []):
+            if ax.get("kind") == "bounds":
+                rng = f"[{fmt(ax.get('lo'))}, {fmt(ax.get('hi'))}]" + (" (integer)" if ax.get("integer") else "")
+                axes.append([ax.get("key", ""), "sampled between bounds", rng])
+            else:
+                lv = ", ".join(str(v) for v in ax.get("levels", []))
+                axes.append([ax.get("key", ""), "levels", lv])
+        keys = [("design", des.get("design")), ("samples", des.get("samples")),
+                ("design seed", des.get("design_seed")), ("replicates", des.get("replicates")),
+                ("points", des.get("n_points")), ("runs", des.get("n_runs"))]
+        parts.append("<p>Sweep design: " + "; ".join(f"{k} {_e(v)}" for k, v in keys if v not in (None, ""))
+                     + " (docs/EXPERIMENTS.md).</p>")
+        if axes:
+            parts.append(_table(["parameter", "kind", "values"], axes))
+    return "\n".join(parts)
+
+
+def _comparison(ds, metrics, baseline):
+    """The comparison table (effect_table) as HTML, and the table itself for the forest plot."""
+    eff = effect_table(ds, metrics, baseline=baseline)
+    if eff.empty:
+        return "<p>No key metric in this file.</p>", eff
+    several = len(_arms(ds)) > 1
+    base = eff["baseline"].iloc[0]
+    header = ["metric (units)", "arm", "n", "mean [95% interval]"]
+    if several:
+        header += [f"paired difference vs {base} [95% interval]", "pairs", "excludes 0"]
+    rows = []
+    for (metric, how), g in eff.groupby(["metric", "how"], sort=False):
+        units = g["units"].iloc[0]
+        for i, (_, r) in enumerate(g.iterrows()):
+            label = f"{how} of {metric}" + (f" ({units})" if units else "") if i == 0 else ""
+            key = f'data-metric="{_e(metric)}" data-how="{_e(how)}" data-arm="{_e(r["arm"])}"'
+            cells = [label, r["arm"], (str(int(r["n"])), "num"),
+                     (_interval(r["mean"], r["lo"], r["hi"]), "num",
+                      f'{key} data-col="mean" data-value="{float(r["mean"])!r}"')]
+            sig = False
+            if several:
+                if r["arm"] == base:
+                    cells += [("baseline", ""), ("", "num"), ""]
+                else:
+                    sig = bool(r["excludes_zero"])
+                    cells += [(_interval(r["diff"], r["diff_lo"], r["diff_hi"]), "num",
+                               f'{key} data-col="diff" data-value="{float(r["diff"])!r}"'),
+                              (str(int(r["n_pairs"])), "num"), ("* yes" if sig else "no", "")]
+            rows.append({"cls": " ".join(c for c in ("first" if i == 0 else "", "sig" if sig else "") if c),
+                         "cells": cells})
+    note = ("<p class=\"note\">One value per run (<i>final</i>: the last day's value; <i>mean</i>: the mean "
+            "over the days), then the mean across replicates with its 95% t-interval. ")
+    if several:
+        note += (f"The paired difference is arm − {_e(base)} over runs with the same seed (common random "
+                 "numbers)" + (" and the same design point" if "point" in ds.coords else "")
+                 + "; <b>* yes</b> (bold row): its 95% interval excludes zero. The same numbers as the table "
+                 "<code>govsim run</code> prints (<code>compare()</code> in govsim_analysis).")
+    note += "</p>"
+    return _table(header, rows, "cmp") + note, eff
+
+
+def _figure_specs(ds, metrics, eff):
+    """(name, figure, caption) for the report, in page order: the set of figures.standard_figures()."""
+    from .sensitivity import morris, prcc, sobol_indices
+
+    names = _arms(ds)
+    nrep = len(np.unique(ds["replicate"].values)) if "replicate" in ds.coords else 1
+    specs = []
+    for m, how in metrics:
+        if m not in ds.data_vars:
+            continue
+        units = ds[m].attrs.get("units", "") or "dimensionless"
+        lname = ds[m].attrs.get("long_name", m)
+        cap = (f"{_e(lname)} (<code>{_e(m)}</code>, {_e(units)}) by day of simulation, per arm: the mean across "
+               f"the {nrep} replicate{'s' if nrep != 1 else ''} of each arm (line) and its 95% t-interval "
+               "(hatched band). Arms differ by line style and marker as well as by shade.")
+        specs.append((f"timeseries_{m}", lambda m=m: timeseries(ds, m), cap))
+    if len(names) > 1 and not eff.empty:
+        base = eff["baseline"].iloc[0]
+        cap = (f"Paired difference of each arm from the baseline arm <b>{_e(base)}</b>, per key metric (the "
+               "metric reduced to one value per run as in the table above, in its units), with its 95% "
+               "t-interval across replicate pairs (common random numbers). Filled marker: the interval excludes "
+               "zero; dashed line: no difference.")
+        specs.append(("forest", lambda: forest(eff), cap))
+    cm = KEY_COMMUNITY_METRIC if KEY_COMMUNITY_METRIC + BY_COMMUNITY_SUFFIX in ds.data_vars else None
+    if cm is None:
+        cms = community_metrics(ds)
+        cm = cms[0] if cms else None
+    if cm is not None:
+        arm0 = (names or [None])[0]
+        units = ds[cm + BY_COMMUNITY_SUFFIX].attrs.get("units", "") or "dimensionless"
+        cap = (f"<code>{_e(cm)}</code> ({_e(units)}) per community (rows) and day (columns) in one run"
+               + (f": replicate 0 of arm <b>{_e(arm0)}</b>" if arm0 is not None else "")
+               + ". Beneath: the Gini coefficient of the metric across communities by day (0: equal in every "
+               "community; dimensionless).")
+        specs.append((f"community_heatmap_{cm}", lambda: community_heatmap(ds, cm, arm=arm0), cap))
+    info = shock_info(ds)
+    if info is not None and SHOCK_METRIC in ds.data_vars:
+        s0, dur, tol = info
+        units = ds[SHOCK_METRIC].attrs.get("units", "") or "dimensionless"
+        cap = (f"<code>{_e(SHOCK_METRIC)}</code> ({_e(units)}) around the shock (shaded: days {s0} to "
+               f"{s0 + dur - 1}): per arm the mean and 95% band, the baseline level (dashed: mean of the 7 days "
+               "before the shock), the peak (large marker) and the recovery day (vertical line: the first day "
+               f"from the shock's last day with the level within {tol:.0%} of the baseline). The legend gives the "
+               "numbers, also in the table below the figure.")
+        specs.append(("shock_recovery", lambda: shock_recovery(ds, SHOCK_METRIC), cap))
+    des = (_design(ds) or {}).get("design")
+    if des in ("saltelli", "morris", "lhs", "sobol"):
+        # the first key metric that varies between runs: a constant output has no variance to apportion
+        varying = [(m, h) for m, h in metrics if m in ds.data_vars
+                   and np.nanstd(summarise_runs(ds, m, h).values) > 0]
+        if varying:
+            m, how = varying[0]
+            units = ds[m].attrs.get("units", "") or "dimensionless"
+            if des == "saltelli":
+                table = sobol_indices(ds, m, how=how, n_boot=200)
+                what = ("First-order (S1) and total (ST) Sobol' indices with 95% bootstrap intervals "
+                        f"(200 resamples of the {int(table['n_base'].iloc[0])} base points): the share of the "
+                        "variance of the output each parameter explains alone (S1) and with its interactions "
+                        "(ST); dimensionless.")
+            elif des == "morris":
+                table = morris(ds, m, how=how, n_boot=200)
+                what = ("Morris elementary effects per parameter: mu* (mean absolute effect, with a 95% "
+                        "bootstrap interval) and sigma (their standard deviation: non-linearity or "
+                        f"interaction), in {_e(units)} per step across the parameter's whole range.")
+            else:
+                table = prcc(ds, m, how=how)
+                what = ("Partial rank correlation coefficient of each parameter with the output, controlling for "
+                        "the others, with its p-value (−1 to 1, dimensionless).")
+            cap = f"Sensitivity of {_e(how)} of <code>{_e(m)}</code> ({_e(units)}) to the sampled parameters. {what}"
+            specs.append((f"sensitivity_{des}_{m}", lambda t=table, u=units: sensitivity_bars(t, units=u), cap))
+    return specs
+
+
+def _shock_table(ds):
+    s = shock_summary(ds, SHOCK_METRIC)
+    rows = [[r["arm"], (fmt(r["baseline"]), "num"), (fmt(r["peak"]), "num"), (str(int(r["peak_day"])), "num"),
+             (fmt(r["days_to_recover"]) if math.isfinite(r["days_to_recover"]) else "not recovered", "num")]
+            for _, r in s.iterrows()]
+    units = ds[SHOCK_METRIC].attrs.get("units", "")
+    return _table(["arm", f"baseline ({units})", f"peak ({units})", "peak day", "days to recover"], rows)
+
+
+def write_report(path, out_dir, baseline=None, metrics=None, title=None):
+    """Write OUT_DIR/index.html (self-contained) and the figures as PNG and SVG beside it; returns the path
+    of index.html. ``metrics``: series names (reduced by their last value) or (name, how) pairs, instead
+    of the key metrics; ``baseline``: the arm the others are compared with (default: the first)."""
+    path = os.fspath(path)
+    try:
+        ds = open_results(path)
+    except OSError as e:  # h5py's message does not name the file
+        raise OSError(f"{path}: {e}") from None
+    os.makedirs(out_dir, exist_ok=True)  # only once the file has opened: bad input leaves nothing behind
+    with ds:
+        if metrics:
+            pairs = [m if isinstance(m, tuple) else (m, "final") for m in metrics]
+            unknown = [m for m, _ in pairs if m not in ds.data_vars]
+            if unknown:
+                raise KeyError(f"no series {', '.join(unknown)} in this file")
+        else:
+            pairs = key_metrics(ds)
+        if baseline is not None and baseline not in _arms(ds):
+            raise ValueError(f"baseline {baseline!r} is not an arm of this file ({', '.join(_arms(ds))})")
+        title = title or f"govsim report: {os.path.basename(path)}"
+        body = [f"<h1>{_e(title)}</h1>",
+                f'<p class="note">Written {_dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")} by '
+                f"govsim_analysis {__version__}. Figures and numbers: analysis/README.md; the file's layout: "
+                "docs/OUTPUT.md.</p>",
+                "<h2>Provenance</h2>", _provenance(ds, path),
+                "<h2>Runs</h2>", _runs_summary(ds)]
+        cmp_html, eff = _comparison(ds, pairs, baseline)
+        several = len(_arms(ds)) > 1
+        body += ["<h2>Comparison of the arms</h2>" if several else "<h2>Key metrics</h2>", cmp_html]
+        body.append("<h2>Figures</h2>")
+        figs = []
+        for i, (name, make, cap) in enumerate(_figure_specs(ds, pairs, eff)):
+            fig = make()
+            png, svg = save(fig, os.path.join(out_dir, name))
+            data = base64.b64encode(open(png, "rb").read()).decode("ascii")
+            colour = FRAME_COLOURS[i % len(FRAME_COLOURS)]
+            extra = _shock_table(ds) if name == "shock_recovery" else ""
+            figs.append(
+                f'<figure class="fig" id="fig-{_e(name)}" data-frame="{colour}" style="border-color: {colour}">'
+                f'<img alt="{_e(name)}" src="data:image/png;base64,{data}">'
+                f"<figcaption><b>Figure {i + 1}.</b> {cap} Files: <a href=\"{_e(os.path.basename(png))}\">PNG</a>, "
+                f"<a href=\"{_e(os.path.basename(svg))}\">SVG</a>.{extra}</figcaption></figure>")
+        body.append('<div class="figs">\n' + "\n".join(figs) + "\n</div>")
+    page = ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+            f"<title>{_e(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n" + "\n".join(body)
+            + "\n</body>\n</html>\n")
+    index = os.path.join(out_dir, "index.html")
+    tmp = index + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(page)
+    os.replace(tmp, index)  # a page with its final name is complete
+    return index
