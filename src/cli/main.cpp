@@ -8,6 +8,12 @@
 
 namespace {
 
+#ifdef GOVSIM_PYTHON_DEFAULT
+#define GOVSIM_PYTHON_DEFAULT_TEXT GOVSIM_PYTHON_DEFAULT
+#else
+#define GOVSIM_PYTHON_DEFAULT_TEXT "/usr/bin/python3"
+#endif
+
 const char* kUsage =
     "govsim - agent-based simulation of Party-building-led community governance\n"
     "\n"
@@ -18,6 +24,10 @@ const char* kUsage =
     "  govsim validate FILE.ini ... [--set key=value ...] [--threads N] [--json FILE]\n"
     "      Run validation scenarios ([arms] and [checks]) and print the table of stylised facts:\n"
     "      fact, arms, effect with its 95% interval, verdict. Exit code 1 if a check fails.\n"
+    "  govsim report FILE.h5 --out DIR [--baseline ARM] [--metric NAME ...] [--title TEXT]\n"
+    "      Write DIR/index.html, a self-contained HTML report (provenance, runs, comparison table,\n"
+    "      figures) and the figures as PNG and SVG, with the Python package in analysis/\n"
+    "      (Python: $GOVSIM_PYTHON, else " GOVSIM_PYTHON_DEFAULT_TEXT ").\n"
     "  govsim describe [--format text|markdown|ini]\n"
     "      Every parameter (name, type, default, unit, source), the phase order, the mechanisms.\n"
     "  govsim --help | --version\n"
@@ -59,6 +69,7 @@ int main(int argc, char** argv) {
   if (cmd == "sweep") return govsim::cli::cmd_sweep(args, command_line);
   if (cmd == "merge") return govsim::cli::cmd_merge(args, command_line);
   if (cmd == "slurm") return govsim::cli::cmd_slurm(args, command_line);
-  std::cerr << "govsim: unknown command '" << cmd << "' (known: run, plan, sweep, merge, slurm, validate, describe; see govsim --help)\n";
+  if (cmd == "report") return govsim::cli::cmd_report(args, command_line);
+  std::cerr << "govsim: unknown command '" << cmd << "' (known: run, plan, sweep, merge, slurm, validate, report, describe; see govsim --help)\n";
   return 2;
 }

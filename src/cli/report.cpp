@@ -1,0 +1,156 @@
+// govsim report FILE.h5 --out DIR: the HTML report is written by the Python analysis package
+// (analysis/govsim_analysis/report.py); this command checks its input, finds Python and the package, and
+// runs `PYTHON -m govsim_analysis report FILE --out DIR [...]`, returning its exit code.
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+
+#ifndef GOVSIM_PYTHON_DEFAULT
+#define GOVSIM_PYTHON_DEFAULT "/usr/bin/python3"
+#endif
+#ifndef GOVSIM_ANALYSIS_DIR_DEFAULT
+#define GOVSIM_ANALYSIS_DIR_DEFAULT "analysis"
+#endif
+
+extern char** environ;
+
+namespace govsim::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+const char* kInstall = "run scripts/install-deps.sh (Debian: python3 python3-numpy python3-pandas python3-xarray "
+                       "python3-h5py python3-scipy python3-matplotlib), or set GOVSIM_PYTHON to a Python that has them";
+
+// Finds the modules the package needs without importing them (fast), and says in one line what is missing.
+// Exit 3 when something is.
+const char* kPrecheck = R"PY(
+import importlib.util, sys
+if sys.version_info < (3, 9):
+    print(f"govsim: report needs Python 3.9 or later; {sys.executable} is {sys.version.split()[0]}: " + sys.argv[1], file=sys.stderr); sys.exit(3)
+if importlib.util.find_spec("govsim_analysis") is None:
+    print(f"govsim: report: the Python package govsim_analysis is not in {sys.argv[2]} (set GOVSIM_ANALYSIS_DIR to the repository's analysis/ directory)", file=sys.stderr); sys.exit(3)
+missing = [m for m in ("numpy", "pandas", "xarray", "h5py", "scipy", "matplotlib") if importlib.util.find_spec(m) is None]
+if missing:
+    print(f"govsim: report: {sys.executable} lacks the Python modules {', '.join(missing)}: " + sys.argv[1], file=sys.stderr); sys.exit(3)
+)PY";
+
+std::string env_or(const char* name, const char* fallback) {
+  const char* v = std::getenv(name);
+  return v && *v ? std::string(v) : std::string(fallback);
+}
+
+// Runs argv (PATH searched when argv[0] has no '/'), waits, returns its exit status (128 + signal if killed),
+// or -1 with errno set when it could not be started.
+int spawn_and_wait(const std::vector<std::string>& argv) {
+  std::vector<char*> c;
+  for (const auto& a : argv) c.push_back(const_cast<char*>(a.c_str()));
+  c.push_back(nullptr);
+  pid_t pid = 0;
+  const int err = argv[0].find('/') == std::string::npos ? posix_spawnp(&pid, c[0], nullptr, nullptr, c.data(), environ)
+                                                         : posix_spawn(&pid, c[0], nullptr, nullptr, c.data(), environ);
+  if (err != 0) {
+    errno = err;
+    return -1;
+  }
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0)
+    if (errno != EINTR) return -1;
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return 1;
+}
+
+}  // namespace
+
+int cmd_report(const std::vector<std::string>& args, const std::string& /*command_line*/) {
+  // FILE and --out DIR are checked here; other options (--baseline, --metric, --title) go to the package,
+  // which checks them against the file.
+  std::string file, out;
+  std::vector<std::string> rest;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--out" || a.rfind("--out=", 0) == 0) {
+      if (a == "--out" && i + 1 == args.size()) {
+        std::cerr << "govsim: command line: --out needs a directory\n";
+        return 2;
+      }
+      out = a == "--out" ? args[++i] : a.substr(6);
+    } else if (a == "--help" || a == "-h") {
+      std::cout << "govsim report FILE.h5 --out DIR [--baseline ARM] [--metric NAME ...] [--title TEXT]\n"
+                   "  Writes DIR/index.html (self-contained: figures embedded, no network) and the figures as PNG\n"
+                   "  and SVG, with the Python package in analysis/ (Python: $GOVSIM_PYTHON, default "
+                << GOVSIM_PYTHON_DEFAULT << ").\n";
+      return 0;
+    } else if (a.rfind("--", 0) == 0) {
+      rest.push_back(a);
+      if (a.find('=') == std::string::npos && i + 1 < args.size()) rest.push_back(args[++i]);  // its value
+    } else if (file.empty()) {
+      file = a;
+    } else {
+      std::cerr << "govsim: command line: report takes one file (got '" << file << "' and '" << a << "')\n";
+      return 2;
+    }
+  }
+  if (file.empty() || out.empty()) {
+    std::cerr << "govsim: command line: usage: govsim report FILE.h5 --out DIR\n";
+    return 2;
+  }
+  std::error_code ec;
+  if (!fs::is_regular_file(file, ec)) {
+    std::cerr << "govsim: " << file << ": " << (fs::exists(file, ec) ? "not a regular file" : "file not found") << "\n";
+    return 2;
+  }
+  const fs::path out_path(out);
+  const fs::path parent = out_path.has_parent_path() && out_path.parent_path() != "" ? out_path.parent_path() : ".";
+  if (fs::exists(out_path, ec) && !fs::is_directory(out_path, ec)) {
+    std::cerr << "govsim: " << out << ": exists and is not a directory\n";
+    return 2;
+  }
+  if (!fs::is_directory(parent, ec)) {
+    std::cerr << "govsim: " << out << ": parent directory " << parent.string() << " does not exist\n";
+    return 2;
+  }
+
+  const std::string python = env_or("GOVSIM_PYTHON", GOVSIM_PYTHON_DEFAULT);
+  const std::string analysis = env_or("GOVSIM_ANALYSIS_DIR", GOVSIM_ANALYSIS_DIR_DEFAULT);
+  if (!fs::is_directory(fs::path(analysis) / "govsim_analysis", ec)) {
+    std::cerr << "govsim: report: no Python package govsim_analysis in " << analysis
+              << " (set GOVSIM_ANALYSIS_DIR to the repository's analysis/ directory)\n";
+    return 2;
+  }
+  const char* old = std::getenv("PYTHONPATH");
+  const std::string pythonpath = analysis + (old && *old ? ":" + std::string(old) : "");
+  setenv("PYTHONPATH", pythonpath.c_str(), 1);
+  setenv("PYTHONDONTWRITEBYTECODE", "1", 0);  // no __pycache__ in the source tree
+
+  const int pre = spawn_and_wait({python, "-c", kPrecheck, kInstall, analysis});
+  if (pre < 0 || pre == 127) {  // 127: the shell convention for a program that could not be executed
+    std::cerr << "govsim: report needs Python 3 (" << python << ": "
+              << (pre < 0 ? std::strerror(errno) : "cannot be executed") << "): " << kInstall << "\n";
+    return 2;
+  }
+  if (pre != 0) return 2;  // the check printed what is missing
+
+  std::vector<std::string> cmd = {python, "-m", "govsim_analysis", "report", file, "--out", out};
+  cmd.insert(cmd.end(), rest.begin(), rest.end());
+  const int rc = spawn_and_wait(cmd);
+  if (rc < 0) {
+    std::cerr << "govsim: report: cannot run " << python << ": " << std::strerror(errno) << "\n";
+    return 2;
+  }
+  return rc;
+}
+
+}  // namespace govsim::cli
