@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
+import textwrap
 
 import matplotlib
 
@@ -64,6 +65,11 @@ def _units(ds, var):
 
 def _label(name, units):
     return f"{name} ({units})" if units else name
+
+
+def _wrap(title, width=80):
+    """Long titles (long_name runs to 99 characters) on several lines rather than cut at the figure's edge."""
+    return "\n".join(textwrap.fill(line, width) for line in str(title).split("\n"))
 
 
 def save(fig, path_stem, dpi=150):
@@ -134,7 +140,7 @@ def timeseries(ds, metric, arms=None, days=None, band=True, title=None):
         drawn = _draw_arm_lines(ax, ds, metric, arms, days, band)
         ax.set_xlabel(DAY_LABEL)
         ax.set_ylabel(_label(metric, _units(ds, metric)))
-        ax.set_title(title or ds[metric].attrs.get("long_name", metric))
+        ax.set_title(_wrap(title or ds[metric].attrs.get("long_name", metric)))
         if drawn:
             title_ = "arm: mean and 95% interval" if band else "arm: mean"
             if len(drawn) > 4 or max(len(str(a)) for a in drawn) > 30:
@@ -237,8 +243,8 @@ def community_heatmap(ds, metric, arm=None, run=None, per_1000_residents=False, 
         cax.grid(False)
         cb = fig.colorbar(im, cax=cax)
         cb.set_label(_label(metric, units))
-        ax.set_title(title or f"{ds[var].attrs.get('long_name', metric)} by community\n"
-                              f"arm {arm_name}, replicate {rep} (run {run})")
+        ax.set_title(_wrap(title or f"{ds[var].attrs.get('long_name', metric)} by community\n"
+                                    f"arm {arm_name}, replicate {rep} (run {run})"))
         if finite.any() and np.nanmin(x) >= 0:
             g = gini(np.where(finite, x, np.nan), axis=0)
             (line,) = axg.plot(day, g, color="black", linewidth=1.4)
@@ -412,7 +418,7 @@ def shock_recovery(ds, metric="n_open_cases", shock_day=None, arms=None, days=No
                                    f"{rec}")
         ax.set_xlabel(DAY_LABEL)
         ax.set_ylabel(_label(metric, _units(ds, metric)))
-        ax.set_title(title or f"{ds[metric].attrs.get('long_name', metric)} around the shock")
+        ax.set_title(_wrap(title or f"{ds[metric].attrs.get('long_name', metric)} around the shock"))
         # below the axes: the labels are long and the data fill the plot
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), frameon=False, fontsize=9, ncol=1)
     return fig

@@ -251,3 +251,18 @@ def test_frame_colours_are_not_figure_colours():
         assert np.abs(cmap - rgb).max(axis=1).min() > 40, c
         assert rgb.max() - rgb.min() > 60, c
     assert len(set(FRAME_COLOURS)) == len(FRAME_COLOURS)
+
+
+def test_long_titles_fit_the_figure(comparison):
+    """The longest long_name (99 characters) is wrapped, not cut at the figure's edge."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from govsim_analysis.figures import community_heatmap, timeseries
+
+    path, _, _ = comparison
+    with open_results(path) as ds:
+        for fig in (timeseries(ds, "mean_gw_utilisation"), community_heatmap(ds, "mean_gw_utilisation")):
+            canvas = FigureCanvasAgg(fig)
+            canvas.draw()
+            r = canvas.get_renderer()
+            box = fig.axes[0].title.get_window_extent(r)
+            assert box.x0 >= 0 and box.x1 <= fig.bbox.width + 0.5, (box, fig.bbox)
