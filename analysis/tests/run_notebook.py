@@ -63,7 +63,7 @@ def main():
     work = Path(tempfile.mkdtemp(prefix=f"govsim-nb-{path.stem}-"))
     out_dir = Path(os.environ.get("GOVSIM_NOTEBOOK_OUT") or work)
     env = {"GOVSIM_BIN": binary, "GOVSIM_WORKDIR": str(work / "outputs"), "GOVSIM_REPO": str(REPO),
-           "PYTHONDONTWRITEBYTECODE": "1"}
+           "PYTHONDONTWRITEBYTECODE": "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}  # no debugger noise
     os.environ.update(env)  # the kernel inherits them
     before = tree(REPO)
     t0 = time.monotonic()
