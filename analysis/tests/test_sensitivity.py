@@ -130,3 +130,13 @@ def test_prcc_from_an_lhs_file(lhs_file):
         assert p["prcc"].iloc[0] > 0.99 and p["prcc"].iloc[1] < -0.5 and p["p_value"].iloc[1] < 1e-6
         assert p["p_value"].iloc[2] > 0.01  # the model ignores the third factor
         assert (p["n"] == 60).all()
+
+
+def test_sobol_first_order_ignores_an_offset_of_the_output():
+    """Outputs far from zero (a backlog of hundreds of cases) give the same S1 as centred ones."""
+    U, _, _ = saltelli_sample(2 ** 10, 3)
+    y = ishigami(scale(U, [(-np.pi, np.pi)] * 3))
+    s0 = sobol_indices(y, d=3, n_boot=0)
+    s1 = sobol_indices(y + 1000.0, d=3, n_boot=0)
+    np.testing.assert_allclose(s1["S1"], s0["S1"], atol=1e-9)
+    np.testing.assert_allclose(s1["S1"], [0.3139, 0.4424, 0.0], atol=0.06)
