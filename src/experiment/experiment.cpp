@@ -69,6 +69,11 @@ std::string finish_id(Hash h, std::uint64_t seed, std::int64_t replicate) {
   return h.hex();
 }
 
+Hash with_row(Hash h, std::int64_t point, const std::string& block, std::int64_t group) {
+  if (point >= 0) h.add("point=" + std::to_string(point) + "\nblock=" + block + "\ngroup=" + std::to_string(group) + "\n");
+  return h;
+}
+
 std::string trim(const std::string& s) {
   const auto a = s.find_first_not_of(" \t\r");
   if (a == std::string::npos) return "";
@@ -241,8 +246,10 @@ std::string sampled_text(const VaryAxis& axis, double u) {
 
 }  // namespace
 
-std::string run_id(const Config& cfg, std::uint64_t seed, std::int64_t replicate) {
-  return finish_id(params_hash(cfg.registry().specs(), resolved_values(cfg)), seed, replicate);
+std::string run_id(const Config& cfg, std::uint64_t seed, std::int64_t replicate, std::int64_t point,
+                   const std::string& block, std::int64_t group) {
+  return finish_id(with_row(params_hash(cfg.registry().specs(), resolved_values(cfg)), point, block, group), seed,
+                   replicate);
 }
 
 void Experiment::load(const std::string& path, const std::vector<std::string>& overrides) {
@@ -478,10 +485,12 @@ void Experiment::load(const std::string& path, const std::vector<std::string>& o
         r.index = static_cast<std::int64_t>(runs_.size());
         r.seed = derive_seed(static_cast<std::uint64_t>(rp.seed), static_cast<std::uint64_t>(k));
         r.replicate = k;
-        r.id = finish_id(h, r.seed, k);
         r.point = p;
         r.block = blocks[static_cast<std::size_t>(p)];
         r.group = groups[static_cast<std::size_t>(p)];
+        // The design row is part of the id: rows that happen to share a configuration (Saltelli's A_0 and
+        // B_0) stay distinct runs, so every row has its own journal file and its own row in every file.
+        r.id = finish_id(with_row(h, r.point, r.block, r.group), r.seed, k);
         r.arm = rp.name;
         r.values = point_values_[static_cast<std::size_t>(p)];
         r.cost = cost;

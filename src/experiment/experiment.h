@@ -84,9 +84,12 @@ class Experiment {
 
 // 16 hex digits: a 64-bit hash (FNV-1a, then splitmix64's finaliser) of every resolved parameter as
 // "key=value" lines in declaration order (except run.replicates, which does not change a run), the derived
-// seed and the replicate, and the code version (govsim_version() and git_revision()). Rows of a table with
-// the same configuration and seed have the same id: they are the same run (Saltelli's A_j and B_j can
-// coincide, e.g. A_0 = B_0, since the first Sobol' point after the origin is (1/2, ..., 1/2)).
-std::string run_id(const Config& cfg, std::uint64_t seed, std::int64_t replicate);
+// seed and the replicate, and the code version (govsim_version() and git_revision()). A table row's id
+// (PlannedRun::id) also hashes its design row (point, block, group), so that rows which happen to share a
+// configuration and seed (Saltelli's A_0 and B_0: the first Sobol' point after the origin is
+// (1/2, ..., 1/2)) are distinct runs with distinct ids.
+// `point` < 0: no design row (the id of a configuration alone).
+std::string run_id(const Config& cfg, std::uint64_t seed, std::int64_t replicate, std::int64_t point = -1,
+                   const std::string& block = "", std::int64_t group = -1);
 
 }  // namespace govsim

@@ -190,7 +190,8 @@ TEST(Experiment, RunIdsAreStableAndFollowTheParameters) {
   // The table's ids are those of the configurations config() builds for the sweep.
   for (const auto& r : a.runs()) {
     const auto cfg = a.config(r);
-    EXPECT_EQ(run_id(*cfg, r.seed, r.replicate), r.id) << r.index;
+    EXPECT_EQ(run_id(*cfg, r.seed, r.replicate, r.point, r.block, r.group), r.id) << r.index;
+    EXPECT_NE(run_id(*cfg, r.seed, r.replicate), r.id) << r.index;  // the design row is part of the id
     EXPECT_EQ(cfg->params.run.name, r.arm);
   }
 }
