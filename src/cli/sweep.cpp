@@ -51,10 +51,12 @@ struct MpiGuard {
   MpiWorld world;
   bool active = false;
   MpiGuard() {
-    if (mpi_enabled() && launched_by_mpi()) {
+#ifdef GOVSIM_MPI
+    if (launched_by_mpi()) {
       world = mpi_init(nullptr, nullptr);
       active = true;
     }
+#endif
   }
   ~MpiGuard() {
     if (active) mpi_finalize();
@@ -124,7 +126,7 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
           throw InputError("command line: --out " + out_dir + ": exists and is not a directory");
         if (threads < 0 || jobs < 0) throw InputError("command line: --threads and --jobs must be positive");
         shard = shard_from(shard_text);
-        if (!mpi_enabled() && launched_by_mpi() && std::getenv("OMPI_COMM_WORLD_SIZE") &&
+        if (!mpi.active && launched_by_mpi() && std::getenv("OMPI_COMM_WORLD_SIZE") &&
             std::atoi(std::getenv("OMPI_COMM_WORLD_SIZE")) > 1)
           throw InputError("command line: started by mpirun, but this govsim was built without MPI "
                            "(cmake -DGOVSIM_MPI=ON)");

@@ -157,7 +157,11 @@ inline std::string now_utc() {
 // Writes `path` through `write(tmp)` under a temporary name in the same directory, fsyncs it and renames
 // it: a file under the final name is always complete; on failure the temporary is removed.
 inline void write_atomically(const std::string& path, const std::function<void(const std::string&)>& write) {
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  // Host and process in the name: a sweep removes temporaries that dead processes of its own host left
+  // behind, and must not touch those of live shards on other hosts sharing the directory.
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+  const std::string tmp = path + ".tmp." + (host[0] ? host : "host") + "." + std::to_string(::getpid());
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors become exceptions with our own messages
   try {
     write(tmp);

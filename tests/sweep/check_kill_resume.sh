@@ -36,7 +36,7 @@ out=$("$govsim" sweep "$exp" --out "$tmp/resumed" --threads 2)
 echo "$out"
 echo "$out" | grep -q "(0 run, $total already done, 0 failed)" || { echo "FAIL: a finished sweep ran runs again"; exit 1; }
 leftover=$(find "$tmp/resumed" -name '*.tmp.*' | wc -l)
-if [ "$leftover" -ne 0 ]; then echo "FAIL: $leftover temporary file(s) left"; exit 1; fi
+if [ "$leftover" -ne 0 ]; then echo "FAIL: $leftover temporary file(s) left:"; find "$tmp/resumed" -name "*.tmp.*"; exit 1; fi
 "$py" "$here/check_sweep_dir.py" "$tmp/resumed" "$tmp/resumed/shard-0-of-1.h5"
 "$py" "$here/compare_results.py" "$tmp/ref/shard-0-of-1.h5" "$tmp/resumed/shard-0-of-1.h5"
 echo "PASS: $interrupted kills, every run present once and equal to the uninterrupted sweep"
