@@ -7,7 +7,7 @@ Usage: sweep_checks.py CHECK GOVSIM EXPERIMENT [options]
   failure        a run that throws is recorded (status, message), the sweep goes on, exit 1; a rerun retries it
   progress       --json-progress prints one JSON line per run on stderr
   mpi NP MPIBIN  mpirun -np NP MPIBIN sweep, merged, equals the local sweep
-  slurm CLUSTER_DIR  govsim slurm script (4-task array) submitted to the test cluster, merged, equals local
+  slurm          govsim slurm script (4-task array) submitted to the test cluster, merged, equals local
 """
 import json
 import os
@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PY = sys.executable
@@ -135,7 +136,6 @@ def main():
             same(ref, out)
             print(f"PASS: mpirun -np {np_}: {len(files)} rank files, merged, equal to the local sweep\n{p.stdout}")
         elif check == "slurm":
-            (cluster,) = rest
             ref = local(govsim, exp, tmp)
             d = os.path.join(tmp, "slurm")
             p = run([govsim, "slurm", exp, "--out", d, "--shards", "4", "--cpus-per-task", "1", "--pilot-days", "10"])
@@ -144,10 +144,21 @@ def main():
             for want in ("#SBATCH --array=0-3", "#SBATCH --time=", "#SBATCH --mem="):
                 if want not in text:
                     sys.exit(f"FAIL: {want} not in the script:\n{text}")
-            run(["bash", os.path.join(HERE, "..", "cluster", "run-array.sh"), script], timeout=600)
+            # The script as written, submitted as it is: its #SBATCH lines size the array.
+            job = run(["sbatch", "--parsable", script]).stdout.strip().split(";")[0]
+            deadline = time.time() + 300
+            while run(["squeue", "-h", "-j", job], expect=None).stdout.strip():
+                if time.time() > deadline:
+                    run(["scancel", job], expect=None)
+                    sys.exit(f"FAIL: Slurm job {job} did not finish in 300 s")
+                time.sleep(0.5)
+            logs = sorted(os.listdir(os.path.join(d, "slurm")))
+            if len(logs) != 4:
+                sys.exit(f"FAIL: expected 4 task logs in {d}/slurm, got {logs}")
             files = sorted(x for x in os.listdir(d) if x.startswith("shard-"))
             if files != [f"shard-{i}-of-4.h5" for i in range(4)]:
-                sys.exit(f"FAIL: shard files {files}")
+                tails = "".join(open(os.path.join(d, "slurm", x)).read()[-500:] for x in logs)
+                sys.exit(f"FAIL: shard files {files}; task logs:\n{tails}")
             out = os.path.join(tmp, "merged.h5")
             run([govsim, "merge", d, "--out", out])
             check_dir(d, out)
