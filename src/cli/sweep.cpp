@@ -179,11 +179,12 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
   if (!quiet) {
     const double minutes = r.wall_seconds / 60.0;
     std::printf("%ssweep: %zu of %zu runs here (%zu run, %zu already done, %zu failed) in %.1f s: %.1f runs/min, "
-                "%.2f district-years/min; HDF5 writing %.1f%% of run time\n",
+                "%.2f district-years/min; HDF5 writing %.1f%% of run time (%.2f s journal, %.2f s shard file)\n",
                 who.c_str(), r.mine, r.planned, r.executed, r.skipped, r.failed, r.wall_seconds,
                 minutes > 0 ? static_cast<double>(r.executed) / minutes : 0.0,
                 minutes > 0 ? r.district_years / minutes : 0.0,
-                r.run_seconds > 0 ? 100.0 * r.write_seconds / r.run_seconds : 0.0);
+                r.run_seconds > 0 ? 100.0 * r.write_seconds / r.run_seconds : 0.0,
+                r.write_seconds - r.assemble_seconds, r.assemble_seconds);
     if (!r.file.empty() && r.mine > 0) std::printf("%swrote %s\n", who.c_str(), r.file.c_str());
     if (r.failed > 0)
       std::printf("%s%zu run(s) failed: see /runs/status and /runs/message; rerun the same command to retry them\n",

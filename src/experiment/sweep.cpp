@@ -338,7 +338,8 @@ SweepResult run_sweep(const Experiment& exp, const SweepOptions& opt,
                      {"design", exp.design_json()},
                      {"shard", opt.ranks > 1 ? "rank " + std::to_string(opt.rank) + "/" + std::to_string(opt.ranks)
                                              : std::to_string(opt.shard) + "/" + std::to_string(opt.shards)}});
-  result.write_seconds += since(t_write);
+  result.assemble_seconds = since(t_write);
+  result.write_seconds += result.assemble_seconds;
   result.wall_seconds = since(t0);
   return result;
 }

@@ -45,6 +45,7 @@ struct SweepResult {
   double wall_seconds = 0;
   double run_seconds = 0;    // summed over executed runs (simulation, world generation included)
   double write_seconds = 0;  // HDF5: journal files plus the shard file
+  double assemble_seconds = 0;  // of which the shard file
   double district_years = 0;  // executed runs' simulated days / 365
   std::string file;          // the shard's (or rank's) file
 };
