@@ -117,7 +117,7 @@ inline std::vector<hsize_t> by_community_chunk(hsize_t C, hsize_t T) {
 
 // Chunked, shuffled and deflated, NaN where nothing was written. `type` is H5T_IEEE_F64LE or _F32LE.
 inline hid_t create_series(hid_t loc, const std::string& name, hid_t type, const std::vector<hsize_t>& dims,
-                           const std::vector<hsize_t>& chunk) {
+                           const std::vector<hsize_t>& chunk, hid_t dapl = H5P_DEFAULT) {
   H space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
   H dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
   bool empty = false;
@@ -129,7 +129,7 @@ inline hid_t create_series(hid_t loc, const std::string& name, hid_t type, const
   }
   const double nan = std::nan("");
   check(H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &nan), "fill value");
-  return H5Dcreate2(loc, name.c_str(), type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+  return H5Dcreate2(loc, name.c_str(), type, space, H5P_DEFAULT, dcpl, dapl);
 }
 
 // A file whose groups track and index link creation order, so readers list variables in written order.
