@@ -679,6 +679,10 @@ void combine(const std::vector<RowSource>& rows, const std::string& out, const s
       H sd(H5Dopen2(files.get(o.first), src_path.c_str(), H5P_DEFAULT), H5Dclose);
       copy_attributes(sd, d);
     });
+    if (mode == CombineMode::kVirtual) {  // an open virtual dataset holds all its mappings: close it now
+      H5Dclose(d);
+      series_d.ids.pop_back();
+    }
   }
   files.release_all();
 
