@@ -377,10 +377,69 @@ struct Datasets {
   }
 };
 
-struct Metric {
-  std::string name;
-  std::size_t first = 0;  // the first source that has it: its type and attributes
-};
+// Whether `src` and `dst` store chunks alike (type, chunk shape of one row, filters, extent past the run
+// axis), so compressed chunks can be copied as they are.
+bool same_chunks(hid_t src, hid_t dst) {
+  H ts(H5Dget_type(src), H5Tclose), td(H5Dget_type(dst), H5Tclose);
+  if (H5Tequal(ts, td) <= 0) return false;
+  const auto ds = dims_of(src), dd = dims_of(dst);
+  if (ds.size() != dd.size() || !std::equal(ds.begin() + 1, ds.end(), dd.begin() + 1)) return false;
+  H ps(H5Dget_create_plist(src), H5Pclose), pd(H5Dget_create_plist(dst), H5Pclose);
+  if (H5Pget_layout(ps) != H5D_CHUNKED || H5Pget_layout(pd) != H5D_CHUNKED) return false;
+  std::vector<hsize_t> cs(ds.size()), cd(dd.size());
+  if (H5Pget_chunk(ps, static_cast<int>(cs.size()), cs.data()) != static_cast<int>(cs.size()) ||
+      H5Pget_chunk(pd, static_cast<int>(cd.size()), cd.data()) != static_cast<int>(cd.size()) || cs != cd ||
+      cs[0] != 1)
+    return false;
+  const int n = H5Pget_nfilters(ps);
+  if (n < 0 || n != H5Pget_nfilters(pd)) return false;
+  for (int k = 0; k < n; ++k) {
+    unsigned flags[2] = {0, 0}, config[2] = {0, 0};
+    std::size_t nelem[2] = {16, 16};
+    unsigned values[2][16] = {};
+    const H5Z_filter_t a = H5Pget_filter2(ps, static_cast<unsigned>(k), &flags[0], &nelem[0], values[0], 0,
+                                          nullptr, &config[0]);
+    const H5Z_filter_t b = H5Pget_filter2(pd, static_cast<unsigned>(k), &flags[1], &nelem[1], values[1], 0,
+                                          nullptr, &config[1]);
+    if (a < 0 || a != b || flags[0] != flags[1] || nelem[0] != nelem[1] ||
+        !std::equal(values[0], values[0] + std::min<std::size_t>(nelem[0], 16), values[1]))
+      return false;
+  }
+  return true;
+}
+
+// Copies the chunks of source rows to output rows as stored (no decompression): chunks hold one row.
+void copy_chunks(hid_t src, hid_t dst, const std::vector<std::pair<hsize_t, hsize_t>>& rows) {
+  const auto dims = dims_of(dst);
+  H pd(H5Dget_create_plist(dst), H5Pclose);
+  std::vector<hsize_t> chunk(dims.size());
+  H5Pget_chunk(pd, static_cast<int>(chunk.size()), chunk.data());
+  std::vector<unsigned char> buf;
+  for (const auto& [out_row, src_row] : rows) {
+    // Every chunk of the row: an odometer over the trailing axes.
+    std::vector<hsize_t> at(dims.size(), 0);
+    while (true) {
+      std::vector<hsize_t> so = at, oo = at;
+      so[0] = src_row;
+      oo[0] = out_row;
+      hsize_t bytes = 0;
+      if (H5Dget_chunk_storage_size(src, so.data(), &bytes) >= 0 && bytes > 0) {  // else never written: fill
+        buf.resize(bytes);
+        std::uint32_t mask = 0;
+        check(H5Dread_chunk(src, H5P_DEFAULT, so.data(), &mask, buf.data()), "read chunk");
+        check(H5Dwrite_chunk(dst, H5P_DEFAULT, mask, oo.data(), bytes, buf.data()), "write chunk");
+      }
+      std::size_t k = dims.size() - 1;
+      for (; k > 0; --k) {
+        at[k] += chunk[k];
+        if (at[k] < dims[k]) break;
+        at[k] = 0;
+      }
+      if (k == 0) break;
+    }
+  }
+}
+
 
 void combine(const std::vector<RowSource>& rows, const std::string& out, const std::string& tmp, CombineMode mode,
              const std::vector<std::pair<std::string, std::string>>& attributes) {
@@ -620,6 +679,10 @@ void combine(const std::vector<RowSource>& rows, const std::string& out, const s
       H sd(H5Dopen2(files.get(o.first), src_path.c_str(), H5P_DEFAULT), H5Dclose);
       copy_attributes(sd, d);
     });
+    if (mode == CombineMode::kVirtual) {  // an open virtual dataset holds all its mappings: close it now
+      H5Dclose(d);
+      series_d.ids.pop_back();
+    }
   }
   files.release_all();
 
@@ -671,6 +734,10 @@ void combine(const std::vector<RowSource>& rows, const std::string& out, const s
           for (auto e : extent) row_elems *= e;
           if (row_elems == 0) continue;
           H sd(H5Dopen2(src, (o.group + "/" + o.name).c_str(), H5P_DEFAULT), H5Dclose);
+          if (same_chunks(sd, series_d.ids[k])) {  // the usual case: files written by the same writer
+            copy_chunks(sd, series_d.ids[k], s.rows);
+            continue;
+          }
           H ftype(H5Dget_type(sd), H5Tclose);
           H mtype(H5Tget_native_type(ftype, H5T_DIR_DEFAULT), H5Tclose);
           const std::size_t elem = H5Tget_size(mtype);

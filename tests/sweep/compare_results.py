@@ -20,6 +20,7 @@ GROUPS = ("series", "series_by_community", "communities", "time", "runs")
 SCALES = ("run", "day", "community")
 IGNORED_RUN_COLUMNS = ("wall_seconds",)
 MAX_LISTED = 10
+MAX_REPORTED = 25
 
 
 def values(d):
@@ -109,8 +110,10 @@ def main(argv):
         return 2
     if diffs:
         print("DIFFERENT %s %s: %d difference(s)" % (argv[1], argv[2], len(diffs)))
-        for d in diffs:
+        for d in diffs[:MAX_REPORTED]:
             print("  " + d)
+        if len(diffs) > MAX_REPORTED:
+            print("  ... and %d more" % (len(diffs) - MAX_REPORTED))
         return 1
     print("EQUAL %s %s" % (argv[1], argv[2]))
     return 0
