@@ -204,7 +204,7 @@ SweepResult run_sweep(const Experiment& exp, const SweepOptions& opt,
   const auto varied = exp.varied_keys();
   const Provenance prov{opt.command_line, exp.config_text(),
                         {{"experiment_fingerprint", exp.fingerprint()}, {"design", exp.design_json()}}};
-  const WriteOptions wopt{varied, -1, -1};
+  const WriteOptions wopt{varied, -1, -1, /*compress=*/false};
   if (progress) progress(prog);
 
   auto report = [&](const PlannedRun& r, const std::string& status) {
