@@ -1,0 +1,290 @@
+"""Open a govsim HDF5 output file (schema version 1, docs/OUTPUT.md) as one xarray Dataset.
+
+The file is read with h5py and the layout of docs/OUTPUT.md rather than with the h5netcdf engine: the
+dimensions of each dataset are known from the schema, so files whose datasets lack attached dimension scales
+(or where R == T makes phony dimensions ambiguous) read the same way, and HDF5 virtual datasets (merged sweep
+files) go through h5py unchanged. Series stay on disk until indexed or computed.
+"""
+
+from __future__ import annotations
+
+import configparser
+import json
+import os
+import warnings
+
+import h5py
+import numpy as np
+import xarray as xr
+
+try:  # lazy indexing as xarray's own backends do it; if the internals move, fall back to eager reads
+    from xarray.backends import BackendArray
+    from xarray.core import indexing as _xi
+except ImportError:  # pragma: no cover
+    BackendArray = object
+    _xi = None
+
+SCHEMA_VERSION = 1
+BY_COMMUNITY_SUFFIX = "_by_community"
+COMMUNITY_PREFIX = "community_"
+
+# Dimensions of each group's datasets, from docs/OUTPUT.md.
+_LAYOUT = {
+    "series": ("run", "day"),
+    "series_by_community": ("run", "community", "day"),
+    "communities": ("run", "community"),
+}
+_KEEP_ATTRS = ("kind", "units", "long_name")
+
+
+class SchemaVersionError(ValueError):
+    """The file is not a govsim file of a schema version this package reads."""
+
+
+class _H5Array(BackendArray):
+    """One HDF5 dataset, read on indexing (orthogonal indexing, as h5netcdf's backend array)."""
+
+    def __init__(self, dataset, dtype=None):
+        self._ds = dataset
+        self.shape = dataset.shape
+        self.dtype = np.dtype(dtype or dataset.dtype)
+
+    def __getitem__(self, key):
+        if isinstance(key, _xi.OuterIndexer) and any(isinstance(k, np.ndarray) and k.size == 0 for k in key.tuple):
+            return self._raw(key.tuple)  # xarray's indexer decomposition fails on an empty list
+        if isinstance(key, (_xi.BasicIndexer, _xi.OuterIndexer)) and any(
+                isinstance(k, slice) and (k.step or 1) < 0 for k in key.tuple):
+            return self._reversed(key)
+        return _xi.explicit_indexing_adapter(key, self.shape, _xi.IndexingSupport.OUTER_1VECTOR, self._raw)
+
+    def _reversed(self, key):
+        """Negative-step slices read forwards, then flipped (xarray 2023.01 picks wrong elements for ::-3)."""
+        fwd, flip, axis = [], [], 0
+        for k, n in zip(key.tuple, self.shape):
+            if isinstance(k, slice) and (k.step or 1) < 0:
+                r = range(*k.indices(n))
+                fwd.append(slice(r[-1], r[0] + 1, -r.step) if len(r) else slice(0, 0))
+                flip.append(axis)
+            else:
+                fwd.append(k)
+            if not isinstance(k, (int, np.integer)):
+                axis += 1
+        data = self[type(key)(tuple(fwd))]
+        return np.flip(np.asarray(data), axis=flip) if flip else data
+
+    def _raw(self, key):
+        # h5py wants increasing integer lists; an empty selection returns an empty array of the right shape
+        key = tuple(k if isinstance(k, (int, np.integer, slice)) else np.asarray(k) for k in key)
+        if any(isinstance(k, np.ndarray) and k.size == 0 for k in key):
+            shape = tuple(len(range(*k.indices(n))) if isinstance(k, slice) else k.size
+                          for k, n in zip(key, self.shape) if not isinstance(k, (int, np.integer)))
+            return np.empty(shape, self.dtype)
+        fancy = [i for i, k in enumerate(key) if isinstance(k, np.ndarray)]
+        if fancy:
+            i = fancy[0]
+            k = key[i]
+            order = np.argsort(k, kind="stable")
+            uniq, inverse = np.unique(k[order], return_inverse=True)
+            sub = list(key)
+            sub[i] = uniq
+            data = self._ds[tuple(sub)]
+            axis = sum(1 for kk in key[:i] if not isinstance(kk, (int, np.integer)))
+            back = np.empty(len(k), dtype=np.intp)
+            back[order] = inverse
+            return np.take(data, back, axis=axis).astype(self.dtype, copy=False)
+        return np.asarray(self._ds[key], dtype=self.dtype)
+
+
+def _lazy(dataset):
+    if _xi is None or dataset.size == 0:
+        return dataset[()]
+    return _xi.LazilyIndexedArray(_H5Array(dataset))
+
+
+def _text(value):
+    return value.decode("utf-8") if isinstance(value, (bytes, np.bytes_)) else value
+
+
+def _attrs(obj, names=None):
+    """Text and number attributes (drops the dimension-scale bookkeeping: references, CLASS, NAME)."""
+    out = {}
+    for k in obj.attrs:
+        if names is not None and k not in names:
+            continue
+        if k in ("DIMENSION_LIST", "REFERENCE_LIST", "CLASS", "NAME", "_Netcdf4Dimid", "_Netcdf4Coordinates"):
+            continue
+        try:
+            v = obj.attrs[k]
+        except (OSError, TypeError):  # an attribute type h5py cannot read
+            continue
+        v = _text(v)
+        if isinstance(v, (str, int, float, np.integer, np.floating)):
+            out[k] = v
+    return out
+
+
+def _column(d):
+    """A 1-D /runs column: strings as str objects, numbers as they are."""
+    if d.dtype.kind in ("S", "O", "U") or h5py.check_string_dtype(d.dtype) is not None:
+        return np.array(d.asstr()[()], dtype=object)
+    return d[()]
+
+
+def _pair_from_seed(seed):
+    """Dense rank of the seed in first-seen order: equal seeds share the exogenous draws (OUTPUT.md)."""
+    ranks = {}
+    return np.array([ranks.setdefault(s, len(ranks)) for s in np.asarray(seed).tolist()], dtype=np.int64)
+
+
+def check_schema(f, path="file"):
+    """Raises SchemaVersionError unless the open h5py File `f` is schema version 1."""
+    if "schema_version" not in f.attrs:
+        raise SchemaVersionError(f"{path}: no root attribute 'schema_version': not a govsim output file")
+    v = f.attrs["schema_version"]
+    try:
+        v = int(np.asarray(v).item())
+    except (TypeError, ValueError):
+        raise SchemaVersionError(f"{path}: schema_version is {v!r}, not an integer") from None
+    if v != SCHEMA_VERSION:
+        raise SchemaVersionError(
+            f"{path}: schema_version {v} is not supported (this package reads schema {SCHEMA_VERSION}; "
+            "see docs/OUTPUT.md)")
+
+
+def open_results(path, by_community=True):
+    """Open a govsim output file as an xarray Dataset with dimensions run, day and community.
+
+    - ``/series/<metric>`` -> data variable ``<metric>`` [run, day] (float64);
+    - ``/series_by_community/<metric>`` -> data variable ``<metric>_by_community`` [run, community, day]
+      (float32), left out with ``by_community=False``;
+    - ``/runs/<column>`` -> coordinate ``<column>`` on ``run`` (arm, replicate, seed, status, parameters,
+      outcomes; sweep files also index, run_hash, point, block, group, pair); ``pair`` is derived from
+      ``seed`` when the file has no such column;
+    - ``/communities/<name>`` -> coordinate ``community_<name>`` [run, community] (``n_residents`` is also a
+      series name, hence the prefix);
+    - each variable keeps ``kind``, ``units`` and ``long_name``; root attributes go to ``ds.attrs``.
+
+    The file stays open while the Dataset is used (series are read on access); call ``ds.close()`` or use
+    ``with open_results(path) as ds:``. Raises SchemaVersionError for a file that is not schema 1.
+    """
+    path = os.fspath(path)
+    f = h5py.File(path, "r")
+    try:
+        check_schema(f, path)
+        ds = _build(f, by_community)
+    except Exception:
+        f.close()
+        raise
+    ds.set_close(f.close)
+    ds.encoding["source"] = path
+    return ds
+
+
+def _build(f, by_community):
+    root = f["/"]
+    R = f["run"].shape[0] if "run" in f else f["runs/arm"].shape[0]
+    T = f["day"].shape[0] if "day" in f else f["time/day"].shape[0]
+    C = f["community"].shape[0] if "community" in f else 0
+    sizes = {"run": R, "day": T, "community": C}
+
+    coords = {}
+    for name in ("run", "day", "community"):
+        values = f[name][()] if name in f else np.arange(sizes[name], dtype=np.int64)
+        coords[name] = xr.Variable((name,), values, attrs=_attrs(f[name], ("long_name", "units")) if name in f else {})
+    coords["day"].attrs.setdefault("units", "1")
+    coords["day"].attrs["long_name"] = coords["day"].attrs.get("long_name", "simulated day (0 = first day)")
+
+    if "runs" in f:
+        for name, d in f["runs"].items():
+            if not isinstance(d, h5py.Dataset) or d.shape != (R,):
+                continue
+            coords[name] = xr.Variable(("run",), _column(d), attrs=_attrs(d, _KEEP_ATTRS))
+    if "pair" not in coords and "seed" in coords:
+        coords["pair"] = xr.Variable(("run",), _pair_from_seed(coords["seed"].values),
+                                     attrs={"long_name": "common-random-numbers pair (derived from seed)"})
+    if "communities" in f:
+        for name, d in f["communities"].items():
+            if isinstance(d, h5py.Dataset) and d.shape == (R, C):
+                coords[COMMUNITY_PREFIX + name] = xr.Variable(("run", "community"), d[()], attrs=_attrs(d, _KEEP_ATTRS))
+
+    data = {}
+    groups = [("series", "")] + ([("series_by_community", BY_COMMUNITY_SUFFIX)] if by_community else [])
+    for group, suffix in groups:
+        if group not in f:
+            continue
+        dims = _LAYOUT[group]
+        want = tuple(sizes[d] for d in dims)
+        # root-level iteration order of h5py's Group follows creation order when it is tracked (OUTPUT.md)
+        for name, d in f[group].items():
+            if not isinstance(d, h5py.Dataset):
+                continue
+            if d.shape != want:
+                raise ValueError(f"/{group}/{name} has shape {d.shape}, expected {want} {dims}")
+            data[name + suffix] = xr.Variable(dims, _lazy(d), attrs=_attrs(d, _KEEP_ATTRS))
+
+    _warn_missing_sources(f)
+    attrs = _attrs(root)
+    return xr.Dataset(data, coords=coords, attrs=attrs)
+
+
+def _warn_missing_sources(f):
+    """A merged file's virtual series read as NaN where a source file is missing: say so once."""
+    if "series" not in f:
+        return
+    here = os.path.dirname(os.path.abspath(f.filename))
+    missing = set()
+    for d in f["series"].values():
+        if isinstance(d, h5py.Dataset) and d.is_virtual:
+            for src in d.virtual_sources():
+                name = src.file_name
+                if name != "." and not os.path.exists(name if os.path.isabs(name) else os.path.join(here, name)):
+                    missing.add(name)
+        break  # every series maps the same files
+    if missing:
+        warnings.warn(f"{f.filename}: virtual series refer to missing files {sorted(missing)}; "
+                      "their rows read as NaN", stacklevel=3)
+
+
+def design(ds):
+    """The sweep design (root attribute ``design``, JSON) as a dict; None for a file of ``govsim run``."""
+    text = ds.attrs.get("design")
+    if not text:
+        return None
+    return json.loads(text) if isinstance(text, str) else dict(text)
+
+
+def config(ds):
+    """The root ``config`` attribute (the resolved scenario, INI text) as a ConfigParser."""
+    cp = configparser.ConfigParser(interpolation=None, strict=False, delimiters=("=",), comment_prefixes=("#", ";"),
+                                   inline_comment_prefixes=None)
+    cp.optionxform = str  # keys are case-sensitive in govsim
+    cp.read_string(ds.attrs.get("config", ""))
+    return cp
+
+
+def config_value(ds, key, run=None):
+    """A parameter's value for one run (``section.key``): the /runs column if the file has one, else the
+    root ``config`` text (arm overrides included for comparison files). Returns a str or a float."""
+    if key in ds.coords and ds[key].dims == ("run",):
+        v = ds[key].values if run is None else ds[key].sel(run=run).values
+        return v
+    section, _, name = key.partition(".")
+    cp = config(ds)
+    value = cp.get(section, name, fallback=None)
+    if run is not None and "arm" in ds.coords and cp.has_section("arms"):
+        arm = str(ds["arm"].sel(run=run).values)
+        for item in (cp.get("arms", arm, fallback="") or "").split(";"):
+            k, _, v = item.strip().partition("=")
+            if k.strip() == key:
+                value = v.strip()
+    if value is None:
+        raise KeyError(f"no parameter {key!r} in this file")
+    try:
+        return float(value)
+    except ValueError:
+        return value
+
+
+def arms(ds):
+    """Arm names in file order (first seen)."""
+    return list(dict.fromkeys(ds["arm"].values.tolist())) if "arm" in ds.coords else []

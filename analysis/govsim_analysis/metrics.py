@@ -1,0 +1,26 @@
+"""The key metrics: the one list the figures command, effect_table() and the report use by default."""
+
+from __future__ import annotations
+
+# (series name, reduction to one value per run). Names are schema-1 core metrics (docs/OUTPUT.md), so every
+# file has them; the reductions follow their kind: totals at the last day, stocks at the end, daily means
+# averaged over the days with resolutions.
+KEY_METRICS = (
+    ("cum_hard_problems_closed", "final"),  # hard problems closed since day 0 (cases)
+    ("n_open_cases", "final"),              # backlog at the end (cases)
+    ("mean_resolution_hours", "mean"),      # mean of the daily mean hours to resolution (h)
+    ("mean_satisfaction", "final"),         # resident satisfaction at the end (0-1)
+    ("mean_trust", "final"),                # trust in the community Party organisation at the end (0-1)
+    ("mean_gw_utilisation", "mean"),        # grid-worker hours per normal hour (hours/normal hour)
+)
+
+# Per-community metric for the heat map (kept per community in every file).
+KEY_COMMUNITY_METRIC = "n_open_cases"
+
+# Backlog used by the shock's outcomes (docs/ODD.md §7.12).
+SHOCK_METRIC = "n_open_cases"
+
+
+def key_metrics(ds):
+    """KEY_METRICS that the file holds, as (name, how) pairs."""
+    return [(m, h) for m, h in KEY_METRICS if m in ds.data_vars]
