@@ -263,13 +263,14 @@ def sensitivity_bars(table, title=None, units=None):
     """Horizontal bars per factor: Sobol' S1 and ST with their bootstrap intervals, Morris mu* (with its
     interval) and sigma, or PRCC with p-values; one panel per arm if the table has several."""
     t = table
-    kind = "sobol" if "S1" in t.columns else "morris" if "mu_star" in t.columns else "prcc" if "prcc" in t.columns else None
+    kind = next((k for col, k in (("S1", "sobol"), ("mu_star", "morris"), ("prcc", "prcc")) if col in t.columns), None)
     if kind is None:
         raise ValueError("expected a table from sobol_indices(), morris() or prcc()")
     arms = list(dict.fromkeys(t["arm"])) if "arm" in t.columns else [None]
     metric = t["metric"].iloc[0] if "metric" in t.columns and len(t) else ""
     spec = {"sobol": [("S1", "S1_lo", "S1_hi", "first order S1"), ("ST", "ST_lo", "ST_hi", "total ST")],
-            "morris": [("mu_star", "mu_star_lo", "mu_star_hi", "mu* (mean |EE|)"), ("sigma", None, None, "sigma (sd of EE)")],
+            "morris": [("mu_star", "mu_star_lo", "mu_star_hi", "mu* (mean |EE|)"),
+                       ("sigma", None, None, "sigma (sd of EE)")],
             "prcc": [("prcc", None, None, "PRCC")]}[kind]
     xlabel = {"sobol": "Sobol' index (share of output variance, 1)",
               "morris": _label("elementary effect per unit-cube step", units or "output units"),

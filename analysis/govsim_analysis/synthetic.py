@@ -41,7 +41,7 @@ def _attach(d, f, dims):
 
 def _text_attrs(obj, attrs):
     for k, v in attrs.items():
-        obj.attrs[k] = v if not isinstance(v, str) else v  # str -> variable-length UTF-8
+        obj.attrs[k] = v  # h5py writes a str as a variable-length UTF-8 string, as govsim does
 
 
 def write_schema1(path, runs, series, by_community=None, communities=None, attrs=None, schema_version=1,
@@ -179,7 +179,8 @@ def sweep_tables(model, design="saltelli", axes=(("demand.rate_scale", 0.5, 1.5)
            "arms": list(arms), "axes": [{"key": k, "kind": "bounds", "lo": lo, "hi": hi, "integer": False}
                                         for k, lo, hi in axes],
            "n_points": len(X), "n_runs": R}
-    attrs = {"design": json.dumps(des), "experiment_fingerprint": hashlib.sha1(json.dumps(des).encode()).hexdigest()[:16],
+    text = json.dumps(des)
+    attrs = {"design": text, "experiment_fingerprint": hashlib.sha1(text.encode()).hexdigest()[:16],
              "config": "[run]\nname = synthetic\nseed = 1\n"}
     return runs, series, by_c, coms, attrs
 

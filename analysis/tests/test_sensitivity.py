@@ -1,6 +1,5 @@
 import numpy as np
 import pandas as pd
-import pytest
 
 from govsim_analysis import open_results
 from govsim_analysis.sensitivity import (morris, morris_from_arrays, morris_sample, prcc, prcc_from_arrays,

@@ -3,7 +3,6 @@ import math
 import re
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from govsim_analysis import (SUMMARY_FIELDS, compare, contrast, effect_table, mean_interval, open_results,

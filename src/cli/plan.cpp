@@ -1,14 +1,144 @@
+#include <boost/program_options.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/options.h"
+#include "experiment/experiment.h"
+
+namespace po = boost::program_options;
 
 namespace govsim::cli {
 
-int cmd_plan(const std::vector<std::string>&, const std::string&) {
-  std::cerr << "govsim: plan: not built yet\n";
-  return 2;
+namespace {
+
+std::string json_string(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (static_cast<unsigned char>(c) < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      out += buf;
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+// One table row per run: the fixed columns, then the point's value of every [vary] axis.
+std::vector<std::string> header(const Experiment& e) {
+  std::vector<std::string> h = {"index", "run_id", "point", "block", "group", "arm", "replicate", "seed"};
+  for (const auto& a : e.axes()) h.push_back(a.key);
+  return h;
+}
+
+std::vector<std::string> cells(const PlannedRun& r) {
+  std::vector<std::string> c = {
+      std::to_string(r.index), r.id,  std::to_string(r.point),     r.block,
+      std::to_string(r.group), r.arm, std::to_string(r.replicate), std::to_string(r.seed)};
+  for (const auto& v : r.values) c.push_back(v.second);
+  return c;
+}
+
+void print_text(const Experiment& e, std::ostream& out) {
+  std::string arms;
+  for (const auto& a : e.arms()) arms += (arms.empty() ? "" : ", ") + a;
+  out << "experiment:  " << e.path() << "\n"
+      << "design:      " << e.design() << "\n"
+      << "points:      " << e.points() << "\n"
+      << "arms:        " << e.arms().size() << " (" << arms << ")\n"
+      << "replicates:  " << e.replicates() << "\n"
+      << "runs:        " << e.runs().size() << "\n"
+      << "fingerprint: " << e.fingerprint() << "\n\n";
+  std::vector<std::vector<std::string>> rows = {header(e)};
+  for (const auto& r : e.runs()) rows.push_back(cells(r));
+  std::vector<std::size_t> width(rows.front().size(), 0);
+  for (const auto& row : rows)
+    for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
+  for (const auto& row : rows) {
+    std::string line;
+    for (std::size_t i = 0; i < row.size(); ++i)
+      line +=
+          (i ? "  " : "") + row[i] + (i + 1 < row.size() ? std::string(width[i] - row[i].size(), ' ') : "");
+    out << line << "\n";
+  }
+}
+
+void print_tsv(const Experiment& e, std::ostream& out) {
+  auto line = [&](const std::vector<std::string>& row) {
+    for (std::size_t i = 0; i < row.size(); ++i) out << (i ? "\t" : "") << row[i];
+    out << "\n";
+  };
+  line(header(e));
+  for (const auto& r : e.runs()) line(cells(r));
+}
+
+// An array of objects; numbers and booleans as JSON values, other parameter text as strings.
+void print_json(const Experiment& e, std::ostream& out) {
+  Config types;
+  out << "[";
+  for (std::size_t i = 0; i < e.runs().size(); ++i) {
+    const auto& r = e.runs()[i];
+    out << (i ? ",\n " : "\n ") << "{\"index\": " << r.index << ", \"run_id\": " << json_string(r.id)
+        << ", \"point\": " << r.point << ", \"block\": " << json_string(r.block) << ", \"group\": " << r.group
+        << ", \"arm\": " << json_string(r.arm) << ", \"replicate\": " << r.replicate
+        << ", \"seed\": " << r.seed;
+    for (const auto& [key, value] : r.values) {
+      const ParamSpec* s = types.registry().find(key);
+      const bool bare = s && s->type != ParamType::kString;
+      out << ", " << json_string(key) << ": "
+          << (bare && s->type == ParamType::kBool ? (parse_bool(value) ? "true" : "false")
+              : bare                              ? value
+                                                  : json_string(value));
+    }
+    out << "}";
+  }
+  out << "\n]\n";
+}
+
+}  // namespace
+
+int cmd_plan(const std::vector<std::string>& args, const std::string&) {
+  Config keys_cfg;
+  std::string file, format = "text";
+  std::vector<std::string> sets;
+  po::options_description desc("plan options");
+  desc.add_options()("experiment", po::value<std::string>(&file), "experiment INI file")(
+      "set", po::value<std::vector<std::string>>(&sets)->composing(),
+      "key=value override (repeatable; experiment.KEY=VALUE changes the [experiment] section)")(
+      "format", po::value<std::string>(&format), "text, tsv or json");
+  add_parameter_options(desc, keys_cfg);
+  po::positional_options_description pos;
+  pos.add("experiment", 1);
+  Experiment experiment;
+  if (const int rc = input_or_exit([&] {
+        po::variables_map vm;
+        const auto parsed = po::command_line_parser(args).options(desc).positional(pos).run();
+        po::store(parsed, vm);
+        po::notify(vm);
+        for (auto& kv : key_overrides(parsed, keys_cfg)) sets.push_back(kv);
+        if (file.empty())
+          throw InputError("command line: an experiment file is required (govsim plan EXPERIMENT.ini)");
+        if (format != "text" && format != "tsv" && format != "json")
+          throw InputError("command line: --format '" + format + "': expected text, tsv or json");
+        if (!std::filesystem::exists(file)) throw InputError(file + ": experiment file not found");
+        experiment.load(file, sets);
+      }))
+    return rc;
+  if (format == "tsv")
+    print_tsv(experiment, std::cout);
+  else if (format == "json")
+    print_json(experiment, std::cout);
+  else
+    print_text(experiment, std::cout);
+  return 0;
 }
 
 }  // namespace govsim::cli

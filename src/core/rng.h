@@ -22,6 +22,8 @@ enum class Purpose : std::uint32_t {
   kOpinion = 8,         // awareness on contact
   kOrganisations = 9,   // units, leaders, members
   kWorkers = 10,        // grid worker initial state
+  kDesignLhs = 11,      // Latin hypercube strata and offsets (keyed by the design seed, not a run seed)
+  kDesignMorris = 12,   // Morris trajectories (keyed by the design seed)
   kMechanismBase = 1000, // mechanisms use kMechanismBase + their own offsets (below 65536)
   kJointHandling = 1001,
   kDownshift = 1002,

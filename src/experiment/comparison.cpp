@@ -32,6 +32,8 @@ const std::vector<SummaryField>& summary_fields() {
 void Comparison::load(const std::string& scenario, const std::vector<std::string>& overrides) {
   base_ = std::make_unique<Config>();
   base_->load(scenario, overrides);
+  if (base_->has_section("experiment") || base_->has_section("vary"))
+    throw InputError(scenario + ": this is an experiment file ([vary]/[experiment]); run it with govsim sweep");
   arms_.clear();
   names_.clear();
   if (base_->arms().empty()) {

@@ -1,6 +1,7 @@
 // An experiment: a scenario (usually by `include`) plus an [experiment] section (design, samples,
-// design_seed, replicates) and a [vary] section, expanded into a run table. Each run has an id derived
-// from its resolved parameters, its seed and the code version, so reruns and resumes recognise it.
+// design_seed, replicates, levels) and a [vary] section, expanded into a run table. Each run has an id
+// derived from its resolved parameters, its seed and the code version, so reruns and resumes recognise it.
+// File format, designs and ordering: docs/EXPERIMENTS.md.
 #pragma once
 
 #include <cstdint>
@@ -27,9 +28,9 @@ struct VaryAxis {
 struct PlannedRun {
   std::int64_t index = 0;   // row of the run table
   std::string id;           // 16 hex digits (run_id())
-  std::int64_t point = 0;   // design point
-  std::string block;        // design block (SampleRow::block; "" for factorial)
-  std::int64_t group = 0;   // design group (SampleRow::group; the point for factorial)
+  std::int64_t point = 0;   // design point: sampled row * F + factorial tuple (F = number of level tuples)
+  std::string block;        // design block (SampleRow::block; "" for factorial, lhs and sobol)
+  std::int64_t group = 0;   // design group: SampleRow::group * F + factorial tuple (the point if unsampled)
   std::string arm;
   std::int64_t replicate = 0;
   std::uint64_t seed = 0;   // derive_seed(run.seed, replicate): equal seeds see the same exogenous draws
@@ -40,7 +41,9 @@ struct PlannedRun {
 class Experiment {
  public:
   // Reads the experiment file, builds every run's configuration to check it, and the run table
-  // (design point, then arm, then replicate, the replicate varying fastest). Throws InputError.
+  // (design point, then arm, then replicate, the replicate varying fastest). Overrides are parameters
+  // (key=value), except experiment.KEY=VALUE, which replaces that key of the [experiment] section.
+  // Throws InputError.
   void load(const std::string& path, const std::vector<std::string>& overrides);
 
   const std::vector<PlannedRun>& runs() const { return runs_; }
@@ -73,10 +76,20 @@ class Experiment {
   std::vector<PlannedRun> runs_;
   std::vector<std::string> varied_keys_;
   std::string config_text_;
+  std::vector<Config::Arm> arms_;  // the [arms] section (empty: one arm, the scenario itself)
+  std::vector<std::vector<std::pair<std::string, std::string>>> point_values_;  // [point][axis]
+  // Scenario and overrides, then the point's values (errors name the [vary] line), then the arm.
+  std::unique_ptr<Config> build(std::int64_t point, const Config::Arm* arm) const;
 };
 
-// 16 hex digits: a 64-bit hash of every resolved parameter (key=value), the derived seed and the
-// replicate, and the code version (govsim_version() and git_revision()).
-std::string run_id(const Config& cfg, std::uint64_t seed, std::int64_t replicate);
+// 16 hex digits: a 64-bit hash (FNV-1a, then splitmix64's finaliser) of every resolved parameter as
+// "key=value" lines in declaration order (except run.replicates, which does not change a run), the derived
+// seed and the replicate, and the code version (govsim_version() and git_revision()). A table row's id
+// (PlannedRun::id) also hashes its design row (point, block, group), so that rows which happen to share a
+// configuration and seed (Saltelli's A_0 and B_0: the first Sobol' point after the origin is
+// (1/2, ..., 1/2)) are distinct runs with distinct ids.
+// `point` < 0: no design row (the id of a configuration alone).
+std::string run_id(const Config& cfg, std::uint64_t seed, std::int64_t replicate, std::int64_t point = -1,
+                   const std::string& block = "", std::int64_t group = -1);
 
 }  // namespace govsim

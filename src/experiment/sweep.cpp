@@ -1,1 +1,347 @@
 #include "experiment/sweep.h"
+
+#include <fcntl.h>
+#include <omp.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <numeric>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+
+#include "experiment/runner.h"
+#include "experiment/work_queue.h"
+#include "io/h5_combine.h"
+#include "io/h5_writer.h"
+
+namespace fs = std::filesystem;
+
+namespace govsim {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+std::string host_name() {
+  char buf[256] = {};
+  if (::gethostname(buf, sizeof buf - 1) != 0) return "host";
+  return buf;
+}
+
+// Writes a small text file atomically: shards of one sweep may write the same file at the same time.
+void write_text_atomically(const fs::path& path, const std::string& text) {
+  const fs::path tmp = path.string() + ".tmp." + host_name() + "." + std::to_string(::getpid());
+  {
+    std::ofstream out(tmp);
+    out << text;
+    out.flush();
+    if (!out) throw std::runtime_error("cannot write " + tmp.string());
+  }
+  const int fd = ::open(tmp.c_str(), O_RDONLY);
+  if (fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
+  fs::rename(tmp, path);
+}
+
+std::string read_text(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// The fingerprint recorded in DIR/experiment.json ("" if none).
+std::string recorded_fingerprint(const fs::path& json) {
+  const std::string text = read_text(json);
+  const std::string key = "\"fingerprint\": \"";
+  const auto at = text.find(key);
+  if (at == std::string::npos) return "";
+  const auto end = text.find('"', at + key.size());
+  return text.substr(at + key.size(), end - at - key.size());
+}
+
+// Removes temporary files this host left behind in a killed sweep (their process is gone); other hosts'
+// and live processes' temporaries are left alone, since shards of one sweep share DIR.
+void remove_stale_temporaries(const fs::path& dir) {
+  const std::string mark = ".tmp." + host_name() + ".";
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    const std::string name = e.path().filename().string();
+    const auto at = name.find(mark);
+    if (at == std::string::npos) continue;
+    const std::string pid = name.substr(at + mark.size());
+    if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    if (fs::exists("/proc/" + pid)) continue;
+    fs::remove(e.path(), ec);
+  }
+}
+
+// Test hook (docs/EXPERIMENTS.md): GOVSIM_TEST_FAIL_RUNS=3,7 makes table rows 3 and 7 throw.
+bool injected_failure(std::int64_t index) {
+  const char* v = std::getenv("GOVSIM_TEST_FAIL_RUNS");
+  if (!v) return false;
+  for (const auto& item : split_list(v))
+    if (item == std::to_string(index)) return true;
+  return false;
+}
+
+std::string json_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::pair<int, int> parse_shard(const std::string& text) {
+  const auto slash = text.find('/');
+  auto bad = [&] {
+    return InputError("command line: --shard '" + text + "': expected i/N with 0 <= i < N (e.g. 0/4)");
+  };
+  if (slash == std::string::npos) throw bad();
+  try {
+    std::size_t a = 0, b = 0;
+    const int i = std::stoi(text.substr(0, slash), &a);
+    const int n = std::stoi(text.substr(slash + 1), &b);
+    if (a != slash || b != text.size() - slash - 1 || n < 1 || i < 0 || i >= n) throw bad();
+    return {i, n};
+  } catch (const std::logic_error&) {
+    throw bad();
+  }
+}
+
+std::string plan_tsv(const Experiment& exp) {
+  std::ostringstream out;
+  out << "index\trun_id\tpoint\tblock\tarm\treplicate\tseed";
+  for (const auto& a : exp.axes()) out << '\t' << a.key;
+  out << '\n';
+  for (const auto& r : exp.runs()) {
+    out << r.index << '\t' << r.id << '\t' << r.point << '\t' << r.block << '\t' << r.arm << '\t' << r.replicate
+        << '\t' << r.seed;
+    for (const auto& [k, v] : r.values) out << '\t' << v;
+    out << '\n';
+  }
+  return out.str();
+}
+
+SweepResult run_sweep(const Experiment& exp, const SweepOptions& opt,
+                      const std::function<void(const SweepProgress&)>& progress) {
+  const auto t0 = Clock::now();
+  const fs::path dir = opt.out_dir;
+  const fs::path journal = dir / "runs";
+  SweepResult result;
+  result.planned = exp.runs().size();
+
+  // One experiment per directory: a changed experiment file would mix two tables in one result.
+  fs::create_directories(journal);
+  const fs::path json = dir / "experiment.json";
+  if (fs::exists(json)) {
+    const std::string old = recorded_fingerprint(json);
+    if (old != exp.fingerprint() && !opt.allow_changed)
+      throw InputError(dir.string() + ": holds a sweep of a different experiment (fingerprint " + old +
+                       ", this one " + exp.fingerprint() +
+                       "); use another --out, or --allow-changed to run this table into it (finished runs "
+                       "with the same id are kept)");
+  }
+  if (opt.rank == 0) {
+    write_text_atomically(dir / "plan.tsv", plan_tsv(exp));
+    write_text_atomically(json, "{\"fingerprint\": \"" + exp.fingerprint() + "\", \"experiment\": \"" +
+                                    json_escape(fs::absolute(exp.path()).string()) + "\", \"govsim_version\": \"" +
+                                    govsim_version() + "\", \"git_revision\": \"" + git_revision() +
+                                    "\", \"design\": " + exp.design_json() + "}\n");
+  }
+  remove_stale_temporaries(journal);
+  remove_stale_temporaries(dir);
+
+  // This process's rows: a round-robin slice (shards hold alike mixes of large and small runs), or, under
+  // MPI, every row, handed out dynamically.
+  std::vector<std::size_t> mine;
+  for (const auto& r : exp.runs())
+    if (opt.ranks > 1 || r.index % opt.shards == opt.shard) mine.push_back(static_cast<std::size_t>(r.index));
+  // Costliest first: the last runs to start are short ones, so workers finish together.
+  std::vector<std::size_t> order = mine;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return exp.runs()[a].cost > exp.runs()[b].cost; });
+
+  auto ok_path = [&](const PlannedRun& r) { return journal / (r.id + ".h5"); };
+  auto failed_path = [&](const PlannedRun& r) { return journal / (r.id + ".failed.h5"); };
+
+  const int threads = opt.threads > 0 ? opt.threads : omp_get_max_threads();
+  std::size_t to_run = 0;
+  for (std::size_t i : mine) to_run += fs::exists(ok_path(exp.runs()[i])) ? 0 : 1;
+  // Many runs: one thread each. Few large runs: the rest of the threads go inside each run.
+  int jobs = opt.jobs > 0 ? opt.jobs : static_cast<int>(std::min<std::size_t>(threads, std::max<std::size_t>(to_run, 1)));
+  if (opt.ranks > 1 && opt.jobs <= 0) jobs = threads;  // runs per rank are not known in advance
+  jobs = std::max(1, std::min(jobs, threads));
+  const int inner = std::max(1, threads / jobs);
+
+  std::unique_ptr<WorkQueue> queue = opt.ranks > 1 ? make_mpi_queue(order.size()) : make_local_queue(order.size());
+
+  std::mutex mu;  // HDF5 (serial build) and the shared counters below
+  SweepProgress prog;
+  prog.total = opt.ranks > 1 ? exp.runs().size() : mine.size();
+  std::vector<std::size_t> taken;  // rows this process handled (under MPI, those it took from the queue)
+  std::size_t executed = 0;
+  const auto varied = exp.varied_keys();
+  const Provenance prov{opt.command_line, exp.config_text(),
+                        {{"experiment_fingerprint", exp.fingerprint()}, {"design", exp.design_json()}}};
+  const WriteOptions wopt{varied, -1, -1, /*compress=*/false};
+  if (progress) progress(prog);
+
+  auto report = [&](const PlannedRun& r, const std::string& status) {
+    // Called under `mu`.
+    ++prog.done;
+    prog.last_run = r.id;
+    prog.last_status = status;
+    if (status == "failed") ++prog.failed;
+    if (status == "skipped") ++prog.skipped;
+    prog.elapsed_seconds = since(t0);
+    if (executed > 0 && prog.elapsed_seconds > 0) {
+      prog.runs_per_minute = 60.0 * static_cast<double>(executed) / prog.elapsed_seconds;
+      prog.eta_seconds = opt.ranks > 1 ? -1
+                                       : static_cast<double>(prog.total - prog.done) * 60.0 / prog.runs_per_minute;
+    }
+    if (progress) progress(prog);
+  };
+
+  auto work = [&]() {
+    while (auto pos = queue->next()) {
+      const PlannedRun& r = exp.runs()[order[*pos]];
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        taken.push_back(static_cast<std::size_t>(r.index));
+        if (fs::exists(ok_path(r))) {  // finished by an earlier, interrupted sweep
+          ++result.skipped;
+          report(r, "skipped");
+          continue;
+        }
+      }
+      const auto t_run = Clock::now();
+      RunResult res;
+      RunRecord failed;
+      std::unique_ptr<Config> cfg;
+      bool ok = true;
+      try {
+        cfg = exp.config(r);
+        if (injected_failure(r.index)) throw std::runtime_error("injected failure (GOVSIM_TEST_FAIL_RUNS)");
+        res = run_replicate(*cfg, r.replicate, nullptr);
+      } catch (const std::exception& e) {
+        ok = false;
+        failed.arm = r.arm;
+        failed.replicate = r.replicate;
+        failed.seed = r.seed;
+        failed.status = "failed";
+        failed.message = e.what();
+        if (cfg)
+          for (const auto& s : cfg->registry().specs()) {
+            failed.params.emplace_back(s.key, s.get());
+            failed.numeric.push_back(s.type != ParamType::kString);
+          }
+      }
+      const double run_s = since(t_run);
+      RunRecord& rec = ok ? res.record : failed;
+      rec.index = r.index;
+      rec.run_hash = r.id;
+      rec.point = r.point;
+      rec.block = r.block;
+      rec.group = r.group;
+      rec.wall_seconds = run_s;
+      std::lock_guard<std::mutex> lock(mu);
+      const auto t_write = Clock::now();
+      try {
+        WriteOptions w = wopt;
+        if (!ok && cfg) {
+          w.days = static_cast<int>(cfg->params.run.days);
+          w.communities = static_cast<int>(cfg->params.district.communities);
+        } else if (!ok) {
+          w.days = 0;
+          w.communities = 0;
+        }
+        write_results((ok ? ok_path(r) : failed_path(r)).string(), {rec}, prov, w);
+        if (ok) {
+          std::error_code ec;
+          fs::remove(failed_path(r), ec);  // an earlier attempt failed; this one did not
+        }
+      } catch (const std::exception& e) {
+        throw std::runtime_error("writing run " + r.id + " to " + journal.string() + ": " + e.what());
+      }
+      result.write_seconds += since(t_write);
+      result.run_seconds += run_s;
+      if (ok) result.district_years += static_cast<double>(cfg->params.run.days) / 365.0;
+      ++executed;
+      ++result.executed;
+      if (!ok) ++result.failed;
+      report(r, ok ? "ok" : "failed");
+    }
+  };
+
+  if (jobs == 1) {
+    omp_set_num_threads(threads);
+    work();
+  } else {
+    // Runs side by side, each with `inner` threads of its own (nested parallelism).
+    omp_set_max_active_levels(inner > 1 ? 2 : 1);
+    std::exception_ptr error;
+#pragma omp parallel num_threads(jobs)
+    {
+      omp_set_num_threads(inner);
+      try {
+        work();
+      } catch (...) {
+#pragma omp critical(govsim_sweep_error)
+        if (!error) error = std::current_exception();
+      }
+    }
+    if (error) std::rethrow_exception(error);
+  }
+  queue.reset();  // collective under MPI: every rank has drained the queue
+
+  // The shard's (rank's) file, rows in table order, from the journal.
+  std::sort(taken.begin(), taken.end());
+  result.mine = taken.size();
+  const std::string name = opt.ranks > 1 ? "rank-" + std::to_string(opt.rank) + "-of-" + std::to_string(opt.ranks)
+                                         : "shard-" + std::to_string(opt.shard) + "-of-" + std::to_string(opt.shards);
+  result.file = (dir / (name + ".h5")).string();
+  std::vector<RowSource> rows;
+  for (std::size_t i : taken) {
+    const PlannedRun& r = exp.runs()[i];
+    const fs::path p = fs::exists(ok_path(r)) ? ok_path(r) : failed_path(r);
+    if (!fs::exists(p)) throw std::runtime_error("run " + r.id + " left no journal file in " + journal.string());
+    rows.push_back({p.string(), 0});
+  }
+  result.failed = 0;
+  for (std::size_t i : taken) result.failed += fs::exists(ok_path(exp.runs()[i])) ? 0 : 1;
+  const auto t_write = Clock::now();
+  if (!rows.empty())
+    combine_results(rows, result.file, CombineMode::kCopy,
+                    {{"command_line", opt.command_line},
+                     {"experiment_fingerprint", exp.fingerprint()},
+                     {"design", exp.design_json()},
+                     {"shard", opt.ranks > 1 ? "rank " + std::to_string(opt.rank) + "/" + std::to_string(opt.ranks)
+                                             : std::to_string(opt.shard) + "/" + std::to_string(opt.shards)}});
+  result.assemble_seconds = since(t_write);
+  result.write_seconds += result.assemble_seconds;
+  result.wall_seconds = since(t0);
+  return result;
+}
+
+}  // namespace govsim

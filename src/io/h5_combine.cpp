@@ -1,1 +1,828 @@
 #include "io/h5_combine.h"
+
+#include "io/h5_detail.h"
+#include "io/h5_writer.h"
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <set>
+#include <stdexcept>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace govsim {
+
+namespace {
+
+using h5::check;
+using h5::H;
+
+// Rows read or written at once when copying: bounds memory whatever the file's size.
+constexpr std::size_t kBlockBytes = std::size_t{64} << 20;
+
+// Runs `f`; an error inside becomes "PATH: error", so every message names the file it is about.
+template <class F>
+auto in_file(const std::string& path, F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const std::exception& e) {
+    throw std::runtime_error(path + ": " + e.what());
+  }
+}
+
+hid_t open_file(const std::string& path) {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  const hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (f < 0) throw std::runtime_error(path + ": cannot open as an HDF5 file");
+  return f;
+}
+
+bool exists(hid_t loc, const std::string& path) {
+  // H5Lexists needs each parent to exist: check component by component.
+  std::string sofar;
+  std::size_t pos = 0;
+  while (pos != std::string::npos) {
+    const std::size_t next = path.find('/', pos);
+    sofar = path.substr(0, next);
+    pos = next == std::string::npos ? next : next + 1;
+    if (H5Lexists(loc, sofar.c_str(), H5P_DEFAULT) <= 0) return false;
+  }
+  return true;
+}
+
+std::vector<hsize_t> dims_of(hid_t dset) {
+  H space(H5Dget_space(dset), H5Sclose);
+  const int n = H5Sget_simple_extent_ndims(space);
+  if (n < 0) throw std::runtime_error("HDF5: dataspace");
+  std::vector<hsize_t> d(static_cast<std::size_t>(n));
+  H5Sget_simple_extent_dims(space, d.data(), nullptr);
+  return d;
+}
+
+hsize_t length(hid_t file, const char* name) {
+  if (!exists(file, name)) throw std::runtime_error(std::string("no /") + name + " dimension scale");
+  H d(H5Dopen2(file, name, H5P_DEFAULT), H5Dclose);
+  const auto dims = dims_of(d);
+  if (dims.size() != 1) throw std::runtime_error(std::string("/") + name + " is not 1-D");
+  return dims[0];
+}
+
+herr_t collect_link(hid_t, const char* name, const H5L_info_t*, void* data) {
+  static_cast<std::vector<std::string>*>(data)->push_back(name);
+  return 0;
+}
+
+// A group's members in creation order (name order if the file does not track it).
+std::vector<std::string> members(hid_t loc, const std::string& path) {
+  std::vector<std::string> names;
+  if (!exists(loc, path)) return names;
+  H g(H5Gopen2(loc, path.c_str(), H5P_DEFAULT), H5Gclose);
+  hsize_t idx = 0;
+  if (H5Literate(g, H5_INDEX_CRT_ORDER, H5_ITER_INC, &idx, collect_link, &names) < 0) {
+    names.clear();
+    idx = 0;
+    check(H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, &idx, collect_link, &names), "list group");
+  }
+  return names;
+}
+
+herr_t collect_attr(hid_t, const char* name, const H5A_info_t*, void* data) {
+  static_cast<std::vector<std::string>*>(data)->push_back(name);
+  return 0;
+}
+
+// Copies `src`'s attributes to `dst`, except those of the dimension-scale machinery (they hold references
+// into the source file) and those named in `skip`.
+void copy_attributes(hid_t src, hid_t dst, const std::set<std::string>& skip = {}) {
+  static const std::set<std::string> kScaleAttrs = {"DIMENSION_LIST", "REFERENCE_LIST", "CLASS", "NAME",
+                                                    "_Netcdf4Dimid", "_Netcdf4Coordinates"};
+  std::vector<std::string> names;
+  hsize_t idx = 0;
+  check(H5Aiterate2(src, H5_INDEX_NAME, H5_ITER_INC, &idx, collect_attr, &names), "list attributes");
+  for (const auto& name : names) {
+    if (kScaleAttrs.count(name) || skip.count(name)) continue;
+    H a(H5Aopen(src, name.c_str(), H5P_DEFAULT), H5Aclose);
+    H ftype(H5Aget_type(a), H5Tclose);
+    if (H5Tdetect_class(ftype, H5T_REFERENCE) > 0) continue;
+    H space(H5Aget_space(a), H5Sclose);
+    H mtype(H5Tget_class(ftype) == H5T_STRING ? H5Tcopy(ftype) : H5Tget_native_type(ftype, H5T_DIR_DEFAULT),
+            H5Tclose);
+    const auto n = static_cast<std::size_t>(std::max<hssize_t>(H5Sget_simple_extent_npoints(space), 1));
+    std::vector<unsigned char> buf(n * H5Tget_size(mtype));
+    check(H5Aread(a, mtype, buf.data()), "read attribute");
+    const bool vlen = H5Tis_variable_str(mtype) > 0 || H5Tdetect_class(mtype, H5T_VLEN) > 0;
+    H b(H5Acreate2(dst, name.c_str(), ftype, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
+        "HDF5: create attribute");
+    const herr_t e = H5Awrite(b, mtype, buf.data());
+    if (vlen) H5Dvlen_reclaim(mtype, space, H5P_DEFAULT, buf.data());
+    check(e, "write attribute");
+  }
+}
+
+// ---- /runs columns -------------------------------------------------------------------------------------
+
+enum class ColType { kInt64, kUInt64, kFloat64, kString };
+
+const char* type_name(ColType t) {
+  switch (t) {
+    case ColType::kInt64: return "int64";
+    case ColType::kUInt64: return "uint64";
+    case ColType::kFloat64: return "float64";
+    case ColType::kString: return "string";
+  }
+  return "?";
+}
+
+struct Column {
+  ColType type = ColType::kFloat64;
+  std::vector<std::int64_t> i;
+  std::vector<std::uint64_t> u;
+  std::vector<double> f;
+  std::vector<std::string> s;
+};
+
+Column read_column(hid_t group, const std::string& name, hsize_t R) {
+  H d(H5Dopen2(group, name.c_str(), H5P_DEFAULT), H5Dclose, "HDF5: open /runs column");
+  const auto dims = dims_of(d);
+  if (dims.size() != 1 || dims[0] != R)
+    throw std::runtime_error("/runs/" + name + " does not have one value per run");
+  H ftype(H5Dget_type(d), H5Tclose);
+  Column c;
+  switch (H5Tget_class(ftype)) {
+    case H5T_INTEGER:
+      if (H5Tget_sign(ftype) == H5T_SGN_NONE) {
+        c.type = ColType::kUInt64;
+        c.u.resize(R);
+        if (R) check(H5Dread(d, H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, c.u.data()), "read");
+      } else {
+        c.type = ColType::kInt64;
+        c.i.resize(R);
+        if (R) check(H5Dread(d, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, c.i.data()), "read");
+      }
+      break;
+    case H5T_FLOAT:
+      c.type = ColType::kFloat64;
+      c.f.resize(R);
+      if (R) check(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, c.f.data()), "read");
+      break;
+    case H5T_STRING: {
+      c.type = ColType::kString;
+      c.s.resize(R);
+      if (!R) break;
+      if (H5Tis_variable_str(ftype) > 0) {
+        H mtype(h5::text_type(), H5Tclose);
+        std::vector<char*> ptrs(R, nullptr);
+        check(H5Dread(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), "read strings");
+        for (hsize_t k = 0; k < R; ++k) c.s[k] = ptrs[k] ? ptrs[k] : "";
+        H space(H5Dget_space(d), H5Sclose);
+        H5Dvlen_reclaim(mtype, space, H5P_DEFAULT, ptrs.data());
+      } else {
+        const std::size_t n = H5Tget_size(ftype);
+        H mtype(H5Tcopy(H5T_C_S1), H5Tclose);
+        check(H5Tset_size(mtype, n), "set_size");
+        std::vector<char> buf(n * R);
+        check(H5Dread(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()), "read strings");
+        for (hsize_t k = 0; k < R; ++k) {
+          const char* p = buf.data() + k * n;
+          c.s[k].assign(p, strnlen(p, n));
+        }
+      }
+      break;
+    }
+    default:
+      throw std::runtime_error("/runs/" + name + " has a type that is not integer, float or string");
+  }
+  return c;
+}
+
+// ---- sources -------------------------------------------------------------------------------------------
+
+// One source file: its shape, what it holds, and the output rows taken from it.
+struct Source {
+  std::string path;
+  hsize_t R = 0, T = 0, C = 0;
+  std::vector<std::string> run_columns;
+  std::unordered_map<std::string, Column> runs;
+  std::vector<std::string> series, by_community;
+  std::unordered_set<std::string> has_series, has_by_community;
+  std::vector<std::pair<hsize_t, hsize_t>> rows;  // (output row, source row), output rows increasing
+};
+
+Source scan(const std::string& path) {
+  Source s;
+  s.path = path;
+  H file(open_file(path), H5Fclose);
+  in_file(path, [&] {
+    std::int64_t version = -1;
+    if (H5Aexists(file, "schema_version") > 0) {
+      H a(H5Aopen(file, "schema_version", H5P_DEFAULT), H5Aclose);
+      check(H5Aread(a, H5T_NATIVE_INT64, &version), "read schema_version");
+    }
+    if (version != kSchemaVersion)
+      throw std::runtime_error("not a schema-1 govsim file (schema_version " +
+                               (version < 0 ? std::string("missing") : std::to_string(version)) + ")");
+    s.R = length(file, "run");
+    s.T = length(file, "day");
+    s.C = length(file, "community");
+    s.run_columns = members(file, "runs");
+    if (s.run_columns.empty()) throw std::runtime_error("no /runs columns");
+    H g(H5Gopen2(file, "runs", H5P_DEFAULT), H5Gclose);
+    for (const auto& c : s.run_columns) s.runs.emplace(c, read_column(g, c, s.R));
+    s.series = members(file, "series");
+    s.by_community = members(file, "series_by_community");
+    for (const auto& m : s.series) {
+      H d(H5Dopen2(file, ("series/" + m).c_str(), H5P_DEFAULT), H5Dclose, "HDF5: open series");
+      if (dims_of(d) != std::vector<hsize_t>{s.R, s.T}) throw std::runtime_error("/series/" + m + " is not [run, day]");
+    }
+    for (const auto& m : s.by_community) {
+      H d(H5Dopen2(file, ("series_by_community/" + m).c_str(), H5P_DEFAULT), H5Dclose, "HDF5: open series");
+      if (dims_of(d) != std::vector<hsize_t>{s.R, s.C, s.T})
+        throw std::runtime_error("/series_by_community/" + m + " is not [run, community, day]");
+    }
+    for (const auto& c : {"street", "n_residents", "n_grids"}) {
+      if (!exists(file, std::string("communities/") + c))
+        throw std::runtime_error(std::string("no /communities/") + c);
+      H d(H5Dopen2(file, (std::string("communities/") + c).c_str(), H5P_DEFAULT), H5Dclose);
+      if (dims_of(d) != std::vector<hsize_t>{s.R, s.C})
+        throw std::runtime_error(std::string("/communities/") + c + " is not [run, community]");
+    }
+  });
+  s.has_series.insert(s.series.begin(), s.series.end());
+  s.has_by_community.insert(s.by_community.begin(), s.by_community.end());
+  return s;
+}
+
+// Adds `names` to `into` keeping first-seen order; a name new here goes right after the name that precedes
+// it in `names`, so files that add a column (an outcome, a metric) keep the writer's grouping.
+void merge_names(std::vector<std::string>& into, const std::vector<std::string>& names) {
+  if (names == into) return;
+  std::unordered_map<std::string, std::size_t> at;
+  for (std::size_t k = 0; k < into.size(); ++k) at[into[k]] = k;
+  std::size_t pos = 0;
+  bool inserted = false;
+  for (const auto& n : names) {
+    if (inserted) {  // positions moved: recompute
+      at.clear();
+      for (std::size_t k = 0; k < into.size(); ++k) at[into[k]] = k;
+      inserted = false;
+    }
+    const auto it = at.find(n);
+    if (it != at.end()) {
+      pos = it->second + 1;
+    } else {
+      into.insert(into.begin() + static_cast<std::ptrdiff_t>(pos), n);
+      ++pos;
+      inserted = true;
+    }
+  }
+}
+
+// Consecutive output rows from equally spaced rows of one source: one hyperslab on each side.
+struct Stretch {
+  hsize_t out0, out_stride, src0, src_stride, count;
+};
+
+std::vector<Stretch> coalesce(const std::vector<std::pair<hsize_t, hsize_t>>& rows) {
+  std::vector<Stretch> out;
+  std::size_t j = 0;
+  while (j < rows.size()) {
+    Stretch s{rows[j].first, 1, rows[j].second, 1, 1};
+    std::size_t k = j + 1;
+    if (k < rows.size() && rows[k].first > rows[j].first && rows[k].second > rows[j].second) {
+      s.out_stride = rows[k].first - rows[j].first;
+      s.src_stride = rows[k].second - rows[j].second;
+      while (k < rows.size() && rows[k].first > rows[k - 1].first && rows[k].second > rows[k - 1].second &&
+             rows[k].first - rows[k - 1].first == s.out_stride && rows[k].second - rows[k - 1].second == s.src_stride)
+        ++k;
+    }
+    s.count = k - j;
+    out.push_back(s);
+    j = k;
+  }
+  return out;
+}
+
+// Splits a stretch into pieces of at most `max_rows` rows.
+std::vector<Stretch> pieces(const Stretch& s, hsize_t max_rows) {
+  std::vector<Stretch> out;
+  for (hsize_t done = 0; done < s.count; done += max_rows)
+    out.push_back({s.out0 + done * s.out_stride, s.out_stride, s.src0 + done * s.src_stride, s.src_stride,
+                   std::min(max_rows, s.count - done)});
+  return out;
+}
+
+// Selects rows of a stretch (one side) and the leading `extent` of the other axes.
+void select_rows(hid_t space, hsize_t start, hsize_t stride, hsize_t count, const std::vector<hsize_t>& extent) {
+  std::vector<hsize_t> st(extent.size() + 1, 0), sd(extent.size() + 1, 1), ct(extent.size() + 1, 1),
+      bl(extent.size() + 1, 1);
+  st[0] = start;
+  sd[0] = count > 1 ? stride : 1;
+  ct[0] = count;
+  for (std::size_t k = 0; k < extent.size(); ++k) bl[k + 1] = extent[k];
+  check(H5Sselect_hyperslab(space, H5S_SELECT_SET, st.data(), sd.data(), ct.data(), bl.data()), "select");
+}
+
+// A source file name as a VDS mapping stores it: relative to the output's directory (HDF5 1.10.8 looks for
+// relative source names next to the virtual dataset's file first), '%' escaped (VDS names are printf-like).
+std::string vds_name(const std::string& source, const std::string& out) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path src = fs::weakly_canonical(fs::absolute(source), ec);
+  const fs::path dir = fs::weakly_canonical(fs::absolute(out).parent_path(), ec);
+  fs::path rel = src.lexically_relative(dir);
+  std::string name = rel.empty() ? src.string() : rel.string();
+  std::string escaped;
+  for (char c : name) escaped += c == '%' ? std::string("%%") : std::string(1, c);
+  return escaped;
+}
+
+// Source files opened on demand and kept open until released.
+class Files {
+ public:
+  explicit Files(const std::vector<Source>& sources) : sources_(sources) {}
+  ~Files() { release_all(); }
+  Files(const Files&) = delete;
+  Files& operator=(const Files&) = delete;
+  hid_t get(std::size_t i) {
+    auto it = open_.find(i);
+    if (it != open_.end()) return it->second;
+    const hid_t f = open_file(sources_[i].path);
+    open_[i] = f;
+    return f;
+  }
+  void release(std::size_t i) {
+    auto it = open_.find(i);
+    if (it == open_.end()) return;
+    H5Fclose(it->second);
+    open_.erase(it);
+  }
+  void release_all() {
+    for (auto& [i, f] : open_) H5Fclose(f);
+    open_.clear();
+  }
+
+ private:
+  const std::vector<Source>& sources_;
+  std::map<std::size_t, hid_t> open_;
+};
+
+// Output datasets kept open while the sources are copied into them one at a time.
+struct Datasets {
+  std::vector<hid_t> ids;
+  ~Datasets() {
+    for (hid_t d : ids) H5Dclose(d);
+  }
+};
+
+// Whether `src` and `dst` store chunks alike (type, chunk shape of one row, filters, extent past the run
+// axis), so compressed chunks can be copied as they are.
+bool same_chunks(hid_t src, hid_t dst) {
+  H ts(H5Dget_type(src), H5Tclose), td(H5Dget_type(dst), H5Tclose);
+  if (H5Tequal(ts, td) <= 0) return false;
+  const auto ds = dims_of(src), dd = dims_of(dst);
+  if (ds.size() != dd.size() || !std::equal(ds.begin() + 1, ds.end(), dd.begin() + 1)) return false;
+  H ps(H5Dget_create_plist(src), H5Pclose), pd(H5Dget_create_plist(dst), H5Pclose);
+  if (H5Pget_layout(ps) != H5D_CHUNKED || H5Pget_layout(pd) != H5D_CHUNKED) return false;
+  std::vector<hsize_t> cs(ds.size()), cd(dd.size());
+  if (H5Pget_chunk(ps, static_cast<int>(cs.size()), cs.data()) != static_cast<int>(cs.size()) ||
+      H5Pget_chunk(pd, static_cast<int>(cd.size()), cd.data()) != static_cast<int>(cd.size()) || cs != cd ||
+      cs[0] != 1)
+    return false;
+  const int n = H5Pget_nfilters(ps);
+  if (n < 0 || n != H5Pget_nfilters(pd)) return false;
+  for (int k = 0; k < n; ++k) {
+    unsigned flags[2] = {0, 0}, config[2] = {0, 0};
+    std::size_t nelem[2] = {16, 16};
+    unsigned values[2][16] = {};
+    const H5Z_filter_t a = H5Pget_filter2(ps, static_cast<unsigned>(k), &flags[0], &nelem[0], values[0], 0,
+                                          nullptr, &config[0]);
+    const H5Z_filter_t b = H5Pget_filter2(pd, static_cast<unsigned>(k), &flags[1], &nelem[1], values[1], 0,
+                                          nullptr, &config[1]);
+    if (a < 0 || a != b || flags[0] != flags[1] || nelem[0] != nelem[1] ||
+        !std::equal(values[0], values[0] + std::min<std::size_t>(nelem[0], 16), values[1]))
+      return false;
+  }
+  return true;
+}
+
+// Copies the chunks of source rows to output rows as stored (no decompression): chunks hold one row.
+void copy_chunks(hid_t src, hid_t dst, const std::vector<std::pair<hsize_t, hsize_t>>& rows) {
+  const auto dims = dims_of(dst);
+  H pd(H5Dget_create_plist(dst), H5Pclose);
+  std::vector<hsize_t> chunk(dims.size());
+  H5Pget_chunk(pd, static_cast<int>(chunk.size()), chunk.data());
+  std::vector<unsigned char> buf;
+  for (const auto& [out_row, src_row] : rows) {
+    // Every chunk of the row: an odometer over the trailing axes.
+    std::vector<hsize_t> at(dims.size(), 0);
+    while (true) {
+      std::vector<hsize_t> so = at, oo = at;
+      so[0] = src_row;
+      oo[0] = out_row;
+      hsize_t bytes = 0;
+      if (H5Dget_chunk_storage_size(src, so.data(), &bytes) >= 0 && bytes > 0) {  // else never written: fill
+        buf.resize(bytes);
+        std::uint32_t mask = 0;
+        check(H5Dread_chunk(src, H5P_DEFAULT, so.data(), &mask, buf.data()), "read chunk");
+        check(H5Dwrite_chunk(dst, H5P_DEFAULT, mask, oo.data(), bytes, buf.data()), "write chunk");
+      }
+      std::size_t k = dims.size() - 1;
+      for (; k > 0; --k) {
+        at[k] += chunk[k];
+        if (at[k] < dims[k]) break;
+        at[k] = 0;
+      }
+      if (k == 0) break;
+    }
+  }
+}
+
+
+void combine(const std::vector<RowSource>& rows, const std::string& out, const std::string& tmp, CombineMode mode,
+             const std::vector<std::pair<std::string, std::string>>& attributes) {
+  if (rows.empty()) throw std::runtime_error("no rows to combine");
+  // Sources in order of first use; each scanned once, then opened again only to copy from it.
+  std::vector<Source> sources;
+  std::unordered_map<std::string, std::size_t> source_of;
+  std::vector<std::pair<std::size_t, hsize_t>> picks;  // (source, row) per output row
+  for (const auto& r : rows) {
+    auto it = source_of.find(r.file);
+    if (it == source_of.end()) {
+      it = source_of.emplace(r.file, sources.size()).first;
+      sources.push_back(scan(r.file));
+      if (sources.back().T != sources.front().T)
+        throw std::runtime_error(r.file + ": " + std::to_string(sources.back().T) + " days, but " +
+                                 sources.front().path + " has " + std::to_string(sources.front().T));
+    }
+    Source& s = sources[it->second];
+    if (r.row < 0 || static_cast<hsize_t>(r.row) >= s.R)
+      throw std::runtime_error(r.file + ": row " + std::to_string(r.row) + " out of range (the file has " +
+                               std::to_string(s.R) + " runs)");
+    s.rows.emplace_back(picks.size(), static_cast<hsize_t>(r.row));
+    picks.emplace_back(it->second, static_cast<hsize_t>(r.row));
+  }
+  const auto R = static_cast<hsize_t>(picks.size());
+  const hsize_t T = sources.front().T;
+  hsize_t C = 0;
+  for (const auto& s : sources) C = std::max(C, s.C);
+
+  // The union of /runs columns and of metrics, first seen first.
+  std::vector<std::string> columns, series_names, by_c_names;
+  for (const auto& s : sources) {
+    merge_names(columns, s.run_columns);
+    merge_names(series_names, s.series);
+    merge_names(by_c_names, s.by_community);
+  }
+  if (std::find(columns.begin(), columns.end(), "pair") == columns.end()) {  // files from before pair
+    auto seed = std::find(columns.begin(), columns.end(), "seed");
+    columns.insert(seed == columns.end() ? columns.end() : seed + 1, "pair");
+  }
+  auto first_with = [&](auto has) {
+    for (std::size_t i = 0; i < sources.size(); ++i)
+      if (has(sources[i])) return i;
+    return sources.size();
+  };
+
+  Files files(sources);
+  H file(h5::create_file(tmp), H5Fclose, "HDF5: create file");
+  in_file(out, [&] {
+    // Root attributes: the first source's, then combined_from, then the caller's (which win).
+    std::set<std::string> overridden = {"combined_from"};
+    for (const auto& [k, v] : attributes) overridden.insert(k);
+    in_file(sources.front().path, [&] { copy_attributes(files.get(0), file, overridden); });
+    std::string from;
+    for (const auto& s : sources) from += (from.empty() ? "" : "\n") + s.path;
+    bool from_given = false;
+    for (const auto& [k, v] : attributes) from_given |= k == "combined_from";
+    if (!from_given) h5::attr_text(file, "combined_from", from);
+    for (const auto& [k, v] : attributes) h5::attr_text(file, k, v);
+  });
+
+  h5::Scales scales(file, R, T, C);
+
+  // /runs
+  H runs_g(h5::create_group(file, "runs"), H5Gclose);
+  std::set<std::string> arms;
+  {
+    std::vector<std::uint64_t> seeds(R, 0);
+    for (const auto& name : columns) {
+      const std::size_t first = first_with([&](const Source& s) { return s.runs.count(name) > 0; });
+      Column out_col;
+      if (name == "pair" || first == sources.size()) {
+        out_col.type = ColType::kInt64;  // computed below
+      } else {
+        out_col.type = sources[first].runs.at(name).type;
+        for (const auto& s : sources) {
+          auto it = s.runs.find(name);
+          if (it != s.runs.end() && it->second.type != out_col.type)
+            throw std::runtime_error(s.path + ": /runs/" + name + " is " + type_name(it->second.type) + ", but " +
+                                     sources[first].path + " has " + type_name(out_col.type));
+        }
+      }
+      switch (out_col.type) {
+        case ColType::kInt64: out_col.i.assign(R, -1); break;
+        case ColType::kUInt64: out_col.u.assign(R, 0); break;
+        case ColType::kFloat64: out_col.f.assign(R, std::nan("")); break;
+        case ColType::kString: out_col.s.assign(R, ""); break;
+      }
+      for (hsize_t o = 0; o < R; ++o) {
+        const auto& [si, row] = picks[o];
+        auto it = sources[si].runs.find(name);
+        if (it == sources[si].runs.end()) continue;
+        const Column& c = it->second;
+        switch (out_col.type) {
+          case ColType::kInt64: out_col.i[o] = c.i[row]; break;
+          case ColType::kUInt64: out_col.u[o] = c.u[row]; break;
+          case ColType::kFloat64: out_col.f[o] = c.f[row]; break;
+          case ColType::kString: out_col.s[o] = c.s[row]; break;
+        }
+      }
+      if (name == "run_id")
+        for (hsize_t o = 0; o < R; ++o) out_col.i[o] = static_cast<std::int64_t>(o);
+      if (name == "seed" && out_col.type == ColType::kUInt64) seeds = out_col.u;
+      if (name == "arm" && out_col.type == ColType::kString) arms.insert(out_col.s.begin(), out_col.s.end());
+      if (name == "pair") {  // dense rank of the seed in the output's order
+        std::map<std::uint64_t, std::int64_t> pair_of;
+        for (hsize_t o = 0; o < R; ++o)
+          out_col.i[o] = pair_of.emplace(seeds[o], static_cast<std::int64_t>(pair_of.size())).first->second;
+      }
+      switch (out_col.type) {
+        case ColType::kInt64:
+          h5::write_1d(runs_g, name, H5T_STD_I64LE, H5T_NATIVE_INT64, out_col.i, scales.run);
+          break;
+        case ColType::kUInt64:
+          h5::write_1d(runs_g, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, out_col.u, scales.run);
+          break;
+        case ColType::kFloat64:
+          h5::write_1d(runs_g, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, out_col.f, scales.run);
+          break;
+        case ColType::kString: h5::write_strings(runs_g, name, out_col.s, scales.run); break;
+      }
+      H d(H5Dopen2(runs_g, name.c_str(), H5P_DEFAULT), H5Dclose);
+      if (first < sources.size()) {
+        const std::string path = "runs/" + name;
+        in_file(sources[first].path, [&] {
+          H sd(H5Dopen2(files.get(first), path.c_str(), H5P_DEFAULT), H5Dclose);
+          copy_attributes(sd, d);
+        });
+      }
+      if (name == "pair" && H5Aexists(d, "long_name") <= 0) h5::attr_text(d, "long_name", kPairLongName);
+    }
+  }
+  for (auto& s : sources) s.runs.clear();  // no longer needed
+
+  // /time/day
+  H time_g(h5::create_group(file, "time"), H5Gclose);
+  {
+    std::vector<std::int64_t> day(T);
+    for (hsize_t t = 0; t < T; ++t) day[t] = static_cast<std::int64_t>(t);
+    h5::write_1d(time_g, "day", H5T_STD_I64LE, H5T_NATIVE_INT64, day, scales.day);
+  }
+
+  // /communities: created here, filled from each source below (padding street -1, sizes 0).
+  H com_g(h5::create_group(file, "communities"), H5Gclose);
+  const std::vector<std::pair<std::string, std::int32_t>> com_columns = {
+      {"street", kNoStreet}, {"n_residents", 0}, {"n_grids", 0}};
+  Datasets com_d;
+  for (const auto& [name, pad] : com_columns) {
+    const hsize_t dims[2] = {R, C};
+    H space(H5Screate_simple(2, dims, nullptr), H5Sclose);
+    const hid_t d = H5Dcreate2(com_g, name.c_str(), H5T_STD_I32LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    if (d < 0) throw std::runtime_error(out + ": HDF5: create /communities/" + name);
+    com_d.ids.push_back(d);
+    check(H5DSattach_scale(d, scales.run, 0), "attach");
+    check(H5DSattach_scale(d, scales.community, 1), "attach");
+  }
+
+  // /series and /series_by_community: copied datasets, or virtual datasets mapping each source's rows.
+  H series_g(h5::create_group(file, "series"), H5Gclose);
+  H by_c_g(h5::create_group(file, "series_by_community"), H5Gclose);
+  struct Out {
+    std::string group;  // "series" or "series_by_community"
+    std::string name;
+    std::size_t first;
+    hid_t type;  // the first source's file type
+  };
+  std::vector<Out> outs;
+  Datasets series_d;
+  std::vector<hid_t> type_ids;
+  struct TypeCloser {
+    std::vector<hid_t>& ids;
+    ~TypeCloser() {
+      for (hid_t t : ids) H5Tclose(t);
+    }
+  } type_closer{type_ids};
+  auto add_outputs = [&](const std::string& group, const std::vector<std::string>& names, bool by_c) {
+    for (const auto& name : names) {
+      const std::size_t first = first_with([&](const Source& s) {
+        return by_c ? s.has_by_community.count(name) > 0 : s.has_series.count(name) > 0;
+      });
+      const std::string path = group + "/" + name;
+      hid_t type = -1;
+      in_file(sources[first].path, [&] {
+        H sd(H5Dopen2(files.get(first), path.c_str(), H5P_DEFAULT), H5Dclose);
+        type = H5Dget_type(sd);
+        if (type < 0) throw std::runtime_error("HDF5: type of /" + path);
+      });
+      type_ids.push_back(type);
+      outs.push_back({group, name, first, type});
+    }
+  };
+  add_outputs("series", series_names, false);
+  add_outputs("series_by_community", by_c_names, true);
+
+  for (const auto& o : outs) {
+    const bool by_c = o.group == "series_by_community";
+    const hid_t loc = by_c ? by_c_g.id : series_g.id;
+    const std::vector<hsize_t> dims = by_c ? std::vector<hsize_t>{R, C, T} : std::vector<hsize_t>{R, T};
+    const std::string src_path = "/" + o.group + "/" + o.name;
+    hid_t d = -1;
+    if (mode == CombineMode::kCopy) {
+      // Writes are whole chunks: no chunk cache needed, and none kept for every open dataset.
+      H dapl(H5Pcreate(H5P_DATASET_ACCESS), H5Pclose);
+      check(H5Pset_chunk_cache(dapl, H5D_CHUNK_CACHE_NSLOTS_DEFAULT, 0, H5D_CHUNK_CACHE_W0_DEFAULT), "cache");
+      d = h5::create_series(loc, o.name, o.type, dims, by_c ? h5::by_community_chunk(C, T) : h5::series_chunk(T),
+                            dapl);
+    } else {
+      H dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+      const double nan = std::nan("");
+      check(H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &nan), "fill value");  // unmapped: NaN
+      H vspace(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
+      std::string escaped_path;
+      for (char c : src_path) escaped_path += c == '%' ? std::string("%%") : std::string(1, c);
+      for (const auto& s : sources) {
+        if (!(by_c ? s.has_by_community.count(o.name) : s.has_series.count(o.name))) continue;
+        const std::vector<hsize_t> sdims = by_c ? std::vector<hsize_t>{s.R, s.C, T} : std::vector<hsize_t>{s.R, T};
+        const std::vector<hsize_t> extent(sdims.begin() + 1, sdims.end());  // a padded source maps [0:Cs, 0:T]
+        bool empty = false;
+        for (auto e : extent) empty |= e == 0;
+        if (empty) continue;
+        H sspace(H5Screate_simple(static_cast<int>(sdims.size()), sdims.data(), nullptr), H5Sclose);
+        const std::string name = vds_name(s.path, out);
+        for (const auto& st : coalesce(s.rows)) {
+          select_rows(vspace, st.out0, st.out_stride, st.count, extent);
+          select_rows(sspace, st.src0, st.src_stride, st.count, extent);
+          check(H5Pset_virtual(dcpl, vspace, name.c_str(), escaped_path.c_str(), sspace), "set_virtual");
+        }
+      }
+      d = H5Dcreate2(loc, o.name.c_str(), o.type, vspace, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    }
+    if (d < 0) throw std::runtime_error(out + ": HDF5: create " + src_path);
+    series_d.ids.push_back(d);
+    check(H5DSattach_scale(d, scales.run, 0), "attach");
+    if (by_c) check(H5DSattach_scale(d, scales.community, 1), "attach");
+    check(H5DSattach_scale(d, scales.day, by_c ? 2 : 1), "attach");
+    in_file(sources[o.first].path, [&] {
+      H sd(H5Dopen2(files.get(o.first), src_path.c_str(), H5P_DEFAULT), H5Dclose);
+      copy_attributes(sd, d);
+    });
+    if (mode == CombineMode::kVirtual) {  // an open virtual dataset holds all its mappings: close it now
+      H5Dclose(d);
+      series_d.ids.pop_back();
+    }
+  }
+  files.release_all();
+
+  // /mechanisms/<arm>/<name>: the first source describing an arm wins; only arms that have output rows.
+  H mech_g(h5::create_group(file, "mechanisms"), H5Gclose);
+  std::set<std::string> arms_done;
+
+  // Each source once: its /communities rows, its series rows (copy mode), its arms' mechanism groups.
+  for (std::size_t si = 0; si < sources.size(); ++si) {
+    const Source& s = sources[si];
+    in_file(s.path, [&] {
+      const hid_t src = files.get(si);
+      const auto stretches = coalesce(s.rows);
+      // /communities: padded in memory to the output's communities.
+      for (std::size_t k = 0; k < com_columns.size(); ++k) {
+        H sd(H5Dopen2(src, ("communities/" + com_columns[k].first).c_str(), H5P_DEFAULT), H5Dclose);
+        const hsize_t max_rows = std::max<hsize_t>(1, kBlockBytes / (std::max<hsize_t>(C, 1) * 4));
+        for (const auto& whole : stretches)
+          for (const auto& p : pieces(whole, max_rows)) {
+            std::vector<std::int32_t> in(p.count * s.C), buf(p.count * C, com_columns[k].second);
+            if (s.C > 0) {
+              H fs(H5Dget_space(sd), H5Sclose);
+              select_rows(fs, p.src0, p.src_stride, p.count, {s.C});
+              const hsize_t mdims[2] = {p.count, s.C};
+              H ms(H5Screate_simple(2, mdims, nullptr), H5Sclose);
+              check(H5Dread(sd, H5T_NATIVE_INT32, ms, fs, H5P_DEFAULT, in.data()), "read /communities");
+            }
+            for (hsize_t r = 0; r < p.count; ++r)
+              std::copy(in.begin() + static_cast<std::ptrdiff_t>(r * s.C),
+                        in.begin() + static_cast<std::ptrdiff_t>((r + 1) * s.C),
+                        buf.begin() + static_cast<std::ptrdiff_t>(r * C));
+            if (C == 0) continue;
+            H fs(H5Dget_space(com_d.ids[k]), H5Sclose);
+            select_rows(fs, p.out0, p.out_stride, p.count, {C});
+            const hsize_t mdims[2] = {p.count, C};
+            H ms(H5Screate_simple(2, mdims, nullptr), H5Sclose);
+            check(H5Dwrite(com_d.ids[k], H5T_NATIVE_INT32, ms, fs, H5P_DEFAULT, buf.data()),
+                  "write /communities");
+          }
+      }
+      // Series: a block of rows at a time; padded communities and missing metrics stay NaN (fill value).
+      if (mode == CombineMode::kCopy)
+        for (std::size_t k = 0; k < outs.size(); ++k) {
+          const Out& o = outs[k];
+          const bool by_c = o.group == "series_by_community";
+          if (!(by_c ? s.has_by_community.count(o.name) : s.has_series.count(o.name))) continue;
+          const std::vector<hsize_t> extent = by_c ? std::vector<hsize_t>{s.C, T} : std::vector<hsize_t>{T};
+          hsize_t row_elems = 1;
+          for (auto e : extent) row_elems *= e;
+          if (row_elems == 0) continue;
+          H sd(H5Dopen2(src, (o.group + "/" + o.name).c_str(), H5P_DEFAULT), H5Dclose);
+          if (same_chunks(sd, series_d.ids[k])) {  // the usual case: files written by the same writer
+            copy_chunks(sd, series_d.ids[k], s.rows);
+            continue;
+          }
+          H ftype(H5Dget_type(sd), H5Tclose);
+          H mtype(H5Tget_native_type(ftype, H5T_DIR_DEFAULT), H5Tclose);
+          const std::size_t elem = H5Tget_size(mtype);
+          const hsize_t max_rows = std::max<hsize_t>(1, kBlockBytes / (row_elems * elem));
+          std::vector<unsigned char> buf;
+          for (const auto& whole : stretches)
+            for (const auto& p : pieces(whole, max_rows)) {
+              buf.resize(p.count * row_elems * elem);
+              std::vector<hsize_t> mdims = {p.count};
+              mdims.insert(mdims.end(), extent.begin(), extent.end());
+              H ms(H5Screate_simple(static_cast<int>(mdims.size()), mdims.data(), nullptr), H5Sclose);
+              H fs(H5Dget_space(sd), H5Sclose);
+              select_rows(fs, p.src0, p.src_stride, p.count, extent);
+              check(H5Dread(sd, mtype, ms, fs, H5P_DEFAULT, buf.data()), "read series");
+              H os(H5Dget_space(series_d.ids[k]), H5Sclose);
+              select_rows(os, p.out0, p.out_stride, p.count, extent);
+              check(H5Dwrite(series_d.ids[k], mtype, ms, os, H5P_DEFAULT, buf.data()), "write series");
+            }
+        }
+      // /mechanisms
+      for (const auto& arm : members(src, "mechanisms")) {
+        if (!arms.count(arm) || !arms_done.insert(arm).second) continue;
+        H arm_g(h5::create_group(mech_g, arm), H5Gclose);
+        for (const auto& name : members(src, "mechanisms/" + arm)) {
+          H g(h5::create_group(arm_g, name), H5Gclose);
+          H sg(H5Gopen2(src, ("mechanisms/" + arm + "/" + name).c_str(), H5P_DEFAULT), H5Gclose);
+          copy_attributes(sg, g);
+        }
+      }
+    });
+    files.release(si);
+  }
+  check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flush");
+}
+
+}  // namespace
+
+void combine_results(const std::vector<RowSource>& rows, const std::string& out, CombineMode mode,
+                     const std::vector<std::pair<std::string, std::string>>& attributes) {
+  h5::write_atomically(out, [&](const std::string& tmp) { combine(rows, out, tmp, mode, attributes); });
+}
+
+FileRuns read_runs(const std::string& file) {
+  const Source s = scan(file);
+  FileRuns out;
+  auto strings = [&](const char* name) {
+    auto it = s.runs.find(name);
+    if (it == s.runs.end()) return std::vector<std::string>(s.R);
+    if (it->second.type != ColType::kString) throw std::runtime_error(file + ": /runs/" + name + " is not text");
+    return it->second.s;
+  };
+  out.run_hash = strings("run_hash");
+  out.status = strings("status");
+  auto it = s.runs.find("index");
+  if (it == s.runs.end()) {
+    out.index.assign(s.R, -1);
+  } else if (it->second.type == ColType::kInt64) {
+    out.index = it->second.i;
+  } else {
+    throw std::runtime_error(file + ": /runs/index is not an integer");
+  }
+  return out;
+}
+
+std::string read_text_attribute(const std::string& file, const std::string& name) {
+  H f(open_file(file), H5Fclose);
+  if (H5Aexists(f, name.c_str()) <= 0) return "";
+  return in_file(file, [&] {
+    H a(H5Aopen(f, name.c_str(), H5P_DEFAULT), H5Aclose);
+    H ftype(H5Aget_type(a), H5Tclose);
+    if (H5Tget_class(ftype) != H5T_STRING) throw std::runtime_error("attribute " + name + " is not text");
+    if (H5Tis_variable_str(ftype) > 0) {
+      H mtype(h5::text_type(), H5Tclose);
+      char* p = nullptr;
+      check(H5Aread(a, mtype, &p), "read attribute");
+      std::string v = p ? p : "";
+      H space(H5Aget_space(a), H5Sclose);
+      H5Dvlen_reclaim(mtype, space, H5P_DEFAULT, &p);
+      return v;
+    }
+    const std::size_t n = H5Tget_size(ftype);
+    std::vector<char> buf(n + 1, '\0');
+    check(H5Aread(a, ftype, buf.data()), "read attribute");
+    return std::string(buf.data(), strnlen(buf.data(), n));
+  });
+}
+
+}  // namespace govsim

@@ -13,6 +13,11 @@
 namespace govsim {
 
 inline constexpr int kSchemaVersion = 1;
+// /runs/pair's long_name (also written by the combiner, which recomputes the column).
+inline constexpr const char* kPairLongName =
+    "runs with equal pair share every exogenous draw (common random numbers)";
+// /communities/street of a community a run does not have (padding, failed runs).
+inline constexpr std::int32_t kNoStreet = -1;
 
 struct CommunityInfo {
   std::vector<std::int32_t> street;
@@ -56,10 +61,15 @@ struct WriteOptions {
   std::vector<std::string> param_columns;
   // Write the days and communities of this shape even when no run has a recorder (all failed).
   int days = -1, communities = -1;
+  // Shuffle + deflate the series. A sweep's journal files skip it: they are scratch, read once into the
+  // (compressed) shard file, and compression is most of their writing time.
+  bool compress = true;
 };
 
 // /runs/pair: runs with the same seed share every exogenous draw (common random numbers); pair numbers
-// are dense ranks of the seed in first-seen order.
+// are dense ranks of the seed in first-seen order. Runs without a recorder (failed) get NaN series and
+// outcomes and padded /communities rows; runs with fewer communities than the file are padded (NaN series,
+// street -1, 0 residents, 0 grids). Throws std::runtime_error if the runs with recorders differ in days.
 void write_results(const std::string& path, const std::vector<RunRecord>& runs, const Provenance& prov,
                    const WriteOptions& options = {});
 

@@ -59,6 +59,7 @@ void Config::scan(const std::string& path, int depth) {
     if (t.front() == '[') {
       if (t.back() != ']') throw InputError(at + ": malformed section header");
       section = trim(t.substr(1, t.size() - 2));
+      sections_.insert(section);
       continue;
     }
     const auto eq = t.find('=');
@@ -79,6 +80,10 @@ void Config::scan(const std::string& path, int depth) {
       arms_.push_back(std::move(arm));
       continue;
     }
+    if (section == "experiment" || section == "vary") {  // read by Experiment (experiment/experiment.h)
+      section_lines_[section].push_back({name, value, lineno, path, at});
+      continue;
+    }
     if (section == "checks") {
       checks_.push_back({name, value, lineno, at});
       continue;
@@ -96,6 +101,12 @@ void Config::scan(const std::string& path, int depth) {
     key_lines_[key] = at;
     values_[key] = value;
   }
+}
+
+const std::vector<Config::SectionLine>& Config::section_lines(const std::string& section) const {
+  static const std::vector<SectionLine> none;
+  const auto it = section_lines_.find(section);
+  return it == section_lines_.end() ? none : it->second;
 }
 
 void Config::load(const std::string& path, const std::vector<std::string>& overrides) {
@@ -153,6 +164,11 @@ void Config::apply_arm(const Arm& arm) {
   }
   params.run.name = arm.name;
   validate();
+}
+
+void Config::set(const std::string& key, const std::string& value, const std::string& where) {
+  registry_.set(key, value, where);
+  key_lines_[key] = where;
 }
 
 void Config::apply_overrides(const std::vector<std::string>& overrides) {

@@ -4,6 +4,7 @@
 
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,8 @@ class Config {
   // "file:line: key '...': ..." on any bad input; nothing is applied partially that a caller could use.
   void load(const std::string& ini_path, const std::vector<std::string>& overrides);
   void apply_overrides(const std::vector<std::string>& overrides);
+  // Sets one parameter and remembers `where` it came from, so that validate() names that line.
+  void set(const std::string& key, const std::string& value, const std::string& where);
   void validate() const;  // cross-parameter checks and mechanism names
 
   std::string source_file() const { return source_file_; }
@@ -69,6 +72,17 @@ class Config {
     std::string where;
   };
   const std::vector<CheckText>& checks() const { return checks_; }
+  // Lines of the sections an experiment reads ([experiment], [vary]), kept as text in file order (an
+  // included file's lines first); plain parameter loading ignores them.
+  struct SectionLine {
+    std::string name, value;
+    int line = 0;
+    std::string file;   // the file the line is in
+    std::string where;  // file:line
+  };
+  const std::vector<SectionLine>& section_lines(const std::string& section) const;
+  // Whether any file read had this section header (even with no lines under it).
+  bool has_section(const std::string& section) const { return sections_.count(section) > 0; }
   // Applies an arm's overrides (errors name the arm's line) and sets run.name to the arm's name.
   void apply_arm(const Arm& arm);
 
@@ -81,6 +95,8 @@ class Config {
   std::vector<Arm> arms_;
   std::vector<Contrast> contrasts_;
   std::vector<CheckText> checks_;
+  std::map<std::string, std::vector<SectionLine>> section_lines_;
+  std::set<std::string> sections_;
   std::string source_file_;
 };
 

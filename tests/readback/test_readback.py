@@ -13,7 +13,7 @@ import sys
 
 SCHEMA_VERSION = 1
 ROOT_TEXT_ATTRS = ("govsim_version", "git_revision", "command_line", "created", "config")
-RUN_COLUMNS = ("run_id", "arm", "replicate", "seed", "status", "wall_seconds")
+RUN_COLUMNS = ("run_id", "arm", "replicate", "seed", "pair", "status", "wall_seconds")
 SERIES_ATTRS = ("kind", "units", "long_name")
 COMMUNITY_COLUMNS = ("street", "n_residents", "n_grids")
 PREFIXES = ("n_", "new_", "cum_", "mean_", "share_", "p90_")

@@ -126,5 +126,28 @@ TEST(Config, IncludeReadsTheOtherFileFirstAndThisOneWins) {
   }
 }
 
+TEST(Config, ExperimentSectionsAreKeptAsLinesNotParameters) {
+  const auto base = write_ini("exp_base.ini", "[experiment]\ndesign = lhs\n[vary]\ngrid.hours_per_day = [6, 8]\n");
+  const auto name = std::filesystem::path(base).filename().string();
+  const auto top = write_ini("exp_top.ini", "include = " + name + "\n[vary]\n\ndemand.shared_rate = 0.5, 1\n");
+  Config cfg;
+  cfg.load(top, {});
+  EXPECT_DOUBLE_EQ(cfg.params.grid.hours_per_day, 8.0);  // untouched: [vary] is not a parameter section
+  EXPECT_TRUE(cfg.has_section("experiment"));
+  EXPECT_TRUE(cfg.has_section("vary"));
+  EXPECT_FALSE(cfg.has_section("arms"));
+  ASSERT_EQ(cfg.section_lines("experiment").size(), 1u);
+  EXPECT_EQ(cfg.section_lines("experiment")[0].name, "design");
+  EXPECT_EQ(cfg.section_lines("experiment")[0].value, "lhs");
+  const auto& vary = cfg.section_lines("vary");
+  ASSERT_EQ(vary.size(), 2u);  // the included file's lines first
+  EXPECT_EQ(vary[0].name, "grid.hours_per_day");
+  EXPECT_EQ(vary[0].value, "[6, 8]");
+  EXPECT_EQ(vary[1].where, top + ":4");
+  EXPECT_EQ(vary[1].file, top);
+  EXPECT_EQ(vary[1].line, 4);
+  EXPECT_TRUE(cfg.section_lines("checks").empty());
+}
+
 }  // namespace
 }  // namespace govsim

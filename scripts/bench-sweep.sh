@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Sweep throughput: runs scenarios/experiments/throughput.ini (24 district-years) N times (default 3) into
+# fresh directories and reports the median wall time, district-years per hour and the share of run time spent
+# writing HDF5 (journal files plus the shard file), as printed by govsim sweep.
+# Usage: scripts/bench-sweep.sh [N] [extra govsim sweep arguments, e.g. --threads 2]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n=${1:-3}
+shift || true
+govsim=${GOVSIM:-build/src/govsim}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+for i in $(seq 1 "$n"); do
+  "$govsim" sweep scenarios/experiments/throughput.ini --out "$tmp/r$i" "$@" | head -1 | tee -a "$tmp/lines"
+done
+/usr/bin/python3 - "$tmp/lines" <<'PY'
+import re, statistics, sys
+rows = []
+for line in open(sys.argv[1]):
+    m = re.search(r"in ([\d.]+) s: .* ([\d.]+) district-years/min; HDF5 writing ([\d.]+)%", line)
+    if m:
+        rows.append(tuple(float(x) for x in m.groups()))
+wall = statistics.median(r[0] for r in rows)
+dyh = statistics.median(r[1] for r in rows) * 60
+share = statistics.median(r[2] for r in rows)
+print(f"median of {len(rows)}: {wall:.2f} s wall, {dyh:.0f} district-years/hour, HDF5 writing {share:.1f}% of run time")
+PY
