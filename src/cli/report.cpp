@@ -30,8 +30,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const char* kInstall = "run scripts/install-deps.sh (Debian: python3 python3-numpy python3-pandas python3-xarray "
-                       "python3-h5py python3-scipy python3-matplotlib), or set GOVSIM_PYTHON to a Python that has them";
+const char* kInstall =
+    "run scripts/install-deps.sh (Debian: python3 python3-numpy python3-pandas python3-xarray "
+    "python3-h5py python3-scipy python3-matplotlib), or set GOVSIM_PYTHON to a Python that has them";
 
 // Finds the modules the package needs without importing them (fast), and says in one line what is missing.
 // Exit 3 when something is.
@@ -58,8 +59,9 @@ int spawn_and_wait(const std::vector<std::string>& argv) {
   for (const auto& a : argv) c.push_back(const_cast<char*>(a.c_str()));
   c.push_back(nullptr);
   pid_t pid = 0;
-  const int err = argv[0].find('/') == std::string::npos ? posix_spawnp(&pid, c[0], nullptr, nullptr, c.data(), environ)
-                                                         : posix_spawn(&pid, c[0], nullptr, nullptr, c.data(), environ);
+  const int err = argv[0].find('/') == std::string::npos
+                      ? posix_spawnp(&pid, c[0], nullptr, nullptr, c.data(), environ)
+                      : posix_spawn(&pid, c[0], nullptr, nullptr, c.data(), environ);
   if (err != 0) {
     errno = err;
     return -1;
@@ -88,10 +90,11 @@ int cmd_report(const std::vector<std::string>& args, const std::string& /*comman
       }
       out = a == "--out" ? args[++i] : a.substr(6);
     } else if (a == "--help" || a == "-h") {
-      std::cout << "govsim report FILE.h5 --out DIR [--baseline ARM] [--metric NAME ...] [--title TEXT]\n"
-                   "  Writes DIR/index.html (self-contained: figures embedded, no network) and the figures as PNG\n"
-                   "  and SVG, with the Python package in analysis/ (Python: $GOVSIM_PYTHON, default "
-                << GOVSIM_PYTHON_DEFAULT << ").\n";
+      std::cout
+          << "govsim report FILE.h5 --out DIR [--baseline ARM] [--metric NAME ...] [--title TEXT]\n"
+             "  Writes DIR/index.html (self-contained: figures embedded, no network) and the figures as PNG\n"
+             "  and SVG, with the Python package in analysis/ (Python: $GOVSIM_PYTHON, default "
+          << GOVSIM_PYTHON_DEFAULT << ").\n";
       return 0;
     } else if (a.rfind("--", 0) == 0) {
       rest.push_back(a);
@@ -109,11 +112,13 @@ int cmd_report(const std::vector<std::string>& args, const std::string& /*comman
   }
   std::error_code ec;
   if (!fs::is_regular_file(file, ec)) {
-    std::cerr << "govsim: " << file << ": " << (fs::exists(file, ec) ? "not a regular file" : "file not found") << "\n";
+    std::cerr << "govsim: " << file << ": "
+              << (fs::exists(file, ec) ? "not a regular file" : "file not found") << "\n";
     return 2;
   }
   const fs::path out_path(out);
-  const fs::path parent = out_path.has_parent_path() && out_path.parent_path() != "" ? out_path.parent_path() : ".";
+  const fs::path parent =
+      out_path.has_parent_path() && out_path.parent_path() != "" ? out_path.parent_path() : ".";
   if (fs::exists(out_path, ec) && !fs::is_directory(out_path, ec)) {
     std::cerr << "govsim: " << out << ": exists and is not a directory\n";
     return 2;
