@@ -39,7 +39,8 @@ const char* kUsage =
     "  govsim report FILE.h5 --out DIR [--baseline ARM] [--metric NAME ...] [--title TEXT]\n"
     "      Write DIR/index.html, a self-contained HTML report (provenance, runs, comparison table,\n"
     "      figures) and the figures as PNG and SVG, with the Python package in analysis/\n"
-    "      (Python: $GOVSIM_PYTHON, else " GOVSIM_PYTHON_DEFAULT_TEXT ").\n"
+    "      (Python: $GOVSIM_PYTHON, else " GOVSIM_PYTHON_DEFAULT_TEXT
+    ").\n"
     "  govsim describe [--format text|markdown|ini]\n"
     "      Every parameter (name, type, default, unit, source), the phase order, the mechanisms.\n"
     "  govsim --help | --version\n"
