@@ -3,13 +3,14 @@
     GOVSIM_BIN=build/src/govsim /usr/bin/python3 analysis/tests/run_notebook.py analysis/notebooks/01_quickstart.ipynb
 
 Checks that the committed notebook has no outputs, runs every cell in a kernel of this Python (outputs to a new
-temporary GOVSIM_WORKDIR, the executed copy to GOVSIM_NOTEBOOK_OUT or that directory), and that nothing was
-written into the source tree. `--needs sweep` exits 77 (CTest: skipped) when the binary has no working
+temporary GOVSIM_WORKDIR, the executed copy to GOVSIM_NOTEBOOK_OUT or that directory, removed if the notebook
+passes), and that nothing was written into the source tree. `--needs sweep` exits 77 (CTest: skipped) when the binary has no working
 `govsim sweep` yet.
 """
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -84,8 +85,12 @@ def main():
     written = sorted(str(p.relative_to(REPO)) for p in tree(REPO) - before)
     assert not written, f"the notebook wrote into the source tree: {written}"
     images = sum(1 for c in nb.cells if c.cell_type == "code" for o in c.outputs if "image/png" in o.get("data", {}))
-    print(f"{path.name}: executed in {elapsed:.1f} s with {kernel_python}; {images} figures; "
-          f"executed copy {out_dir / path.name}")
+    print(f"{path.name}: executed in {elapsed:.1f} s with {kernel_python}; {images} figures", end="")
+    if os.environ.get("GOVSIM_NOTEBOOK_OUT"):
+        print(f"; executed copy {out_dir / path.name}")
+    else:  # passed: the outputs are of no further use (a failure keeps them for a look)
+        shutil.rmtree(work, ignore_errors=True)
+        print()
     return 0
 
 
