@@ -204,7 +204,9 @@ SweepResult run_sweep(const Experiment& exp, const SweepOptions& opt,
   const auto varied = exp.varied_keys();
   const Provenance prov{opt.command_line, exp.config_text(),
                         {{"experiment_fingerprint", exp.fingerprint()}, {"design", exp.design_json()}}};
-  const WriteOptions wopt{varied, -1, -1, /*compress=*/false};
+  // Journal files are compressed like any other: the shard file then copies their chunks without
+  // recompressing them, and the compression runs while other runs compute.
+  const WriteOptions wopt{varied, -1, -1};
   if (progress) progress(prog);
 
   auto report = [&](const PlannedRun& r, const std::string& status) {

@@ -115,20 +115,17 @@ inline std::vector<hsize_t> by_community_chunk(hsize_t C, hsize_t T) {
   return {1, cchunk, std::max<hsize_t>(T, 1)};
 }
 
-// Chunked, shuffled and deflated (unless `compress` is false), NaN where nothing was written. `type` is
-// H5T_IEEE_F64LE or _F32LE.
+// Chunked, shuffled and deflated, NaN where nothing was written. `type` is H5T_IEEE_F64LE or _F32LE.
 inline hid_t create_series(hid_t loc, const std::string& name, hid_t type, const std::vector<hsize_t>& dims,
-                           const std::vector<hsize_t>& chunk, hid_t dapl = H5P_DEFAULT, bool compress = true) {
+                           const std::vector<hsize_t>& chunk, hid_t dapl = H5P_DEFAULT) {
   H space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
   H dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
   bool empty = false;
   for (auto d : dims) empty |= d == 0;
   if (!empty) {
     check(H5Pset_chunk(dcpl, static_cast<int>(chunk.size()), chunk.data()), "chunk");
-    if (compress) {
-      check(H5Pset_shuffle(dcpl), "shuffle");
-      check(H5Pset_deflate(dcpl, 4), "deflate");
-    }
+    check(H5Pset_shuffle(dcpl), "shuffle");
+    check(H5Pset_deflate(dcpl, 4), "deflate");
   }
   const double nan = std::nan("");
   check(H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &nan), "fill value");

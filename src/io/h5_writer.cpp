@@ -240,8 +240,7 @@ void write_file(const std::string& path, const std::vector<RunRecord>& runs, con
   for (const MetricSpec* spec : metrics) {
     const auto& s = *spec;
     {
-      H d(h5::create_series(series_g, s.name, H5T_IEEE_F64LE, {R, T}, h5::series_chunk(T), H5P_DEFAULT,
-                                            options.compress), H5Dclose);
+      H d(h5::create_series(series_g, s.name, H5T_IEEE_F64LE, {R, T}, h5::series_chunk(T)), H5Dclose);
       std::vector<double> buf;
       buf.reserve(R * T);
       for (const auto& r : runs) {
@@ -261,8 +260,7 @@ void write_file(const std::string& path, const std::vector<RunRecord>& runs, con
       h5::attr_text(d, "long_name", s.description);
     }
     if (s.by_community) {
-      H d(h5::create_series(by_c_g, s.name, H5T_IEEE_F32LE, {R, C, T}, h5::by_community_chunk(C, T),
-                                            H5P_DEFAULT, options.compress), H5Dclose);
+      H d(h5::create_series(by_c_g, s.name, H5T_IEEE_F32LE, {R, C, T}, h5::by_community_chunk(C, T)), H5Dclose);
       std::vector<float> buf(C * T);
       for (hsize_t i = 0; i < R; ++i) {
         std::fill(buf.begin(), buf.end(), std::nanf(""));

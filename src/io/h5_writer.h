@@ -61,9 +61,6 @@ struct WriteOptions {
   std::vector<std::string> param_columns;
   // Write the days and communities of this shape even when no run has a recorder (all failed).
   int days = -1, communities = -1;
-  // Shuffle + deflate the series. A sweep's journal files skip it: they are scratch, read once into the
-  // (compressed) shard file, and compression is most of their writing time.
-  bool compress = true;
 };
 
 // /runs/pair: runs with the same seed share every exogenous draw (common random numbers); pair numbers
