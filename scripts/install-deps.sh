@@ -10,7 +10,7 @@ PACKAGES=(
   librandom123-dev libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-h5py python3-numpy python3-pandas python3-xarray python3-h5netcdf
   time
-  # analysis/ (figures, statistics, govsim report)
+  # analysis/ (figures, statistics, govsim report); scipy also checks the Sobol' points (tests/design)
   python3-matplotlib python3-scipy python3-statsmodels
 )
 # Only the test command needs these: a real Slurm cluster, Open MPI, notebooks and a headless browser.

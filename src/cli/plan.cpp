@@ -56,7 +56,10 @@ void print_text(const Experiment& e, std::ostream& out) {
       << "arms:        " << e.arms().size() << " (" << arms << ")\n"
       << "replicates:  " << e.replicates() << "\n"
       << "runs:        " << e.runs().size() << "\n"
-      << "fingerprint: " << e.fingerprint() << "\n\n";
+      << "fingerprint: " << e.fingerprint() << "\n";
+  std::string varied;
+  for (const auto& k : e.varied_keys()) varied += (varied.empty() ? "" : ", ") + k;
+  out << "varied:      " << (varied.empty() ? "(nothing)" : varied) << "\n\n";
   std::vector<std::vector<std::string>> rows = {header(e)};
   for (const auto& r : e.runs()) rows.push_back(cells(r));
   std::vector<std::size_t> width(rows.front().size(), 0);

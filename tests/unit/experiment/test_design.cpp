@@ -21,7 +21,8 @@ TEST(Factorial, CountsAndTheLastFactorTurnsFastest) {
 }
 
 TEST(LatinHypercube, EveryDimensionHasOnePointPerStratum) {
-  for (const auto& [n, d] : std::vector<std::pair<std::size_t, std::size_t>>{{1, 1}, {5, 3}, {16, 4}, {100, 7}})
+  for (const auto& [n, d] :
+       std::vector<std::pair<std::size_t, std::size_t>>{{1, 1}, {5, 3}, {16, 4}, {100, 7}})
     for (std::uint64_t seed : {1ull, 2ull, 12345ull}) {
       const auto x = latin_hypercube(n, d, seed);
       ASSERT_EQ(x.size(), n);
@@ -101,7 +102,8 @@ TEST(Saltelli, RowsAndColumnsFollowTheLayout) {
     for (std::size_t i = 0; i < d; ++i) {
       const auto& ab = g[1 + i];
       EXPECT_EQ(ab.block, "AB" + std::to_string(i + 1));
-      for (std::size_t k = 0; k < d; ++k) EXPECT_EQ(ab.u[k], k == i ? b[k] : a[k]) << "AB" << i + 1 << " col " << k;
+      for (std::size_t k = 0; k < d; ++k)
+        EXPECT_EQ(ab.u[k], k == i ? b[k] : a[k]) << "AB" << i + 1 << " col " << k;
     }
     for (std::size_t r = 0; r < d + 2; ++r) EXPECT_EQ(g[r].group, static_cast<std::int64_t>(j));
   }

@@ -67,9 +67,10 @@ TEST(Experiment, LevelListsMayQuoteCommasAndEmptyValues) {
 
 TEST(Experiment, IntegerBoundsAreRoundedAndClamped) {
   Experiment e;
-  e.load(write_ini("lhs.ini", std::string(kScenario) +
-                                  "[experiment]\ndesign = lhs\nsamples = 30\n[vary]\ndistrict.communities = [1, 3]\n"
-                                  "demand.shared_rate = [0.2, 0.4]\n"),
+  e.load(write_ini("lhs.ini",
+                   std::string(kScenario) +
+                       "[experiment]\ndesign = lhs\nsamples = 30\n[vary]\ndistrict.communities = [1, 3]\n"
+                       "demand.shared_rate = [0.2, 0.4]\n"),
          {});
   ASSERT_EQ(e.points(), 30);
   EXPECT_TRUE(e.axes()[0].integer);
@@ -94,11 +95,13 @@ TEST(Experiment, ErrorsNameFileLineAndKey) {
   m = load_error(s + "[vary]\ngrid.workers_per_grid = 3:1:1\n");
   EXPECT_TRUE(has(m, "experiment.ini:7: key 'grid.workers_per_grid': bad range '3:1:1'")) << m;
   m = load_error(s + "[vary]\ngrid.workers_per_grid = 1:3:0\n");
-  EXPECT_TRUE(has(m, "experiment.ini:7: key 'grid.workers_per_grid': bad range '1:3:0': step must be > 0")) << m;
+  EXPECT_TRUE(has(m, "experiment.ini:7: key 'grid.workers_per_grid': bad range '1:3:0': step must be > 0"))
+      << m;
   m = load_error(s + "[vary]\ndistrict.communities = 1:4:0.5\n");
   EXPECT_TRUE(has(m, "experiment.ini:7: key 'district.communities': bad range")) << m;
   m = load_error(s + "[vary]\ngrid.workers_per_grid = [1, 3]\n");
-  EXPECT_TRUE(has(m, "experiment.ini:7: key 'grid.workers_per_grid': bounds [lo, hi] need a sampled design")) << m;
+  EXPECT_TRUE(has(m, "experiment.ini:7: key 'grid.workers_per_grid': bounds [lo, hi] need a sampled design"))
+      << m;
   m = load_error(s + "[experiment]\ndesign = factorial\ncolour = blue\n");
   EXPECT_TRUE(has(m, "experiment.ini:8: unknown key 'experiment.colour'")) << m;
   m = load_error(s + "[experiment]\ndesign = latin\n");
@@ -106,14 +109,16 @@ TEST(Experiment, ErrorsNameFileLineAndKey) {
   m = load_error(s + "[experiment]\ndesign = lhs\nsamples = -3\n[vary]\ngrid.workers_per_grid = [1, 3]\n");
   EXPECT_TRUE(has(m, "experiment.ini:8: key 'experiment.samples': expected a positive integer")) << m;
   m = load_error(s + "[experiment]\ndesign = sobol\n[vary]\ngrid.workers_per_grid = [1, 3]\n");
-  EXPECT_TRUE(has(m, "experiment.ini:7: key 'experiment.design': design sobol needs experiment.samples")) << m;
+  EXPECT_TRUE(has(m, "experiment.ini:7: key 'experiment.design': design sobol needs experiment.samples"))
+      << m;
   m = load_error(s + "[experiment]\ndesign = lhs\nsamples = 4\n[vary]\ngrid.workers_per_grid = 1, 2\n");
   EXPECT_TRUE(has(m, "needs at least one [vary] axis with bounds")) << m;
   m = load_error(s + "[vary]\ngrid.workers_per_grid = 1, 200\n");  // validated by setting it
   EXPECT_TRUE(has(m, "experiment.ini:7: key 'grid.workers_per_grid': value 200 is out of range")) << m;
   m = load_error(s + "[experiment]\ndesign = lhs\nsamples = 4\n[vary]\ngrid.workers_per_grid = [0, 3]\n");
   EXPECT_TRUE(has(m, "experiment.ini:10: key 'grid.workers_per_grid': value 0 is out of range")) << m;
-  m = load_error(s + "[experiment]\ndesign = morris\nsamples = 4\nlevels = 3\n[vary]\ngrid.workers_per_grid = [1, 3]\n");
+  m = load_error(
+      s + "[experiment]\ndesign = morris\nsamples = 4\nlevels = 3\n[vary]\ngrid.workers_per_grid = [1, 3]\n");
   EXPECT_TRUE(has(m, "experiment.ini:9: key 'experiment.levels': expected an even integer")) << m;
   m = load_error(s + "[vary]\ngrid.workers_per_grid = 1, 2\n", {"experiment.replicates=0"});
   EXPECT_TRUE(has(m, "command line: key 'experiment.replicates'")) << m;
@@ -121,9 +126,11 @@ TEST(Experiment, ErrorsNameFileLineAndKey) {
 
 TEST(Experiment, TheTableIsPointsTimesArmsTimesReplicates) {
   Experiment e;
-  e.load(write_ini("f.ini", std::string(kScenario) +
-                                "[arms]\nbaseline =\njoint = run.mechanisms=joint_handling\n[experiment]\nreplicates = 3\n"
-                                "[vary]\ndemand.shared_rate = 0.5, 1\ngrid.workers_per_grid = 2:4:1\n"),
+  e.load(write_ini(
+             "f.ini",
+             std::string(kScenario) +
+                 "[arms]\nbaseline =\njoint = run.mechanisms=joint_handling\n[experiment]\nreplicates = 3\n"
+                 "[vary]\ndemand.shared_rate = 0.5, 1\ngrid.workers_per_grid = 2:4:1\n"),
          {});
   EXPECT_EQ(e.design(), "factorial");
   EXPECT_EQ(e.points(), 6);
@@ -153,13 +160,13 @@ TEST(Experiment, TheTableIsPointsTimesArmsTimesReplicates) {
 
 TEST(Experiment, ReplicateKSharesItsSeedAcrossArmsAndPoints) {
   Experiment e;
-  e.load(write_ini("crn.ini", std::string(kScenario) +
-                                  "[arms]\na =\nb = run.mechanisms=triage\n[experiment]\ndesign = lhs\nsamples = 5\n"
-                                  "[vary]\ndemand.shared_rate = [0.2, 0.8]\n"),
+  e.load(write_ini("crn.ini",
+                   std::string(kScenario) +
+                       "[arms]\na =\nb = run.mechanisms=triage\n[experiment]\ndesign = lhs\nsamples = 5\n"
+                       "[vary]\ndemand.shared_rate = [0.2, 0.8]\n"),
          {});
   ASSERT_EQ(e.runs().size(), 5u * 2u * 2u);
-  for (const auto& r : e.runs())
-    EXPECT_EQ(r.seed, derive_seed(11, static_cast<std::uint64_t>(r.replicate)));
+  for (const auto& r : e.runs()) EXPECT_EQ(r.seed, derive_seed(11, static_cast<std::uint64_t>(r.replicate)));
   // Varying run.seed itself breaks the pairing, as it should.
   Experiment s;
   s.load(write_ini("seed.ini", std::string(kScenario) + "[vary]\nrun.seed = 1, 2\n"), {});
@@ -168,9 +175,10 @@ TEST(Experiment, ReplicateKSharesItsSeedAcrossArmsAndPoints) {
 }
 
 TEST(Experiment, RunIdsAreStableAndFollowTheParameters) {
-  const std::string text = std::string(kScenario) +
-                           "[arms]\nbase =\njoint = run.mechanisms=joint_handling\n[experiment]\ndesign = sobol\n"
-                           "samples = 4\n[vary]\ndemand.shared_rate = [0.2, 0.8]\n";
+  const std::string text =
+      std::string(kScenario) +
+      "[arms]\nbase =\njoint = run.mechanisms=joint_handling\n[experiment]\ndesign = sobol\n"
+      "samples = 4\n[vary]\ndemand.shared_rate = [0.2, 0.8]\n";
   Experiment a, b, c;
   a.load(write_ini("a.ini", text), {});
   b.load(write_ini("a.ini", text), {});
@@ -198,9 +206,10 @@ TEST(Experiment, RunIdsAreStableAndFollowTheParameters) {
 
 TEST(Experiment, ConfigAppliesScenarioThenPointThenArm) {
   Experiment e;
-  e.load(write_ini("order.ini", std::string(kScenario) +
-                                    "[grid]\nhours_per_day = 7\n[arms]\nplain =\nlong_days = grid.hours_per_day=10\n"
-                                    "[vary]\ngrid.hours_per_day = 6, 8\ndistrict.communities = 3\n"),
+  e.load(write_ini("order.ini",
+                   std::string(kScenario) +
+                       "[grid]\nhours_per_day = 7\n[arms]\nplain =\nlong_days = grid.hours_per_day=10\n"
+                       "[vary]\ngrid.hours_per_day = 6, 8\ndistrict.communities = 3\n"),
          {"district.communities=4"});
   ASSERT_EQ(e.runs().size(), 2u * 2u * 2u);
   const auto p0_plain = e.config(e.runs()[0]);
@@ -208,7 +217,7 @@ TEST(Experiment, ConfigAppliesScenarioThenPointThenArm) {
   const auto p1_plain = e.config(e.runs()[4]);
   EXPECT_EQ(p0_plain->params.grid.hours_per_day, 6);
   EXPECT_EQ(p1_plain->params.grid.hours_per_day, 8);
-  EXPECT_EQ(p0_long->params.grid.hours_per_day, 10);     // the arm wins over the point
+  EXPECT_EQ(p0_long->params.grid.hours_per_day, 10);    // the arm wins over the point
   EXPECT_EQ(p0_plain->params.district.communities, 3);  // the point wins over the command line
 }
 
@@ -240,8 +249,9 @@ TEST(Experiment, SampledAxesCrossWithLevels) {
   EXPECT_EQ(e.runs()[0].block, "step0");
   const std::string json = e.design_json();
   EXPECT_NE(json.find("\"design\":\"morris\""), std::string::npos) << json;
-  EXPECT_NE(json.find("{\"key\":\"demand.shared_rate\",\"kind\":\"bounds\",\"lo\":0,\"hi\":1,\"integer\":false}"),
-            std::string::npos)
+  EXPECT_NE(
+      json.find("{\"key\":\"demand.shared_rate\",\"kind\":\"bounds\",\"lo\":0,\"hi\":1,\"integer\":false}"),
+      std::string::npos)
       << json;
   EXPECT_NE(json.find("\"levels\":[\"0.4\",\"0.6\"]"), std::string::npos) << json;
   EXPECT_NE(json.find("\"n_points\":18,\"n_runs\":18"), std::string::npos) << json;
@@ -249,9 +259,10 @@ TEST(Experiment, SampledAxesCrossWithLevels) {
 
 TEST(Experiment, SaltelliTableHasNTimesDPlusTwoPointsPerLevel) {
   Experiment e;
-  e.load(write_ini("s.ini", std::string(kScenario) +
-                                "[experiment]\ndesign = saltelli\nsamples = 8\n[vary]\ndemand.shared_rate = [0, 1]\n"
-                                "grid.workers_per_grid = [1, 4]\nladder.street_staff = [1, 8]\n"),
+  e.load(write_ini("s.ini",
+                   std::string(kScenario) +
+                       "[experiment]\ndesign = saltelli\nsamples = 8\n[vary]\ndemand.shared_rate = [0, 1]\n"
+                       "grid.workers_per_grid = [1, 4]\nladder.street_staff = [1, 8]\n"),
          {"experiment.samples=4"});
   EXPECT_EQ(e.points(), 4 * (3 + 2));
   EXPECT_EQ(e.runs().size(), 4u * 5u * 2u);
@@ -262,11 +273,13 @@ TEST(Experiment, SaltelliTableHasNTimesDPlusTwoPointsPerLevel) {
 }
 
 TEST(Experiment, IncludedExperimentsCanBeOverridden) {
-  write_ini("parent.ini", std::string(kScenario) +
-                              "[experiment]\ndesign = lhs\nsamples = 4\n[vary]\ndemand.shared_rate = [0, 1]\n");
+  write_ini("parent.ini",
+            std::string(kScenario) +
+                "[experiment]\ndesign = lhs\nsamples = 4\n[vary]\ndemand.shared_rate = [0, 1]\n");
   Experiment e;
-  e.load(write_ini("child.ini", "include = parent.ini\n[experiment]\nsamples = 6\n"
-                                "[vary]\ndemand.shared_rate = [0.5, 1]\ngrid.workers_per_grid = [1, 2]\n"),
+  e.load(write_ini("child.ini",
+                   "include = parent.ini\n[experiment]\nsamples = 6\n"
+                   "[vary]\ndemand.shared_rate = [0.5, 1]\ngrid.workers_per_grid = [1, 2]\n"),
          {});
   EXPECT_EQ(e.design(), "lhs");
   EXPECT_EQ(e.points(), 6);
@@ -276,10 +289,12 @@ TEST(Experiment, IncludedExperimentsCanBeOverridden) {
 
 TEST(Experiment, ConfigTextReloadsToTheSameExperiment) {
   Experiment e;
-  e.load(write_ini("c.ini", std::string(kScenario) +
-                                "[arms]\nbase =\nboth = run.mechanisms=joint_handling,downshift; downshift.variant=tasks\n"
-                                "[experiment]\ndesign = lhs\nsamples = 5\ndesign_seed = 9\n"
-                                "[vary]\ndemand.shared_rate = [0.2, 0.8]\nrun.days = 30, 60\n"),
+  e.load(write_ini(
+             "c.ini",
+             std::string(kScenario) +
+                 "[arms]\nbase =\nboth = run.mechanisms=joint_handling,downshift; downshift.variant=tasks\n"
+                 "[experiment]\ndesign = lhs\nsamples = 5\ndesign_seed = 9\n"
+                 "[vary]\ndemand.shared_rate = [0.2, 0.8]\nrun.days = 30, 60\n"),
          {"grid.hours_per_day=7"});
   Experiment again;
   again.load(write_ini("again.ini", e.config_text()), {});
