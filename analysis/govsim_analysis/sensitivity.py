@@ -88,6 +88,18 @@ def scale(U, bounds):
 
 # ------------------------------------------------------------------------------------------ from a file
 
+def _factors(ds, metric, params):
+    """(keys, bounds, names) for a sweep Dataset: the design's sampled axes and the factors to analyse
+    (``params``, else those axes)."""
+    if metric is None:
+        raise ValueError("metric is required with a Dataset")
+    keys, bounds = _sampled_axes(ds)
+    names = list(params) if params is not None else keys
+    if not names:
+        raise ValueError("no factors: pass params=[...] (the design has no sampled axes)")
+    return keys, bounds, names
+
+
 def _sampled_axes(ds):
     """(keys, bounds) of the design's sampled axes (kind "bounds"), in axis order."""
     des = _design(ds) or {}
@@ -306,15 +318,10 @@ def morris(data, metric=None, how="final", days=None, params=None, bounds=None, 
     kw = dict(n_boot=n_boot, conf=conf, seed=seed)
     if not isinstance(data, xr.Dataset):
         return morris_from_arrays(data, y, bounds=bounds, names=params, **kw)
-    if metric is None:
-        raise ValueError("metric is required with a Dataset")
     ds = data
-    keys, ax_bounds = _sampled_axes(ds)
-    names = list(params) if params is not None else keys
-    if not names:
-        raise ValueError("no factors: pass params=[...] (the design has no sampled axes)")
+    keys, ax_bounds, names = _factors(ds, metric, params)
     if bounds is None:
-        if [k for k in names] != keys:
+        if names != keys:
             raise ValueError("pass bounds=[(lo, hi)...] for params that are not the design's sampled axes")
         bounds = ax_bounds
     missing = [k for k in names if k not in ds.coords]
@@ -396,13 +403,8 @@ def prcc(data, metric=None, params=None, how="final", days=None, arm=None, repli
         if params is None or metric is None:
             raise ValueError("pass params=[...] and metric=<output column> with a DataFrame")
         return prcc_from_arrays(data[list(params)].to_numpy(float), data[metric].to_numpy(float), params)
-    if metric is None:
-        raise ValueError("metric is required with a Dataset")
     ds = data
-    keys, _ = _sampled_axes(ds)
-    names = list(params) if params is not None else keys
-    if not names:
-        raise ValueError("no factors: pass params=[...] (the design has no sampled axes)")
+    _, _, names = _factors(ds, metric, params)
 
     def one(a):
         df = _per_run(ds, metric, how, days, a)

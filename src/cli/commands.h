@@ -5,6 +5,17 @@
 
 namespace govsim::cli {
 
+// `word` as a shell reads it back: unchanged when it holds only safe characters, else in single quotes.
+inline std::string shell_quote(const std::string& word) {
+  if (!word.empty() &&
+      word.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.,/=:+@%") ==
+          std::string::npos)
+    return word;
+  std::string q = "'";
+  for (char ch : word) q += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
+  return q + "'";
+}
+
 // Each returns the process exit code: 0 success, 1 run failure, 2 bad input.
 int cmd_run(const std::vector<std::string>& args, const std::string& command_line);
 int cmd_describe(const std::vector<std::string>& args);

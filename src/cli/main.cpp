@@ -56,16 +56,8 @@ int main(int argc, char** argv) {
   std::string command_line;
   // Shell-quoted where needed, so the recorded command line can be pasted back into a shell.
   for (int i = 0; i < argc; ++i) {
-    const std::string a = argv[i];
     if (i) command_line += ' ';
-    if (!a.empty() && a.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.,/=:+@%") ==
-                          std::string::npos) {
-      command_line += a;
-    } else {
-      command_line += '\'';
-      for (char ch : a) command_line += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
-      command_line += '\'';
-    }
+    command_line += govsim::cli::shell_quote(argv[i]);
   }
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     std::cout << kUsage;

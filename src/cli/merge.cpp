@@ -113,9 +113,7 @@ int cmd_merge(const std::vector<std::string>& args, const std::string& command_l
         if (dir.empty()) throw InputError("command line: a sweep directory is required (govsim merge DIR --out FILE.h5)");
         if (out_path.empty()) throw InputError("command line: --out FILE.h5 is required");
         if (!fs::is_directory(dir)) throw InputError(dir + ": no such directory");
-        const auto parent = fs::absolute(out_path).parent_path();
-        if (!fs::is_directory(parent))
-          throw InputError("command line: --out " + out_path + ": directory " + parent.string() + " does not exist");
+        require_out_parent(out_path);
         const fs::path plan_path = fs::path(dir) / "plan.tsv";
         if (!fs::exists(plan_path)) throw InputError(plan_path.string() + ": not found (is " + dir + " a sweep directory?)");
         plan = read_plan(plan_path);

@@ -3,6 +3,7 @@
 
 #include <boost/program_options.hpp>
 
+#include <filesystem>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -25,6 +26,26 @@ inline std::vector<std::string> key_overrides(const boost::program_options::pars
     if (cfg.registry().find(opt.string_key) && !opt.value.empty())
       out.push_back(opt.string_key + "=" + opt.value.front());
   return out;
+}
+
+// Parses a subcommand's arguments into the variables bound in `desc`, and appends the --KEY VALUE parameter
+// options given to `sets` (after any --set).
+inline void parse_arguments(const std::vector<std::string>& args,
+                            const boost::program_options::options_description& desc,
+                            const boost::program_options::positional_options_description& pos, const Config& keys_cfg,
+                            std::vector<std::string>& sets) {
+  boost::program_options::variables_map vm;
+  const auto parsed = boost::program_options::command_line_parser(args).options(desc).positional(pos).run();
+  boost::program_options::store(parsed, vm);
+  boost::program_options::notify(vm);
+  for (auto& kv : key_overrides(parsed, keys_cfg)) sets.push_back(kv);
+}
+
+// Throws InputError unless the directory that will hold `--out PATH` exists.
+inline void require_out_parent(const std::string& path) {
+  const auto parent = std::filesystem::absolute(path).parent_path();
+  if (!std::filesystem::is_directory(parent))
+    throw InputError("command line: --out " + path + ": directory " + parent.string() + " does not exist");
 }
 
 // Reads options and scenario files: bad input becomes one line on stderr and exit code 2; 0 when all is well.

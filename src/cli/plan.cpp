@@ -122,11 +122,7 @@ int cmd_plan(const std::vector<std::string>& args, const std::string&) {
   pos.add("experiment", 1);
   Experiment experiment;
   if (const int rc = input_or_exit([&] {
-        po::variables_map vm;
-        const auto parsed = po::command_line_parser(args).options(desc).positional(pos).run();
-        po::store(parsed, vm);
-        po::notify(vm);
-        for (auto& kv : key_overrides(parsed, keys_cfg)) sets.push_back(kv);
+        parse_arguments(args, desc, pos, keys_cfg, sets);
         if (file.empty())
           throw InputError("command line: an experiment file is required (govsim plan EXPERIMENT.ini)");
         if (format != "text" && format != "tsv" && format != "json")

@@ -147,19 +147,12 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   Comparison cmp;
   std::size_t base_arm = 0;
   if (const int rc = input_or_exit([&] {
-        po::variables_map vm;
-        const auto parsed = po::command_line_parser(args).options(desc).positional(pos).run();
-        po::store(parsed, vm);
-        po::notify(vm);
-        for (auto& kv : key_overrides(parsed, keys_cfg)) sets.push_back(kv);
+        parse_arguments(args, desc, pos, keys_cfg, sets);
         if (scenario.empty())
           throw InputError("command line: a scenario file is required (govsim run SCENARIO.ini)");
         if (out_path.empty()) throw InputError("command line: --out FILE.h5 is required");
         if (!std::filesystem::exists(scenario)) throw InputError(scenario + ": scenario file not found");
-        const auto parent = std::filesystem::absolute(out_path).parent_path();
-        if (!std::filesystem::is_directory(parent))
-          throw InputError("command line: --out " + out_path + ": directory " + parent.string() +
-                           " does not exist");
+        require_out_parent(out_path);
         cmp.load(scenario, sets);
         if (!baseline.empty()) {
           base_arm = cmp.arm_index(baseline);

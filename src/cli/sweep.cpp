@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <numeric>
 #include <string>
 #include <vector>
 
@@ -111,17 +112,11 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
   Experiment exp;
   std::pair<int, int> shard{0, 1};
   if (const int rc = input_or_exit([&] {
-        po::variables_map vm;
-        const auto parsed = po::command_line_parser(args).options(desc).positional(pos).run();
-        po::store(parsed, vm);
-        po::notify(vm);
-        for (auto& kv : key_overrides(parsed, keys_cfg)) sets.push_back(kv);
+        parse_arguments(args, desc, pos, keys_cfg, sets);
         if (path.empty()) throw InputError("command line: an experiment file is required (govsim sweep EXPERIMENT.ini)");
         if (out_dir.empty()) throw InputError("command line: --out DIR is required");
         if (!fs::exists(path)) throw InputError(path + ": experiment file not found");
-        const auto parent = fs::absolute(out_dir).parent_path();
-        if (!fs::is_directory(parent))
-          throw InputError("command line: --out " + out_dir + ": directory " + parent.string() + " does not exist");
+        require_out_parent(out_dir);
         if (fs::exists(out_dir) && !fs::is_directory(out_dir))
           throw InputError("command line: --out " + out_dir + ": exists and is not a directory");
         if (threads < 0 || jobs < 0) throw InputError("command line: --threads and --jobs must be positive");
@@ -216,11 +211,7 @@ int cmd_slurm(const std::vector<std::string>& args, const std::string& command_l
   pos.add("experiment", 1);
   Experiment exp;
   if (const int rc = input_or_exit([&] {
-        po::variables_map vm;
-        const auto parsed = po::command_line_parser(args).options(desc).positional(pos).run();
-        po::store(parsed, vm);
-        po::notify(vm);
-        for (auto& kv : key_overrides(parsed, keys_cfg)) sets.push_back(kv);
+        parse_arguments(args, desc, pos, keys_cfg, sets);
         if (path.empty()) throw InputError("command line: an experiment file is required (govsim slurm EXPERIMENT.ini)");
         if (out_dir.empty()) throw InputError("command line: --out DIR is required");
         if (!fs::exists(path)) throw InputError(path + ": experiment file not found");
@@ -228,9 +219,7 @@ int cmd_slurm(const std::vector<std::string>& args, const std::string& command_l
         if (pilot_days < 1) throw InputError("command line: --pilot-days must be at least 1");
         if (shards < 0) throw InputError("command line: --shards must be positive");
         if (!(hours_per_shard > 0)) throw InputError("command line: --hours-per-shard must be positive");
-        const auto parent = fs::absolute(out_dir).parent_path();
-        if (!fs::is_directory(parent))
-          throw InputError("command line: --out " + out_dir + ": directory " + parent.string() + " does not exist");
+        require_out_parent(out_dir);
         exp.load(path, sets);
       }))
     return rc;
@@ -260,15 +249,16 @@ int cmd_slurm(const std::vector<std::string>& args, const std::string& command_l
   }
   // Run time scales with cost (residents x days); the pilot's cost is the big run's at days_pilot.
   const double pilot_cost = big.cost * days_pilot / std::max(days_full, 1.0);
-  double total = 0;
-  for (const auto& r : runs) total += pilot_seconds * r.cost / std::max(pilot_cost, 1e-9);
+  std::vector<double> estimate;  // seconds per run
+  for (const auto& r : runs) estimate.push_back(pilot_seconds * r.cost / std::max(pilot_cost, 1e-9));
+  const double total = std::accumulate(estimate.begin(), estimate.end(), 0.0);
   if (shards == 0)
     shards = static_cast<int>(std::clamp<double>(std::ceil(total / (hours_per_shard * 3600.0)), 1.0,
                                                  std::min<double>(static_cast<double>(runs.size()), 1000.0)));
   shards = std::min<int>(shards, static_cast<int>(runs.size()));
   std::vector<double> shard_seconds(static_cast<std::size_t>(shards), 0.0);
   for (const auto& r : runs)
-    shard_seconds[static_cast<std::size_t>(r.index % shards)] += pilot_seconds * r.cost / std::max(pilot_cost, 1e-9);
+    shard_seconds[static_cast<std::size_t>(r.index % shards)] += estimate[static_cast<std::size_t>(r.index)];
   const double worst = *std::max_element(shard_seconds.begin(), shard_seconds.end());
   // Margins: 1.5x plus 5 minutes for the time (Slurm kills at the limit; a resumed task loses nothing),
   // 1.5x plus 256 MB for memory (several runs of a task may be in memory at once).
@@ -281,11 +271,7 @@ int cmd_slurm(const std::vector<std::string>& args, const std::string& command_l
   fs::create_directories(fs::path(out_dir) / "slurm");
   if (script.empty()) script = (fs::path(out_dir) / "sweep.sbatch").string();
   const std::string exe = fs::canonical("/proc/self/exe").string();
-  auto quote = [](const std::string& s) {
-    std::string q = "'";
-    for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return q + "'";
-  };
+  const auto quote = shell_quote;
   std::string sweep_cmd = quote(exe) + " sweep " + quote(fs::absolute(path).string()) + " --out " +
                           quote(fs::absolute(out_dir).string()) + " --quiet";
   for (const auto& kv : sets) sweep_cmd += " --set " + quote(kv);

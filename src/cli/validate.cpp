@@ -31,11 +31,7 @@ int cmd_validate(const std::vector<std::string>& args) {
   std::vector<std::unique_ptr<Comparison>> comparisons;
   std::vector<std::vector<Check>> checks;
   if (const int rc = input_or_exit([&] {
-        po::variables_map vm;
-        const auto parsed = po::command_line_parser(args).options(desc).positional(pos).run();
-        po::store(parsed, vm);
-        po::notify(vm);
-        for (auto& kv : key_overrides(parsed, keys_cfg)) sets.push_back(kv);
+        parse_arguments(args, desc, pos, keys_cfg, sets);
         if (files.empty())
           throw InputError("command line: give one or more validation files (tests/validation/*.ini)");
         for (const auto& f : files) {

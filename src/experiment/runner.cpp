@@ -23,6 +23,13 @@ class ListSink : public AttributeSink {
 
 }  // namespace
 
+void record_parameters(const Config& cfg, RunRecord& rec) {
+  for (const auto& s : cfg.registry().specs()) {
+    rec.params.emplace_back(s.key, s.get());
+    rec.numeric.push_back(s.type != ParamType::kString);
+  }
+}
+
 RunResult run_replicate(const Config& cfg, std::int64_t k, std::ostream* log) {
   const Params& p = cfg.params;
   const auto t0 = std::chrono::steady_clock::now();
@@ -68,10 +75,7 @@ RunResult run_replicate(const Config& cfg, std::int64_t k, std::ostream* log) {
   rec.replicate = k;
   rec.seed = seed;
   rec.wall_seconds = out.summary.wall_seconds;
-  for (const auto& s : cfg.registry().specs()) {
-    rec.params.emplace_back(s.key, s.get());
-    rec.numeric.push_back(s.type != ParamType::kString);
-  }
+  record_parameters(cfg, rec);
   rec.recorder = out.recorder.get();
   return out;
 }

@@ -21,4 +21,7 @@ struct RunResult {
 // `log`, if given, gets a one-line description of the world.
 RunResult run_replicate(const Config& cfg, std::int64_t replicate, std::ostream* log);
 
+// Every resolved parameter of `cfg` into `rec.params` / `rec.numeric` (the /runs parameter columns).
+void record_parameters(const Config& cfg, RunRecord& rec);
+
 }  // namespace govsim

@@ -253,11 +253,7 @@ SweepResult run_sweep(const Experiment& exp, const SweepOptions& opt,
         failed.seed = r.seed;
         failed.status = "failed";
         failed.message = e.what();
-        if (cfg)
-          for (const auto& s : cfg->registry().specs()) {
-            failed.params.emplace_back(s.key, s.get());
-            failed.numeric.push_back(s.type != ParamType::kString);
-          }
+        if (cfg) record_parameters(*cfg, failed);
       }
       const double run_s = since(t_run);
       RunRecord& rec = ok ? res.record : failed;
@@ -330,8 +326,6 @@ SweepResult run_sweep(const Experiment& exp, const SweepOptions& opt,
     if (!fs::exists(p)) throw std::runtime_error("run " + r.id + " left no journal file in " + journal.string());
     rows.push_back({p.string(), 0});
   }
-  result.failed = 0;
-  for (std::size_t i : taken) result.failed += fs::exists(ok_path(exp.runs()[i])) ? 0 : 1;
   const auto t_write = Clock::now();
   if (!rows.empty())
     combine_results(rows, result.file, CombineMode::kCopy,
