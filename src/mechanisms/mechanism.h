@@ -42,7 +42,6 @@ void describe_value(AttributeSink& out, const std::string& key, T v) {
 }
 
 class Simulation;
-class Config;
 
 class Mechanism {
  public:
@@ -56,9 +55,6 @@ class Mechanism {
   virtual void describe(AttributeSink& out) const = 0;
   // Run-level outcomes (e.g. a shock's peak backlog), written as /runs/<name> columns; after finalize.
   virtual void outcomes(std::vector<std::pair<std::string, double>>& out) const { (void)out; }
-
-  // Explicit factory: throws std::invalid_argument "Unknown mechanism 'x' (known: ...)".
-  static std::unique_ptr<Mechanism> create(const std::string& name, const Config& cfg);
 };
 
 }  // namespace govsim

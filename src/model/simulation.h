@@ -1,5 +1,5 @@
 // One run: a world, the baseline day in a fixed order of named phases, the mechanisms subscribed to them,
-// and the recorder. Describing the model (Config) is separate from running it (Simulation) and from
+// and the recorder. Describing the model (experiment/scenario.h) is separate from running it (Simulation) and from
 // writing it out (io/).
 #pragma once
 
