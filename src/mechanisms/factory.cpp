@@ -4,12 +4,6 @@
 
 namespace govsim {
 
-const char* phase_name(Phase p) {
-  static const char* names[] = {"demand",     "reporting",  "assignment", "handling",
-                                "escalation", "mechanisms", "opinion",    "recording"};
-  return names[static_cast<int>(p)];
-}
-
 const std::vector<MechanismEntry>& mechanism_entries() {
   // The baseline escalation ladder is the core model, not an entry. Within a phase, mechanisms act in the
   // order of this list, whatever order run.mechanisms names them in: a shock first (it sets the next day's

@@ -11,13 +11,13 @@
 #include "mechanisms/downshift.h"
 #include "mechanisms/dual_registration.h"
 #include "mechanisms/joint_handling.h"
-#include "mechanisms/mechanism.h"
 #include "mechanisms/property_tiers.h"
 #include "mechanisms/shock.h"
 #include "mechanisms/social_workers.h"
 #include "mechanisms/triage.h"
 #include "mechanisms/visits.h"
 #include "mechanisms/whistle.h"
+#include "model/mechanism.h"
 #include "params/registry.h"
 
 namespace govsim {
@@ -52,7 +52,7 @@ const std::vector<MechanismEntry>& mechanism_entries();
 void bind_mechanism_params(ParamRegistry& reg, MechanismParams& m);
 std::vector<std::string> known_mechanisms();
 std::string known_mechanisms_text();  // "a, b, c" or "none yet"
-// Throws std::invalid_argument "Unknown mechanism 'x' (known: ...)".
+// Builds the named mechanism; throws std::invalid_argument "Unknown mechanism 'x' (known: ...)".
 std::unique_ptr<Mechanism> create_mechanism(const std::string& name, const MechanismParams& m);
 
 }  // namespace govsim

@@ -1,31 +1,16 @@
-// The mechanism interface: a mechanism subscribes to named phases of the day, acts there after the core's
-// own work for that phase, and describes its configuration into the output. Mechanisms are built by the
-// explicit factory in factory.cpp (no self-registering statics that a linker could drop).
+// The plug-in contract: a mechanism acts in the phases it declares (after the core's work of each), sees
+// the day only through DayApi (model/day_api.h), and describes its configuration into the output.
 #pragma once
 
-#include <cstdint>
-#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "model/phase.h"
+
 namespace govsim {
 
-// The fixed order of a day. Printed by `govsim describe` and documented in docs/ODD.md.
-enum class Phase : std::uint8_t {
-  kDemand = 0,
-  kReporting,
-  kAssignment,
-  kHandling,
-  kEscalation,
-  kMechanisms,
-  kOpinion,
-  kRecording,
-};
-inline constexpr int kPhases = 8;
-const char* phase_name(Phase p);
-using PhaseMask = std::uint32_t;
-constexpr PhaseMask phase_bit(Phase p) { return 1u << static_cast<unsigned>(p); }
+class DayApi;
 
 // Where a mechanism writes its own configuration (an HDF5 group's attributes, or a text listing).
 class AttributeSink {
@@ -41,17 +26,16 @@ void describe_value(AttributeSink& out, const std::string& key, T v) {
   out.number(key, static_cast<double>(v));
 }
 
-class Simulation;
-
 class Mechanism {
  public:
   virtual ~Mechanism() = default;
   virtual std::string name() const = 0;
-  // The phases in which act() is called, after the core's work of that phase.
+  // The phases in which act() is called, after the core's work of that phase (each class's kPhases).
   virtual PhaseMask phases() const = 0;
-  virtual void initialize(Simulation& sim) { (void)sim; }
-  virtual void act(Phase phase, Simulation& sim) = 0;
-  virtual void finalize(Simulation& sim) { (void)sim; }
+  // Before the first day: size state, set levers, declare metrics.
+  virtual void initialize(DayApi& day) { (void)day; }
+  virtual void act(Phase phase, DayApi& day) = 0;
+  virtual void finalize(DayApi& day) { (void)day; }
   virtual void describe(AttributeSink& out) const = 0;
   // Run-level outcomes (e.g. a shock's peak backlog), written as /runs/<name> columns; after finalize.
   virtual void outcomes(std::vector<std::pair<std::string, double>>& out) const { (void)out; }
