@@ -4,8 +4,8 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "experiment/scenario.h"
 #include "mechanisms/factory.h"
-#include "params/config.h"
 
 namespace po = boost::program_options;
 
@@ -37,11 +37,11 @@ int cmd_describe(const std::vector<std::string>& args) {
     std::cerr << "govsim describe: " << e.what() << "\n";
     return 2;
   }
-  Config cfg;
-  const auto& specs = cfg.registry().specs();
+  const ParamRegistry& registry = default_scenario().registry();
+  const auto& specs = registry.specs();
   if (format == "ini") {
     std::cout << "# Every govsim parameter at its default (govsim describe --format ini)\n"
-              << cfg.registry().to_ini();
+              << registry.to_ini();
     return 0;
   }
   if (format == "markdown") {

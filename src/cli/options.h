@@ -8,22 +8,21 @@
 #include <string>
 #include <vector>
 
-#include "params/config.h"
+#include "experiment/scenario.h"
 
 namespace govsim::cli {
 
 // Adds every parameter key as a --KEY VALUE option.
-inline void add_parameter_options(boost::program_options::options_description& desc, const Config& cfg) {
-  for (const auto& s : cfg.registry().specs())
+inline void add_parameter_options(boost::program_options::options_description& desc) {
+  for (const auto& s : default_scenario().registry().specs())
     desc.add_options()(s.key.c_str(), boost::program_options::value<std::string>());
 }
 
 // The --KEY VALUE options given, as key=value overrides in command-line order.
-inline std::vector<std::string> key_overrides(const boost::program_options::parsed_options& parsed,
-                                              const Config& cfg) {
+inline std::vector<std::string> key_overrides(const boost::program_options::parsed_options& parsed) {
   std::vector<std::string> out;
   for (const auto& opt : parsed.options)
-    if (cfg.registry().find(opt.string_key) && !opt.value.empty())
+    if (default_scenario().registry().find(opt.string_key) && !opt.value.empty())
       out.push_back(opt.string_key + "=" + opt.value.front());
   return out;
 }
@@ -32,13 +31,13 @@ inline std::vector<std::string> key_overrides(const boost::program_options::pars
 // options given to `sets` (after any --set).
 inline void parse_arguments(const std::vector<std::string>& args,
                             const boost::program_options::options_description& desc,
-                            const boost::program_options::positional_options_description& pos, const Config& keys_cfg,
+                            const boost::program_options::positional_options_description& pos,
                             std::vector<std::string>& sets) {
   boost::program_options::variables_map vm;
   const auto parsed = boost::program_options::command_line_parser(args).options(desc).positional(pos).run();
   boost::program_options::store(parsed, vm);
   boost::program_options::notify(vm);
-  for (auto& kv : key_overrides(parsed, keys_cfg)) sets.push_back(kv);
+  for (auto& kv : key_overrides(parsed)) sets.push_back(kv);
 }
 
 // Throws InputError unless the directory that will hold `--out PATH` exists.

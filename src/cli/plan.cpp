@@ -85,7 +85,6 @@ void print_tsv(const Experiment& e, std::ostream& out) {
 
 // An array of objects; numbers and booleans as JSON values, other parameter text as strings.
 void print_json(const Experiment& e, std::ostream& out) {
-  Config types;
   out << "[";
   for (std::size_t i = 0; i < e.runs().size(); ++i) {
     const auto& r = e.runs()[i];
@@ -94,7 +93,7 @@ void print_json(const Experiment& e, std::ostream& out) {
         << ", \"arm\": " << json_string(r.arm) << ", \"replicate\": " << r.replicate
         << ", \"seed\": " << r.seed;
     for (const auto& [key, value] : r.values) {
-      const ParamSpec* s = types.registry().find(key);
+      const ParamSpec* s = default_scenario().registry().find(key);
       const bool bare = s && s->type != ParamType::kString;
       out << ", " << json_string(key) << ": "
           << (bare && s->type == ParamType::kBool ? (parse_bool(value) ? "true" : "false")
@@ -109,7 +108,6 @@ void print_json(const Experiment& e, std::ostream& out) {
 }  // namespace
 
 int cmd_plan(const std::vector<std::string>& args, const std::string&) {
-  Config keys_cfg;
   std::string file, format = "text";
   std::vector<std::string> sets;
   po::options_description desc("plan options");
@@ -117,12 +115,12 @@ int cmd_plan(const std::vector<std::string>& args, const std::string&) {
       "set", po::value<std::vector<std::string>>(&sets)->composing(),
       "key=value override (repeatable; experiment.KEY=VALUE changes the [experiment] section)")(
       "format", po::value<std::string>(&format), "text, tsv or json");
-  add_parameter_options(desc, keys_cfg);
+  add_parameter_options(desc);
   po::positional_options_description pos;
   pos.add("experiment", 1);
   Experiment experiment;
   if (const int rc = input_or_exit([&] {
-        parse_arguments(args, desc, pos, keys_cfg, sets);
+        parse_arguments(args, desc, pos, sets);
         if (file.empty())
           throw InputError("command line: an experiment file is required (govsim plan EXPERIMENT.ini)");
         if (format != "text" && format != "tsv" && format != "json")

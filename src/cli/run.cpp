@@ -16,7 +16,6 @@
 #include "experiment/runner.h"
 #include "experiment/stats.h"
 #include "io/h5_writer.h"
-#include "params/config.h"
 
 namespace po = boost::program_options;
 
@@ -51,7 +50,7 @@ void print_summary(const std::string& arm, const std::vector<RunSummary>& s, std
 
 // Per arm: mean [95% interval]; then the paired difference from the baseline arm (replicate k with k).
 void print_comparison(const std::vector<std::string>& arms, const std::vector<std::vector<RunSummary>>& s,
-                      std::size_t base, const std::vector<Config::Contrast>& contrasts, std::ostream& out) {
+                      std::size_t base, const std::vector<Contrast>& contrasts, std::ostream& out) {
   auto index = [&](const std::string& name) {
     return static_cast<std::size_t>(std::find(arms.begin(), arms.end(), name) - arms.begin());
   };
@@ -126,7 +125,6 @@ void write_table_json(const std::string& path, const Comparison& cmp,
 }  // namespace
 
 int cmd_run(const std::vector<std::string>& args, const std::string& command_line) {
-  Config keys_cfg;  // only for the list of parameter keys
   std::string scenario, out_path, summary_json, baseline;
   std::vector<std::string> sets;
   int threads = 0;
@@ -139,7 +137,7 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
       "summary-json", po::value<std::string>(&summary_json), "also write every run's summary as JSON")(
       "baseline", po::value<std::string>(&baseline), "arm the others are compared with (default: the first)")(
       "quiet", po::bool_switch(&quiet), "no summary table");
-  add_parameter_options(desc, keys_cfg);
+  add_parameter_options(desc);
   po::positional_options_description pos;
   pos.add("scenario", 1);
 
@@ -147,7 +145,7 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   Comparison cmp;
   std::size_t base_arm = 0;
   if (const int rc = input_or_exit([&] {
-        parse_arguments(args, desc, pos, keys_cfg, sets);
+        parse_arguments(args, desc, pos, sets);
         if (scenario.empty())
           throw InputError("command line: a scenario file is required (govsim run SCENARIO.ini)");
         if (out_path.empty()) throw InputError("command line: --out FILE.h5 is required");
@@ -190,7 +188,7 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
     if (cmp.names().size() == 1)
       print_summary(cmp.names().front(), summaries.front(), std::cout);
     else
-      print_comparison(cmp.names(), summaries, base_arm, cmp.base().contrasts(), std::cout);
+      print_comparison(cmp.names(), summaries, base_arm, cmp.file().contrasts, std::cout);
     std::cout << "\nWrote " << out_path << " (" << n_runs << " runs, " << fmt("%.1f", wall)
               << " s of run time)\n";
   }

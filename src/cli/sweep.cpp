@@ -89,7 +89,6 @@ int threads_from(int option) {
 }  // namespace
 
 int cmd_sweep(const std::vector<std::string>& args, const std::string& command_line) {
-  Config keys_cfg;
   std::string path, out_dir, shard_text;
   std::vector<std::string> sets;
   int threads = 0, jobs = 0;
@@ -104,7 +103,7 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
       "json-progress", po::bool_switch(&json_progress), "one JSON line per finished run on stderr")(
       "allow-changed", po::bool_switch(&allow_changed), "run into a directory made by a different experiment")(
       "quiet", po::bool_switch(&quiet), "no progress line and no summary");
-  add_parameter_options(desc, keys_cfg);
+  add_parameter_options(desc);
   po::positional_options_description pos;
   pos.add("experiment", 1);
 
@@ -112,7 +111,7 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
   Experiment exp;
   std::pair<int, int> shard{0, 1};
   if (const int rc = input_or_exit([&] {
-        parse_arguments(args, desc, pos, keys_cfg, sets);
+        parse_arguments(args, desc, pos, sets);
         if (path.empty()) throw InputError("command line: an experiment file is required (govsim sweep EXPERIMENT.ini)");
         if (out_dir.empty()) throw InputError("command line: --out DIR is required");
         if (!fs::exists(path)) throw InputError(path + ": experiment file not found");
@@ -190,7 +189,6 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
 
 int cmd_slurm(const std::vector<std::string>& args, const std::string& command_line) {
   (void)command_line;
-  Config keys_cfg;
   std::string path, out_dir, partition, script, account;
   std::vector<std::string> sets;
   int shards = 0, cpus = 2, pilot_days = 30;
@@ -206,12 +204,12 @@ int cmd_slurm(const std::vector<std::string>& args, const std::string& command_l
       "account", po::value<std::string>(&account), "Slurm account")(
       "pilot-days", po::value<int>(&pilot_days), "days simulated by the pilot run (default 30)")(
       "script", po::value<std::string>(&script), "where to write the script (default DIR/sweep.sbatch)");
-  add_parameter_options(desc, keys_cfg);
+  add_parameter_options(desc);
   po::positional_options_description pos;
   pos.add("experiment", 1);
   Experiment exp;
   if (const int rc = input_or_exit([&] {
-        parse_arguments(args, desc, pos, keys_cfg, sets);
+        parse_arguments(args, desc, pos, sets);
         if (path.empty()) throw InputError("command line: an experiment file is required (govsim slurm EXPERIMENT.ini)");
         if (out_dir.empty()) throw InputError("command line: --out DIR is required");
         if (!fs::exists(path)) throw InputError(path + ": experiment file not found");
@@ -232,13 +230,13 @@ int cmd_slurm(const std::vector<std::string>& args, const std::string& command_l
   long rss_kb = 0;
   int days_pilot = 0;
   try {
-    auto cfg = exp.config(big);
-    days_full = static_cast<double>(cfg->params.run.days);
+    Scenario cfg = exp.config(big);
+    days_full = static_cast<double>(cfg.params.run.days);
     days_pilot = static_cast<int>(std::min<double>(days_full, pilot_days));
-    cfg->registry().set("run.days", std::to_string(days_pilot), "pilot");
+    cfg.registry().set("run.days", std::to_string(days_pilot), "pilot");
     omp_set_num_threads(cpus);
     const auto t0 = std::chrono::steady_clock::now();
-    run_replicate(*cfg, big.replicate, nullptr);
+    run_replicate(cfg, big.replicate, nullptr);
     pilot_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     rusage ru{};
     getrusage(RUSAGE_SELF, &ru);

@@ -15,7 +15,6 @@ namespace po = boost::program_options;
 namespace govsim::cli {
 
 int cmd_validate(const std::vector<std::string>& args) {
-  Config keys_cfg;
   std::vector<std::string> files, sets;
   std::string json;
   int threads = 0;
@@ -24,14 +23,14 @@ int cmd_validate(const std::vector<std::string>& args) {
       "set", po::value<std::vector<std::string>>(&sets)->composing(), "key=value override for every file")(
       "threads", po::value<int>(&threads), "OpenMP threads")("json", po::value<std::string>(&json),
                                                              "also write the verdicts as JSON");
-  add_parameter_options(desc, keys_cfg);
+  add_parameter_options(desc);
   po::positional_options_description pos;
   pos.add("files", -1);
   // Every file is read and every check parsed before anything runs.
   std::vector<std::unique_ptr<Comparison>> comparisons;
   std::vector<std::vector<Check>> checks;
   if (const int rc = input_or_exit([&] {
-        parse_arguments(args, desc, pos, keys_cfg, sets);
+        parse_arguments(args, desc, pos, sets);
         if (files.empty())
           throw InputError("command line: give one or more validation files (tests/validation/*.ini)");
         for (const auto& f : files) {
@@ -39,7 +38,7 @@ int cmd_validate(const std::vector<std::string>& args) {
           comparisons.push_back(std::make_unique<Comparison>());
           comparisons.back()->load(f, sets);
           checks.emplace_back();
-          for (const auto& c : comparisons.back()->base().checks()) {
+          for (const auto& c : comparisons.back()->file().checks) {
             const std::string where = c.where;
             checks.back().push_back(parse_check(c.name, c.text, where));
             for (const auto& arm : {checks.back().back().a, checks.back().back().b})

@@ -30,38 +30,33 @@ const std::vector<SummaryField>& summary_fields() {
 }
 
 void Comparison::load(const std::string& scenario, const std::vector<std::string>& overrides) {
-  base_ = std::make_unique<Config>();
-  base_->load(scenario, overrides);
-  if (base_->has_section("experiment") || base_->has_section("vary"))
+  file_ = read_scenario(scenario, overrides);
+  if (file_.has_section("experiment") || file_.has_section("vary"))
     throw InputError(scenario + ": this is an experiment file ([vary]/[experiment]); run it with govsim sweep");
   arms_.clear();
   names_.clear();
-  if (base_->arms().empty()) {
-    arms_.push_back(std::make_unique<Config>());
-    arms_.back()->load(scenario, overrides);
-  }
-  for (const auto& arm : base_->arms()) {
-    arms_.push_back(std::make_unique<Config>());
-    arms_.back()->load(scenario, overrides);
-    arms_.back()->apply_arm(arm);
-    const auto& first = arms_.front()->params.run;
-    const auto& p = arms_.back()->params.run;
+  if (file_.arms.empty()) arms_.push_back(file_.base);
+  for (const auto& arm : file_.arms) {
+    arms_.push_back(file_.base);
+    arms_.back().apply_arm(arm);
+    const auto& first = arms_.front().params.run;
+    const auto& p = arms_.back().params.run;
     if (p.replicates != first.replicates || p.seed != first.seed || p.days != first.days)
       throw InputError(arm.where + ": arm '" + arm.name +
                        "': run.replicates, run.seed and run.days must be the same in every arm (paired replicates)");
   }
-  for (const auto& a : arms_) names_.push_back(a->params.run.name);
+  for (const auto& a : arms_) names_.push_back(a.params.run.name);
 }
 
 void Comparison::run(std::ostream* log, bool progress) {
   results_.clear();
   results_.resize(arms_.size());
   std::size_t done = 0, total = 0;
-  for (const auto& a : arms_) total += static_cast<std::size_t>(a->params.run.replicates);
+  for (const auto& a : arms_) total += static_cast<std::size_t>(a.params.run.replicates);
   progress = progress && isatty(2);
   for (std::size_t a = 0; a < arms_.size(); ++a) {
-    for (std::int64_t k = 0; k < arms_[a]->params.run.replicates; ++k) {
-      results_[a].push_back(run_replicate(*arms_[a], k, done == 0 ? log : nullptr));
+    for (std::int64_t k = 0; k < arms_[a].params.run.replicates; ++k) {
+      results_[a].push_back(run_replicate(arms_[a], k, done == 0 ? log : nullptr));
       ++done;
       if (progress && total > 1) std::cerr << "\rgovsim: " << done << " of " << total << " runs" << std::flush;
     }
@@ -80,10 +75,10 @@ std::vector<RunSummary> Comparison::summaries(std::size_t arm) const {
 }
 
 std::string Comparison::config_text() const {
-  std::string text = base_->registry().to_ini();
-  if (!base_->arms().empty()) {
+  std::string text = file_.base.registry().to_ini();
+  if (!file_.arms.empty()) {
     text += "\n[arms]\n";
-    for (const auto& a : base_->arms()) {
+    for (const auto& a : file_.arms) {
       text += a.name + " =";
       for (std::size_t i = 0; i < a.overrides.size(); ++i) text += (i ? "; " : " ") + a.overrides[i];
       text += "\n";

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "experiment/runner.h"
-#include "params/config.h"
+#include "experiment/scenario.h"
 
 namespace govsim {
 
@@ -26,8 +26,8 @@ class Comparison {
   // Runs arms x replicates; replicate k of every arm uses the same seed (common random numbers).
   void run(std::ostream* log, bool progress);
 
-  const Config& base() const { return *base_; }
-  const std::vector<std::unique_ptr<Config>>& arms() const { return arms_; }
+  const ScenarioFile& file() const { return file_; }  // the scenario file: base, [arms], [contrasts], [checks]
+  const std::vector<Scenario>& arms() const { return arms_; }
   const std::vector<std::string>& names() const { return names_; }
   const std::vector<std::vector<RunResult>>& results() const { return results_; }  // [arm][replicate]
   std::size_t arm_index(const std::string& name) const;  // names().size() if none
@@ -35,8 +35,8 @@ class Comparison {
   std::string config_text() const;  // the base configuration plus the [arms] section
 
  private:
-  std::unique_ptr<Config> base_;
-  std::vector<std::unique_ptr<Config>> arms_;
+  ScenarioFile file_;
+  std::vector<Scenario> arms_;  // the base, or a copy of it per arm with the arm's overrides
   std::vector<std::string> names_;
   std::vector<std::vector<RunResult>> results_;
 };

@@ -56,7 +56,7 @@ Hash params_hash(const std::vector<ParamSpec>& specs, const std::vector<std::str
   return h;
 }
 
-std::vector<std::string> resolved_values(const Config& cfg) {
+std::vector<std::string> resolved_values(const Scenario& cfg) {
   std::vector<std::string> v;
   v.reserve(cfg.registry().specs().size());
   for (const auto& s : cfg.registry().specs()) v.push_back(s.get());
@@ -142,7 +142,7 @@ std::string clean_real(double v) {
   return format_real(parse_real(buf));
 }
 
-VaryAxis parse_axis(const Config::SectionLine& line, Config& scratch) {
+VaryAxis parse_axis(const SectionLine& line, Scenario& scratch) {
   VaryAxis axis;
   axis.key = line.name;
   axis.where = line.where;
@@ -246,7 +246,7 @@ std::string sampled_text(const VaryAxis& axis, double u) {
 
 }  // namespace
 
-std::string run_id(const Config& cfg, std::uint64_t seed, std::int64_t replicate, std::int64_t point,
+std::string run_id(const Scenario& cfg, std::uint64_t seed, std::int64_t replicate, std::int64_t point,
                    const std::string& block, std::int64_t group) {
   return finish_id(with_row(params_hash(cfg.registry().specs(), resolved_values(cfg)), point, block, group), seed,
                    replicate);
@@ -257,15 +257,16 @@ void Experiment::load(const std::string& path, const std::vector<std::string>& o
   path_ = path;
   // `--set experiment.KEY=VALUE` changes the [experiment] section; every other override is a parameter.
   std::vector<std::pair<std::string, std::string>> exp_sets;
+  std::vector<std::string> param_sets;
   for (const auto& kv : overrides) {
     const auto eq = kv.find('=');
     if (kv.rfind("experiment.", 0) == 0 && eq != std::string::npos)
       exp_sets.emplace_back(trim(kv.substr(11, eq - 11)), trim(kv.substr(eq + 1)));
     else
-      overrides_.push_back(kv);
+      param_sets.push_back(kv);
   }
-  Config base;
-  base.load(path, overrides_);
+  const ScenarioFile file = read_scenario(path, param_sets);
+  const Scenario& base = file.base;
 
   // [experiment]: a key given twice in one file is an error; across included files the last wins (in the
   // place of the first, so that the first bad line in reading order is the one reported).
@@ -287,7 +288,7 @@ void Experiment::load(const std::string& path, const std::vector<std::string>& o
                        ")");
     *it = std::move(g);
   };
-  for (const auto& l : base.section_lines("experiment")) give({l.name, l.value, l.where, l.file});
+  for (const auto& l : file.lines("experiment")) give({l.name, l.value, l.where, l.file});
   for (const auto& [name, value] : exp_sets) give({name, value, "command line", ""});
   auto where_of = [&](const std::string& name) {
     const auto it = find_given(name);
@@ -336,8 +337,8 @@ void Experiment::load(const std::string& path, const std::vector<std::string>& o
 
   // [vary]: one axis per key, in file order; a later file's line for the same key replaces it in place.
   {
-    Config scratch;
-    for (const auto& l : base.section_lines("vary")) {
+    Scenario scratch;
+    for (const auto& l : file.lines("vary")) {
       VaryAxis axis = parse_axis(l, scratch);
       auto it =
           std::find_if(axes_.begin(), axes_.end(), [&](const VaryAxis& a) { return a.key == axis.key; });
@@ -411,7 +412,7 @@ void Experiment::load(const std::string& path, const std::vector<std::string>& o
   const auto F = static_cast<std::int64_t>(tuples.size());
   points_ = static_cast<std::int64_t>(rows.size()) * F;
 
-  std::vector<Config::Arm> arms = base.arms();
+  std::vector<Arm> arms = file.arms;
   if (arms.empty()) {
     arm_names_ = {base.params.run.name};
   } else {
@@ -443,23 +444,19 @@ void Experiment::load(const std::string& path, const std::vector<std::string>& o
       groups.push_back(rows[s].group * F + f);
     }
 
-  // One configuration per (point, arm): replicates differ only in their seed. Building each from the
-  // file (build()) costs about a millisecond, too slow for large tables; instead one configuration per arm
-  // is loaded once and, for every point, given the point's values and then the arm's overrides again. Every
+  // One configuration per (point, arm): replicates differ only in their seed. Copying the base for each
+  // (build()) binds a new registry every time, too slow for large tables; instead one copy per arm is
+  // made once and, for every point, given the point's values and then the arm's overrides again. Every
   // key either keeps the scenario's value or is set anew for each point, so the result equals build()'s
   // (a unit test checks that config(run) reproduces every run id).
   const auto& specs = base.registry().specs();
-  std::vector<std::unique_ptr<Config>> work;
-  for (std::size_t a = 0; a < arm_names_.size(); ++a) {
-    work.push_back(std::make_unique<Config>());
-    work.back()->load(path, overrides_);
-  }
+  std::vector<Scenario> work(arm_names_.size(), base);
   std::vector<std::string> first_values;
   std::vector<bool> differs(specs.size(), false);
   runs_.reserve(static_cast<std::size_t>(total));
   for (std::int64_t p = 0; p < points_; ++p)
     for (std::size_t a = 0; a < arm_names_.size(); ++a) {
-      Config& cfg = *work[a];
+      Scenario& cfg = work[a];
       try {
         const auto& values = point_values_[static_cast<std::size_t>(p)];
         for (std::size_t i = 0; i < values.size(); ++i)
@@ -501,6 +498,7 @@ void Experiment::load(const std::string& path, const std::vector<std::string>& o
     if (differs[i] && specs[i].key != "run.seed" && specs[i].key != "run.name" && !outside_run(specs[i].key))
       varied_keys_.push_back(specs[i].key);
   arms_ = std::move(arms);
+  base_ = base;
 
   // Provenance: the resolved base scenario, then the sections that make it an experiment.
   config_text_ = base.registry().to_ini();
@@ -533,17 +531,16 @@ void Experiment::load(const std::string& path, const std::vector<std::string>& o
   }
 }
 
-std::unique_ptr<Config> Experiment::build(std::int64_t point, const Config::Arm* arm) const {
-  auto cfg = std::make_unique<Config>();
-  cfg->load(path_, overrides_);
+Scenario Experiment::build(std::int64_t point, const Arm* arm) const {
+  Scenario cfg = base_;
   const auto& values = point_values_.at(static_cast<std::size_t>(point));
-  for (std::size_t i = 0; i < values.size(); ++i) cfg->set(values[i].first, values[i].second, axes_[i].where);
-  cfg->validate();
-  if (arm) cfg->apply_arm(*arm);
+  for (std::size_t i = 0; i < values.size(); ++i) cfg.set(values[i].first, values[i].second, axes_[i].where);
+  cfg.validate();
+  if (arm) cfg.apply_arm(*arm);
   return cfg;
 }
 
-std::unique_ptr<Config> Experiment::config(const PlannedRun& run) const {
+Scenario Experiment::config(const PlannedRun& run) const {
   for (const auto& a : arms_)
     if (a.name == run.arm) return build(run.point, &a);
   return build(run.point, nullptr);

@@ -5,12 +5,11 @@
 #pragma once
 
 #include <cstdint>
-#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "params/config.h"
+#include "experiment/scenario.h"
 
 namespace govsim {
 
@@ -48,7 +47,7 @@ class Experiment {
 
   const std::vector<PlannedRun>& runs() const { return runs_; }
   // A run's configuration: scenario, command-line overrides, the point's values, then the arm's overrides.
-  std::unique_ptr<Config> config(const PlannedRun& run) const;
+  Scenario config(const PlannedRun& run) const;
 
   const std::string& path() const { return path_; }
   const std::string& design() const { return design_; }  // factorial | lhs | sobol | saltelli | morris
@@ -66,7 +65,6 @@ class Experiment {
 
  private:
   std::string path_;
-  std::vector<std::string> overrides_;
   std::string design_ = "factorial";
   std::int64_t samples_ = 0, replicates_ = 1, points_ = 0;
   std::uint64_t design_seed_ = 1;
@@ -76,10 +74,11 @@ class Experiment {
   std::vector<PlannedRun> runs_;
   std::vector<std::string> varied_keys_;
   std::string config_text_;
-  std::vector<Config::Arm> arms_;  // the [arms] section (empty: one arm, the scenario itself)
+  Scenario base_;                 // the scenario file's parameters and the command line's overrides
+  std::vector<Arm> arms_;         // the [arms] section (empty: one arm, the scenario itself)
   std::vector<std::vector<std::pair<std::string, std::string>>> point_values_;  // [point][axis]
-  // Scenario and overrides, then the point's values (errors name the [vary] line), then the arm.
-  std::unique_ptr<Config> build(std::int64_t point, const Config::Arm* arm) const;
+  // A copy of the base, then the point's values (errors name the [vary] line), then the arm.
+  Scenario build(std::int64_t point, const Arm* arm) const;
 };
 
 // 16 hex digits: a 64-bit hash (FNV-1a, then splitmix64's finaliser) of every resolved parameter as
@@ -89,7 +88,7 @@ class Experiment {
 // configuration and seed (Saltelli's A_0 and B_0: the first Sobol' point after the origin is
 // (1/2, ..., 1/2)) are distinct runs with distinct ids.
 // `point` < 0: no design row (the id of a configuration alone).
-std::string run_id(const Config& cfg, std::uint64_t seed, std::int64_t replicate, std::int64_t point = -1,
+std::string run_id(const Scenario& cfg, std::uint64_t seed, std::int64_t replicate, std::int64_t point = -1,
                    const std::string& block = "", std::int64_t group = -1);
 
 }  // namespace govsim

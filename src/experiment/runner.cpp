@@ -23,14 +23,14 @@ class ListSink : public AttributeSink {
 
 }  // namespace
 
-void record_parameters(const Config& cfg, RunRecord& rec) {
+void record_parameters(const Scenario& cfg, RunRecord& rec) {
   for (const auto& s : cfg.registry().specs()) {
     rec.params.emplace_back(s.key, s.get());
     rec.numeric.push_back(s.type != ParamType::kString);
   }
 }
 
-RunResult run_replicate(const Config& cfg, std::int64_t k, std::ostream* log) {
+RunResult run_replicate(const Scenario& cfg, std::int64_t k, std::ostream* log) {
   const Params& p = cfg.params;
   const auto t0 = std::chrono::steady_clock::now();
   const std::uint64_t seed = derive_seed(static_cast<std::uint64_t>(p.run.seed), static_cast<std::uint64_t>(k));
@@ -57,7 +57,7 @@ RunResult run_replicate(const Config& cfg, std::int64_t k, std::ostream* log) {
   const auto names = cfg.mechanism_names();
   for (const auto& entry : mechanism_entries()) {
     if (std::find(names.begin(), names.end(), entry.name) == names.end()) continue;
-    auto m = entry.create(cfg);
+    auto m = entry.create(cfg.mechanisms);
     mechs.push_back(m.get());
     sim.add_mechanism(std::move(m));
   }

@@ -7,7 +7,7 @@
 
 #include "io/h5_writer.h"
 #include "model/simulation.h"
-#include "params/config.h"
+#include "experiment/scenario.h"
 
 namespace govsim {
 
@@ -19,9 +19,9 @@ struct RunResult {
 
 // Replicate k uses derive_seed(run.seed, k) whatever the arm: common random numbers across arms.
 // `log`, if given, gets a one-line description of the world.
-RunResult run_replicate(const Config& cfg, std::int64_t replicate, std::ostream* log);
+RunResult run_replicate(const Scenario& cfg, std::int64_t replicate, std::ostream* log);
 
 // Every resolved parameter of `cfg` into `rec.params` / `rec.numeric` (the /runs parameter columns).
-void record_parameters(const Config& cfg, RunRecord& rec);
+void record_parameters(const Scenario& cfg, RunRecord& rec);
 
 }  // namespace govsim

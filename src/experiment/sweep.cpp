@@ -13,6 +13,7 @@
 #include <fstream>
 #include <mutex>
 #include <numeric>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -240,7 +241,7 @@ SweepResult run_sweep(const Experiment& exp, const SweepOptions& opt,
       const auto t_run = Clock::now();
       RunResult res;
       RunRecord failed;
-      std::unique_ptr<Config> cfg;
+      std::optional<Scenario> cfg;
       bool ok = true;
       try {
         cfg = exp.config(r);

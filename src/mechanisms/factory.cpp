@@ -2,18 +2,6 @@
 
 #include <stdexcept>
 
-#include "mechanisms/digital_platform.h"
-#include "mechanisms/downshift.h"
-#include "mechanisms/dual_registration.h"
-#include "mechanisms/joint_handling.h"
-#include "mechanisms/triage.h"
-#include "mechanisms/whistle.h"
-#include "mechanisms/shock.h"
-#include "mechanisms/visits.h"
-#include "mechanisms/property_tiers.h"
-#include "mechanisms/social_workers.h"
-#include "params/config.h"
-
 namespace govsim {
 
 const std::vector<MechanismEntry>& mechanism_entries() {
@@ -24,97 +12,88 @@ const std::vector<MechanismEntry>& mechanism_entries() {
   static const std::vector<MechanismEntry> entries = {
       {Shock::kName,
        "shock (epidemic or disaster): demands multiplied and urgent tasks added for a while; peak backlog, recovery",
-       [](Config& cfg) {
-         GOVSIM_BIND_SECTION(cfg.registry(), Shock::kName, cfg.block<ShockParams>(Shock::kName), GOVSIM_SHOCK_PARAMS);
+       [](ParamRegistry& r, MechanismParams& m) {
+         GOVSIM_BIND_SECTION(r, Shock::kName, m.shock, GOVSIM_SHOCK_PARAMS);
        },
-       [](const Config& cfg) -> std::unique_ptr<Mechanism> {
-         return std::make_unique<Shock>(cfg.block<ShockParams>(Shock::kName));
+       [](const MechanismParams& m) -> std::unique_ptr<Mechanism> {
+         return std::make_unique<Shock>(m.shock);
        }},
       {PropertyTiers::kName,
        "property service tiers and red property (红色物业): fewer shared affairs in old grids, the property "
        "company resolves part of them",
-       [](Config& cfg) {
-         GOVSIM_BIND_SECTION(cfg.registry(), PropertyTiers::kName, cfg.block<PropertyTiersParams>(PropertyTiers::kName),
-                             GOVSIM_PROPERTY_PARAMS);
-         cfg.registry().restrict("property_tiers.tier", {"standard", "basic", "guaranteed", "mixed"});
+       [](ParamRegistry& r, MechanismParams& m) {
+         GOVSIM_BIND_SECTION(r, PropertyTiers::kName, m.property_tiers, GOVSIM_PROPERTY_PARAMS);
+         r.restrict("property_tiers.tier", {"standard", "basic", "guaranteed", "mixed"});
        },
-       [](const Config& cfg) -> std::unique_ptr<Mechanism> {
-         return std::make_unique<PropertyTiers>(cfg.block<PropertyTiersParams>(PropertyTiers::kName));
+       [](const MechanismParams& m) -> std::unique_ptr<Mechanism> {
+         return std::make_unique<PropertyTiers>(m.property_tiers);
        }},
       {DigitalPlatform::kName,
        "digital platform (智治平台 / 一网统管): digital reporting channel, faster dispatch, grid deadlines",
-       [](Config& cfg) {
-         GOVSIM_BIND_SECTION(cfg.registry(), DigitalPlatform::kName,
-                             cfg.block<DigitalPlatformParams>(DigitalPlatform::kName), GOVSIM_DIGITAL_PARAMS);
+       [](ParamRegistry& r, MechanismParams& m) {
+         GOVSIM_BIND_SECTION(r, DigitalPlatform::kName, m.digital_platform, GOVSIM_DIGITAL_PARAMS);
        },
-       [](const Config& cfg) -> std::unique_ptr<Mechanism> {
-         return std::make_unique<DigitalPlatform>(cfg.block<DigitalPlatformParams>(DigitalPlatform::kName));
+       [](const MechanismParams& m) -> std::unique_ptr<Mechanism> {
+         return std::make_unique<DigitalPlatform>(m.digital_platform);
        }},
       {SocialWorkers::kName,
        "community social workers (社工): case hours at the community level per 10,000 residents, pay rise against turnover",
-       [](Config& cfg) {
-         GOVSIM_BIND_SECTION(cfg.registry(), SocialWorkers::kName, cfg.block<SocialWorkersParams>(SocialWorkers::kName),
-                             GOVSIM_SOCIAL_WORKERS_PARAMS);
+       [](ParamRegistry& r, MechanismParams& m) {
+         GOVSIM_BIND_SECTION(r, SocialWorkers::kName, m.social_workers, GOVSIM_SOCIAL_WORKERS_PARAMS);
        },
-       [](const Config& cfg) -> std::unique_ptr<Mechanism> {
-         return std::make_unique<SocialWorkers>(cfg.block<SocialWorkersParams>(SocialWorkers::kName));
+       [](const MechanismParams& m) -> std::unique_ptr<Mechanism> {
+         return std::make_unique<SocialWorkers>(m.social_workers);
        }},
       {Downshift::kName,
        "workload down-shifting (事务下沉): administrative tasks pushed to grid workers (tasks, staffed, capped)",
-       [](Config& cfg) {
-         GOVSIM_BIND_SECTION(cfg.registry(), Downshift::kName, cfg.block<DownshiftParams>(Downshift::kName),
-                             GOVSIM_DOWNSHIFT_PARAMS);
-         cfg.registry().restrict("downshift.variant", {"tasks", "staffed", "capped"});
+       [](ParamRegistry& r, MechanismParams& m) {
+         GOVSIM_BIND_SECTION(r, Downshift::kName, m.downshift, GOVSIM_DOWNSHIFT_PARAMS);
+         r.restrict("downshift.variant", {"tasks", "staffed", "capped"});
        },
-       [](const Config& cfg) -> std::unique_ptr<Mechanism> {
-         return std::make_unique<Downshift>(cfg.block<DownshiftParams>(Downshift::kName));
+       [](const MechanismParams& m) -> std::unique_ptr<Mechanism> {
+         return std::make_unique<Downshift>(m.downshift);
        }},
       {Visits::kName,
        "visits (联访 / 三下沉): scheduled grid-worker visits and weekly cadre visits find demands, raise awareness",
-       [](Config& cfg) {
-         GOVSIM_BIND_SECTION(cfg.registry(), Visits::kName, cfg.block<VisitsParams>(Visits::kName),
-                             GOVSIM_VISITS_PARAMS);
+       [](ParamRegistry& r, MechanismParams& m) {
+         GOVSIM_BIND_SECTION(r, Visits::kName, m.visits, GOVSIM_VISITS_PARAMS);
        },
-       [](const Config& cfg) -> std::unique_ptr<Mechanism> {
-         return std::make_unique<Visits>(cfg.block<VisitsParams>(Visits::kName));
+       [](const MechanismParams& m) -> std::unique_ptr<Mechanism> {
+         return std::make_unique<Visits>(m.visits);
        }},
       {DualRegistration::kName,
        "dual registration (双报到): in-service members volunteer at the grids and surge in a shock",
-       [](Config& cfg) {
-         GOVSIM_BIND_SECTION(cfg.registry(), DualRegistration::kName,
-                             cfg.block<DualRegistrationParams>(DualRegistration::kName), GOVSIM_DUAL_REGISTRATION_PARAMS);
+       [](ParamRegistry& r, MechanismParams& m) {
+         GOVSIM_BIND_SECTION(r, DualRegistration::kName, m.dual_registration, GOVSIM_DUAL_REGISTRATION_PARAMS);
        },
-       [](const Config& cfg) -> std::unique_ptr<Mechanism> {
-         return std::make_unique<DualRegistration>(cfg.block<DualRegistrationParams>(DualRegistration::kName));
+       [](const MechanismParams& m) -> std::unique_ptr<Mechanism> {
+         return std::make_unique<DualRegistration>(m.dual_registration);
        }},
       {Triage::kName,
        "three-affairs triage (三会解三事): household affairs to residents, shared to councils, public to government",
-       [](Config& cfg) {
-         GOVSIM_BIND_SECTION(cfg.registry(), Triage::kName, cfg.block<TriageParams>(Triage::kName),
-                             GOVSIM_TRIAGE_PARAMS);
-         cfg.registry().restrict("triage.public_scope", {"all", "hard"});
+       [](ParamRegistry& r, MechanismParams& m) {
+         GOVSIM_BIND_SECTION(r, Triage::kName, m.triage, GOVSIM_TRIAGE_PARAMS);
+         r.restrict("triage.public_scope", {"all", "hard"});
        },
-       [](const Config& cfg) -> std::unique_ptr<Mechanism> {
-         return std::make_unique<Triage>(cfg.block<TriageParams>(Triage::kName));
+       [](const MechanismParams& m) -> std::unique_ptr<Mechanism> {
+         return std::make_unique<Triage>(m.triage);
        }},
       {JointHandling::kName,
        "joint handling of hard problems (难题联办): demand lists, joint meetings assign units, published deadlines",
-       [](Config& cfg) {
-         GOVSIM_BIND_SECTION(cfg.registry(), JointHandling::kName, cfg.block<JointHandlingParams>(JointHandling::kName),
-                             GOVSIM_JOINT_PARAMS);
-         cfg.registry().restrict("joint_handling.listing", {"campaign", "monthly"});
+       [](ParamRegistry& r, MechanismParams& m) {
+         GOVSIM_BIND_SECTION(r, JointHandling::kName, m.joint_handling, GOVSIM_JOINT_PARAMS);
+         r.restrict("joint_handling.listing", {"campaign", "monthly"});
        },
-       [](const Config& cfg) -> std::unique_ptr<Mechanism> {
-         return std::make_unique<JointHandling>(cfg.block<JointHandlingParams>(JointHandling::kName));
+       [](const MechanismParams& m) -> std::unique_ptr<Mechanism> {
+         return std::make_unique<JointHandling>(m.joint_handling);
        }},
       {Whistle::kName,
        "whistle-and-report (街乡吹哨、部门报到): streets summon departments to work piled-up public affairs",
-       [](Config& cfg) {
-         GOVSIM_BIND_SECTION(cfg.registry(), Whistle::kName, cfg.block<WhistleParams>(Whistle::kName),
-                             GOVSIM_WHISTLE_PARAMS);
+       [](ParamRegistry& r, MechanismParams& m) {
+         GOVSIM_BIND_SECTION(r, Whistle::kName, m.whistle, GOVSIM_WHISTLE_PARAMS);
        },
-       [](const Config& cfg) -> std::unique_ptr<Mechanism> {
-         return std::make_unique<Whistle>(cfg.block<WhistleParams>(Whistle::kName));
+       [](const MechanismParams& m) -> std::unique_ptr<Mechanism> {
+         return std::make_unique<Whistle>(m.whistle);
        }},
   };
   return entries;
@@ -132,9 +111,13 @@ std::string known_mechanisms_text() {
   return s.empty() ? "none yet" : s;
 }
 
-std::unique_ptr<Mechanism> create_mechanism(const std::string& name, const Config& cfg) {
+void bind_mechanism_params(ParamRegistry& reg, MechanismParams& m) {
+  for (const auto& e : mechanism_entries()) e.bind(reg, m);
+}
+
+std::unique_ptr<Mechanism> create_mechanism(const std::string& name, const MechanismParams& m) {
   for (const auto& e : mechanism_entries())
-    if (e.name == name) return e.create(cfg);
+    if (e.name == name) return e.create(m);
   throw std::invalid_argument("Unknown mechanism '" + name + "' (known: " + known_mechanisms_text() + ")");
 }
 

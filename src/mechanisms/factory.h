@@ -1,30 +1,58 @@
-// The explicit list of mechanisms: each entry declares its parameters (under its own INI section) and
-// builds the mechanism from a resolved configuration. Adding a mechanism means adding an entry here.
+// The explicit list of mechanisms: each entry binds its parameter block (under its own INI section) into a
+// registry and builds the mechanism from that block. Adding a mechanism means adding a member to
+// MechanismParams and an entry to the list in factory.cpp.
 #pragma once
 
-#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "mechanisms/digital_platform.h"
+#include "mechanisms/downshift.h"
+#include "mechanisms/dual_registration.h"
+#include "mechanisms/joint_handling.h"
+#include "mechanisms/property_tiers.h"
+#include "mechanisms/shock.h"
+#include "mechanisms/social_workers.h"
+#include "mechanisms/triage.h"
+#include "mechanisms/visits.h"
+#include "mechanisms/whistle.h"
 #include "model/mechanism.h"
+#include "params/registry.h"
 
 namespace govsim {
 
-class Config;
-class ParamRegistry;
+// Every mechanism's parameter block, one member per entry, named as its INI section; a plain value.
+// The fields are set to their declared defaults when bound (bind_mechanism_params()).
+struct MechanismParams {
+  ShockParams shock;
+  PropertyTiersParams property_tiers;
+  DigitalPlatformParams digital_platform;
+  SocialWorkersParams social_workers;
+  DownshiftParams downshift;
+  VisitsParams visits;
+  DualRegistrationParams dual_registration;
+  TriageParams triage;
+  JointHandlingParams joint_handling;
+  WhistleParams whistle;
+};
 
 struct MechanismEntry {
   std::string name;
   std::string summary;
-  std::function<void(Config&)> declare;  // binds the mechanism's parameters in cfg's registry
-  std::function<std::unique_ptr<Mechanism>(const Config&)> create;
+  // Registers the mechanism's parameters under its section in `reg`, bound to (and set to the defaults of) its
+  // member of `m`.
+  void (*bind)(ParamRegistry& reg, MechanismParams& m);
+  std::unique_ptr<Mechanism> (*create)(const MechanismParams& m);
 };
 
+// In the order mechanisms act within a phase.
 const std::vector<MechanismEntry>& mechanism_entries();
+// Every entry's bind(), in list order.
+void bind_mechanism_params(ParamRegistry& reg, MechanismParams& m);
 std::vector<std::string> known_mechanisms();
 std::string known_mechanisms_text();  // "a, b, c" or "none yet"
 // Builds the named mechanism; throws std::invalid_argument "Unknown mechanism 'x' (known: ...)".
-std::unique_ptr<Mechanism> create_mechanism(const std::string& name, const Config& cfg);
+std::unique_ptr<Mechanism> create_mechanism(const std::string& name, const MechanismParams& m);
 
 }  // namespace govsim

@@ -5,13 +5,15 @@
 
 #include "core/population.h"
 #include "model/simulation.h"
-#include "params/config.h"
+#include "params/params.h"
+#include "params/registry.h"
 
 namespace {
 
 govsim::Params district(std::int64_t communities, std::int64_t days) {
-  govsim::Config cfg;
-  govsim::Params p = cfg.params;
+  govsim::Params p;
+  govsim::ParamRegistry reg;
+  p.declare(reg);  // every field at its default
   p.district.communities = communities;
   p.run.days = days;
   return p;

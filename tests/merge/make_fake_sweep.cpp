@@ -18,7 +18,6 @@
 
 #include "experiment/runner.h"
 #include "io/h5_writer.h"
-#include "params/config.h"
 
 namespace fs = std::filesystem;
 using namespace govsim;
@@ -73,9 +72,7 @@ int main(int argc, char** argv) {
     std::ofstream tsv(dir / "plan.tsv");
     tsv << "index\trun_id\tpoint\tblock\tarm\treplicate\tseed\tcost\n";
     for (auto& p : plan) {
-      Config cfg;
-      cfg.load(scenario, p.overrides);
-      p.result = run_replicate(cfg, p.replicate, nullptr);
+      p.result = run_replicate(read_scenario(scenario, p.overrides).base, p.replicate, nullptr);
       RunRecord& r = p.result.record;
       char hash[17];
       std::snprintf(hash, sizeof hash, "%016llx", 0x9e3779b97f4a7c15ULL * static_cast<unsigned long long>(p.index + 1));

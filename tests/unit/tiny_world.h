@@ -5,8 +5,8 @@
 #include <vector>
 
 #include "core/world.h"
+#include "mechanisms/factory.h"
 #include "model/simulation.h"
-#include "params/config.h"
 #include "params/params.h"
 #include "params/registry.h"
 
@@ -57,12 +57,18 @@ inline World tiny_world(const std::vector<std::uint32_t>& grids_per_community, s
   return w;
 }
 
-// The default district (every parameter at its declared default) shrunk to `communities` for `days`: the
-// generated worlds of the direction-of-effect tests.
-inline Params small_district(std::int64_t communities, std::int64_t days) {
+// Every core parameter at its declared default.
+inline Params default_params() {
   Params p;
   ParamRegistry reg;
   p.declare(reg);
+  return p;
+}
+
+// The default district shrunk to `communities` for `days`: the generated worlds of the direction-of-effect
+// tests.
+inline Params small_district(std::int64_t communities, std::int64_t days) {
+  Params p = default_params();
   p.district.communities = communities;
   p.run.days = days;
   return p;
@@ -95,11 +101,12 @@ inline Params quiet_params(int days) {
   return p;
 }
 
-// A mechanism's parameter block at its declared defaults.
-template <class P>
-P mechanism_defaults(const std::string& name) {
-  Config cfg;
-  return cfg.block<P>(name);
+// Every mechanism's parameter block at its declared defaults.
+inline MechanismParams mechanism_defaults() {
+  MechanismParams m;
+  ParamRegistry reg;
+  bind_mechanism_params(reg, m);
+  return m;
 }
 
 // Runs the rest of a day begun with begin_day() (after demands were raised by hand).

@@ -4,14 +4,16 @@
 #include <cmath>
 
 #include "core/population.h"
-#include "params/config.h"
+#include "params/params.h"
+#include "params/registry.h"
 
 namespace govsim {
 namespace {
 
 Params small_params() {
-  Config cfg;
-  Params p = cfg.params;
+  Params p;
+  ParamRegistry reg;
+  p.declare(reg);  // every field at its default
   p.district.communities = 40;
   p.district.in_service_members = 1000;
   return p;

@@ -198,9 +198,9 @@ TEST(Experiment, RunIdsAreStableAndFollowTheParameters) {
   // The table's ids are those of the configurations config() builds for the sweep.
   for (const auto& r : a.runs()) {
     const auto cfg = a.config(r);
-    EXPECT_EQ(run_id(*cfg, r.seed, r.replicate, r.point, r.block, r.group), r.id) << r.index;
-    EXPECT_NE(run_id(*cfg, r.seed, r.replicate), r.id) << r.index;  // the design row is part of the id
-    EXPECT_EQ(cfg->params.run.name, r.arm);
+    EXPECT_EQ(run_id(cfg, r.seed, r.replicate, r.point, r.block, r.group), r.id) << r.index;
+    EXPECT_NE(run_id(cfg, r.seed, r.replicate), r.id) << r.index;  // the design row is part of the id
+    EXPECT_EQ(cfg.params.run.name, r.arm);
   }
 }
 
@@ -215,10 +215,10 @@ TEST(Experiment, ConfigAppliesScenarioThenPointThenArm) {
   const auto p0_plain = e.config(e.runs()[0]);
   const auto p0_long = e.config(e.runs()[2]);
   const auto p1_plain = e.config(e.runs()[4]);
-  EXPECT_EQ(p0_plain->params.grid.hours_per_day, 6);
-  EXPECT_EQ(p1_plain->params.grid.hours_per_day, 8);
-  EXPECT_EQ(p0_long->params.grid.hours_per_day, 10);    // the arm wins over the point
-  EXPECT_EQ(p0_plain->params.district.communities, 3);  // the point wins over the command line
+  EXPECT_EQ(p0_plain.params.grid.hours_per_day, 6);
+  EXPECT_EQ(p1_plain.params.grid.hours_per_day, 8);
+  EXPECT_EQ(p0_long.params.grid.hours_per_day, 10);    // the arm wins over the point
+  EXPECT_EQ(p0_plain.params.district.communities, 3);  // the point wins over the command line
 }
 
 TEST(Experiment, VariedKeysAreThoseThatDifferSomewhere) {

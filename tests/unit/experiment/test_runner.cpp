@@ -7,7 +7,7 @@ namespace govsim {
 namespace {
 
 RunSummary run_with(const std::string& mechanisms) {
-  Config cfg;
+  Scenario cfg;
   cfg.params.district.communities = 4;
   cfg.params.run.days = 200;
   cfg.params.run.mechanisms = mechanisms;

@@ -41,7 +41,7 @@ const RunResult& run(int communities, std::int64_t replicate, int days = 5) {
   static std::map<std::tuple<int, std::int64_t, int>, std::unique_ptr<RunResult>> cache;
   auto& slot = cache[{communities, replicate, days}];
   if (!slot) {
-    Config cfg;
+    Scenario cfg;
     cfg.params.district.communities = communities;
     cfg.params.run.days = days;
     slot = std::make_unique<RunResult>(run_replicate(cfg, replicate, nullptr));

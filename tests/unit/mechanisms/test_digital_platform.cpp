@@ -6,13 +6,12 @@
 #include "core/population.h"
 #include "mechanisms/digital_platform.h"
 #include "model/simulation.h"
-#include "params/config.h"
 
 namespace govsim {
 namespace {
 
 DigitalPlatformParams params(double uptake, Int days_saved, double deadline) {
-  DigitalPlatformParams p = testing::mechanism_defaults<DigitalPlatformParams>(DigitalPlatform::kName);
+  DigitalPlatformParams p = testing::mechanism_defaults().digital_platform;
   p.uptake = uptake;
   p.routing_days_saved = days_saved;
   p.grid_deadline_hours = deadline;
@@ -22,9 +21,8 @@ DigitalPlatformParams params(double uptake, Int days_saved, double deadline) {
 double at(const Simulation& s, const char* name, int day) { return s.recorder().at(name, day); }
 
 TEST(DigitalPlatform, DefaultsSetTheCoresLeversOnce) {
-  Config cfg;
   Simulation sim(testing::quiet_params(2), testing::tiny_world({1}, 1), 1);
-  sim.add_mechanism(std::make_unique<DigitalPlatform>(testing::mechanism_defaults<DigitalPlatformParams>(DigitalPlatform::kName)));
+  sim.add_mechanism(std::make_unique<DigitalPlatform>(testing::mechanism_defaults().digital_platform));
   sim.step();
   sim.step();
   EXPECT_DOUBLE_EQ(sim.levers().digital_uptake, 0.6);
@@ -139,7 +137,7 @@ TEST(DigitalPlatform, RaisesTheYoungsShareOfReportsOnAGeneratedDistrict) {
   double ratio[2], latent[2];
   for (int on = 0; on < 2; ++on) {
     Simulation sim(p, generate_world(p, 17), 17);
-    if (on) sim.add_mechanism(std::make_unique<DigitalPlatform>(testing::mechanism_defaults<DigitalPlatformParams>(DigitalPlatform::kName)));
+    if (on) sim.add_mechanism(std::make_unique<DigitalPlatform>(testing::mechanism_defaults().digital_platform));
     sim.run();
     double young = 0, elderly = 0;
     for (int d = 0; d < p.run.days; ++d) {

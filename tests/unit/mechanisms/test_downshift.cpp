@@ -3,13 +3,12 @@
 #include "../tiny_world.h"
 #include "mechanisms/downshift.h"
 #include "model/simulation.h"
-#include "params/config.h"
 
 namespace govsim {
 namespace {
 
 DownshiftParams params(const char* variant, double hours) {
-  DownshiftParams p = testing::mechanism_defaults<DownshiftParams>(Downshift::kName);
+  DownshiftParams p = testing::mechanism_defaults().downshift;
   p.variant = variant;
   p.extra_task_hours = hours;
   return p;
@@ -59,10 +58,12 @@ TEST(Downshift, TaskHoursArriveAtTheDeclaredRate) {
 }
 
 TEST(Downshift, UnknownVariantIsAnInputError) {
-  Config cfg;
-  EXPECT_THROW(cfg.registry().set("downshift.variant", "everything", "test.ini:3"), InputError);
+  MechanismParams m;
+  ParamRegistry reg;
+  bind_mechanism_params(reg, m);
+  EXPECT_THROW(reg.set("downshift.variant", "everything", "test.ini:3"), InputError);
   try {
-    cfg.registry().set("downshift.variant", "everything", "test.ini:3");
+    reg.set("downshift.variant", "everything", "test.ini:3");
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("test.ini:3: key 'downshift.variant': 'everything' is not one of tasks, staffed, capped"),
               std::string::npos)

@@ -9,19 +9,18 @@
 #include "mechanisms/dual_registration.h"
 #include "mechanisms/shock.h"
 #include "model/simulation.h"
-#include "params/config.h"
 
 namespace govsim {
 namespace {
 
 DualRegistrationParams dr_params() {
-  DualRegistrationParams p = testing::mechanism_defaults<DualRegistrationParams>(DualRegistration::kName);
+  DualRegistrationParams p = testing::mechanism_defaults().dual_registration;
   p.share_active = 1.0;  // every registered member is active
   return p;
 }
 
 ShockParams quiet_shock(int start, int duration) {
-  ShockParams p = testing::mechanism_defaults<ShockParams>(Shock::kName);
+  ShockParams p = testing::mechanism_defaults().shock;
   p.start_day = start;
   p.duration_days = duration;
   p.urgent_task_hours = 0;
@@ -169,7 +168,6 @@ TEST(DualRegistration, DelaysAreLognormalWithTheParameterAsMeanAndKeyedByCommuni
 // The stylised fact (seed 001, Runzhou's epidemic): on a small generated district hit by a shock whose urgent
 // tasks swamp the grid workers, dual registration's surge lowers the peak backlog and shortens the recovery.
 TEST(DualRegistration, LowersTheShockPeakAndShortensRecoveryOnAGeneratedDistrict) {
-  Config cfg;
   Params p = testing::small_district(6, 330);
   p.district.in_service_members = 1000;  // ~168 per community (seed 000: 8,400 over 50)
   // Enough capacity above the grid that the backlog is stationary without a shock (so that it can recover).
@@ -186,7 +184,7 @@ TEST(DualRegistration, LowersTheShockPeakAndShortensRecoveryOnAGeneratedDistrict
       auto shock = std::make_unique<Shock>(sp);
       const auto* raw = shock.get();
       sim.add_mechanism(std::move(shock));
-      if (with) sim.add_mechanism(std::make_unique<DualRegistration>(cfg.block<DualRegistrationParams>(DualRegistration::kName)));
+      if (with) sim.add_mechanism(std::make_unique<DualRegistration>(testing::mechanism_defaults().dual_registration));
       sim.run();
       o[with] = outcomes_of(*raw);
     }

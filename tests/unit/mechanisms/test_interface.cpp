@@ -4,7 +4,6 @@
 #include "../tiny_world.h"
 #include "mechanisms/factory.h"
 #include "model/simulation.h"
-#include "params/config.h"
 
 namespace govsim {
 namespace {
@@ -66,9 +65,8 @@ TEST(MechanismInterface, AddingAfterTheStartIsAnError) {
 }
 
 TEST(MechanismFactory, UnknownNameListsTheKnownOnes) {
-  Config cfg;
   try {
-    create_mechanism("no_such_mechanism", cfg);
+    create_mechanism("no_such_mechanism", testing::mechanism_defaults());
     FAIL() << "expected an error";
   } catch (const std::invalid_argument& e) {
     EXPECT_NE(std::string(e.what()).find("Unknown mechanism 'no_such_mechanism' (known: "), std::string::npos);

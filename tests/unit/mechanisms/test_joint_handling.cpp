@@ -4,7 +4,6 @@
 #include "../tiny_world.h"
 #include "mechanisms/joint_handling.h"
 #include "model/simulation.h"
-#include "params/config.h"
 
 namespace govsim {
 namespace {
@@ -22,7 +21,7 @@ World world_with_unit(float engagement) {
 }
 
 JointHandlingParams every_day_params() {
-  JointHandlingParams p = testing::mechanism_defaults<JointHandlingParams>(JointHandling::kName);
+  JointHandlingParams p = testing::mechanism_defaults().joint_handling;
   p.meeting_interval_days = 1;  // a meeting every day, each compiling a list
   p.listing = "monthly";
   p.list_min = p.list_max = 1;

@@ -11,13 +11,12 @@
 #include "core/population.h"
 #include "mechanisms/property_tiers.h"
 #include "model/simulation.h"
-#include "params/config.h"
 
 namespace govsim {
 namespace {
 
 PropertyTiersParams params(const char* tier) {
-  PropertyTiersParams p = testing::mechanism_defaults<PropertyTiersParams>(PropertyTiers::kName);
+  PropertyTiersParams p = testing::mechanism_defaults().property_tiers;
   p.tier = tier;
   return p;
 }
@@ -193,8 +192,10 @@ TEST(PropertyTiers, APreventedSharedAffairPleasesLikeAnInTimeResolution) {
 }
 
 TEST(PropertyTiers, UnknownTierIsAnInputError) {
-  Config cfg;
-  EXPECT_THROW(cfg.registry().set("property_tiers.tier", "luxury", "test.ini:2"), InputError);
+  MechanismParams m;
+  ParamRegistry reg;
+  bind_mechanism_params(reg, m);
+  EXPECT_THROW(reg.set("property_tiers.tier", "luxury", "test.ini:2"), InputError);
   EXPECT_THROW(PropertyTiers(params("luxury")), std::invalid_argument);
 }
 

@@ -8,13 +8,12 @@
 #include "core/population.h"
 #include "mechanisms/shock.h"
 #include "model/simulation.h"
-#include "params/config.h"
 
 namespace govsim {
 namespace {
 
 ShockParams shock_params(int start, int duration) {
-  ShockParams p = testing::mechanism_defaults<ShockParams>(Shock::kName);
+  ShockParams p = testing::mechanism_defaults().shock;
   p.start_day = start;
   p.duration_days = duration;
   return p;

@@ -9,14 +9,12 @@
 #include "core/population.h"
 #include "mechanisms/social_workers.h"
 #include "model/simulation.h"
-#include "params/config.h"
 
 namespace govsim {
 namespace {
 
 SocialWorkersParams defaults() {
-  Config cfg;
-  return cfg.block<SocialWorkersParams>(SocialWorkers::kName);
+  return testing::mechanism_defaults().social_workers;
 }
 
 double at(const Simulation& sim, const char* name, int day) { return sim.recorder().at(name, day); }

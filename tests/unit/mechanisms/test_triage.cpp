@@ -9,13 +9,12 @@
 #include "core/population.h"
 #include "mechanisms/triage.h"
 #include "model/simulation.h"
-#include "params/config.h"
 
 namespace govsim {
 namespace {
 
 TriageParams sure_params() {
-  TriageParams p = testing::mechanism_defaults<TriageParams>(Triage::kName);
+  TriageParams p = testing::mechanism_defaults().triage;
   p.misroute_rate = 0.0;
   p.self_success = 1.0;
   p.self_days = 2;
@@ -228,8 +227,8 @@ TEST(Triage, CouncilsMeetWithTheBinomialQuorumProbability) {
 // Direction of effect on a small generated district (common random numbers): triage takes load off the grid
 // workers, and misrouting eats part of the gain.
 TEST(Triage, LowersGridWorkerLoadAndMisroutingEatsPartOfTheGain) {
-  Config cfg;
-  Params p = cfg.params;
+  const MechanismParams mech = testing::mechanism_defaults();
+  Params p = testing::default_params();
   p.district.communities = 6;
   p.district.residents_per_community = 2000;
   p.district.in_service_members = 200;
@@ -237,7 +236,7 @@ TEST(Triage, LowersGridWorkerLoadAndMisroutingEatsPartOfTheGain) {
   auto run = [&](double misroute) {
     Simulation sim(p, generate_world(p, 2024), 2024);
     if (misroute >= 0) {
-      TriageParams tp = cfg.block<TriageParams>(Triage::kName);
+      TriageParams tp = mech.triage;
       tp.misroute_rate = misroute;
       sim.add_mechanism(std::make_unique<Triage>(tp));
     }

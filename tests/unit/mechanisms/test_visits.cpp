@@ -7,13 +7,12 @@
 #include "core/population.h"
 #include "mechanisms/visits.h"
 #include "model/simulation.h"
-#include "params/config.h"
 
 namespace govsim {
 namespace {
 
 VisitsParams params(double scheduled_week, double cadres, double per_week, double awareness) {
-  VisitsParams p = testing::mechanism_defaults<VisitsParams>(Visits::kName);
+  VisitsParams p = testing::mechanism_defaults().visits;
   p.scheduled_hours_per_worker_week = scheduled_week;
   p.cadres_per_community = cadres;
   p.cadre_households_per_week = per_week;
@@ -24,9 +23,8 @@ VisitsParams params(double scheduled_week, double cadres, double per_week, doubl
 double at(const Simulation& s, const char* name, int day) { return s.recorder().at(name, day); }
 
 TEST(Visits, DefaultsSetTheCoresLevers) {
-  Config cfg;
   Simulation sim(testing::quiet_params(1), testing::tiny_world({2, 1}, 10), 1);
-  sim.add_mechanism(std::make_unique<Visits>(testing::mechanism_defaults<VisitsParams>(Visits::kName)));
+  sim.add_mechanism(std::make_unique<Visits>(testing::mechanism_defaults().visits));
   sim.step();
   EXPECT_DOUBLE_EQ(sim.levers().scheduled_visit_hours, 5.0 / 7.0);
   EXPECT_DOUBLE_EQ(sim.levers().visit_awareness, 0.3);
@@ -133,7 +131,7 @@ TEST(Visits, FindMoreDemandsAndRaiseAwarenessAtACostInHoursOnAGeneratedDistrict)
   double found[2], aware[2], util[2], cadre = 0;
   for (int on = 0; on < 2; ++on) {
     Simulation sim(p, generate_world(p, 23), 23);
-    if (on) sim.add_mechanism(std::make_unique<Visits>(testing::mechanism_defaults<VisitsParams>(Visits::kName)));
+    if (on) sim.add_mechanism(std::make_unique<Visits>(testing::mechanism_defaults().visits));
     sim.run();
     found[on] = util[on] = 0;
     for (int d = 0; d < p.run.days; ++d) {

@@ -9,13 +9,12 @@
 #include "core/population.h"
 #include "mechanisms/whistle.h"
 #include "model/simulation.h"
-#include "params/config.h"
 
 namespace govsim {
 namespace {
 
 WhistleParams params(Int threshold) {
-  WhistleParams p = testing::mechanism_defaults<WhistleParams>(Whistle::kName);
+  WhistleParams p = testing::mechanism_defaults().whistle;
   p.threshold = threshold;
   p.report_delay_days = 1;
   p.summoned_hours = 16;
@@ -119,8 +118,8 @@ TEST(Whistle, BelowTheThresholdNothingChanges) {
 // Direction of effect on a small generated district (common random numbers): summoning shortens public
 // affairs' resolution time, at a cost in department hours. A threshold never reached changes nothing.
 TEST(Whistle, ShortensPublicAffairsResolutionAtACostInDepartmentHours) {
-  Config cfg;
-  Params p = cfg.params;
+  const MechanismParams mech = testing::mechanism_defaults();
+  Params p = testing::default_params();
   p.district.communities = 6;
   p.district.residents_per_community = 2000;
   p.district.in_service_members = 200;
@@ -130,7 +129,7 @@ TEST(Whistle, ShortensPublicAffairsResolutionAtACostInDepartmentHours) {
   };
   auto run = [&](Int threshold) {
     Simulation sim(p, generate_world(p, 2024), 2024);
-    WhistleParams wp = cfg.block<WhistleParams>(Whistle::kName);
+    WhistleParams wp = mech.whistle;
     wp.threshold = threshold;
     auto m = std::make_unique<Whistle>(wp);
     const Whistle* wr = m.get();

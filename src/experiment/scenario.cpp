@@ -1,0 +1,242 @@
+#include "experiment/scenario.h"
+
+#include <boost/program_options.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace po = boost::program_options;
+
+namespace govsim {
+
+namespace {
+
+std::string trim(const std::string& s) {
+  const auto a = s.find_first_not_of(" \t\r");
+  if (a == std::string::npos) return "";
+  const auto b = s.find_last_not_of(" \t\r");
+  return s.substr(a, b - a + 1);
+}
+
+// Reads a scenario file and its includes: parameter lines into `values` (with the line each key was last
+// given on), the other sections into `file`.
+struct IniReader {
+  ScenarioFile& file;
+  std::map<std::string, std::string> values;     // key -> value text
+  std::map<std::string, std::string> key_lines;  // key -> "file:line" where it was last given
+
+  void scan(const std::string& path, int depth) {
+    if (depth > 8) throw InputError(path + ": includes nested too deeply");
+    std::ifstream in(path);
+    if (!in) throw InputError(path + ": cannot open scenario file");
+    // Our own pass gives each key its file and line (Program_options does not report lines) and catches
+    // lines that are neither a section, a key = value pair nor a comment.
+    std::map<std::string, int> seen_here;  // a key given twice in one file is an error; across files, the last wins
+    std::string line;
+    std::string section;
+    int lineno = 0;
+    while (std::getline(in, line)) {
+      ++lineno;
+      const std::string at = path + ":" + std::to_string(lineno);
+      const std::string t = trim(line);
+      if (t.empty() || t[0] == '#' || t[0] == ';') continue;
+      if (t.front() == '[') {
+        if (t.back() != ']') throw InputError(at + ": malformed section header");
+        section = trim(t.substr(1, t.size() - 2));
+        file.sections.insert(section);
+        continue;
+      }
+      const auto eq = t.find('=');
+      if (eq == std::string::npos) throw InputError(at + ": expected 'key = value', got '" + t + "'");
+      const std::string name = trim(t.substr(0, eq));
+      const std::string value = trim(t.substr(eq + 1));
+      if (section.empty() && name == "include") {  // another scenario, read first, relative to this file
+        if (!seen_here.empty()) throw InputError(at + ": include must come before any key");
+        const auto target = std::filesystem::path(path).parent_path() / value;
+        if (!std::filesystem::exists(target)) throw InputError(at + ": include: " + target.string() + " not found");
+        scan(target.string(), depth + 1);
+        continue;
+      }
+      if (section == "arms") {  // not parameters: read here, applied per arm
+        Arm arm{name, split_list(value, ';'), lineno, at};
+        for (const auto& x : file.arms)
+          if (x.name == arm.name) throw InputError(at + ": arm '" + arm.name + "' defined twice");
+        file.arms.push_back(std::move(arm));
+        continue;
+      }
+      if (section == "experiment" || section == "vary") {  // read by Experiment (experiment/experiment.h)
+        file.section_lines[section].push_back({name, value, lineno, path, at});
+        continue;
+      }
+      if (section == "checks") {
+        file.checks.push_back({name, value, lineno, at});
+        continue;
+      }
+      if (section == "contrasts") {
+        const auto pair = split_list(value);
+        if (pair.size() != 2) throw InputError(at + ": contrast '" + name + "': expected 'name = arm_a, arm_b'");
+        file.contrasts.push_back({name, pair[0], pair[1], lineno, at});
+        continue;
+      }
+      const std::string key = (section.empty() ? "" : section + ".") + name;
+      if (seen_here.count(key))
+        throw InputError(at + ": key '" + key + "': given twice (first on line " + std::to_string(seen_here[key]) +
+                         ")");
+      seen_here[key] = lineno;
+      key_lines[key] = at;
+      values[key] = value;
+    }
+  }
+};
+
+}  // namespace
+
+std::vector<std::string> split_list(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  std::stringstream in(s);
+  std::string item;
+  while (std::getline(in, item, sep)) {
+    item = trim(item);
+    if (!item.empty()) out.push_back(item);
+  }
+  return out;
+}
+
+Scenario::Scenario() {
+  params.declare(registry_);
+  bind_mechanism_params(registry_, mechanisms);
+}
+
+// Binding sets every field to its default; the values are then copied into the fields just bound.
+Scenario::Scenario(const Scenario& other) : Scenario() { *this = other; }
+
+Scenario& Scenario::operator=(const Scenario& other) {
+  params = other.params;  // field by field: the registry's pointers stay valid
+  mechanisms = other.mechanisms;
+  key_lines_ = other.key_lines_;
+  return *this;
+}
+
+const Scenario& default_scenario() {
+  static const Scenario defaults;
+  return defaults;
+}
+
+std::vector<std::string> Scenario::mechanism_names() const { return split_list(params.run.mechanisms); }
+
+const std::vector<SectionLine>& ScenarioFile::lines(const std::string& section) const {
+  static const std::vector<SectionLine> none;
+  const auto it = section_lines.find(section);
+  return it == section_lines.end() ? none : it->second;
+}
+
+ScenarioFile read_scenario(const std::string& path, const std::vector<std::string>& overrides) {
+  ScenarioFile file;
+  file.path = path;
+  IniReader reader{file, {}, {}};
+  reader.scan(path, 0);
+  Scenario& s = file.base;
+  s.key_lines_ = reader.key_lines;
+  // Program_options reads the merged key = value lines and rejects unknown keys.
+  std::stringstream text;
+  for (const auto& [key, value] : reader.values) text << key << " = " << value << "\n";
+  po::options_description desc;
+  for (const auto& spec : s.registry_.specs()) desc.add_options()(spec.key.c_str(), po::value<std::string>());
+  po::variables_map vm;
+  auto where = [&](const std::string& key) {
+    auto it = s.key_lines_.find(key);
+    return it == s.key_lines_.end() ? path : it->second;
+  };
+  try {
+    po::store(po::parse_config_file(text, desc, /*allow_unregistered=*/false), vm);
+  } catch (const po::unknown_option& e) {
+    const std::string key = e.get_option_name();
+    throw InputError(where(key) + ": unknown key '" + key + "' (govsim describe lists the known keys)");
+  } catch (const po::error& e) {
+    throw InputError(path + ": " + e.what());
+  }
+  // Apply in file order so the first bad line is the one reported.
+  std::vector<std::pair<std::string, std::string>> order;
+  for (const auto& [key, value] : vm) order.emplace_back(s.key_lines_[key], key);
+  std::sort(order.begin(), order.end(), [](const auto& x, const auto& y) {
+    auto split = [](const std::string& w) {
+      const auto c = w.rfind(':');
+      return std::pair(w.substr(0, c), std::stoi(w.substr(c + 1)));
+    };
+    return split(x.first) < split(y.first);
+  });
+  for (const auto& [at, key] : order) s.registry_.set(key, vm[key].as<std::string>(), at);
+  s.apply_overrides(overrides);
+  s.validate();
+  for (const auto& c : file.contrasts)
+    for (const auto& name : {c.a, c.b}) {
+      bool found = false;
+      for (const auto& a : file.arms) found |= a.name == name;
+      if (!found) throw InputError(c.where + ": contrast '" + c.name + "': no arm named '" + name + "'");
+    }
+  return file;
+}
+
+void Scenario::apply_arm(const Arm& arm) {
+  const std::string where = arm.where;
+  for (const auto& kv : arm.overrides) {
+    const auto eq = kv.find('=');
+    if (eq == std::string::npos)
+      throw InputError(where + ": arm '" + arm.name + "': expected key=value, got '" + kv + "'");
+    const std::string key = trim(kv.substr(0, eq));
+    registry_.set(key, trim(kv.substr(eq + 1)), where);
+    key_lines_[key] = where;
+  }
+  params.run.name = arm.name;
+  validate();
+}
+
+void Scenario::set(const std::string& key, const std::string& value, const std::string& where) {
+  registry_.set(key, value, where);
+  key_lines_[key] = where;
+}
+
+void Scenario::apply_overrides(const std::vector<std::string>& overrides) {
+  for (const auto& kv : overrides) {
+    const auto eq = kv.find('=');
+    if (eq == std::string::npos) throw InputError("command line: --set '" + kv + "': expected key=value");
+    registry_.set(trim(kv.substr(0, eq)), trim(kv.substr(eq + 1)), "command line");
+  }
+}
+
+void Scenario::validate() const {
+  auto where = [&](const std::string& key) {
+    auto it = key_lines_.find(key);
+    if (it == key_lines_.end()) return std::string("configuration");
+    return it->second;
+  };
+  const auto known = known_mechanisms();
+  const auto names = mechanism_names();
+  for (std::size_t i = 0; i < names.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      if (names[i] == names[j])
+        throw InputError(where("run.mechanisms") + ": key 'run.mechanisms': mechanism '" + names[i] +
+                         "' named twice");
+  for (const auto& m : mechanism_names()) {
+    if (std::find(known.begin(), known.end(), m) == known.end())
+      throw InputError(where("run.mechanisms") + ": key 'run.mechanisms': unknown mechanism '" + m +
+                       "' (known: " + known_mechanisms_text() + ")");
+  }
+  const auto& d = params.district;
+  if (d.share_young + d.share_elderly > 1.0)
+    throw InputError(where("district.share_elderly") +
+                     ": key 'district.share_elderly': share_young + share_elderly exceeds 1");
+  const auto& q = params.demand;
+  const double sums[3] = {q.household_p_community + q.household_p_street + q.household_p_department,
+                          q.shared_p_community + q.shared_p_street + q.shared_p_department,
+                          q.public_p_community + q.public_p_street + q.public_p_department};
+  const char* keys[3] = {"demand.household_p_department", "demand.shared_p_department",
+                         "demand.public_p_department"};
+  for (int k = 0; k < 3; ++k)
+    if (sums[k] > 1.0)
+      throw InputError(where(keys[k]) + ": key '" + keys[k] + "': level probabilities of the kind exceed 1");
+}
+
+}  // namespace govsim
