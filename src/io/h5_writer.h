@@ -1,5 +1,6 @@
-// Writes a set of runs to one HDF5 file in schema version 1 (docs/OUTPUT.md). The file is written under a
-// temporary name and renamed when complete, so a crash never leaves a file that looks complete.
+// Writes a set of runs to one HDF5 file in schema version 1 (docs/OUTPUT.md), laid out by io/h5_schema.h. The
+// file is written under a temporary name and renamed when complete, so a crash never leaves a file that looks
+// complete.
 #pragma once
 
 #include <cstdint>
@@ -11,13 +12,6 @@
 #include "model/simulation.h"
 
 namespace govsim {
-
-inline constexpr int kSchemaVersion = 1;
-// /runs/pair's long_name (also written by the combiner, which recomputes the column).
-inline constexpr const char* kPairLongName =
-    "runs with equal pair share every exogenous draw (common random numbers)";
-// /communities/street of a community a run does not have (padding, failed runs).
-inline constexpr std::int32_t kNoStreet = -1;
 
 struct CommunityInfo {
   std::vector<std::int32_t> street;
