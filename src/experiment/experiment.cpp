@@ -7,7 +7,8 @@
 
 #include "core/rng.h"
 #include "experiment/design.h"
-#include "io/h5_writer.h"
+#include "util/text.h"
+#include "util/version.h"
 
 namespace govsim {
 
@@ -72,13 +73,6 @@ std::string finish_id(Hash h, std::uint64_t seed, std::int64_t replicate) {
 Hash with_row(Hash h, std::int64_t point, const std::string& block, std::int64_t group) {
   if (point >= 0) h.add("point=" + std::to_string(point) + "\nblock=" + block + "\ngroup=" + std::to_string(group) + "\n");
   return h;
-}
-
-std::string trim(const std::string& s) {
-  const auto a = s.find_first_not_of(" \t\r");
-  if (a == std::string::npos) return "";
-  const auto b = s.find_last_not_of(" \t\r");
-  return s.substr(a, b - a + 1);
 }
 
 // `a, "b, c", d`: comma-separated levels; double quotes keep commas (and an empty level, "").

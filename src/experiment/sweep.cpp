@@ -21,6 +21,7 @@
 #include "experiment/work_queue.h"
 #include "io/h5_combine.h"
 #include "io/h5_writer.h"
+#include "util/version.h"
 
 namespace fs = std::filesystem;
 

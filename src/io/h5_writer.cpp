@@ -1,8 +1,8 @@
 #include "io/h5_writer.h"
 
-#include "govsim_revision.h"  // generated at build time
 #include "io/h5_detail.h"
 #include "io/h5_schema.h"
+#include "util/version.h"
 
 #include <algorithm>
 #include <cmath>
@@ -10,14 +10,7 @@
 #include <set>
 #include <stdexcept>
 
-#ifndef GOVSIM_VERSION
-#define GOVSIM_VERSION "unknown"
-#endif
-
 namespace govsim {
-
-std::string govsim_version() { return GOVSIM_VERSION; }
-std::string git_revision() { return GOVSIM_GIT_REVISION; }
 
 namespace {
 

@@ -64,7 +64,4 @@ struct WriteOptions {
 void write_results(const std::string& path, const std::vector<RunRecord>& runs, const Provenance& prov,
                    const WriteOptions& options = {});
 
-std::string govsim_version();
-std::string git_revision();
-
 }  // namespace govsim

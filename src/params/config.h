@@ -10,6 +10,7 @@
 
 #include "params/params.h"
 #include "params/registry.h"
+#include "util/text.h"  // trim, split_list
 
 namespace govsim {
 
@@ -99,7 +100,5 @@ class Config {
   std::set<std::string> sections_;
   std::string source_file_;
 };
-
-std::vector<std::string> split_list(const std::string& s, char sep = ',');
 
 }  // namespace govsim
