@@ -3,13 +3,13 @@
 #include <algorithm>
 #include <limits>
 
-#include "model/simulation.h"
+#include "model/day_api.h"
 
 namespace govsim {
 
 
-void DigitalPlatform::initialize(Simulation& sim) {
-  Levers& lv = sim.levers();
+void DigitalPlatform::initialize(DayApi& api) {
+  Levers& lv = api.levers();
   // Combined with any other digital channel as independent chances of reaching a resident.
   lv.digital_uptake = 1.0 - (1.0 - lv.digital_uptake) * (1.0 - p_.uptake);
   lv.delay_reduction_days += static_cast<int>(p_.routing_days_saved);
@@ -20,7 +20,7 @@ void DigitalPlatform::initialize(Simulation& sim) {
   // Who reports is measured by the core for every arm: share_reports_young, mean_report_ratio_young_elderly.
 }
 
-void DigitalPlatform::act(Phase, Simulation&) {}
+void DigitalPlatform::act(Phase, DayApi&) {}
 
 void DigitalPlatform::describe(AttributeSink& out) const {
   GOVSIM_DIGITAL_PARAMS(GOVSIM_DESCRIBE_FIELD)

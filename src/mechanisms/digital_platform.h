@@ -11,7 +11,7 @@
 // numbers; its effects follow from the core's rules (docs/ODD.md, digital platform).
 #pragma once
 
-#include "mechanisms/mechanism.h"
+#include "model/mechanism.h"
 #include "params/params.h"
 
 namespace govsim {
@@ -35,9 +35,10 @@ class DigitalPlatform : public Mechanism {
   static constexpr const char* kName = "digital_platform";
   explicit DigitalPlatform(const DigitalPlatformParams& p) : p_(p) {}
   std::string name() const override { return kName; }
-  PhaseMask phases() const override { return 0; }  // levers only, set once
-  void initialize(Simulation& sim) override;
-  void act(Phase phase, Simulation& sim) override;
+  static constexpr PhaseMask kPhases = PhaseMask{0};  // levers only, set once
+  PhaseMask phases() const override { return kPhases; }
+  void initialize(DayApi& api) override;
+  void act(Phase phase, DayApi& api) override;
   void describe(AttributeSink& out) const override;
 
  private:

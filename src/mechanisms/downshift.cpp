@@ -3,7 +3,7 @@
 #include <stdexcept>
 
 #include "core/rng.h"
-#include "model/simulation.h"
+#include "model/day_api.h"
 
 namespace govsim {
 
@@ -22,28 +22,28 @@ double Downshift::task_hours_per_worker() const {
   return p_.extra_task_hours * (variant_ == Variant::kCapped ? p_.duty_list_share : 1.0);
 }
 
-void Downshift::initialize(Simulation& sim) {
+void Downshift::initialize(DayApi& api) {
   // Staff moved down with the tasks add to every worker's normal hours (and so to utilisation's denominator).
-  if (variant_ == Variant::kStaffed) sim.levers().extra_worker_hours += p_.staff_coverage * p_.extra_task_hours;
+  if (variant_ == Variant::kStaffed) api.levers().extra_worker_hours += p_.staff_coverage * p_.extra_task_hours;
 }
 
-void Downshift::act(Phase, Simulation& sim) {
+void Downshift::act(Phase, DayApi& api) {
   // Tasks arrive like the core's own: Poisson in number, exponential in size (grid.admin_task_hours).
-  auto& wk = sim.world().workers;
-  const double size = sim.params().grid.admin_task_hours;
+  const auto& wk = api.world().workers;
+  const double size = api.params().grid.admin_task_hours;
   if (size <= 0) return;
   const double rate = task_hours_per_worker() / size;
-  const auto day = static_cast<std::uint32_t>(sim.day());
+  const auto day = static_cast<std::uint32_t>(api.day());
   const auto W = static_cast<std::int64_t>(wk.size());
 #pragma omp parallel for schedule(static)
   for (std::int64_t wi = 0; wi < W; ++wi) {
     const auto w = static_cast<std::uint32_t>(wi);
-    if (wk.vacant_until[w] >= 0) continue;
-    Rng rng(sim.seed(), Purpose::kDownshift, w, day);
+    if (!api.in_post(w)) continue;
+    Rng rng(api.seed(), Purpose::kDownshift, w, day);
     const std::uint32_t n = rng.poisson(rate);
     double hours = 0;
     for (std::uint32_t i = 0; i < n; ++i) hours += rng.exponential(size);
-    wk.admin_backlog[w] += static_cast<float>(hours);
+    api.add_task_hours(w, hours);
   }
 }
 

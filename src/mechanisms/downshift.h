@@ -7,7 +7,7 @@
 // fatigue, turnover) follow from the core's time budget, not from a penalty of its own.
 #pragma once
 
-#include "mechanisms/mechanism.h"
+#include "model/mechanism.h"
 #include "params/params.h"
 
 namespace govsim {
@@ -31,9 +31,10 @@ class Downshift : public Mechanism {
   enum class Variant { kTasks, kStaffed, kCapped };
   explicit Downshift(const DownshiftParams& p);
   std::string name() const override { return kName; }
-  PhaseMask phases() const override { return phase_bit(Phase::kDemand); }
-  void initialize(Simulation& sim) override;
-  void act(Phase phase, Simulation& sim) override;
+  static constexpr PhaseMask kPhases = phase_mask(Phase::kDemand);
+  PhaseMask phases() const override { return kPhases; }
+  void initialize(DayApi& api) override;
+  void act(Phase phase, DayApi& api) override;
   void describe(AttributeSink& out) const override;
   Variant variant() const { return variant_; }
   // Task hours reaching each worker per day on average, after the duty list.

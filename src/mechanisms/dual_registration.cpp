@@ -5,7 +5,7 @@
 #include <numeric>
 
 #include "core/rng.h"
-#include "model/simulation.h"
+#include "model/day_api.h"
 
 namespace govsim {
 
@@ -20,8 +20,8 @@ double DualRegistration::surge_fraction(int day, int start, double delay, double
   return std::clamp(after / working_hours, 0.0, 1.0);
 }
 
-void DualRegistration::initialize(Simulation& sim) {
-  const World& w = sim.world();
+void DualRegistration::initialize(DayApi& api) {
+  const World& w = api.world();
   const auto C = static_cast<std::uint32_t>(w.communities.size());
   const auto G = w.grids.size();
   active_.assign(C, 0.0);
@@ -35,7 +35,7 @@ void DualRegistration::initialize(Simulation& sim) {
   // Which registered members are active: one draw each, once (stream (member, 0, 0)).
   total_members_ = static_cast<double>(w.members.size());
   for (std::uint32_t m = 0; m < w.members.size(); ++m) {
-    Rng rng(sim.seed(), Purpose::kDualRegistration, m, 0, 0);
+    Rng rng(api.seed(), Purpose::kDualRegistration, m, 0, 0);
     if (rng.bernoulli(p_.share_active)) active_[w.members.community[m]] += 1;
   }
   for (std::uint32_t c = 0; c < C; ++c) {
@@ -51,41 +51,42 @@ void DualRegistration::initialize(Simulation& sim) {
   auto sum_or = [](const std::vector<double>& v) {
     return [&v](const Tally&, int c) { return c >= 0 ? v[c] : std::accumulate(v.begin(), v.end(), 0.0); };
   };
-  sim.add_metric({"n_dr_members_active", K::kStock, "members",
+  api.add_metric({"n_dr_members_active", K::kStock, "members",
                   "Registered in-service members who volunteer routinely (the active pool)", false, sum_or(active_), ""});
-  sim.add_metric({"n_dr_members_mobilised", K::kStock, "members",
+  api.add_metric({"n_dr_members_mobilised", K::kStock, "members",
                   "Members mobilised as surge capacity today (0 outside a shock or before the response delay)", false,
                   sum_or(mobilised_today_), ""});
-  sim.add_metric({"new_dr_volunteer_hours", K::kFlow, "hours/day",
+  api.add_metric({"new_dr_volunteer_hours", K::kFlow, "hours/day",
                   "Volunteer hours registered members offered to the grids today (routine and surge)", true,
                   sum_or(hours_today_), ""});
-  sim.add_metric({"new_dr_surge_hours", K::kFlow, "hours/day", "Of which surge hours in a shock", false,
+  api.add_metric({"new_dr_surge_hours", K::kFlow, "hours/day", "Of which surge hours in a shock", false,
                   sum_or(surge_today_), ""});
-  sim.add_metric({"cum_dr_volunteer_hours", K::kTotal, "hours", "Volunteer hours offered since day 0", false, nullptr,
+  api.add_metric({"cum_dr_volunteer_hours", K::kTotal, "hours", "Volunteer hours offered since day 0", false, nullptr,
                   "new_dr_volunteer_hours"});
 }
 
-void DualRegistration::draw_delays(Simulation& sim, int start) {
+void DualRegistration::draw_delays(DayApi& api, int start) {
   // One delay per community and shock: stream (community, shock start day, 1).
   for (std::uint32_t c = 0; c < delay_.size(); ++c) {
-    Rng rng(sim.seed(), Purpose::kDualRegistration, c, static_cast<std::uint32_t>(start), 1);
+    Rng rng(api.seed(), Purpose::kDualRegistration, c, static_cast<std::uint32_t>(start), 1);
     delay_[c] = rng.lognormal_mean(p_.mobilisation_delay_hours, p_.delay_sigma);
     if (surge_[c] > 0) all_delays_.push_back(delay_[c]);
   }
   delays_for_ = start;
 }
 
-void DualRegistration::act(Phase, Simulation& sim) {
-  const World& w = sim.world();
-  Levers& lv = sim.levers();
+void DualRegistration::act(Phase, DayApi& api) {
+  const World& w = api.world();
+  Levers& lv = api.levers();
   if (lv.volunteer_hours.empty()) lv.volunteer_hours.assign(w.grids.size(), 0.0f);
-  const bool shock = lv.shock_active && lv.shock_start_day >= 0;
-  if (shock && delays_for_ != lv.shock_start_day) draw_delays(sim, lv.shock_start_day);
-  const double L = sim.params().grid.hours_per_day;
+  const DayConditions& now = api.conditions();
+  const bool shock = now.emergency && now.emergency_start_day >= 0;
+  if (shock && delays_for_ != now.emergency_start_day) draw_delays(api, now.emergency_start_day);
+  const double L = api.params().grid.hours_per_day;
   const double routine = p_.hours_per_active_member_month * kMonthsPerDay;
   const auto C = static_cast<std::uint32_t>(w.communities.size());
   for (std::uint32_t c = 0; c < C; ++c) {
-    const double f = shock ? surge_fraction(sim.day(), lv.shock_start_day, delay_[c], L) : 0.0;
+    const double f = shock ? surge_fraction(api.day(), now.emergency_start_day, delay_[c], L) : 0.0;
     surge_today_[c] = f * surge_[c] * p_.surge_hours_per_member_day;
     mobilised_today_[c] = f > 0 ? surge_[c] : 0.0;
     hours_today_[c] = active_[c] * routine + surge_today_[c];

@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "mechanisms/mechanism.h"
+#include "model/mechanism.h"
 #include "params/params.h"
 
 namespace govsim {
@@ -41,9 +41,10 @@ class DualRegistration : public Mechanism {
   static constexpr const char* kName = "dual_registration";
   explicit DualRegistration(const DualRegistrationParams& p) : p_(p) {}
   std::string name() const override { return kName; }
-  PhaseMask phases() const override { return phase_bit(Phase::kAssignment); }
-  void initialize(Simulation& sim) override;
-  void act(Phase phase, Simulation& sim) override;
+  static constexpr PhaseMask kPhases = phase_mask(Phase::kAssignment);
+  PhaseMask phases() const override { return kPhases; }
+  void initialize(DayApi& api) override;
+  void act(Phase phase, DayApi& api) override;
   void describe(AttributeSink& out) const override;
   void outcomes(std::vector<std::pair<std::string, double>>& out) const override;
 
@@ -55,7 +56,7 @@ class DualRegistration : public Mechanism {
   static double surge_fraction(int day, int start, double delay, double working_hours);
 
  private:
-  void draw_delays(Simulation& sim, int start);
+  void draw_delays(DayApi& api, int start);
 
   DualRegistrationParams p_;
   std::vector<double> active_;        // per community: active members (routine pool)

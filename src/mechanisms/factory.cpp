@@ -16,12 +16,6 @@
 
 namespace govsim {
 
-const char* phase_name(Phase p) {
-  static const char* names[] = {"demand",     "reporting",  "assignment", "handling",
-                                "escalation", "mechanisms", "opinion",    "recording"};
-  return names[static_cast<int>(p)];
-}
-
 const std::vector<MechanismEntry>& mechanism_entries() {
   // The baseline escalation ladder is the core model, not an entry. Within a phase, mechanisms act in the
   // order of this list, whatever order run.mechanisms names them in: a shock first (it sets the next day's
@@ -138,7 +132,7 @@ std::string known_mechanisms_text() {
   return s.empty() ? "none yet" : s;
 }
 
-std::unique_ptr<Mechanism> Mechanism::create(const std::string& name, const Config& cfg) {
+std::unique_ptr<Mechanism> create_mechanism(const std::string& name, const Config& cfg) {
   for (const auto& e : mechanism_entries())
     if (e.name == name) return e.create(cfg);
   throw std::invalid_argument("Unknown mechanism '" + name + "' (known: " + known_mechanisms_text() + ")");

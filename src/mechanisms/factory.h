@@ -7,10 +7,11 @@
 #include <string>
 #include <vector>
 
-#include "mechanisms/mechanism.h"
+#include "model/mechanism.h"
 
 namespace govsim {
 
+class Config;
 class ParamRegistry;
 
 struct MechanismEntry {
@@ -23,5 +24,7 @@ struct MechanismEntry {
 const std::vector<MechanismEntry>& mechanism_entries();
 std::vector<std::string> known_mechanisms();
 std::string known_mechanisms_text();  // "a, b, c" or "none yet"
+// Builds the named mechanism; throws std::invalid_argument "Unknown mechanism 'x' (known: ...)".
+std::unique_ptr<Mechanism> create_mechanism(const std::string& name, const Config& cfg);
 
 }  // namespace govsim

@@ -6,7 +6,7 @@
 
 #include "core/rng.h"
 #include "mechanisms/metric_helpers.h"
-#include "model/simulation.h"
+#include "model/day_api.h"
 
 namespace govsim {
 
@@ -14,8 +14,8 @@ namespace {
 constexpr double kStaffDayHours = 8.0;  // a staff-day of a co-building unit (assumption)
 }
 
-void JointHandling::initialize(Simulation& sim) {
-  const World& w = sim.world();
+void JointHandling::initialize(DayApi& api) {
+  const World& w = api.world();
   const auto C = w.communities.size();
   const auto U = w.units.size();
   budget_left_.resize(U);
@@ -31,7 +31,7 @@ void JointHandling::initialize(Simulation& sim) {
   std::vector<std::vector<std::uint32_t>> linked(C);
   for (std::uint32_t u = 0; u < U; ++u) linked[w.units.community[u]].push_back(u);
   for (std::uint32_t c = 0; c < C; ++c) {
-    Rng rng(sim.seed(), Purpose::kJointHandling, c, 0, 0);
+    Rng rng(api.seed(), Purpose::kJointHandling, c, 0, 0);
     const auto span = static_cast<std::uint32_t>(std::max<Int>(0, p_.committee_max - p_.committee_min) + 1);
     committee_size_[c] = static_cast<int>(p_.committee_min + rng.below(span));
     auto& members = units_of_[c];
@@ -45,7 +45,7 @@ void JointHandling::initialize(Simulation& sim) {
   }
 
   using K = MetricKind;
-  MetricDeclarer md(sim);
+  MetricDeclarer md(api);
   auto flow = [this](double Flows::*f) { return MetricDeclarer::flow(flows_, f); };
   auto add = [&md](auto&&... a) { md.add(std::forward<decltype(a)>(a)...); };
   auto total = [&md](auto&&... a) { md.total(std::forward<decltype(a)>(a)...); };
@@ -81,8 +81,8 @@ void JointHandling::initialize(Simulation& sim) {
   total("cum_jh_deadlines_missed", "new_jh_deadlines_missed", "items", "Published deadlines missed since day 0");
   total("cum_jh_unit_hours", "new_jh_unit_hours", "staff-hours", "Units' staff time spent since day 0");
   add("mean_unit_engagement", K::kMean, "0-1", "Mean engagement of co-building units (of the community's committee)",
-      true, [this, &sim](const Tally&, int c) {
-        const auto& e = sim.world().units.engagement;
+      true, [this, &api](const Tally&, int c) {
+        const auto& e = api.world().units.engagement;
         if (c < 0) return e.empty() ? std::nan("") : std::accumulate(e.begin(), e.end(), 0.0) / static_cast<double>(e.size());
         const auto& m = units_of_[c];
         double s = 0;
@@ -91,32 +91,33 @@ void JointHandling::initialize(Simulation& sim) {
       });
 }
 
-void JointHandling::act(Phase phase, Simulation& sim) {
+void JointHandling::act(Phase phase, DayApi& api) {
   if (phase == Phase::kRecording) {  // the day's flows have been recorded
     std::fill(flows_.begin(), flows_.end(), Flows{});
     return;
   }
-  const int day = sim.day();
-  auto& units = sim.world().units;
+  const int day = api.day();
+  const auto& units = api.world().units;
   if (day > 0 && day % 365 == 0)
     for (std::size_t u = 0; u < units.size(); ++u)
       budget_left_[u] = units.budget_staff_days[u] * static_cast<float>(kStaffDayHours);
   // Reciprocal projects and recognition pull engagement back up.
   const double rec = p_.recovery_rate * p_.reciprocity;
-  for (auto& e : units.engagement) e = static_cast<float>(e + rec * (1.0 - e));
-  if (day % p_.meeting_interval_days == p_.meeting_interval_days - 1) meeting(sim);
-  work(sim);
+  for (auto& e : api.unit_engagement()) e = static_cast<float>(e + rec * (1.0 - e));
+  if (day % p_.meeting_interval_days == p_.meeting_interval_days - 1) meeting(api);
+  work(api);
 }
 
-void JointHandling::meeting(Simulation& sim) {
-  World& w = sim.world();
-  auto& units = w.units;
-  const int day = sim.day();
+void JointHandling::meeting(DayApi& api) {
+  const World& w = api.world();
+  const auto& units = w.units;
+  auto& engagement = api.unit_engagement();
+  const int day = api.day();
   const auto C = static_cast<std::uint32_t>(w.communities.size());
   // Each district leader leads 2-3 items per meeting across the communities linked to them.
   std::vector<int> leader_left(w.leaders.count);
   for (std::uint32_t l = 0; l < leader_left.size(); ++l) {
-    Rng rng(sim.seed(), Purpose::kJointHandling, l, static_cast<std::uint32_t>(day), 3);
+    Rng rng(api.seed(), Purpose::kJointHandling, l, static_cast<std::uint32_t>(day), 3);
     const auto span = static_cast<std::uint32_t>(std::max<Int>(0, p_.leader_items_max - p_.leader_items_min) + 1);
     leader_left[l] = static_cast<int>(p_.leader_items_min + rng.below(span));
   }
@@ -127,23 +128,24 @@ void JointHandling::meeting(Simulation& sim) {
   const bool listing = p_.listing == "monthly" || (day % 365 >= p_.campaign_start_day && year != last_listing_year_);
   if (listing) last_listing_year_ = year;
   for (std::uint32_t c = 0; c < C; ++c) {
-    auto& cs = sim.community(c);
-    Rng rng(sim.seed(), Purpose::kJointHandling, c, static_cast<std::uint32_t>(day), 1);
+    const CasePool& pool = api.cases(c);
+    Rng rng(api.seed(), Purpose::kJointHandling, c, static_cast<std::uint32_t>(day), 1);
     auto& pending = pending_[c];
     // Listed problems that the ladder closed (or abandoned) meanwhile leave the list.
-    auto still_open = [&](const Pending& q) {
-      const Case& k = cs.pool[q.id];
-      return k.state == CaseState::kQueued && k.day_raised == q.day_raised && k.seq == q.seq && k.grid == q.grid;
+    auto still_open = [&](const CaseHandle& h) {
+      const Case* k = api.find(h);
+      return k && k->state == CaseState::kQueued;
     };
-    pending.erase(std::remove_if(pending.begin(), pending.end(), [&](const Pending& q) { return !still_open(q); }),
-                  pending.end());
+    pending.erase(
+        std::remove_if(pending.begin(), pending.end(), [&](const CaseHandle& h) { return !still_open(h); }),
+        pending.end());
     if (listing) {
       const auto span = static_cast<std::uint32_t>(std::max<Int>(0, p_.list_max - p_.list_min) + 1);
       const auto n_list = static_cast<std::size_t>(p_.list_min + rng.below(span));
       // The community's oldest open hard problems still on the ladder and not yet listed.
       std::vector<std::uint32_t> open;
-      for (std::uint32_t id = 0; id < cs.pool.capacity(); ++id) {
-        const Case& k = cs.pool[id];
+      for (std::uint32_t id = 0; id < pool.capacity(); ++id) {
+        const Case& k = pool[id];
         // Only problems reported before today: a report is not workable on its own day.
         if (k.state != CaseState::kQueued || !k.hard() || k.day_reported >= day) continue;
         bool listed = false;
@@ -151,20 +153,18 @@ void JointHandling::meeting(Simulation& sim) {
         if (!listed) open.push_back(id);
       }
       std::sort(open.begin(), open.end(), [&](std::uint32_t a, std::uint32_t b) {
-        return std::pair(cs.pool[a].day_raised, a) < std::pair(cs.pool[b].day_raised, b);
+        return std::pair(pool[a].day_raised, a) < std::pair(pool[b].day_raised, b);
       });
       if (open.size() > n_list) open.resize(n_list);
       for (const std::uint32_t id : open) {
-        const Case& k = cs.pool[id];
-        pending.push_back({id, k.day_raised, k.seq, k.grid});
+        pending.push_back(api.handle(c, id));
         flows_[c].listed += 1;
       }
     }
     const std::int32_t leader = w.communities.leader[c];
     std::size_t keep = 0;
-    for (const Pending& q : pending) {
-      const std::uint32_t id = q.id;
-      const Case& k = cs.pool[id];
+    for (const CaseHandle& q : pending) {
+      const Case& k = *api.find(q);
       const bool led = leader >= 0 && leader_left[leader] > 0;
       // Committee units ranked by capability for this kind of problem, engagement and budget left.
       std::vector<std::uint32_t> ranked;
@@ -172,15 +172,15 @@ void JointHandling::meeting(Simulation& sim) {
         if (budget_left_[u] > 0 && taken_this_meeting[u] < p_.unit_items_max) ranked.push_back(u);
       auto score = [&](std::uint32_t u) { return units.capability[u * kKinds + k.kind] * units.engagement[u]; };
       std::stable_sort(ranked.begin(), ranked.end(), [&](auto a, auto b) { return score(a) > score(b); });
-      Item item{c, id, day, day + static_cast<std::int32_t>(p_.deadline_days), {-1, -1, -1, -1},
+      Item item{q, day, day + static_cast<std::int32_t>(p_.deadline_days), {-1, -1, -1, -1},
                 static_cast<float>(k.size * p_.work_factor), led, false};
       int taken = 0;
       const int want = 1 + static_cast<int>(p_.cohandlers);
       for (auto u : ranked) {
         if (taken == want) break;
         // Every ask is one-way until reciprocity pays it back.
-        const double e = units.engagement[u];
-        units.engagement[u] = static_cast<float>(std::max(0.0, e - p_.ask_cost));
+        const double e = engagement[u];
+        engagement[u] = static_cast<float>(std::max(0.0, e - p_.ask_cost));
         const double refuse = p_.refusal_scale * (1.0 - e) * (led ? p_.leader_refusal_factor : 1.0);
         if (rng.bernoulli(refuse)) continue;
         item.units[taken++] = static_cast<std::int32_t>(u);
@@ -195,7 +195,7 @@ void JointHandling::meeting(Simulation& sim) {
         ++active_items_[item.units[i]];
       }
       if (led) --leader_left[leader];
-      sim.hold_case(c, id);
+      api.hold(q);
       items_.push_back(item);
       flows_[c].assigned += 1;
       open_items_[c] += 1;
@@ -204,9 +204,10 @@ void JointHandling::meeting(Simulation& sim) {
   }
 }
 
-void JointHandling::work(Simulation& sim) {
-  auto& units = sim.world().units;
-  const int day = sim.day();
+void JointHandling::work(DayApi& api) {
+  const auto& units = api.world().units;
+  auto& engagement = api.unit_engagement();
+  const int day = api.day();
   const int doy = day % 365;
   const bool campaign =
       ((doy - static_cast<int>(p_.campaign_start_day)) % 365 + 365) % 365 < static_cast<int>(p_.campaign_days);
@@ -219,16 +220,17 @@ void JointHandling::work(Simulation& sim) {
     h = std::min<double>(h, std::max(0.0f, budget_left_[u]));
     share[u] = h / active_items_[u];
   }
-  const double start = sim.params().ladder.work_start_hour;
+  const double start = api.params().ladder.work_start_hour;
   std::size_t keep = 0;
   for (std::size_t i = 0; i < items_.size(); ++i) {
     Item it = items_[i];
     // An item no unit has finished by the ladder's abandonment age goes back to the ladder, which abandons it
     // (units with no engagement or budget left would otherwise hold it for ever).
-    if (day - sim.community(it.community).pool[it.case_id].day_reported >= sim.params().ladder.abandon_days) {
-      sim.return_case(it.community, it.case_id, day);
-      open_items_[it.community] -= 1;
-      flows_[it.community].returned += 1;
+    const std::uint32_t c = it.handle.community;
+    if (day - api.find(it.handle)->day_reported >= api.params().ladder.abandon_days) {
+      api.give_back(it.handle, day);
+      open_items_[c] -= 1;
+      flows_[c].returned += 1;
       for (int j = 0; j < 4 && it.units[j] >= 0; ++j) --active_items_[static_cast<std::uint32_t>(it.units[j])];
       continue;
     }
@@ -238,28 +240,28 @@ void JointHandling::work(Simulation& sim) {
       hours += share[u];
       budget_left_[u] -= static_cast<float>(share[u]);
     }
-    flows_[it.community].unit_hours += hours;
+    flows_[c].unit_hours += hours;
     const double before = it.work_left;
     it.work_left = static_cast<float>(before - hours);
     // A deadline passes at the end of its day; a missed one is published once, even if the item closes now.
     if (day > it.deadline && !it.missed) {
       it.missed = true;
-      flows_[it.community].missed += 1;
-      publicise(sim, it.community, false, it.case_id);
+      flows_[c].missed += 1;
+      publicise(api, c, false, it.handle.id);
     }
     if (it.work_left <= 0) {
       // Closed during the working day, in proportion to the time it needed.
-      sim.resolve_held(it.community, it.case_id, start + kStaffDayHours * (hours > 0 ? before / hours : 1.0));
-      flows_[it.community].closed += 1;
-      open_items_[it.community] -= 1;
+      api.resolve(it.handle, start + kStaffDayHours * (hours > 0 ? before / hours : 1.0));
+      flows_[c].closed += 1;
+      open_items_[c] -= 1;
       for (int j = 0; j < 4 && it.units[j] >= 0; ++j) {
         const auto u = static_cast<std::uint32_t>(it.units[j]);
         --active_items_[u];
-        units.engagement[u] = static_cast<float>(std::min(1.0, units.engagement[u] + p_.recognition_gain));
+        engagement[u] = static_cast<float>(std::min(1.0, engagement[u] + p_.recognition_gain));
       }
       if (!it.missed) {
-        flows_[it.community].met += 1;
-        publicise(sim, it.community, true, it.case_id);
+        flows_[c].met += 1;
+        publicise(api, c, true, it.handle.id);
       }
       continue;
     }
@@ -268,26 +270,26 @@ void JointHandling::work(Simulation& sim) {
   items_.resize(keep);
 }
 
-void JointHandling::publicise(Simulation& sim, std::uint32_t c, bool met, std::uint32_t salt) {
-  const World& w = sim.world();
+void JointHandling::publicise(DayApi& api, std::uint32_t c, bool met, std::uint32_t salt) {
+  const World& w = api.world();
   const std::uint32_t r0 = w.community_first_resident(c);
   const std::uint32_t n = w.community_end_resident(c) - r0;
   const auto hearers = static_cast<std::uint32_t>(std::lround(p_.publicity_reach * n));
-  Rng rng(sim.seed(), Purpose::kJointHandling, c, static_cast<std::uint32_t>(sim.day()), 16 + salt);
+  Rng rng(api.seed(), Purpose::kJointHandling, c, static_cast<std::uint32_t>(api.day()), 16 + salt);
   const auto& res = w.residents;
   for (std::uint32_t i = 0; i < hearers; ++i) {
     const std::uint32_t r = r0 + rng.below(n);
     const double s = res.satisfaction[r], t = res.trust[r];
     if (met) {
-      sim.nudge_resident(c, r, p_.satisfaction_gain_met * (1.0 - s), p_.trust_gain_met * (1.0 - t));
-      sim.make_aware(c, r);
+      api.change_opinion(c, r, p_.satisfaction_gain_met * (1.0 - s), p_.trust_gain_met * (1.0 - t));
+      api.make_aware(c, r);
     } else {
-      sim.nudge_resident(c, r, -p_.satisfaction_loss_missed * s, -p_.trust_loss_missed * t);
+      api.change_opinion(c, r, -p_.satisfaction_loss_missed * s, -p_.trust_loss_missed * t);
     }
   }
 }
 
-void JointHandling::finalize(Simulation&) {}
+void JointHandling::finalize(DayApi&) {}
 
 void JointHandling::describe(AttributeSink& out) const {
   GOVSIM_JOINT_PARAMS(GOVSIM_DESCRIBE_FIELD)

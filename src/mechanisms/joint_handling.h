@@ -9,7 +9,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "mechanisms/mechanism.h"
+#include "model/cases.h"
+#include "model/mechanism.h"
 #include "params/params.h"
 
 namespace govsim {
@@ -70,15 +71,15 @@ class JointHandling : public Mechanism {
   static constexpr const char* kName = "joint_handling";
   explicit JointHandling(const JointHandlingParams& p) : p_(p) {}
   std::string name() const override { return kName; }
-  PhaseMask phases() const override { return phase_bit(Phase::kMechanisms) | phase_bit(Phase::kRecording); }
-  void initialize(Simulation& sim) override;
-  void act(Phase phase, Simulation& sim) override;
-  void finalize(Simulation& sim) override;
+  static constexpr PhaseMask kPhases = phase_mask(Phase::kMechanisms, Phase::kRecording);
+  PhaseMask phases() const override { return kPhases; }
+  void initialize(DayApi& api) override;
+  void act(Phase phase, DayApi& api) override;
+  void finalize(DayApi& api) override;
   void describe(AttributeSink& out) const override;
 
   struct Item {
-    std::uint32_t community;
-    std::uint32_t case_id;
+    CaseHandle handle;  // the held case
     std::int32_t day_listed;
     std::int32_t deadline;
     std::int32_t units[4];  // lead first, then co-handlers; -1 when empty
@@ -89,18 +90,12 @@ class JointHandling : public Mechanism {
   const std::vector<Item>& items() const { return items_; }
 
  private:
-  struct Pending {  // a listed problem waiting for a unit; the fields check the slot was not recycled
-    std::uint32_t id;
-    std::int32_t day_raised;
-    std::uint32_t seq;
-    std::uint32_t grid;
-  };
   struct Flows {  // per community, today
     double listed = 0, assigned = 0, refused = 0, closed = 0, met = 0, missed = 0, unit_hours = 0, returned = 0;
   };
-  void meeting(Simulation& sim);
-  void work(Simulation& sim);
-  void publicise(Simulation& sim, std::uint32_t c, bool met, std::uint32_t salt);
+  void meeting(DayApi& api);
+  void work(DayApi& api);
+  void publicise(DayApi& api, std::uint32_t c, bool met, std::uint32_t salt);
 
   JointHandlingParams p_;
   std::vector<Item> items_;
@@ -110,7 +105,7 @@ class JointHandling : public Mechanism {
   std::vector<Flows> flows_;
   std::vector<double> open_items_;  // per community, stock
   std::vector<int> committee_size_;
-  std::vector<std::vector<Pending>> pending_;  // per community
+  std::vector<std::vector<CaseHandle>> pending_;  // per community: listed problems waiting for a unit
   int last_listing_year_ = -1;
 };
 

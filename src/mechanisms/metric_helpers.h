@@ -5,20 +5,20 @@
 #include <utility>
 #include <vector>
 
-#include "model/simulation.h"
+#include "model/day_api.h"
 
 namespace govsim {
 
 class MetricDeclarer {
  public:
-  explicit MetricDeclarer(Simulation& sim) : sim_(sim) {}
+  explicit MetricDeclarer(DayApi& api) : api_(api) {}
   void add(const char* name, MetricKind kind, const char* unit, const char* description, bool by_community,
            std::function<double(const Tally&, int)> value) {
-    sim_.add_metric({name, kind, unit, description, by_community, std::move(value), ""});
+    api_.add_metric({name, kind, unit, description, by_community, std::move(value), ""});
   }
   // A total (cum_) that sums the flow metric `of` day by day.
   void total(const char* name, const char* of, const char* unit, const char* description) {
-    sim_.add_metric({name, MetricKind::kTotal, unit, description, false, nullptr, of});
+    api_.add_metric({name, MetricKind::kTotal, unit, description, false, nullptr, of});
   }
   // A per-community field of the mechanism's own tallies: community c's value, or for the district (c < 0)
   // the sum in community order (a fixed order, so the result does not depend on threads).
@@ -33,7 +33,7 @@ class MetricDeclarer {
   }
 
  private:
-  Simulation& sim_;
+  DayApi& api_;
 };
 
 }  // namespace govsim

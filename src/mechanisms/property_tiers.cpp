@@ -7,7 +7,7 @@
 
 #include "core/rng.h"
 #include "mechanisms/metric_helpers.h"
-#include "model/simulation.h"
+#include "model/day_api.h"
 
 namespace govsim {
 
@@ -51,8 +51,8 @@ double PropertyTiers::fee(Tier t) const {
 
 double PropertyTiers::cost_per_day() const { return std::accumulate(cost_.begin(), cost_.end(), 0.0); }
 
-void PropertyTiers::initialize(Simulation& sim) {
-  const World& w = sim.world();
+void PropertyTiers::initialize(DayApi& api) {
+  const World& w = api.world();
   const auto G = w.grids.size();
   const auto C = w.communities.size();
   tier_.assign(G, kNone);
@@ -64,7 +64,7 @@ void PropertyTiers::initialize(Simulation& sim) {
     if (!w.grids.old_neighbourhood[g]) continue;
     Tier t = fixed_;
     if (mixed_) {
-      Rng rng(sim.seed(), Purpose::kProperty, g, 0, 0);
+      Rng rng(api.seed(), Purpose::kProperty, g, 0, 0);
       const double u = rng.uniform();
       t = u < p_.share_standard ? kStandard : u < p_.share_standard + p_.share_basic ? kBasic : kGuaranteed;
     }
@@ -77,14 +77,14 @@ void PropertyTiers::initialize(Simulation& sim) {
   }
   // Better service, fewer shared affairs: on top of the core's old-neighbourhood multiplier and of any other
   // mechanism's per-grid multiplier.
-  auto& m = sim.levers().shared_multiplier;
+  auto& m = api.levers().shared_multiplier;
   if (m.empty()) m.assign(G, 1.0f);
   other_ = m;
   for (std::uint32_t g = 0; g < G; ++g)
     if (tier_[g] != kNone) m[g] = static_cast<float>(m[g] * multiplier(tier_[g]));
 
   using K = MetricKind;
-  MetricDeclarer md(sim);
+  MetricDeclarer md(api);
   auto flow = [this](double Flows::*f) { return MetricDeclarer::flow(flows_, f); };
   auto add = [&md](auto&&... a) { md.add(std::forward<decltype(a)>(a)...); };
   auto total = [&md](auto&&... a) { md.total(std::forward<decltype(a)>(a)...); };
@@ -105,57 +105,60 @@ void PropertyTiers::initialize(Simulation& sim) {
   total("cum_pr_cost_yuan", "new_pr_cost_yuan", "yuan", "Property service fees since day 0");
 }
 
-void PropertyTiers::act(Phase phase, Simulation& sim) {
+void PropertyTiers::act(Phase phase, DayApi& api) {
   if (phase == Phase::kRecording) {  // the day's flows have been recorded
     std::fill(flows_.begin(), flows_.end(), Flows{});
     return;
   }
-  resolve_due(sim);
-  prevent(sim);
-  if (p_.red_property && p_.red_property_share > 0) take_new(sim);
+  resolve_due(api);
+  prevent(api);
+  if (p_.red_property && p_.red_property_share > 0) take_new(api);
 }
 
-void PropertyTiers::resolve_due(Simulation& sim) {
-  const int day = sim.day();
+void PropertyTiers::resolve_due(DayApi& api) {
+  const int day = api.day();
   std::size_t done = 0;
   for (; done < held_.size() && held_[done].due <= day; ++done) {
     const Held& h = held_[done];
-    const Case& k = sim.community(h.community).pool[h.id];
-    held_count_[h.community] -= 1;
-    if (k.state != CaseState::kHeld || k.day_raised != h.day_raised || k.seq != h.seq) continue;  // not ours now
+    const Case* k = api.find(h.handle);
+    const std::uint32_t c = h.handle.community;
+    held_count_[c] -= 1;
+    if (!k || k->state != CaseState::kHeld) continue;  // not ours now
     // Resolved property_days after the report, at the hour it was reported.
-    sim.resolve_held(h.community, h.id, k.hour_reported);
-    flows_[h.community].resolved += 1;
+    api.resolve(h.handle, k->hour_reported);
+    flows_[c].resolved += 1;
   }
   held_.erase(held_.begin(), held_.begin() + static_cast<std::ptrdiff_t>(done));
 }
 
-void PropertyTiers::take_new(Simulation& sim) {
-  const World& w = sim.world();
-  const int day = sim.day();
+void PropertyTiers::take_new(DayApi& api) {
+  const World& w = api.world();
+  const int day = api.day();
   const auto C = static_cast<std::uint32_t>(w.communities.size());
   for (std::uint32_t c = 0; c < C; ++c) {
-    auto& cs = sim.community(c);
+    const auto& queues = api.grid_queues(c);
+    const CasePool& pool = api.cases(c);
     const std::uint32_t g0 = w.communities.first_grid[c];
     for (std::uint32_t g = g0; g < w.communities.first_grid[c + 1]; ++g) {
       if (tier_[g] == kNone) continue;
-      const auto& q = cs.grid_queue[g - g0];
+      const auto& q = queues[g - g0];
       // Today's reports are the queue's tail (appended by the reporting phase; triage may have held some).
       std::size_t start = q.size();
-      while (start > 0 && cs.pool[q[start - 1]].day_reported == day) --start;
+      while (start > 0 && pool[q[start - 1]].day_reported == day) --start;
       for (std::size_t i = start; i < q.size(); ++i) {
         const std::uint32_t id = q[i];
-        const Case& k = cs.pool[id];
+        const Case& k = pool[id];
         // Today's reports of shared affairs that the grid can resolve, still queued at the grid.
         if (k.state != CaseState::kQueued || k.level != static_cast<std::uint8_t>(Level::kGrid) ||
             k.day_reported != day || k.kind != static_cast<std::uint8_t>(DemandKind::kShared) ||
             k.required != static_cast<std::uint8_t>(Level::kGrid))
           continue;
         // One draw per demand (grid, day raised, seq), so common random numbers hold across arms.
-        Rng rng(sim.seed(), Purpose::kProperty, g, static_cast<std::uint32_t>(k.day_raised), k.seq);
+        Rng rng(api.seed(), Purpose::kProperty, g, static_cast<std::uint32_t>(k.day_raised), k.seq);
         if (!rng.bernoulli(p_.red_property_share)) continue;
-        held_.push_back({c, id, day + static_cast<std::int32_t>(p_.property_days), k.day_raised, k.seq});
-        sim.hold_case(c, id);
+        const CaseHandle h = api.handle(c, id);
+        held_.push_back({h, day + static_cast<std::int32_t>(p_.property_days)});
+        api.hold(h);
         held_count_[c] += 1;
         flows_[c].taken += 1;
       }
@@ -163,22 +166,20 @@ void PropertyTiers::take_new(Simulation& sim) {
   }
 }
 
-void PropertyTiers::prevent(Simulation& sim) {
+void PropertyTiers::prevent(DayApi& api) {
   // The shared affairs that the tier's multiplier keeps from arising: Poisson with the difference of the rates.
-  const World& w = sim.world();
-  const auto& q = sim.params().demand;
-  const auto& o = sim.params().opinion;
-  const double base = q.shared_rate / 365.0 * sim.levers().demand_multiplier[static_cast<int>(DemandKind::kShared)] *
-                      q.old_shared_multiplier;
-  const auto day = static_cast<std::uint32_t>(sim.day());
+  const World& w = api.world();
+  const auto day = static_cast<std::uint32_t>(api.day());
   for (std::uint32_t g = 0; g < w.grids.size(); ++g) {
     if (tier_[g] == kNone) continue;
     const std::uint32_t h0 = w.grids.first_household[g];
     const std::uint32_t H = w.grids.first_household[g + 1] - h0;
-    const double rate = base * H * other_[g] * std::max(0.0, 1.0 - multiplier(tier_[g]));
+    // The core's rate before any per-grid lever, times the other mechanisms' levers (this one's factor out).
+    const double rate = api.arrival_rate(g, DemandKind::kShared, /*with_grid_lever=*/false) * other_[g] *
+                        std::max(0.0, 1.0 - multiplier(tier_[g]));
     if (rate <= 0 || H == 0) continue;
     const std::uint32_t c = w.grids.community[g];
-    Rng rng(sim.seed(), Purpose::kProperty, g, day, 1);
+    Rng rng(api.seed(), Purpose::kProperty, g, day, 1);
     const std::uint32_t n = rng.poisson(rate);
     for (std::uint32_t i = 0; i < n; ++i) {
       // Whose affair it would have been: a household of the grid, then a resident of the household.
@@ -186,22 +187,17 @@ void PropertyTiers::prevent(Simulation& sim) {
       const std::uint32_t r0 = w.households.first_resident[h];
       const std::uint32_t r = r0 + rng.below(w.households.first_resident[h + 1] - r0);
       if (p_.prevented_satisfaction <= 0) continue;
-      // Like a grid-level resolution in time (§7.8): the resident, then each network neighbour by its weight.
-      const double ds = p_.prevented_satisfaction * o.gain_met * (1.0 - w.residents.satisfaction[r]);
-      sim.nudge_resident(c, r, ds, o.trust_coupling * ds);
-      for (decltype(w.neighbours)::InnerIterator it(w.neighbours, r); it; ++it) {
-        const double wd = it.value() * ds;
-        sim.nudge_resident(c, static_cast<std::uint32_t>(it.index()), wd, o.trust_coupling * wd);
-      }
+      // Like a resolution in time (§7.8): the resident, then each network neighbour by its weight.
+      api.experience_met(c, r, p_.prevented_satisfaction);
     }
     flows_[c].prevented += n;
   }
 }
 
-void PropertyTiers::finalize(Simulation& sim) {
+void PropertyTiers::finalize(DayApi& api) {
   // Satisfaction of the old neighbourhoods' residents at the end of the run (once, not every day).
-  const World& w = sim.world();
-  const float good = static_cast<float>(sim.params().opinion.good_threshold);
+  const World& w = api.world();
+  const float good = static_cast<float>(api.params().opinion.good_threshold);
   double n = 0, s = 0, ng = 0;
   for (std::uint32_t g = 0; g < w.grids.size(); ++g) {
     if (tier_[g] == kNone) continue;

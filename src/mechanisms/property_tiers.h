@@ -13,7 +13,8 @@
 #include <utility>
 #include <vector>
 
-#include "mechanisms/mechanism.h"
+#include "model/cases.h"
+#include "model/mechanism.h"
 #include "params/params.h"
 
 namespace govsim {
@@ -56,10 +57,11 @@ class PropertyTiers : public Mechanism {
   enum Tier : std::int8_t { kNone = -1, kStandard = 0, kBasic = 1, kGuaranteed = 2 };
   explicit PropertyTiers(const PropertyTiersParams& p);
   std::string name() const override { return kName; }
-  PhaseMask phases() const override { return phase_bit(Phase::kReporting) | phase_bit(Phase::kRecording); }
-  void initialize(Simulation& sim) override;
-  void act(Phase phase, Simulation& sim) override;
-  void finalize(Simulation& sim) override;
+  static constexpr PhaseMask kPhases = phase_mask(Phase::kReporting, Phase::kRecording);
+  PhaseMask phases() const override { return kPhases; }
+  void initialize(DayApi& api) override;
+  void act(Phase phase, DayApi& api) override;
+  void finalize(DayApi& api) override;
   void describe(AttributeSink& out) const override;
   void outcomes(std::vector<std::pair<std::string, double>>& out) const override;
 
@@ -68,21 +70,18 @@ class PropertyTiers : public Mechanism {
   double cost_per_day() const;  // yuan/day, all old grids
 
  private:
-  struct Held {  // a shared affair with the property company; the fields check the slot was not recycled
-    std::uint32_t community;
-    std::uint32_t id;
+  struct Held {  // a shared affair with the property company
+    CaseHandle handle;
     std::int32_t due;
-    std::int32_t day_raised;
-    std::uint32_t seq;
   };
   struct Flows {  // per community, today
     double taken = 0, resolved = 0, prevented = 0;
   };
   double multiplier(Tier t) const;
   double fee(Tier t) const;
-  void resolve_due(Simulation& sim);
-  void take_new(Simulation& sim);
-  void prevent(Simulation& sim);
+  void resolve_due(DayApi& api);
+  void take_new(DayApi& api);
+  void prevent(DayApi& api);
 
   PropertyTiersParams p_;
   bool mixed_ = false;

@@ -1,8 +1,8 @@
 // A shock: an epidemic or a disaster (MODEL.md mechanism 10; seed 001: "突发疫情时1400余名在职党员3小时内就地转岗",
 // the epidemic in which Runzhou redeployed its in-service members). For `duration_days` from `start_day` every
 // kind of demand arrives at a multiple of its usual rate and every grid worker in post receives urgent tasks on
-// top of the usual administrative ones. While it lasts the mechanism sets the levers `shock_active` and
-// `shock_start_day`, so that other mechanisms (dual registration's surge) can react. Resilience is measured as
+// top of the usual administrative ones. While it lasts the mechanism announces an emergency in the day's
+// conditions (DayConditions), so that other mechanisms (dual registration's surge) can react. Resilience is measured as
 // run-level outcomes: the peak of the open backlog from the shock's start, and the days from the shock's end
 // until the backlog is back within a tolerance of its level on the day before the shock.
 #pragma once
@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "core/world.h"
-#include "mechanisms/mechanism.h"
+#include "model/mechanism.h"
 #include "params/params.h"
 
 namespace govsim {
@@ -40,9 +40,10 @@ class Shock : public Mechanism {
   static constexpr const char* kName = "shock";
   explicit Shock(const ShockParams& p) : p_(p) {}
   std::string name() const override { return kName; }
-  PhaseMask phases() const override { return phase_bit(Phase::kDemand) | phase_bit(Phase::kRecording); }
-  void initialize(Simulation& sim) override;
-  void act(Phase phase, Simulation& sim) override;
+  static constexpr PhaseMask kPhases = phase_mask(Phase::kDemand, Phase::kRecording);
+  PhaseMask phases() const override { return kPhases; }
+  void initialize(DayApi& api) override;
+  void act(Phase phase, DayApi& api) override;
   void describe(AttributeSink& out) const override;
   void outcomes(std::vector<std::pair<std::string, double>>& out) const override;
 
@@ -58,9 +59,9 @@ class Shock : public Mechanism {
 
  private:
   int end_day() const { return static_cast<int>(p_.start_day + p_.duration_days); }  // first day after
-  void set_active(Simulation& sim, bool on);
-  void urgent_tasks(Simulation& sim);
-  void track(Simulation& sim);
+  void set_active(DayApi& api, bool on);
+  void urgent_tasks(DayApi& api);
+  void track(DayApi& api);
 
   ShockParams p_;
   bool active_ = false;

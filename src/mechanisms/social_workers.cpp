@@ -3,7 +3,7 @@
 #include <cmath>
 #include <numeric>
 
-#include "model/simulation.h"
+#include "model/day_api.h"
 
 namespace govsim {
 
@@ -19,29 +19,29 @@ double SocialWorkers::cost_per_day() const {
   return p_.monthly_pay_yuan * (1.0 + p_.pay_rise) * staff() / kDaysPerMonth;
 }
 
-void SocialWorkers::initialize(Simulation& sim) {
-  const World& w = sim.world();
+void SocialWorkers::initialize(DayApi& api) {
+  const World& w = api.world();
   const auto C = w.communities.size();
   staff_.assign(C, 0.0);
-  auto& extra = sim.levers().community_extra_hours;
+  auto& extra = api.levers().community_extra_hours;
   if (extra.empty()) extra.assign(C, 0.0f);
   for (std::uint32_t c = 0; c < C; ++c) {
     const double residents = w.community_end_resident(c) - w.community_first_resident(c);
     staff_[c] = p_.per_10k_residents * residents / 10000.0;
     extra[c] = static_cast<float>(extra[c] + staff_[c] * p_.hours_per_worker_day);
   }
-  sim.levers().quit_multiplier *= quit_factor();
+  api.levers().quit_multiplier *= quit_factor();
 
   using K = MetricKind;
   const double pay_day = p_.monthly_pay_yuan * (1.0 + p_.pay_rise) / kDaysPerMonth;
-  sim.add_metric({"n_sw_staff", K::kStock, "staff", "Community social workers", true,
+  api.add_metric({"n_sw_staff", K::kStock, "staff", "Community social workers", true,
                   [this](const Tally&, int c) { return c >= 0 ? staff_[c] : staff(); }, ""});
-  sim.add_metric({"new_sw_hours", K::kFlow, "staff-hours/day", "Social workers' case hours added to the community level",
+  api.add_metric({"new_sw_hours", K::kFlow, "staff-hours/day", "Social workers' case hours added to the community level",
                   false, [this](const Tally&, int c) { return (c >= 0 ? staff_[c] : staff()) * p_.hours_per_worker_day; },
                   ""});
-  sim.add_metric({"new_sw_cost_yuan", K::kFlow, "yuan/day", "Social workers' pay, after the rise", false,
+  api.add_metric({"new_sw_cost_yuan", K::kFlow, "yuan/day", "Social workers' pay, after the rise", false,
                   [this, pay_day](const Tally&, int c) { return (c >= 0 ? staff_[c] : staff()) * pay_day; }, ""});
-  sim.add_metric({"cum_sw_cost_yuan", K::kTotal, "yuan", "Social workers' pay since day 0", false, nullptr,
+  api.add_metric({"cum_sw_cost_yuan", K::kTotal, "yuan", "Social workers' pay since day 0", false, nullptr,
                   "new_sw_cost_yuan"});
 }
 

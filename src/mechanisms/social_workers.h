@@ -9,7 +9,7 @@
 
 #include <vector>
 
-#include "mechanisms/mechanism.h"
+#include "model/mechanism.h"
 #include "params/params.h"
 
 namespace govsim {
@@ -36,9 +36,10 @@ class SocialWorkers : public Mechanism {
   static constexpr const char* kName = "social_workers";
   explicit SocialWorkers(const SocialWorkersParams& p) : p_(p) {}
   std::string name() const override { return kName; }
-  PhaseMask phases() const override { return 0; }  // levers set once, in initialize
-  void initialize(Simulation& sim) override;
-  void act(Phase, Simulation&) override {}
+  static constexpr PhaseMask kPhases = PhaseMask{0};  // levers set once, in initialize
+  PhaseMask phases() const override { return kPhases; }
+  void initialize(DayApi& api) override;
+  void act(Phase, DayApi&) override {}
   void describe(AttributeSink& out) const override;
 
   // (1 + pay_rise)^(-pay_elasticity), the factor on every grid worker's daily quit probability.

@@ -8,7 +8,7 @@
 
 #include "core/rng.h"
 #include "mechanisms/metric_helpers.h"
-#include "model/simulation.h"
+#include "model/day_api.h"
 
 namespace govsim {
 
@@ -36,8 +36,8 @@ Triage::Channel Triage::channel_of(std::uint8_t kind, std::uint8_t required) con
   return kNone;
 }
 
-void Triage::initialize(Simulation& sim) {
-  const World& w = sim.world();
+void Triage::initialize(DayApi& api) {
+  const World& w = api.world();
   const auto C = w.communities.size();
   participation_.assign(C, 0.0);
   for (std::uint32_t c = 0; c < C; ++c) {
@@ -52,7 +52,7 @@ void Triage::initialize(Simulation& sim) {
   flows_.assign(C, {});
 
   using K = MetricKind;
-  MetricDeclarer md(sim);
+  MetricDeclarer md(api);
   auto flow = [this](double Flows::*f) { return MetricDeclarer::flow(flows_, f); };
   auto add = [&md](auto&&... a) { md.add(std::forward<decltype(a)>(a)...); };
   auto total = [&md](auto&&... a) { md.total(std::forward<decltype(a)>(a)...); };
@@ -100,18 +100,18 @@ void Triage::initialize(Simulation& sim) {
   total("cum_tr_settled", "new_tr_settled", "cases", "Shared affairs settled by councils since day 0");
 }
 
-bool Triage::still_held(Simulation& sim, std::uint32_t c, const Held& h) const {
-  const Case& k = sim.community(c).pool[h.id];
-  return k.state == CaseState::kHeld && k.day_raised == h.day_raised && k.seq == h.seq && k.grid == h.grid;
+bool Triage::still_held(const DayApi& api, const Held& h) const {
+  const Case* k = api.find(h.handle);
+  return k && k->state == CaseState::kHeld;
 }
 
-void Triage::act(Phase, Simulation& sim) {
+void Triage::act(Phase, DayApi& api) {
   std::fill(flows_.begin(), flows_.end(), Flows{});  // yesterday's flows have been recorded
-  const auto C = static_cast<std::uint32_t>(sim.world().communities.size());
+  const auto C = static_cast<std::uint32_t>(api.world().communities.size());
   for (std::uint32_t c = 0; c < C; ++c) {
-    sort_reports(sim, c);
-    come_back(sim, c);
-    council(sim, c);
+    sort_reports(api, c);
+    come_back(api, c);
+    council(api, c);
   }
   for (const auto& f : flows_) {
     totals_.triaged += f.triaged;
@@ -126,38 +126,38 @@ void Triage::act(Phase, Simulation& sim) {
 }
 
 // Today's reports (queued at the grid, reported today) go to their channel, or by mistake to another.
-void Triage::sort_reports(Simulation& sim, std::uint32_t c) {
-  auto& cs = sim.community(c);
-  const int day = sim.day();
-  const auto& lp = sim.params().ladder;
-  const int to_street = day + std::max(1, static_cast<int>(lp.street_delay_days) - sim.levers().delay_reduction_days);
+void Triage::sort_reports(DayApi& api, std::uint32_t c) {
+  const CasePool& pool = api.cases(c);
+  const int day = api.day();
+  // Straight to the street, after its transfer delay (at least a day).
+  const int to_street = day + std::max(1, api.transfer_delay(Level::kStreet));
   auto& f = flows_[c];
-  for (const auto& q : cs.grid_queue) {
+  for (const auto& q : api.grid_queues(c)) {
     // Today's reports are the tail of the queue (appended by the reporting phase): find where they start
     // rather than scanning the whole queue every day.
     std::size_t start = q.size();
-    while (start > 0 && cs.pool[q[start - 1]].day_reported == day) --start;
+    while (start > 0 && pool[q[start - 1]].day_reported == day) --start;
     // Holding and routing leave the grid queues as they are (the next sweep drops the entries).
     for (std::size_t i = start; i < q.size(); ++i) {
       const std::uint32_t id = q[i];
-      const Case& k = cs.pool[id];
+      const Case& k = pool[id];
       // A stale entry of a recycled slot repeats an id; after its first visit the case is held or moved.
       if (k.state != CaseState::kQueued || k.level != static_cast<std::uint8_t>(Level::kGrid) || k.day_reported != day)
         continue;
       const Channel right = channel_of(k.kind, k.required);
       if (right == kNone) continue;  // household affairs beyond the grid's remit stay on the ladder
       // The case's own stream: three draws, always, so each case's fate is fixed by its identity.
-      Rng rng(sim.seed(), Purpose::kTriage, k.grid, static_cast<std::uint32_t>(k.day_raised), k.seq);
+      Rng rng(api.seed(), Purpose::kTriage, k.grid, static_cast<std::uint32_t>(k.day_raised), k.seq);
       const double u_mis = rng.uniform(), u_which = rng.uniform(), u_ok = rng.uniform();
       f.triaged += 1;
-      Held h{id, day, k.day_raised, k.seq, k.grid, false};
+      Held h{api.handle(c, id), day, false};
       if (u_mis < p_.misroute_rate) {
         // One of the two wrong channels (which one only matters for the record: each bounces it back).
         const int wrong = (right + 1 + (u_which < 0.5 ? 0 : 1)) % 3;
         totals_.misrouted_to[wrong] += 1;
         h.due = day + static_cast<std::int32_t>(p_.misroute_delay_days);
         f.misrouted += 1;
-        sim.hold_case(c, id);
+        api.hold(h.handle);
         misrouted_[c].push_back(h);
         continue;
       }
@@ -166,18 +166,18 @@ void Triage::sort_reports(Simulation& sim, std::uint32_t c) {
           h.due = day + static_cast<std::int32_t>(p_.self_days);
           h.success = u_ok < p_.self_success;
           f.residents += 1;
-          sim.hold_case(c, id);
+          api.hold(h.handle);
           with_residents_[c].push_back(h);
           break;
         case kCouncil:
           h.success = u_ok < p_.settle_share;
           f.council += 1;
-          sim.hold_case(c, id);
+          api.hold(h.handle);
           on_agenda_[c].push_back(h);
           break;
         case kGovernment:
           f.government += 1;
-          sim.route_case(c, id, k.required == static_cast<std::uint8_t>(Level::kDepartment) ? Level::kDepartment
+          api.route(h.handle, k.required == static_cast<std::uint8_t>(Level::kDepartment) ? Level::kDepartment
                                                                                              : Level::kStreet,
                          to_street);
           break;
@@ -189,17 +189,16 @@ void Triage::sort_reports(Simulation& sim, std::uint32_t c) {
 
 // Misrouted cases and household affairs the residents could not settle come back to the grid queue; settled
 // ones are resolved.
-void Triage::come_back(Simulation& sim, std::uint32_t c) {
-  const int day = sim.day();
-  auto& cs = sim.community(c);
+void Triage::come_back(DayApi& api, std::uint32_t c) {
+  const int day = api.day();
   auto& f = flows_[c];
   auto back = [&](const Held& h) {  // workable today, but never before the day after the report
-    sim.return_case(c, h.id, std::max(day, cs.pool[h.id].day_reported + 1));
+    api.give_back(h.handle, std::max(day, api.find(h.handle)->day_reported + 1));
   };
   std::size_t keep = 0;
   auto& mis = misrouted_[c];
   for (const Held& h : mis) {
-    if (!still_held(sim, c, h)) continue;
+    if (!still_held(api, h)) continue;
     if (h.due > day) {
       mis[keep++] = h;
       continue;
@@ -211,14 +210,14 @@ void Triage::come_back(Simulation& sim, std::uint32_t c) {
   keep = 0;
   auto& res = with_residents_[c];
   for (const Held& h : res) {
-    if (!still_held(sim, c, h)) continue;
+    if (!still_held(api, h)) continue;
     if (h.due > day) {
       res[keep++] = h;
       continue;
     }
     if (h.success) {
       // Settled self_days after the report, at the hour of the report.
-      sim.resolve_held(c, h.id, cs.pool[h.id].hour_reported);
+      api.resolve(h.handle, api.find(h.handle)->hour_reported);
       f.self_resolved += 1;
     } else {
       back(h);
@@ -230,19 +229,18 @@ void Triage::come_back(Simulation& sim, std::uint32_t c) {
 
 // The council meets every council_interval_days if a quorum attends; it settles a share of the shared affairs
 // put on its agenda before today, and sends the rest to the community level.
-void Triage::council(Simulation& sim, std::uint32_t c) {
-  const int day = sim.day();
+void Triage::council(DayApi& api, std::uint32_t c) {
+  const int day = api.day();
   auto& agenda = on_agenda_[c];
-  auto& cs = sim.community(c);
   auto& f = flows_[c];
-  const auto& lp = sim.params().ladder;
+  const auto& lp = api.params().ladder;
   // Held cases escape the ladder's abandonment; one held as long as the ladder waits is returned to the grid,
   // whose queue sweep abandons it today.
   std::size_t keep = 0;
   for (const Held& h : agenda) {
-    if (!still_held(sim, c, h)) continue;
-    if (day - cs.pool[h.id].day_reported >= lp.abandon_days) {
-      sim.return_case(c, h.id, day);
+    if (!still_held(api, h)) continue;
+    if (day - api.find(h.handle)->day_reported >= lp.abandon_days) {
+      api.give_back(h.handle, day);
       continue;
     }
     agenda[keep++] = h;
@@ -250,7 +248,7 @@ void Triage::council(Simulation& sim, std::uint32_t c) {
   agenda.resize(keep);
   const int every = static_cast<int>(p_.council_interval_days);
   if (day % every != every - 1) return;
-  Rng rng(sim.seed(), Purpose::kTriage, c, static_cast<std::uint32_t>(day), kQuorumStream);
+  Rng rng(api.seed(), Purpose::kTriage, c, static_cast<std::uint32_t>(day), kQuorumStream);
   Int attendees = 0;
   for (Int i = 0; i < p_.council_invitees; ++i) attendees += rng.bernoulli(participation_[c]) ? 1 : 0;
   if (attendees < p_.council_quorum) {
@@ -259,7 +257,7 @@ void Triage::council(Simulation& sim, std::uint32_t c) {
   }
   f.meetings += 1;
   // Settled at the meeting, held at the end of the working day.
-  const double hour = lp.work_start_hour + sim.params().grid.hours_per_day;
+  const double hour = lp.work_start_hour + api.params().grid.hours_per_day;
   keep = 0;
   for (const Held& h : agenda) {
     if (h.due >= day) {  // put on the agenda today: the next meeting
@@ -267,11 +265,11 @@ void Triage::council(Simulation& sim, std::uint32_t c) {
       continue;
     }
     if (h.success) {
-      sim.resolve_held(c, h.id, hour);
+      api.resolve(h.handle, hour);
       f.settled += 1;
     } else {
-      sim.return_case(c, h.id, day + 1);
-      sim.route_case(c, h.id, Level::kCommunity, day + 1);
+      api.give_back(h.handle, day + 1);
+      api.route(h.handle, Level::kCommunity, day + 1);
       f.council_returned += 1;
     }
   }

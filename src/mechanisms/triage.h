@@ -12,7 +12,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "mechanisms/mechanism.h"
+#include "model/cases.h"
+#include "model/mechanism.h"
 #include "params/params.h"
 
 namespace govsim {
@@ -48,9 +49,10 @@ class Triage : public Mechanism {
   enum Channel : std::uint8_t { kResidents = 0, kCouncil = 1, kGovernment = 2, kNone = 3 };
   explicit Triage(const TriageParams& p);
   std::string name() const override { return kName; }
-  PhaseMask phases() const override { return phase_bit(Phase::kReporting); }
-  void initialize(Simulation& sim) override;
-  void act(Phase phase, Simulation& sim) override;
+  static constexpr PhaseMask kPhases = phase_mask(Phase::kReporting);
+  PhaseMask phases() const override { return kPhases; }
+  void initialize(DayApi& api) override;
+  void act(Phase phase, DayApi& api) override;
   void describe(AttributeSink& out) const override;
   void outcomes(std::vector<std::pair<std::string, double>>& out) const override;
 
@@ -60,13 +62,10 @@ class Triage : public Mechanism {
   const std::vector<double>& participation() const { return participation_; }
 
  private:
-  struct Held {  // a case held by triage; the identity fields check the slot was not recycled
-    std::uint32_t id;
+  struct Held {  // a case held by triage
+    CaseHandle handle;
     std::int32_t due;  // misrouted and residents: day it comes back; council: day triaged
-    std::int32_t day_raised;
-    std::uint32_t seq;
-    std::uint32_t grid;
-    bool success;  // residents settle it / the council settles it
+    bool success;      // residents settle it / the council settles it
   };
   struct Flows {  // per community, today
     double triaged = 0, residents = 0, council = 0, government = 0, misrouted = 0, misroute_returned = 0;
@@ -78,10 +77,10 @@ class Triage : public Mechanism {
            settled = 0, council_returned = 0;
     double misrouted_to[3] = {0, 0, 0};  // by the wrong channel drawn
   };
-  void sort_reports(Simulation& sim, std::uint32_t c);
-  void come_back(Simulation& sim, std::uint32_t c);
-  void council(Simulation& sim, std::uint32_t c);
-  bool still_held(Simulation& sim, std::uint32_t c, const Held& h) const;
+  void sort_reports(DayApi& api, std::uint32_t c);
+  void come_back(DayApi& api, std::uint32_t c);
+  void council(DayApi& api, std::uint32_t c);
+  bool still_held(const DayApi& api, const Held& h) const;
 
   TriageParams p_;
   bool public_all_ = true;  // public_scope: all (true) or hard (false)

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <numeric>
 
-#include "model/simulation.h"
+#include "model/day_api.h"
 
 namespace govsim {
 
@@ -13,10 +13,10 @@ double Visits::cadre_visits_per_grid_day(std::uint32_t grids_in_community) const
   return p_.cadres_per_community * p_.cadre_households_per_week / 7.0 / grids_in_community;
 }
 
-void Visits::initialize(Simulation& sim) {
-  const World& w = sim.world();
+void Visits::initialize(DayApi& api) {
+  const World& w = api.world();
   const auto G = w.grids.size();
-  Levers& lv = sim.levers();
+  Levers& lv = api.levers();
   lv.scheduled_visit_hours += p_.scheduled_hours_per_worker_week / 7.0;
   // Combined with any other source of awareness on visits as independent chances.
   lv.visit_awareness = 1.0 - (1.0 - lv.visit_awareness) * (1.0 - p_.awareness_per_visit);
@@ -30,22 +30,22 @@ void Visits::initialize(Simulation& sim) {
     return c >= 0 ? cadre_visits_[c] : std::accumulate(cadre_visits_.begin(), cadre_visits_.end(), 0.0);
   };
   const double hours = p_.cadre_hours_per_household;
-  sim.add_metric({"new_vi_cadre_visits", K::kFlow, "households/day", "Households visited by community cadres (三下沉)",
+  api.add_metric({"new_vi_cadre_visits", K::kFlow, "households/day", "Households visited by community cadres (三下沉)",
                   false, cadre_visits, ""});
-  sim.add_metric({"new_vi_cadre_hours", K::kFlow, "hours/day", "Cadre hours spent on household visits", false,
+  api.add_metric({"new_vi_cadre_hours", K::kFlow, "hours/day", "Cadre hours spent on household visits", false,
                   [cadre_visits, hours](const Tally& t, int c) { return hours * cadre_visits(t, c); }, ""});
-  sim.add_metric({"new_vi_scheduled_hours", K::kFlow, "hours/day",
+  api.add_metric({"new_vi_scheduled_hours", K::kFlow, "hours/day",
                   "Grid-worker hours on scheduled visits (before cases; part of new_visit_hours)", false,
                   [](const Tally& t, int) { return t.scheduled_visit_hours; }, ""});
-  sim.add_metric({"cum_vi_cadre_hours", K::kTotal, "hours", "Cadre hours on household visits since day 0", false,
+  api.add_metric({"cum_vi_cadre_hours", K::kTotal, "hours", "Cadre hours on household visits since day 0", false,
                   nullptr, "new_vi_cadre_hours"});
-  sim.add_metric({"cum_vi_scheduled_hours", K::kTotal, "hours", "Grid-worker hours on scheduled visits since day 0",
+  api.add_metric({"cum_vi_scheduled_hours", K::kTotal, "hours", "Grid-worker hours on scheduled visits since day 0",
                   false, nullptr, "new_vi_scheduled_hours"});
 }
 
-void Visits::act(Phase, Simulation& sim) {
-  const World& w = sim.world();
-  auto& extra = sim.levers().extra_visits;
+void Visits::act(Phase, DayApi& api) {
+  const World& w = api.world();
+  auto& extra = api.levers().extra_visits;
   const auto C = static_cast<std::uint32_t>(w.communities.size());
   for (std::uint32_t c = 0; c < C; ++c) {
     const std::uint32_t g0 = w.communities.first_grid[c], g1 = w.communities.first_grid[c + 1];

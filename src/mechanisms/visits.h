@@ -13,7 +13,7 @@
 
 #include <vector>
 
-#include "mechanisms/mechanism.h"
+#include "model/mechanism.h"
 #include "params/params.h"
 
 namespace govsim {
@@ -41,9 +41,10 @@ class Visits : public Mechanism {
   explicit Visits(const VisitsParams& p) : p_(p) {}
   std::string name() const override { return kName; }
   // Cadre visits are planned for the day before the grids are worked in the handling phase.
-  PhaseMask phases() const override { return phase_bit(Phase::kAssignment); }
-  void initialize(Simulation& sim) override;
-  void act(Phase phase, Simulation& sim) override;
+  static constexpr PhaseMask kPhases = phase_mask(Phase::kAssignment);
+  PhaseMask phases() const override { return kPhases; }
+  void initialize(DayApi& api) override;
+  void act(Phase phase, DayApi& api) override;
   void describe(AttributeSink& out) const override;
   // Cadre household visits per grid per day on average.
   double cadre_visits_per_grid_day(std::uint32_t grids_in_community) const;

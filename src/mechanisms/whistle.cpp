@@ -6,7 +6,7 @@
 #include <tuple>
 
 #include "mechanisms/metric_helpers.h"
-#include "model/simulation.h"
+#include "model/day_api.h"
 
 namespace govsim {
 
@@ -14,14 +14,14 @@ namespace {
 bool is_public(const Case& k) { return k.kind == static_cast<std::uint8_t>(DemandKind::kPublic); }
 }  // namespace
 
-void Whistle::initialize(Simulation& sim) {
-  summons_.assign(sim.world().streets.size(), {});
-  const auto C = sim.world().communities.size();
+void Whistle::initialize(DayApi& api) {
+  summons_.assign(api.world().streets.size(), {});
+  const auto C = api.world().communities.size();
   public_hours_.assign(C, 0.0);
   public_resolved_.assign(C, 0.0);
 
   using K = MetricKind;
-  MetricDeclarer md(sim);
+  MetricDeclarer md(api);
   auto add = [&md](auto&&... a) { md.add(std::forward<decltype(a)>(a)...); };
   auto total = [&md](auto&&... a) { md.total(std::forward<decltype(a)>(a)...); };
   auto flow = [this](double Flows::*f) { return [this, f](const Tally&, int) { return flows_.*f; }; };
@@ -70,49 +70,48 @@ void Whistle::initialize(Simulation& sim) {
       });
 }
 
-bool Whistle::listed_and_queued(Simulation& sim, const Target& t) const {
-  const Case& k = sim.community(t.ref.community).pool[t.ref.id];
-  return k.state == CaseState::kQueued &&
-         (k.level == static_cast<std::uint8_t>(Level::kStreet) ||
-          k.level == static_cast<std::uint8_t>(Level::kDepartment)) &&
-         k.day_raised == t.day_raised && k.seq == t.seq && k.grid == t.grid;
+bool Whistle::listed_and_queued(const DayApi& api, const Target& t) const {
+  const Case* k = api.find(t);
+  return k && k->state == CaseState::kQueued &&
+         (k->level == static_cast<std::uint8_t>(Level::kStreet) ||
+          k->level == static_cast<std::uint8_t>(Level::kDepartment));
 }
 
 // Per street, the public affairs of its communities queued at the street or at the departments, oldest report
 // first (a case listed twice in a queue counts once).
-std::vector<std::vector<Whistle::Target>> Whistle::candidates(Simulation& sim) const {
-  const World& w = sim.world();
+std::vector<std::vector<Whistle::Target>> Whistle::candidates(const DayApi& api) const {
+  const World& w = api.world();
   const auto S = static_cast<std::uint32_t>(w.streets.size());
   std::vector<std::vector<Target>> out(S);
   auto consider = [&](const CaseRef& r, std::uint8_t level) {
-    const Case& k = sim.community(r.community).pool[r.id];
+    const Case& k = api.at(r);
     if (k.state != CaseState::kQueued || k.level != level || !is_public(k)) return;
-    out[w.communities.street[r.community]].push_back({r, k.day_raised, k.seq, k.grid});
+    out[w.communities.street[r.community]].push_back(api.handle(r));
   };
   for (std::uint32_t s = 0; s < S; ++s)
-    for (const CaseRef& r : sim.street(s).queue) consider(r, static_cast<std::uint8_t>(Level::kStreet));
-  for (const CaseRef& r : sim.department_queue()) consider(r, static_cast<std::uint8_t>(Level::kDepartment));
+    for (const CaseRef& r : api.street_queue(s)) consider(r, static_cast<std::uint8_t>(Level::kStreet));
+  for (const CaseRef& r : api.department_queue()) consider(r, static_cast<std::uint8_t>(Level::kDepartment));
   for (auto& v : out) {
     auto key = [&](const Target& t) {
-      const Case& k = sim.community(t.ref.community).pool[t.ref.id];
-      return std::tuple(k.day_reported, k.hour_reported, t.ref.community, t.ref.id);
+      const Case& k = api.at(t.ref());
+      return std::tuple(k.day_reported, k.hour_reported, t.community, t.id);
     };
     std::sort(v.begin(), v.end(), [&](const Target& a, const Target& b) { return key(a) < key(b); });
     v.erase(std::unique(v.begin(), v.end(),
                         [](const Target& a, const Target& b) {
-                          return a.ref.community == b.ref.community && a.ref.id == b.ref.id;
+                          return a.community == b.community && a.id == b.id;
                         }),
             v.end());
   }
   return out;
 }
 
-void Whistle::act(Phase phase, Simulation& sim) {
+void Whistle::act(Phase phase, DayApi& api) {
   if (phase == Phase::kMechanisms) {
     // Public affairs resolved today so far (the opinion phase clears the list of closed cases next).
     const auto C = static_cast<std::uint32_t>(public_hours_.size());
     for (std::uint32_t c = 0; c < C; ++c)
-      for (const ClosedEvent& e : sim.community(c).closed)
+      for (const ClosedEvent& e : api.closed_today(c))
         if (e.outcome == Outcome::kResolved && e.kind == static_cast<std::uint8_t>(DemandKind::kPublic)) {
           public_hours_[c] += e.hours;
           public_resolved_[c] += 1;
@@ -125,16 +124,14 @@ void Whistle::act(Phase phase, Simulation& sim) {
   flows_ = Flows{};
   std::fill(public_hours_.begin(), public_hours_.end(), 0.0);
   std::fill(public_resolved_.begin(), public_resolved_.end(), 0.0);
-  auto& lv = sim.levers();
+  auto& lv = api.levers();
   lv.department_extra_hours += charged_;  // yesterday's teams are back
   charged_ = 0;
-  const auto& lp = sim.params().ladder;
   const auto S = summons_.size();
   // The departments' capacity today, before the teams: what the teams can take.
-  double left = std::max(
-      0.0, lp.department_staff_per_street * static_cast<double>(S) * lp.department_hours + lv.department_extra_hours);
-  const int day = sim.day();
-  const auto cand = candidates(sim);
+  double left = api.level_capacity(Level::kDepartment);
+  const int day = api.day();
+  const auto cand = candidates(api);
   for (std::size_t s = 0; s < S; ++s) {
     Summons& m = summons_[s];
     if (!m.active && static_cast<Int>(cand[s].size()) >= p_.threshold) {
@@ -146,11 +143,11 @@ void Whistle::act(Phase phase, Simulation& sim) {
       flows_.summons += 1;
     }
     if (!m.active || day < m.report_day) continue;
-    const double used = work(sim, m, std::min<double>(p_.summoned_hours, left));
+    const double used = work(api, m, std::min<double>(p_.summoned_hours, left));
     left -= used;
     charged_ += used;
     // Listed cases the ladder closed (or another mechanism took) meanwhile are skipped.
-    while (m.next < m.list.size() && !listed_and_queued(sim, m.list[m.next])) ++m.next;
+    while (m.next < m.list.size() && !listed_and_queued(api, m.list[m.next])) ++m.next;
     if (m.in_hand.empty() && m.next == m.list.size()) {
       m.active = false;
       m.list.clear();
@@ -169,16 +166,16 @@ void Whistle::act(Phase phase, Simulation& sim) {
 // The team's day: first the cases already in hand, then the next listed ones, first in first out; a case is
 // resolved when its work is done, at h0 + department_hours * used / hours (a team of hours / department_hours
 // staff working the departments' day).
-double Whistle::work(Simulation& sim, Summons& m, double hours) {
+double Whistle::work(DayApi& api, Summons& m, double hours) {
   if (hours <= 0) return 0.0;
-  const auto& lp = sim.params().ladder;
+  const auto& lp = api.params().ladder;
   const double start = lp.work_start_hour, span = lp.department_hours;
   double used = 0;
   auto finish = [&](InHand& h) {  // works on h; true when done
     if (used + h.work_left <= hours) {
       used += h.work_left;
       h.work_left = 0;
-      sim.resolve_held(h.t.ref.community, h.t.ref.id, start + span * used / hours);
+      api.resolve(h.t, start + span * used / hours);
       flows_.resolved += 1;
       return true;
     }
@@ -194,11 +191,11 @@ double Whistle::work(Simulation& sim, Summons& m, double hours) {
   m.in_hand.resize(keep);
   while (used < hours && m.next < m.list.size()) {
     const Target t = m.list[m.next++];
-    if (!listed_and_queued(sim, t)) continue;
-    const Case& k = sim.community(t.ref.community).pool[t.ref.id];
+    if (!listed_and_queued(api, t)) continue;
+    const Case& k = *api.find(t);
     // The departments do the whole job at the street: no assessment, no transfer.
     InHand h{t, k.required <= k.level ? static_cast<double>(k.work_left) : static_cast<double>(k.size)};
-    sim.hold_case(t.ref.community, t.ref.id);
+    api.hold(t);
     flows_.taken += 1;
     if (!finish(h)) m.in_hand.push_back(h);
   }

@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "mechanisms/mechanism.h"
+#include "model/mechanism.h"
 #include "model/cases.h"
 #include "params/params.h"
 
@@ -33,19 +33,15 @@ class Whistle : public Mechanism {
   static constexpr const char* kName = "whistle";
   explicit Whistle(const WhistleParams& p) : p_(p) {}
   std::string name() const override { return kName; }
-  PhaseMask phases() const override { return phase_bit(Phase::kEscalation) | phase_bit(Phase::kMechanisms); }
-  void initialize(Simulation& sim) override;
-  void act(Phase phase, Simulation& sim) override;
+  static constexpr PhaseMask kPhases = phase_mask(Phase::kEscalation, Phase::kMechanisms);
+  PhaseMask phases() const override { return kPhases; }
+  void initialize(DayApi& api) override;
+  void act(Phase phase, DayApi& api) override;
   void describe(AttributeSink& out) const override;
   void outcomes(std::vector<std::pair<std::string, double>>& out) const override;
 
  private:
-  struct Target {  // a summoned case; the identity fields check the slot was not recycled
-    CaseRef ref;
-    std::int32_t day_raised;
-    std::uint32_t seq;
-    std::uint32_t grid;
-  };
+  using Target = CaseHandle;  // a summoned case
   struct InHand {  // held by the team, with the work it still needs
     Target t;
     double work_left;
@@ -60,9 +56,9 @@ class Whistle : public Mechanism {
   struct Flows {  // district, today
     double summons = 0, department_hours = 0, taken = 0, resolved = 0;
   };
-  std::vector<std::vector<Target>> candidates(Simulation& sim) const;
-  double work(Simulation& sim, Summons& m, double hours);
-  bool listed_and_queued(Simulation& sim, const Target& t) const;
+  std::vector<std::vector<Target>> candidates(const DayApi& api) const;
+  double work(DayApi& api, Summons& m, double hours);
+  bool listed_and_queued(const DayApi& api, const Target& t) const;
 
   WhistleParams p_;
   std::vector<Summons> summons_;  // per street

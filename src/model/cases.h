@@ -33,6 +33,8 @@ struct Case {
   bool hard() const { return required >= static_cast<std::uint8_t>(Level::kStreet); }
 };
 
+// Slots are recycled; each release bumps the slot's generation, so a handle taken before tells whether its
+// case still occupies the slot.
 class CasePool {
  public:
   std::uint32_t alloc() {
@@ -42,12 +44,15 @@ class CasePool {
       return id;
     }
     cases_.emplace_back();
+    generation_.push_back(0);
     return static_cast<std::uint32_t>(cases_.size() - 1);
   }
   void release(std::uint32_t id) {
     cases_[id].state = CaseState::kFree;
+    ++generation_[id];
     free_.push_back(id);
   }
+  std::uint32_t generation(std::uint32_t id) const { return generation_[id]; }
   Case& operator[](std::uint32_t id) { return cases_[id]; }
   const Case& operator[](std::uint32_t id) const { return cases_[id]; }
   std::size_t capacity() const { return cases_.size(); }
@@ -55,6 +60,7 @@ class CasePool {
 
  private:
   std::vector<Case> cases_;
+  std::vector<std::uint32_t> generation_;
   std::vector<std::uint32_t> free_;
 };
 
@@ -73,6 +79,14 @@ struct ClosedEvent {
 struct CaseRef {
   std::uint32_t community;
   std::uint32_t id;
+};
+
+// A mechanism's hold on one case: valid while the case occupies its slot (DayApi::find).
+struct CaseHandle {
+  std::uint32_t community = 0;
+  std::uint32_t id = 0;
+  std::uint32_t generation = 0;
+  CaseRef ref() const { return {community, id}; }
 };
 
 }  // namespace govsim

@@ -15,13 +15,13 @@ class ProbeMechanism : public Mechanism {
   explicit ProbeMechanism(float extra_hours) : extra_(extra_hours) {}
   std::string name() const override { return "probe"; }
   PhaseMask phases() const override { return phase_bit(Phase::kDemand) | phase_bit(Phase::kOpinion); }
-  void initialize(Simulation&) override { ++initialized; }
-  void act(Phase p, Simulation& sim) override {
+  void initialize(DayApi&) override { ++initialized; }
+  void act(Phase p, DayApi& api) override {
     if (p == Phase::kDemand)
-      for (auto& b : sim.world().workers.admin_backlog) b += extra_;
+      for (std::uint32_t w = 0; w < api.world().workers.size(); ++w) api.add_task_hours(w, extra_);
     ++acts;
   }
-  void finalize(Simulation&) override { ++finalized; }
+  void finalize(DayApi&) override { ++finalized; }
   void describe(AttributeSink& out) const override { out.number("extra_hours", extra_); }
   int initialized = 0, acts = 0, finalized = 0;
 
@@ -68,7 +68,7 @@ TEST(MechanismInterface, AddingAfterTheStartIsAnError) {
 TEST(MechanismFactory, UnknownNameListsTheKnownOnes) {
   Config cfg;
   try {
-    Mechanism::create("no_such_mechanism", cfg);
+    create_mechanism("no_such_mechanism", cfg);
     FAIL() << "expected an error";
   } catch (const std::invalid_argument& e) {
     EXPECT_NE(std::string(e.what()).find("Unknown mechanism 'no_such_mechanism' (known: "), std::string::npos);

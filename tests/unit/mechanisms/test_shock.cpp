@@ -40,8 +40,8 @@ TEST(Shock, MultipliesDemandRatesAndSetsTheShockLeversOnlyWhileItLasts) {
     // The levers as the day's demand phase sees them.
     household.push_back(sim.levers().demand_multiplier[0]);
     shared.push_back(sim.levers().demand_multiplier[1]);
-    active.push_back(sim.levers().shock_active ? 1.0 : 0.0);
-    EXPECT_EQ(sim.levers().shock_start_day, sim.levers().shock_active ? 2 : -1);
+    active.push_back(sim.api().conditions().emergency ? 1.0 : 0.0);
+    EXPECT_EQ(sim.api().conditions().emergency_start_day, sim.api().conditions().emergency ? 2 : -1);
     testing::finish_day(sim);
   }
   EXPECT_EQ(household, (std::vector<double>{1, 1, 2, 2, 2, 1, 1}));
@@ -49,7 +49,7 @@ TEST(Shock, MultipliesDemandRatesAndSetsTheShockLeversOnlyWhileItLasts) {
   EXPECT_EQ(active, (std::vector<double>{0, 0, 1, 1, 1, 0, 0}));
   for (int d = 0; d < 7; ++d) EXPECT_EQ(sim.recorder().at("n_shock_active", d), active[d]) << d;
   EXPECT_DOUBLE_EQ(sim.levers().demand_multiplier[2], 1.0);  // restored
-  EXPECT_EQ(sim.levers().shock_start_day, -1);
+  EXPECT_EQ(sim.api().conditions().emergency_start_day, -1);
 }
 
 TEST(Shock, AShockFromDayZeroCoversTheFirstDay) {

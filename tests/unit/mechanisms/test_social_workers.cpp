@@ -93,9 +93,9 @@ class CommunityResolutions : public Mechanism {
  public:
   std::string name() const override { return "community_resolutions"; }
   PhaseMask phases() const override { return phase_bit(Phase::kMechanisms); }
-  void act(Phase, Simulation& sim) override {
-    for (std::uint32_t c = 0; c < sim.world().communities.size(); ++c)
-      for (const ClosedEvent& e : sim.community(c).closed)
+  void act(Phase, DayApi& api) override {
+    for (std::uint32_t c = 0; c < api.world().communities.size(); ++c)
+      for (const ClosedEvent& e : api.closed_today(c))
         if (e.outcome == Outcome::kResolved && e.level == static_cast<std::uint8_t>(Level::kCommunity)) {
           hours += e.hours;
           n += 1;

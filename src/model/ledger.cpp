@@ -1,0 +1,172 @@
+#include "model/ledger.h"
+
+#include <stdexcept>
+
+namespace govsim {
+
+void Ledger::enqueue_at_grid(CommunityState& cs, std::uint32_t id, int available_day, double hour_reported) {
+  Case& k = cs.pool[id];
+  k.day_reported = s_.day;
+  k.hour_reported = static_cast<float>(hour_reported);
+  k.day_queued = s_.day;
+  k.hour_queued = static_cast<float>(hour_reported);
+  k.level = static_cast<std::uint8_t>(Level::kGrid);
+  k.state = CaseState::kQueued;
+  k.available_day = available_day;
+  k.work_left = static_cast<float>(k.required == 0 ? k.size : s_.params.grid.assess_hours);
+  auto& t = cs.tally;
+  t.open[k.kind] += 1;
+  t.open_at[0] += 1;
+  if (k.hard()) {
+    t.open_hard += 1;
+    t.hard_raised += 1;
+  }
+  t.reported[k.kind] += 1;
+  t.reported_by_age[s_.world.residents.age[k.resident]] += 1;
+  const std::uint32_t gl = k.grid - s_.world.communities.first_grid[s_.world.grids.community[k.grid]];
+  cs.grid_queue[gl].push_back(id);
+}
+
+void Ledger::close_case(CommunityState& cs, std::uint32_t id, Outcome outcome, float hour_done) {
+  Case& k = cs.pool[id];
+  auto& t = cs.tally;
+  if (k.state == CaseState::kLatent) {
+    t.latent -= 1;
+  } else if (k.state == CaseState::kHeld) {
+    t.open[k.kind] -= 1;  // a held case was already taken off its level's count
+    if (k.hard()) t.open_hard -= 1;
+  } else {
+    t.open[k.kind] -= 1;
+    t.open_at[k.level] -= 1;
+    if (k.hard()) t.open_hard -= 1;
+  }
+  // Resolution time runs from the report (the ladder cannot act earlier); for a lapsed demand, from raising.
+  const bool latent = k.state == CaseState::kLatent;
+  const float hours = static_cast<float>((s_.day - (latent ? k.day_raised : k.day_reported)) * 24.0 + hour_done -
+                                         (latent ? k.hour_raised : k.hour_reported));
+  switch (outcome) {
+    case Outcome::kResolved: {
+      k.state = CaseState::kResolved;
+      t.resolved[k.kind] += 1;
+      t.resolved_at[k.level] += 1;
+      if (k.hard()) t.hard_closed += 1;
+      t.resolution_hours_sum += hours;
+      cs.resolution_hours.push_back(hours);
+      const auto& o = s_.params.opinion;
+      const double expect[kKinds] = {o.expect_household_hours, o.expect_shared_hours, o.expect_public_hours};
+      if (hours <= expect[k.kind]) t.resolved_in_time += 1;
+      break;
+    }
+    case Outcome::kAbandoned:
+      k.state = CaseState::kAbandoned;
+      t.abandoned += 1;
+      break;
+    case Outcome::kGaveUp:
+      k.state = CaseState::kGaveUp;
+      t.gave_up += 1;
+      break;
+  }
+  cs.closed.push_back({k.resident, hours, k.kind, k.level, outcome, id});
+}
+
+void Ledger::hold(std::uint32_t c, std::uint32_t id) {
+  auto& cs = s_.communities[c];
+  Case& k = cs.pool[id];
+  if (k.state != CaseState::kQueued) throw std::logic_error("hold: case is not queued");
+  k.state = CaseState::kHeld;
+  cs.tally.open_at[k.level] -= 1;  // the queue sweep drops it from its queue
+}
+
+void Ledger::give_back(std::uint32_t c, std::uint32_t id, int available_day) {
+  auto& cs = s_.communities[c];
+  Case& k = cs.pool[id];
+  if (k.state != CaseState::kHeld) throw std::logic_error("give_back: case is not held");
+  k.state = CaseState::kQueued;
+  k.available_day = available_day;
+  k.day_queued = s_.day;
+  k.hour_queued = static_cast<float>(s_.params.ladder.work_start_hour);
+  cs.tally.open_at[k.level] += 1;
+  // Levels stop at the first case they cannot work yet, so a returned case goes in front of the cases that
+  // become workable later than it does (after every live case workable no later).
+  const std::uint8_t level = k.level;
+  auto insert = [&](auto& q, auto entry, auto case_of) {
+    std::size_t pos = q.size();
+    while (pos > 0) {
+      const Case& o = case_of(q[pos - 1]);
+      const bool live = o.state == CaseState::kQueued && o.level == level;
+      if (live && o.available_day <= available_day) break;
+      --pos;
+    }
+    q.insert(q.begin() + static_cast<std::ptrdiff_t>(pos), entry);
+  };
+  auto by_id = [&](std::uint32_t x) -> const Case& { return cs.pool[x]; };
+  auto by_ref = [&](const CaseRef& r) -> const Case& { return s_.communities[r.community].pool[r.id]; };
+  const auto& w = s_.world;
+  switch (static_cast<Level>(k.level)) {
+    case Level::kGrid: insert(cs.grid_queue[k.grid - w.communities.first_grid[c]], id, by_id); break;
+    case Level::kCommunity: insert(cs.queue, id, by_id); break;
+    case Level::kStreet: insert(s_.streets[w.communities.street[c]].queue, CaseRef{c, id}, by_ref); break;
+    case Level::kDepartment: insert(s_.department, CaseRef{c, id}, by_ref); break;
+  }
+}
+
+void Ledger::route(std::uint32_t c, std::uint32_t id, Level to, int available_day) {
+  hold(c, id);  // leaves its old queue at the next sweep
+  Case& k = s_.communities[c].pool[id];
+  k.level = static_cast<std::uint8_t>(to);
+  k.work_left = static_cast<float>(k.required <= k.level ? k.size
+                                   : to == Level::kGrid ? s_.params.grid.assess_hours
+                                                        : s_.params.ladder.assess_hours);
+  give_back(c, id, available_day);
+}
+
+void Ledger::resolve_held(std::uint32_t c, std::uint32_t id, double hour) {
+  auto& cs = s_.communities[c];
+  if (cs.pool[id].state != CaseState::kHeld) throw std::logic_error("resolve_held: case is not held");
+  close_case(cs, id, Outcome::kResolved, static_cast<float>(hour));
+}
+
+void Ledger::adjust_opinion(std::uint32_t r, double d_sat, double d_trust, Tally& t) {
+  auto& res = s_.world.residents;
+  const float good = static_cast<float>(s_.params.opinion.good_threshold);
+  const float s0 = res.satisfaction[r];
+  const float s1 = static_cast<float>(std::clamp(s0 + d_sat, 0.0, 1.0));
+  const float t0 = res.trust[r];
+  const float t1 = static_cast<float>(std::clamp(t0 + d_trust, 0.0, 1.0));
+  res.satisfaction[r] = s1;
+  res.trust[r] = t1;
+  t.satisfaction_sum += static_cast<double>(s1) - s0;
+  t.trust_sum += static_cast<double>(t1) - t0;
+  t.good += (s1 >= good ? 1 : 0) - (s0 >= good ? 1 : 0);
+}
+
+int Ledger::transfer_delay(Level to) const {
+  const auto& lp = s_.params.ladder;
+  std::int64_t delay = 0;
+  switch (to) {
+    case Level::kGrid: break;
+    case Level::kCommunity: delay = lp.community_delay_days; break;
+    case Level::kStreet: delay = lp.street_delay_days; break;
+    case Level::kDepartment: delay = lp.department_delay_days; break;
+  }
+  return static_cast<int>(std::max<std::int64_t>(0, delay - s_.levers.delay_reduction_days));
+}
+
+double Ledger::level_capacity(Level level, std::uint32_t community) const {
+  const auto& lp = s_.params.ladder;
+  const auto& lv = s_.levers;
+  switch (level) {
+    case Level::kGrid: break;  // grid workers' capacity is per worker (the assignment phase)
+    case Level::kCommunity:
+      return lp.community_staff * lp.community_hours +
+             (lv.community_extra_hours.empty() ? 0.0 : lv.community_extra_hours[community]);
+    case Level::kStreet: return lp.street_staff * lp.street_hours;
+    case Level::kDepartment: {
+      const double staff = lp.department_staff_per_street * static_cast<double>(s_.streets.size());
+      return std::max(0.0, staff * lp.department_hours + lv.department_extra_hours);
+    }
+  }
+  return 0.0;
+}
+
+}  // namespace govsim

@@ -1,0 +1,76 @@
+// The bookkeeping every verb shares, written once: enqueueing, closing, holding, returning and routing a
+// case, and changing a resident's opinion or awareness, each keeping its community's tallies. The core's
+// phases and the mechanisms' verbs (DayApi) both come here.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+
+#include "model/state.h"
+
+namespace govsim {
+
+class Ledger {
+ public:
+  explicit Ledger(CoreState& s) : s_(s) {}
+
+  // A reported demand joins its grid's queue, workable from `available_day`.
+  void enqueue_at_grid(CommunityState& cs, std::uint32_t id, int available_day, double hour_reported);
+  // Closes a case at `hour_done` of today; the opinion phase reaches its resident, the slot is recycled later.
+  void close_case(CommunityState& cs, std::uint32_t id, Outcome outcome, float hour_done);
+  // Takes a queued case out of the ladder; it stays open and counts in n_open_* but at no level.
+  void hold(std::uint32_t c, std::uint32_t id);
+  // Puts a held case back in the queue of the level it was taken from, workable from `available_day`.
+  void give_back(std::uint32_t c, std::uint32_t id, int available_day);
+  // Moves a queued case to another level's queue, workable from `available_day`.
+  void route(std::uint32_t c, std::uint32_t id, Level to, int available_day);
+  // Resolves a held case at `hour` of today.
+  void resolve_held(std::uint32_t c, std::uint32_t id, double hour);
+
+  // Moves one resident's satisfaction and trust (clamped to 0..1), keeping the tally's sums and good count.
+  void adjust_opinion(std::uint32_t r, double d_sat, double d_trust, Tally& t);
+  // An experience d of resident r: r's satisfaction moves by d and trust by trust_coupling * d; each
+  // neighbour's by its link weight times that; `each_neighbour(j)` runs after neighbour j's change.
+  template <class F>
+  void experience(std::uint32_t r, double d, Tally& t, F each_neighbour) {
+    const double coupling = s_.params.opinion.trust_coupling;
+    adjust_opinion(r, d, coupling * d, t);
+    const auto& net = s_.world.neighbours;
+    for (std::remove_reference_t<decltype(net)>::InnerIterator it(net, r); it; ++it) {
+      const auto j = static_cast<std::uint32_t>(it.index());
+      const double wd = it.value() * d;
+      adjust_opinion(j, wd, coupling * wd, t);
+      each_neighbour(j);
+    }
+  }
+  // Makes a resident aware of the big Party committee.
+  void make_aware(Tally& t, std::uint32_t r) {
+    auto& f = s_.world.residents.flags[r];
+    if (!(f & kAware)) {
+      f |= kAware;
+      t.aware += 1;
+    }
+  }
+
+  // Expected arrivals of a kind of demand in grid g today (the demand phase's Poisson mean).
+  double arrival_rate(std::uint32_t g, int kind, bool with_grid_lever) const {
+    const auto& q = s_.params.demand;
+    const double per_year[kKinds] = {q.household_rate, q.shared_rate, q.public_rate};
+    const std::uint32_t H = s_.world.grids.first_household[g + 1] - s_.world.grids.first_household[g];
+    double lambda = per_year[kind] / 365.0 * H * s_.levers.demand_multiplier[kind];
+    if (kind == static_cast<int>(DemandKind::kShared)) {
+      if (s_.world.grids.old_neighbourhood[g]) lambda *= q.old_shared_multiplier;
+      if (with_grid_lever && !s_.levers.shared_multiplier.empty()) lambda *= s_.levers.shared_multiplier[g];
+    }
+    return lambda;
+  }
+  // Days a case passed up to `to` waits before that level can work it.
+  int transfer_delay(Level to) const;
+  // Staff-hours a level above the grid works today (the community's, a street's, the departments').
+  double level_capacity(Level level, std::uint32_t community) const;
+
+ private:
+  CoreState& s_;
+};
+
+}  // namespace govsim

@@ -1,0 +1,222 @@
+#include "model/simulation.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/rng.h"
+#include "model/queue_worker.h"
+
+namespace govsim {
+
+// handling: each level works its FIFO queue with its capacity; a case beyond a level's remit is assessed
+// there and passed up in the escalation phase.
+
+void Simulation::work_grids(std::uint32_t c) {
+  const auto& gp = s_.params.grid;
+  auto& cs = s_.communities[c];
+  auto& wk = s_.world.workers;
+  auto& t = cs.tally;
+  const double normal = gp.hours_per_day + s_.levers.extra_worker_hours;
+  const std::uint32_t g0 = s_.world.communities.first_grid[c];
+  const auto day = static_cast<std::uint32_t>(s_.day);
+  const double q_base = 1.0 - std::pow(1.0 - gp.quit_base_per_year, 1.0 / 365.0);
+  for (std::uint32_t g = g0; g < s_.world.communities.first_grid[c + 1]; ++g) {
+    const std::uint32_t w0 = s_.world.grids.first_worker[g], w1 = s_.world.grids.first_worker[g + 1];
+    // Pooled capacity of the grid's workers in post, weighted by experience.
+    double K = 0, clock_free = 0, admin = 0;
+    int active = 0;
+    for (std::uint32_t w = w0; w < w1; ++w) {
+      if (wk.vacant_until[w] >= 0) continue;
+      const double eff = gp.ramp_days > 0
+                             ? gp.novice_efficiency + (1.0 - gp.novice_efficiency) *
+                                                          std::min(1.0, wk.tenure_days[w] / gp.ramp_days)
+                             : 1.0;
+      K += free_today_[w] * eff;
+      clock_free += free_today_[w];
+      admin += admin_today_[w] + visit_today_[w];  // both come before cases in the day
+      ++active;
+    }
+    auto& q = cs.grid_queue[g - g0];
+    // Volunteers (e.g. registered Party members) take household and shared affairs first, in queue order.
+    if (!s_.levers.volunteer_hours.empty() && s_.levers.volunteer_hours[g] > 0) {
+      double left = s_.levers.volunteer_hours[g];
+      for (const std::uint32_t id : q) {
+        Case& k = cs.pool[id];
+        if (k.state != CaseState::kQueued || k.level != 0 || k.available_day > s_.day || k.required != 0 ||
+            k.kind == static_cast<std::uint8_t>(DemandKind::kPublic))
+          continue;
+        const double need = k.work_left;
+        const double done = std::min(need, left);
+        k.work_left = static_cast<float>(need - done);
+        left -= done;
+        const double spent = s_.levers.volunteer_hours[g] - left;
+        if (k.work_left <= 0)
+          ledger_.close_case(cs, id, Outcome::kResolved,
+                     static_cast<float>(s_.params.ladder.work_start_hour + spent * gp.hours_per_day /
+                                                                           std::max(1e-9, double(s_.levers.volunteer_hours[g]))));
+        if (left <= 0) break;
+      }
+      t.volunteer_hours += s_.levers.volunteer_hours[g] - left;
+    }
+    const double team = normal / gp.hours_per_day;
+    const double used = work_fifo(
+        q, s_.day, static_cast<std::uint8_t>(Level::kGrid), K, [&](std::uint32_t id) -> Case& { return cs.pool[id]; },
+        [&](std::uint32_t id, double used_so_far) {
+          // Work is spread over the team working in parallel (staff moved down count as extra people).
+          const double hour =
+              s_.params.ladder.work_start_hour + (admin + used_so_far * clock_free / K) / (active * team);
+          Case& k = cs.pool[id];
+          if (k.required == 0) {
+            ledger_.close_case(cs, id, Outcome::kResolved, static_cast<float>(hour));
+          } else {
+            k.state = CaseState::kEscalated;
+            t.escalated += 1;
+            cs.up_from_grid.push_back(id);
+          }
+        });
+
+    // Workers' day: case clock hours shared in proportion to free hours; visits only within normal hours.
+    const double case_share = K > 0 ? used / K : 0.0;
+    double visit_hours = 0;
+    for (std::uint32_t w = w0; w < w1; ++w) {
+      if (wk.vacant_until[w] >= 0) {
+        if (s_.day >= wk.vacant_until[w]) {  // the replacement starts tomorrow, inexperienced
+          wk.vacant_until[w] = -1;
+          wk.tenure_days[w] = 0;
+          wk.fatigue[w] = 0;
+          wk.admin_backlog[w] = 0;
+          t.hires += 1;
+        } else {
+          t.vacancies += 1;
+        }
+        continue;
+      }
+      const double cases = free_today_[w] * case_share;
+      // Scheduled visits count as work; routine visits fill what is left of the normal hours.
+      const double worked = admin_today_[w] + visit_today_[w] + cases;
+      const double visit = std::min(gp.visit_hours_per_day, std::max(0.0, normal - worked));
+      visit_hours += visit + visit_today_[w];
+      t.admin_hours += admin_today_[w];
+      t.case_hours += cases;
+      t.visit_hours += visit + visit_today_[w];
+      t.scheduled_visit_hours += visit_today_[w];
+      t.overtime_hours += std::max(0.0, worked - normal);
+      t.normal_hours += normal;
+      const double u = worked / normal;
+      double f = wk.fatigue[w] + gp.fatigue_gain * std::max(0.0, u - gp.fatigue_threshold) -
+                 gp.fatigue_recovery * std::max(0.0, gp.fatigue_threshold - u);
+      f = std::clamp(f, 0.0, 1.0);
+      wk.fatigue[w] = static_cast<float>(f);
+      wk.tenure_days[w] += 1;
+      Rng rng(s_.seed, Purpose::kTurnover, w, day);
+      if (rng.bernoulli((q_base + gp.quit_fatigue_per_day * f * f) * s_.levers.quit_multiplier)) {
+        wk.vacant_until[w] = s_.day + static_cast<std::int32_t>(std::lround(gp.replace_delay_days));
+        t.quits += 1;
+      } else {
+        t.workers_in_post += 1;
+        t.fatigue_sum += f;
+      }
+    }
+
+    // Visits walk the grid's households in turn; unreported demands in visited households are found.
+    const std::uint32_t H = s_.world.grids.first_household[g + 1] - s_.world.grids.first_household[g];
+    const double extra = s_.levers.extra_visits.empty() ? 0.0 : s_.levers.extra_visits[g];
+    const auto n_visit = static_cast<std::uint32_t>(
+        std::min<double>(H, std::floor(visit_hours * gp.households_per_visit_hour + extra)));
+    if (n_visit > 0) {
+      const std::uint32_t from = s_.world.grids.visit_cursor[g];
+      s_.world.grids.visit_cursor[g] = (from + n_visit) % H;
+      t.households_visited += n_visit;
+      if (s_.levers.visit_awareness > 0) {
+        Rng rng(s_.seed, Purpose::kOpinion, g, day, 1);
+        for (std::uint32_t i = 0; i < n_visit; ++i) {
+          const std::uint32_t h = s_.world.grids.first_household[g] + (from + i) % H;
+          if (rng.bernoulli(s_.levers.visit_awareness)) ledger_.make_aware(t, s_.world.households.first_resident[h]);
+        }
+      }
+      auto& lat = cs.grid_latent[g - g0];
+      std::size_t keep = 0;
+      for (const std::uint32_t id : lat) {
+        if (cs.pool[id].state != CaseState::kLatent) continue;
+        const std::uint32_t rel = (cs.pool[id].household + H - from) % H;
+        if (rel < n_visit) {
+          t.latent -= 1;
+          t.found_by_visit += 1;
+          // Found on a visit: reported in the middle of the working day.
+          ledger_.enqueue_at_grid(cs, id, s_.day + 1, s_.params.ladder.work_start_hour + 0.5 * gp.hours_per_day);
+        } else {
+          lat[keep++] = id;
+        }
+      }
+      lat.resize(keep);
+    }
+  }
+}
+
+
+// A level above the grid: its staff work the queue over their day, from work_start_hour for `span` hours.
+void Simulation::work_community(std::uint32_t c) {
+  const auto& lp = s_.params.ladder;
+  auto& cs = s_.communities[c];
+  const double capacity = ledger_.level_capacity(Level::kCommunity, c);
+  work_fifo(
+      cs.queue, s_.day, 1, capacity, [&](std::uint32_t id) -> Case& { return cs.pool[id]; },
+      [&](std::uint32_t id, double used) {
+        const double hour = lp.work_start_hour + lp.community_hours * used / capacity;
+        Case& k = cs.pool[id];
+        if (k.required <= 1) {  // a level can do the work of the levels below it
+          ledger_.close_case(cs, id, Outcome::kResolved, static_cast<float>(hour));
+        } else {
+          k.state = CaseState::kEscalated;
+          cs.tally.escalated += 1;
+          cs.up_from_community.push_back(id);
+        }
+      });
+}
+
+void Simulation::work_street(std::uint32_t s) {
+  const auto& lp = s_.params.ladder;
+  auto& ss = s_.streets[s];
+  const double capacity = ledger_.level_capacity(Level::kStreet, 0);
+  work_fifo(
+      ss.queue, s_.day, 2, capacity, [&](const CaseRef& r) -> Case& { return s_.communities[r.community].pool[r.id]; },
+      [&](const CaseRef& r, double used) {
+        const double hour = lp.work_start_hour + lp.street_hours * used / capacity;
+        auto& cs = s_.communities[r.community];
+        Case& k = cs.pool[r.id];
+        if (k.required <= 2) {
+          ledger_.close_case(cs, r.id, Outcome::kResolved, static_cast<float>(hour));
+        } else {
+          k.state = CaseState::kEscalated;
+          cs.tally.escalated += 1;
+          ss.up.push_back(r);
+        }
+      });
+}
+
+void Simulation::work_department() {
+  const auto& lp = s_.params.ladder;
+  const double capacity = ledger_.level_capacity(Level::kDepartment, 0);
+  work_fifo(
+      s_.department, s_.day, 3, capacity,
+      [&](const CaseRef& r) -> Case& { return s_.communities[r.community].pool[r.id]; },
+      [&](const CaseRef& r, double used) {
+        const double hour = lp.work_start_hour + lp.department_hours * used / capacity;
+        ledger_.close_case(s_.communities[r.community], r.id, Outcome::kResolved, static_cast<float>(hour));
+      });
+}
+
+void Simulation::phase_handling() {
+  const auto C = static_cast<std::int64_t>(s_.world.communities.size());
+#pragma omp parallel for schedule(dynamic, 1)
+  for (std::int64_t ci = 0; ci < C; ++ci) {
+    work_grids(static_cast<std::uint32_t>(ci));
+    work_community(static_cast<std::uint32_t>(ci));
+  }
+  const auto S = static_cast<std::int64_t>(s_.streets.size());
+#pragma omp parallel for schedule(dynamic, 1)
+  for (std::int64_t s = 0; s < S; ++s) work_street(static_cast<std::uint32_t>(s));
+  work_department();
+}
+
+}  // namespace govsim

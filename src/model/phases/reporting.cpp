@@ -1,0 +1,53 @@
+#include "model/simulation.h"
+
+#include <algorithm>
+
+#include "core/rng.h"
+
+namespace govsim {
+
+// reporting: a demand is reported with probability participation * (1 - w + 2 w trust); the others wait
+// unreported until a visit finds them or they lapse.
+
+void Simulation::phase_reporting() {
+  const auto& o = s_.params.opinion;
+  const auto C = static_cast<std::int64_t>(s_.world.communities.size());
+#pragma omp parallel for schedule(dynamic, 1)
+  for (std::int64_t ci = 0; ci < C; ++ci) {
+    const auto c = static_cast<std::uint32_t>(ci);
+    auto& cs = s_.communities[c];
+    for (const std::uint32_t id : cs.raised_today) {
+      Case& k = cs.pool[id];
+      // Each arrival has its own draw, so common random numbers hold whatever else a mechanism changes.
+      Rng rng(s_.seed, Purpose::kReporting, k.grid, static_cast<std::uint32_t>(k.day_raised), k.seq);
+      const double part = s_.world.residents.participation[k.resident] / 255.0;
+      double p = part * (1.0 - o.report_trust_weight + 2.0 * o.report_trust_weight * s_.world.residents.trust[k.resident]);
+      p = std::min(1.0, p);
+      // A digital channel reaches those the usual channels miss, in proportion to their digital propensity.
+      if (s_.levers.digital_uptake > 0)
+        p += (1.0 - p) * (s_.world.residents.digital[k.resident] / 255.0) * s_.levers.digital_uptake;
+      if (rng.bernoulli(p)) {
+        ledger_.enqueue_at_grid(cs, id, s_.day + 1, k.day_raised == s_.day ? k.hour_raised : s_.params.ladder.work_start_hour);
+      } else {
+        const std::uint32_t gl = k.grid - s_.world.communities.first_grid[c];
+        cs.grid_latent[gl].push_back(id);
+        cs.tally.latent += 1;
+      }
+    }
+    cs.raised_today.clear();
+    // Unreported demands that waited too long lapse.
+    for (auto& lat : cs.grid_latent) {
+      std::size_t keep = 0;
+      for (const std::uint32_t id : lat) {
+        if (cs.pool[id].state != CaseState::kLatent) continue;  // closed by a mechanism
+        if (s_.day - cs.pool[id].day_raised >= o.latent_give_up_days)
+          ledger_.close_case(cs, id, Outcome::kGaveUp, static_cast<float>(s_.params.ladder.work_start_hour));
+        else
+          lat[keep++] = id;
+      }
+      lat.resize(keep);
+    }
+  }
+}
+
+}  // namespace govsim
