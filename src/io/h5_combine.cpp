@@ -450,24 +450,6 @@ void copy_chunks(hid_t src, hid_t dst, const std::vector<std::pair<hsize_t, hsiz
   }
 }
 
-// The metrics of the output: every /series name, each followed by its /series_by_community dataset when the
-// by-community names list it next, so that both groups keep their own order (the writer's interleaving
-// whenever the by-community names are a subsequence of the series names, as files govsim writes have them).
-std::vector<Metric> interleave(const std::vector<std::string>& series, const std::vector<std::string>& by_c) {
-  std::vector<Metric> out;
-  std::size_t j = 0;
-  for (const auto& name : series) {
-    Metric m{name, true, false};
-    if (j < by_c.size() && by_c[j] == name) {
-      m.by_community = true;
-      ++j;
-    }
-    out.push_back(m);
-  }
-  for (; j < by_c.size(); ++j) out.push_back({by_c[j], false, true});
-  return out;
-}
-
 void combine(const std::vector<RowSource>& rows, const std::string& out, const std::string& tmp, CombineMode mode,
              const std::vector<std::pair<std::string, std::string>>& attributes) {
   if (rows.empty()) throw std::runtime_error("no rows to combine");
@@ -619,7 +601,9 @@ void combine(const std::vector<RowSource>& rows, const std::string& out, const s
 
   // /series and /series_by_community: copied datasets, or virtual datasets mapping each source's rows.
   // Each takes its type and attributes from the first source that has it.
-  schema.metrics = interleave(series_names, by_c_names);
+  // Every /series dataset, then every /series_by_community dataset, each group in its first-seen order.
+  for (const auto& name : series_names) schema.metrics.push_back({name, true, false});
+  for (const auto& name : by_c_names) schema.metrics.push_back({name, false, true});
   const std::size_t M = schema.metrics.size();
   std::vector<std::size_t> first_source(2 * M);  // [metric * 2 + by_community]
   std::vector<hid_t> type_ids;

@@ -72,9 +72,11 @@ struct Schema1 {
   std::function<void(hid_t dataset, std::size_t k)> fill_communities;
 
   // /series and /series_by_community: for each metric in order, its /series dataset, then its
-  // /series_by_community dataset. Chunked, shuffled and deflated by default; `virtual_mappings` makes them
-  // virtual datasets whose mappings it adds to the creation property list. Unwritten or unmapped values are
-  // NaN. `series_access` is the access property list of chunked ones.
+  // /series_by_community dataset. The order is the file's: each group lists its datasets in it, and the
+  // scales' REFERENCE_LIST too (the writer lists each metric with both datasets; the combiner every /series
+  // metric, then every /series_by_community one, as separate entries). Chunked, shuffled and deflated by
+  // default; `virtual_mappings` makes them virtual datasets whose mappings it adds to the creation property
+  // list. Unwritten or unmapped values are NaN. `series_access` is the access property list of chunked ones.
   std::vector<Metric> metrics;
   std::function<void(hid_t dcpl, hid_t space, std::size_t metric, bool by_community)> virtual_mappings;
   hid_t series_access = H5P_DEFAULT;
