@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "cli/commands.h"
-#include "io/h5_writer.h"
+#include "util/version.h"
 
 namespace {
 

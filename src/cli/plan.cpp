@@ -10,27 +10,13 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "experiment/experiment.h"
+#include "util/json.h"
 
 namespace po = boost::program_options;
 
 namespace govsim::cli {
 
 namespace {
-
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (static_cast<unsigned char>(c) < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
 
 // One table row per run: the fixed columns, then the point's value of every [vary] axis.
 std::vector<std::string> header(const Experiment& e) {
@@ -83,26 +69,26 @@ void print_tsv(const Experiment& e, std::ostream& out) {
   for (const auto& r : e.runs()) line(cells(r));
 }
 
-// An array of objects; numbers and booleans as JSON values, other parameter text as strings.
+// An array of objects, one per line; numbers and booleans as JSON values, other parameter text as strings.
 void print_json(const Experiment& e, std::ostream& out) {
-  out << "[";
-  for (std::size_t i = 0; i < e.runs().size(); ++i) {
-    const auto& r = e.runs()[i];
-    out << (i ? ",\n " : "\n ") << "{\"index\": " << r.index << ", \"run_id\": " << json_string(r.id)
-        << ", \"point\": " << r.point << ", \"block\": " << json_string(r.block) << ", \"group\": " << r.group
-        << ", \"arm\": " << json_string(r.arm) << ", \"replicate\": " << r.replicate
-        << ", \"seed\": " << r.seed;
+  Json doc = Json::array();
+  for (const auto& r : e.runs()) {
+    Json row = {{"index", r.index}, {"run_id", r.id}, {"point", r.point},         {"block", r.block},
+                {"group", r.group}, {"arm", r.arm},   {"replicate", r.replicate}, {"seed", r.seed}};
     for (const auto& [key, value] : r.values) {
       const ParamSpec* s = default_scenario().registry().find(key);
-      const bool bare = s && s->type != ParamType::kString;
-      out << ", " << json_string(key) << ": "
-          << (bare && s->type == ParamType::kBool ? (parse_bool(value) ? "true" : "false")
-              : bare                              ? value
-                                                  : json_string(value));
+      if (s && s->type == ParamType::kBool)
+        row[key] = parse_bool(value);
+      else if (s && s->type == ParamType::kInt)
+        row[key] = parse_int(value);
+      else if (s && s->type != ParamType::kString)
+        row[key] = parse_real(value);
+      else
+        row[key] = value;
     }
-    out << "}";
+    doc.push_back(std::move(row));
   }
-  out << "\n]\n";
+  out << json_text(doc, {.indent = 1, .one_line_from = 1, .spaces = true}) << "\n";
 }
 
 }  // namespace

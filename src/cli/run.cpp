@@ -16,6 +16,7 @@
 #include "experiment/runner.h"
 #include "experiment/stats.h"
 #include "io/h5_writer.h"
+#include "util/json.h"
 
 namespace po = boost::program_options;
 
@@ -87,38 +88,39 @@ void print_comparison(const std::vector<std::string>& arms, const std::vector<st
   out << "\n  * the paired difference's 95% interval excludes zero\n";
 }
 
+// Every run's summary rows and mechanism outcomes, per arm; NaN and infinities (a run that resolved nothing)
+// are null.
 void write_table_json(const std::string& path, const Comparison& cmp,
                       const std::vector<std::vector<RunSummary>>& s) {
-  std::ofstream out(path);
   const auto& arms = cmp.names();
-  out << "{\n  \"arms\": {\n";
+  Json doc_arms = Json::object();
   for (std::size_t a = 0; a < arms.size(); ++a) {
-    out << "    \"" << arms[a] << "\": {";
-    bool first = true;
+    Json arm = Json::object();
     for (const auto& row : summary_fields()) {
       if (row.field == &RunSummary::wall_seconds) continue;  // not reproducible
-      out << (first ? "" : ",") << "\n      \"" << row.label << "\": [";
-      first = false;
-      for (std::size_t k = 0; k < s[a].size(); ++k)
-        out << (k ? ", " : "") << fmt("%.17g", s[a][k].*row.field);
-      out << "]";
+      Json values = Json::array();
+      for (const auto& run : s[a]) values.push_back(run.*row.field);
+      arm[row.label] = std::move(values);
     }
-    // Mechanisms' run-level outcomes (JSON has no NaN: null).
+    // Mechanisms' run-level outcomes (null where a run has none).
     const auto& runs = cmp.results()[a];
     if (!runs.empty())
       for (const auto& [name, v0] : runs.front().record.outcomes) {
-        out << ",\n      \"" << name << "\": [";
-        for (std::size_t k = 0; k < runs.size(); ++k) {
+        Json values = Json::array();
+        for (const auto& run : runs) {
           double v = NAN;
-          for (const auto& [n, x] : runs[k].record.outcomes)
+          for (const auto& [n, x] : run.record.outcomes)
             if (n == name) v = x;
-          out << (k ? ", " : "") << (std::isfinite(v) ? fmt("%.17g", v) : std::string("null"));
+          values.push_back(v);
         }
-        out << "]";
+        arm[name] = std::move(values);
       }
-    out << "\n    }" << (a + 1 < arms.size() ? "," : "") << "\n";
+    doc_arms[arms[a]] = std::move(arm);
   }
-  out << "  }\n}\n";
+  std::ofstream out(path);
+  // One line per row, as {"arms": {ARM: {ROW: [values]}}}.
+  out << json_text(Json{{"arms", std::move(doc_arms)}}, {.indent = 2, .one_line_from = 3, .spaces = true})
+      << "\n";
   if (!out) throw std::runtime_error("cannot write " + path);
 }
 

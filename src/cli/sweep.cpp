@@ -24,6 +24,7 @@
 #include "experiment/sweep.h"
 #include "experiment/work_queue.h"
 #include "io/h5_writer.h"
+#include "util/json.h"
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
@@ -144,11 +145,19 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
   const std::string who = opt.ranks > 1 ? "rank " + std::to_string(opt.rank) + ": " : "";
   auto progress = [&](const SweepProgress& p) {
     if (json_progress) {
-      std::fprintf(stderr,
-                   "{\"done\": %zu, \"total\": %zu, \"failed\": %zu, \"skipped\": %zu, \"elapsed_s\": %.3f, "
-                   "\"runs_per_min\": %.3f, \"eta_s\": %.1f, \"run\": \"%s\", \"status\": \"%s\", \"rank\": %d}\n",
-                   p.done, p.total, p.failed, p.skipped, p.elapsed_seconds, p.runs_per_minute, p.eta_seconds,
-                   p.last_run.c_str(), p.last_status.c_str(), opt.rank);
+      // Times rounded as they were printed before (%.3f, %.1f); one object per line.
+      auto rounded = [](double v, double per_unit) { return std::round(v * per_unit) / per_unit; };
+      const Json line = {{"done", p.done},
+                         {"total", p.total},
+                         {"failed", p.failed},
+                         {"skipped", p.skipped},
+                         {"elapsed_s", rounded(p.elapsed_seconds, 1000)},
+                         {"runs_per_min", rounded(p.runs_per_minute, 1000)},
+                         {"eta_s", rounded(p.eta_seconds, 10)},
+                         {"run", p.last_run},
+                         {"status", p.last_status},
+                         {"rank", opt.rank}};
+      std::fprintf(stderr, "%s\n", json_text(line, {.spaces = true}).c_str());
       std::fflush(stderr);
     } else if (tty) {
       std::fprintf(stderr, "\r%ssweep: %zu/%zu runs, %.1f runs/min, ETA %s, %zu failed   ", who.c_str(), p.done,

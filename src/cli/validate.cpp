@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "experiment/validation.h"
+#include "util/json.h"
 
 namespace po = boost::program_options;
 
@@ -80,18 +81,22 @@ int cmd_validate(const std::vector<std::string>& args) {
   }
   std::printf("\n%d passed, %d failed\n", static_cast<int>(verdicts.size()) - failed, failed);
   if (!json.empty()) {
-    std::ofstream out(json);
-    out << "[\n";
+    Json doc = Json::array();
     for (std::size_t i = 0; i < verdicts.size(); ++i) {
       const auto& v = verdicts[i];
-      out << "  {\"fact\": \"" << v.check.name << "\", \"file\": \"" << sources[i] << "\", \"metric\": \""
-          << v.check.metric << "\", \"a\": \"" << v.check.a << "\", \"b\": \"" << v.check.b
-          << "\", \"op\": \"" << v.check.op << "\", \"mean\": " << format_real(v.effect.mean)
-          << ", \"lo\": " << format_real(v.effect.lo) << ", \"hi\": " << format_real(v.effect.hi)
-          << ", \"pass\": " << (v.pass ? "true" : "false") << "}" << (i + 1 < verdicts.size() ? "," : "")
-          << "\n";
+      doc.push_back({{"fact", v.check.name},
+                     {"file", sources[i]},
+                     {"metric", v.check.metric},
+                     {"a", v.check.a},
+                     {"b", v.check.b},
+                     {"op", std::string(1, v.check.op)},
+                     {"mean", v.effect.mean},
+                     {"lo", v.effect.lo},
+                     {"hi", v.effect.hi},
+                     {"pass", v.pass}});
     }
-    out << "]\n";
+    std::ofstream out(json);
+    out << json_text(doc, {.indent = 2, .one_line_from = 1, .spaces = true}) << "\n";  // a verdict per line
   }
   return failed ? 1 : 0;
 }

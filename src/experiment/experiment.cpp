@@ -7,7 +7,9 @@
 
 #include "core/rng.h"
 #include "experiment/design.h"
-#include "io/h5_writer.h"
+#include "util/json.h"
+#include "util/text.h"
+#include "util/version.h"
 
 namespace govsim {
 
@@ -74,13 +76,6 @@ Hash with_row(Hash h, std::int64_t point, const std::string& block, std::int64_t
   return h;
 }
 
-std::string trim(const std::string& s) {
-  const auto a = s.find_first_not_of(" \t\r");
-  if (a == std::string::npos) return "";
-  const auto b = s.find_last_not_of(" \t\r");
-  return s.substr(a, b - a + 1);
-}
-
 // `a, "b, c", d`: comma-separated levels; double quotes keep commas (and an empty level, "").
 std::vector<std::string> split_levels(const std::string& text, const std::string& where,
                                       const std::string& key) {
@@ -115,23 +110,6 @@ std::vector<std::string> split_levels(const std::string& text, const std::string
 std::string level_text(const std::string& v) {
   if (!v.empty() && v.find_first_of(",\"") == std::string::npos && trim(v) == v) return v;
   return "\"" + v + "\"";
-}
-
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
 }
 
 // Range values computed as start + i*step, printed without the binary noise (0.1:0.3:0.1 gives 0.3, not
@@ -553,26 +531,31 @@ std::string Experiment::fingerprint() const {
 }
 
 std::string Experiment::design_json() const {
-  std::string j = "{\"design\":" + json_string(design_) + ",\"samples\":" + std::to_string(samples_) +
-                  ",\"design_seed\":" + std::to_string(design_seed_) +
-                  ",\"levels\":" + std::to_string(morris_levels_) +
-                  ",\"replicates\":" + std::to_string(replicates_) + ",\"arms\":[";
-  for (std::size_t i = 0; i < arm_names_.size(); ++i) j += (i ? "," : "") + json_string(arm_names_[i]);
-  j += "],\"axes\":[";
-  for (std::size_t i = 0; i < axes_.size(); ++i) {
-    const auto& a = axes_[i];
-    j += (i ? ",{" : "{") + std::string("\"key\":") + json_string(a.key) + ",\"kind\":";
+  Json axes = Json::array();
+  for (const auto& a : axes_) {
+    Json axis = {{"key", a.key}};
     if (a.sampled) {
-      j += "\"bounds\",\"lo\":" + format_real(a.lo) + ",\"hi\":" + format_real(a.hi);
+      axis["kind"] = "bounds";
+      axis["lo"] = a.lo;
+      axis["hi"] = a.hi;
     } else {
-      j += "\"levels\",\"levels\":[";
-      for (std::size_t k = 0; k < a.levels.size(); ++k) j += (k ? "," : "") + json_string(a.levels[k]);
-      j += "]";
+      axis["kind"] = "levels";
+      axis["levels"] = a.levels;
     }
-    j += std::string(",\"integer\":") + (a.integer ? "true" : "false") + "}";
+    axis["integer"] = a.integer;
+    axes.push_back(std::move(axis));
   }
-  j += "],\"n_points\":" + std::to_string(points_) + ",\"n_runs\":" + std::to_string(runs_.size()) + "}";
-  return j;
+  Json j;
+  j["design"] = design_;
+  j["samples"] = samples_;
+  j["design_seed"] = design_seed_;
+  j["levels"] = morris_levels_;
+  j["replicates"] = replicates_;
+  j["arms"] = arm_names_;
+  j["axes"] = std::move(axes);
+  j["n_points"] = points_;
+  j["n_runs"] = runs_.size();
+  return json_text(j);
 }
 
 std::string Experiment::config_text() const {

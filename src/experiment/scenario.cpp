@@ -13,13 +13,6 @@ namespace govsim {
 
 namespace {
 
-std::string trim(const std::string& s) {
-  const auto a = s.find_first_not_of(" \t\r");
-  if (a == std::string::npos) return "";
-  const auto b = s.find_last_not_of(" \t\r");
-  return s.substr(a, b - a + 1);
-}
-
 // Reads a scenario file and its includes: parameter lines into `values` (with the line each key was last
 // given on), the other sections into `file`.
 struct IniReader {
@@ -92,17 +85,6 @@ struct IniReader {
 };
 
 }  // namespace
-
-std::vector<std::string> split_list(const std::string& s, char sep) {
-  std::vector<std::string> out;
-  std::stringstream in(s);
-  std::string item;
-  while (std::getline(in, item, sep)) {
-    item = trim(item);
-    if (!item.empty()) out.push_back(item);
-  }
-  return out;
-}
 
 Scenario::Scenario() {
   params.declare(registry_);

@@ -14,6 +14,7 @@
 #include "mechanisms/factory.h"
 #include "params/params.h"
 #include "params/registry.h"
+#include "util/text.h"  // trim, split_list
 
 namespace govsim {
 
@@ -103,7 +104,5 @@ struct ScenarioFile {
   const std::vector<SectionLine>& lines(const std::string& section) const;
   bool has_section(const std::string& section) const { return sections.count(section) > 0; }
 };
-
-std::vector<std::string> split_list(const std::string& s, char sep = ',');
 
 }  // namespace govsim

@@ -22,6 +22,8 @@
 #include "experiment/work_queue.h"
 #include "io/h5_combine.h"
 #include "io/h5_writer.h"
+#include "util/json.h"
+#include "util/version.h"
 
 namespace fs = std::filesystem;
 
@@ -66,6 +68,14 @@ std::string read_text(const fs::path& path) {
 // The fingerprint recorded in DIR/experiment.json ("" if none).
 std::string recorded_fingerprint(const fs::path& json) {
   const std::string text = read_text(json);
+  try {
+    const Json j = Json::parse(text);
+    if (j.is_object() && j.contains("fingerprint") && j["fingerprint"].is_string())
+      return j["fingerprint"].get<std::string>();
+    return "";
+  } catch (const Json::exception&) {
+    // Not JSON: a file an older govsim wrote with an unescaped path; read the fingerprint as text.
+  }
   const std::string key = "\"fingerprint\": \"";
   const auto at = text.find(key);
   if (at == std::string::npos) return "";
@@ -96,19 +106,6 @@ bool injected_failure(std::int64_t index) {
   for (const auto& item : split_list(v))
     if (item == std::to_string(index)) return true;
   return false;
-}
-
-std::string json_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (c == '\n') {
-      out += "\\n";
-      continue;
-    }
-    out += c;
-  }
-  return out;
 }
 
 }  // namespace
@@ -165,10 +162,12 @@ SweepResult run_sweep(const Experiment& exp, const SweepOptions& opt,
   }
   if (opt.rank == 0) {
     write_text_atomically(dir / "plan.tsv", plan_tsv(exp));
-    write_text_atomically(json, "{\"fingerprint\": \"" + exp.fingerprint() + "\", \"experiment\": \"" +
-                                    json_escape(fs::absolute(exp.path()).string()) + "\", \"govsim_version\": \"" +
-                                    govsim_version() + "\", \"git_revision\": \"" + git_revision() +
-                                    "\", \"design\": " + exp.design_json() + "}\n");
+    const Json doc = {{"fingerprint", exp.fingerprint()},
+                      {"experiment", fs::absolute(exp.path()).string()},
+                      {"govsim_version", govsim_version()},
+                      {"git_revision", git_revision()},
+                      {"design", Json::parse(exp.design_json())}};
+    write_text_atomically(json, json_text(doc, {.spaces = true}) + "\n");
   }
   remove_stale_temporaries(journal);
   remove_stale_temporaries(dir);

@@ -4,16 +4,9 @@
 #include <sstream>
 
 #include "params/registry.h"
+#include "util/text.h"
 
 namespace govsim {
-
-namespace {
-std::string trim(const std::string& s) {
-  const auto a = s.find_first_not_of(" \t");
-  if (a == std::string::npos) return "";
-  return s.substr(a, s.find_last_not_of(" \t") - a + 1);
-}
-}  // namespace
 
 Check parse_check(const std::string& name, const std::string& text, const std::string& where) {
   Check c;

@@ -1,7 +1,7 @@
 #include "io/h5_combine.h"
 
 #include "io/h5_detail.h"
-#include "io/h5_writer.h"
+#include "io/h5_schema.h"
 
 #include <algorithm>
 #include <cstring>
@@ -19,6 +19,13 @@ namespace {
 
 using h5::check;
 using h5::H;
+using h5::kCommunityColumns;
+using h5::kNumCommunityColumns;
+using h5::kSchemaVersion;
+using h5::Metric;
+using h5::Schema1;
+using h5::write_mechanisms;
+using h5::write_schema1;
 
 // Rows read or written at once when copying: bounds memory whatever the file's size.
 constexpr std::size_t kBlockBytes = std::size_t{64} << 20;
@@ -369,11 +376,14 @@ class Files {
   std::map<std::size_t, hid_t> open_;
 };
 
-// Output datasets kept open while the sources are copied into them one at a time.
+// Output datasets kept open while the sources are copied into them one at a time (-1: none).
 struct Datasets {
   std::vector<hid_t> ids;
-  ~Datasets() {
-    for (hid_t d : ids) H5Dclose(d);
+  ~Datasets() { close(); }
+  void close() {
+    for (hid_t d : ids)
+      if (d >= 0) H5Dclose(d);
+    ids.clear();
   }
 };
 
@@ -440,7 +450,6 @@ void copy_chunks(hid_t src, hid_t dst, const std::vector<std::pair<hsize_t, hsiz
   }
 }
 
-
 void combine(const std::vector<RowSource>& rows, const std::string& out, const std::string& tmp, CombineMode mode,
              const std::vector<std::pair<std::string, std::string>>& attributes) {
   if (rows.empty()) throw std::runtime_error("no rows to combine");
@@ -486,30 +495,36 @@ void combine(const std::vector<RowSource>& rows, const std::string& out, const s
     return sources.size();
   };
 
+  Schema1 schema;
+  schema.runs = R;
+  schema.days = T;
+  schema.communities = C;
   Files files(sources);
-  H file(h5::create_file(tmp), H5Fclose, "HDF5: create file");
-  in_file(out, [&] {
-    // Root attributes: the first source's, then combined_from, then the caller's (which win).
-    std::set<std::string> overridden = {"combined_from"};
-    for (const auto& [k, v] : attributes) overridden.insert(k);
-    in_file(sources.front().path, [&] { copy_attributes(files.get(0), file, overridden); });
-    std::string from;
-    for (const auto& s : sources) from += (from.empty() ? "" : "\n") + s.path;
-    bool from_given = false;
-    for (const auto& [k, v] : attributes) from_given |= k == "combined_from";
-    if (!from_given) h5::attr_text(file, "combined_from", from);
-    for (const auto& [k, v] : attributes) h5::attr_text(file, k, v);
-  });
 
-  h5::Scales scales(file, R, T, C);
+  // Root attributes: the first source's, then combined_from, then the caller's (which win).
+  schema.root_attributes = [&](hid_t file) {
+    in_file(out, [&] {
+      std::set<std::string> overridden = {"combined_from", "schema_version"};
+      for (const auto& [k, v] : attributes) overridden.insert(k);
+      in_file(sources.front().path, [&] { copy_attributes(files.get(0), file, overridden); });
+      std::string from;
+      for (const auto& s : sources) from += (from.empty() ? "" : "\n") + s.path;
+      bool from_given = false;
+      for (const auto& [k, v] : attributes) from_given |= k == "combined_from";
+      if (!from_given) h5::attr_text(file, "combined_from", from);
+      for (const auto& [k, v] : attributes) h5::attr_text(file, k, v);
+    });
+  };
 
-  // /runs
-  H runs_g(h5::create_group(file, "runs"), H5Gclose);
+  // /runs: each column from the sources' rows (NaN, "" or -1 where a source lacks it), run_id and pair
+  // recomputed; attributes from the first source that has the column.
   std::set<std::string> arms;
+  std::vector<std::size_t> column_source;  // the first source with the column (sources.size(): none)
   {
     std::vector<std::uint64_t> seeds(R, 0);
     for (const auto& name : columns) {
       const std::size_t first = first_with([&](const Source& s) { return s.runs.count(name) > 0; });
+      column_source.push_back(first);
       Column out_col;
       if (name == "pair" || first == sources.size()) {
         out_col.type = ColType::kInt64;  // computed below
@@ -551,63 +566,46 @@ void combine(const std::vector<RowSource>& rows, const std::string& out, const s
       }
       switch (out_col.type) {
         case ColType::kInt64:
-          h5::write_1d(runs_g, name, H5T_STD_I64LE, H5T_NATIVE_INT64, out_col.i, scales.run);
+          schema.run_columns.push_back({name, std::move(out_col.i)});
           break;
         case ColType::kUInt64:
-          h5::write_1d(runs_g, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, out_col.u, scales.run);
+          schema.run_columns.push_back({name, std::move(out_col.u)});
           break;
         case ColType::kFloat64:
-          h5::write_1d(runs_g, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, out_col.f, scales.run);
+          schema.run_columns.push_back({name, std::move(out_col.f)});
           break;
-        case ColType::kString: h5::write_strings(runs_g, name, out_col.s, scales.run); break;
+        case ColType::kString:
+          schema.run_columns.push_back({name, std::move(out_col.s)});
+          break;
       }
-      H d(H5Dopen2(runs_g, name.c_str(), H5P_DEFAULT), H5Dclose);
-      if (first < sources.size()) {
-        const std::string path = "runs/" + name;
-        in_file(sources[first].path, [&] {
-          H sd(H5Dopen2(files.get(first), path.c_str(), H5P_DEFAULT), H5Dclose);
-          copy_attributes(sd, d);
-        });
-      }
-      if (name == "pair" && H5Aexists(d, "long_name") <= 0) h5::attr_text(d, "long_name", kPairLongName);
     }
   }
   for (auto& s : sources) s.runs.clear();  // no longer needed
+  schema.run_column_attributes = [&](hid_t d, std::size_t k) {
+    const std::size_t first = column_source[k];
+    if (first == sources.size()) return;
+    const std::string path = "runs/" + columns[k];
+    in_file(sources[first].path, [&] {
+      H sd(H5Dopen2(files.get(first), path.c_str(), H5P_DEFAULT), H5Dclose);
+      copy_attributes(sd, d);
+    });
+  };
 
-  // /time/day
-  H time_g(h5::create_group(file, "time"), H5Gclose);
-  {
-    std::vector<std::int64_t> day(T);
-    for (hsize_t t = 0; t < T; ++t) day[t] = static_cast<std::int64_t>(t);
-    h5::write_1d(time_g, "day", H5T_STD_I64LE, H5T_NATIVE_INT64, day, scales.day);
-  }
-
-  // /communities: created here, filled from each source below (padding street -1, sizes 0).
-  H com_g(h5::create_group(file, "communities"), H5Gclose);
-  const std::vector<std::pair<std::string, std::int32_t>> com_columns = {
-      {"street", kNoStreet}, {"n_residents", 0}, {"n_grids", 0}};
+  // /communities: filled from each source below (padding street -1, sizes 0).
   Datasets com_d;
-  for (const auto& [name, pad] : com_columns) {
-    const hsize_t dims[2] = {R, C};
-    H space(H5Screate_simple(2, dims, nullptr), H5Sclose);
-    const hid_t d = H5Dcreate2(com_g, name.c_str(), H5T_STD_I32LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    if (d < 0) throw std::runtime_error(out + ": HDF5: create /communities/" + name);
-    com_d.ids.push_back(d);
-    check(H5DSattach_scale(d, scales.run, 0), "attach");
-    check(H5DSattach_scale(d, scales.community, 1), "attach");
-  }
+  com_d.ids.assign(kNumCommunityColumns, -1);
+  schema.fill_communities = [&](hid_t d, std::size_t k) {
+    check(H5Iinc_ref(d), "keep /communities dataset");
+    com_d.ids[k] = d;
+  };
 
   // /series and /series_by_community: copied datasets, or virtual datasets mapping each source's rows.
-  H series_g(h5::create_group(file, "series"), H5Gclose);
-  H by_c_g(h5::create_group(file, "series_by_community"), H5Gclose);
-  struct Out {
-    std::string group;  // "series" or "series_by_community"
-    std::string name;
-    std::size_t first;
-    hid_t type;  // the first source's file type
-  };
-  std::vector<Out> outs;
-  Datasets series_d;
+  // Each takes its type and attributes from the first source that has it.
+  // Every /series dataset, then every /series_by_community dataset, each group in its first-seen order.
+  for (const auto& name : series_names) schema.metrics.push_back({name, true, false});
+  for (const auto& name : by_c_names) schema.metrics.push_back({name, false, true});
+  const std::size_t M = schema.metrics.size();
+  std::vector<std::size_t> first_source(2 * M);  // [metric * 2 + by_community]
   std::vector<hid_t> type_ids;
   struct TypeCloser {
     std::vector<hid_t>& ids;
@@ -615,12 +613,19 @@ void combine(const std::vector<RowSource>& rows, const std::string& out, const s
       for (hid_t t : ids) H5Tclose(t);
     }
   } type_closer{type_ids};
-  auto add_outputs = [&](const std::string& group, const std::vector<std::string>& names, bool by_c) {
-    for (const auto& name : names) {
-      const std::size_t first = first_with([&](const Source& s) {
-        return by_c ? s.has_by_community.count(name) > 0 : s.has_series.count(name) > 0;
-      });
-      const std::string path = group + "/" + name;
+  auto has = [](const Source& s, const std::string& name, bool by_c) {
+    return by_c ? s.has_by_community.count(name) > 0 : s.has_series.count(name) > 0;
+  };
+  auto path_of = [&](std::size_t m, bool by_c) {
+    return std::string(by_c ? "series_by_community/" : "series/") + schema.metrics[m].name;
+  };
+  for (std::size_t m = 0; m < M; ++m) {
+    Metric& metric = schema.metrics[m];
+    for (const bool by_c : {false, true}) {
+      if (!(by_c ? metric.by_community : metric.series)) continue;
+      const std::size_t first = first_with([&](const Source& s) { return has(s, metric.name, by_c); });
+      first_source[2 * m + by_c] = first;
+      const std::string path = path_of(m, by_c);
       hid_t type = -1;
       in_file(sources[first].path, [&] {
         H sd(H5Dopen2(files.get(first), path.c_str(), H5P_DEFAULT), H5Dclose);
@@ -628,149 +633,141 @@ void combine(const std::vector<RowSource>& rows, const std::string& out, const s
         if (type < 0) throw std::runtime_error("HDF5: type of /" + path);
       });
       type_ids.push_back(type);
-      outs.push_back({group, name, first, type});
+      (by_c ? metric.by_community_type : metric.series_type) = type;
     }
-  };
-  add_outputs("series", series_names, false);
-  add_outputs("series_by_community", by_c_names, true);
-
-  for (const auto& o : outs) {
-    const bool by_c = o.group == "series_by_community";
-    const hid_t loc = by_c ? by_c_g.id : series_g.id;
-    const std::vector<hsize_t> dims = by_c ? std::vector<hsize_t>{R, C, T} : std::vector<hsize_t>{R, T};
-    const std::string src_path = "/" + o.group + "/" + o.name;
-    hid_t d = -1;
-    if (mode == CombineMode::kCopy) {
-      // Writes are whole chunks: no chunk cache needed, and none kept for every open dataset.
-      H dapl(H5Pcreate(H5P_DATASET_ACCESS), H5Pclose);
-      check(H5Pset_chunk_cache(dapl, H5D_CHUNK_CACHE_NSLOTS_DEFAULT, 0, H5D_CHUNK_CACHE_W0_DEFAULT), "cache");
-      d = h5::create_series(loc, o.name, o.type, dims, by_c ? h5::by_community_chunk(C, T) : h5::series_chunk(T),
-                            dapl);
-    } else {
-      H dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
-      const double nan = std::nan("");
-      check(H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &nan), "fill value");  // unmapped: NaN
-      H vspace(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
+  }
+  Datasets series_d;
+  series_d.ids.assign(2 * M, -1);
+  // Writes are whole chunks: no chunk cache needed, and none kept for every open dataset.
+  H dapl(H5Pcreate(H5P_DATASET_ACCESS), H5Pclose);
+  check(H5Pset_chunk_cache(dapl, H5D_CHUNK_CACHE_NSLOTS_DEFAULT, 0, H5D_CHUNK_CACHE_W0_DEFAULT), "cache");
+  if (mode == CombineMode::kCopy) {
+    schema.series_access = dapl;
+    schema.fill_series = [&](hid_t d, std::size_t m, bool by_c) {
+      check(H5Iinc_ref(d), "keep series dataset");
+      series_d.ids[2 * m + by_c] = d;
+    };
+  } else {
+    schema.virtual_mappings = [&](hid_t dcpl, hid_t vspace, std::size_t m, bool by_c) {
+      const std::string& name = schema.metrics[m].name;
+      const std::string src_path = "/" + path_of(m, by_c);
       std::string escaped_path;
       for (char c : src_path) escaped_path += c == '%' ? std::string("%%") : std::string(1, c);
       for (const auto& s : sources) {
-        if (!(by_c ? s.has_by_community.count(o.name) : s.has_series.count(o.name))) continue;
+        if (!has(s, name, by_c)) continue;
         const std::vector<hsize_t> sdims = by_c ? std::vector<hsize_t>{s.R, s.C, T} : std::vector<hsize_t>{s.R, T};
         const std::vector<hsize_t> extent(sdims.begin() + 1, sdims.end());  // a padded source maps [0:Cs, 0:T]
         bool empty = false;
         for (auto e : extent) empty |= e == 0;
         if (empty) continue;
         H sspace(H5Screate_simple(static_cast<int>(sdims.size()), sdims.data(), nullptr), H5Sclose);
-        const std::string name = vds_name(s.path, out);
+        const std::string vname = vds_name(s.path, out);
         for (const auto& st : coalesce(s.rows)) {
           select_rows(vspace, st.out0, st.out_stride, st.count, extent);
           select_rows(sspace, st.src0, st.src_stride, st.count, extent);
-          check(H5Pset_virtual(dcpl, vspace, name.c_str(), escaped_path.c_str(), sspace), "set_virtual");
+          check(H5Pset_virtual(dcpl, vspace, vname.c_str(), escaped_path.c_str(), sspace), "set_virtual");
         }
       }
-      d = H5Dcreate2(loc, o.name.c_str(), o.type, vspace, H5P_DEFAULT, dcpl, H5P_DEFAULT);
-    }
-    if (d < 0) throw std::runtime_error(out + ": HDF5: create " + src_path);
-    series_d.ids.push_back(d);
-    check(H5DSattach_scale(d, scales.run, 0), "attach");
-    if (by_c) check(H5DSattach_scale(d, scales.community, 1), "attach");
-    check(H5DSattach_scale(d, scales.day, by_c ? 2 : 1), "attach");
-    in_file(sources[o.first].path, [&] {
-      H sd(H5Dopen2(files.get(o.first), src_path.c_str(), H5P_DEFAULT), H5Dclose);
+    };
+  }
+  schema.series_attributes = [&](hid_t d, std::size_t m, bool by_c) {
+    const std::size_t first = first_source[2 * m + by_c];
+    const std::string path = path_of(m, by_c);
+    in_file(sources[first].path, [&] {
+      H sd(H5Dopen2(files.get(first), path.c_str(), H5P_DEFAULT), H5Dclose);
       copy_attributes(sd, d);
     });
-    if (mode == CombineMode::kVirtual) {  // an open virtual dataset holds all its mappings: close it now
-      H5Dclose(d);
-      series_d.ids.pop_back();
-    }
-  }
-  files.release_all();
+  };
 
-  // /mechanisms/<arm>/<name>: the first source describing an arm wins; only arms that have output rows.
-  H mech_g(h5::create_group(file, "mechanisms"), H5Gclose);
-  std::set<std::string> arms_done;
-
-  // Each source once: its /communities rows, its series rows (copy mode), its arms' mechanism groups.
-  for (std::size_t si = 0; si < sources.size(); ++si) {
-    const Source& s = sources[si];
-    in_file(s.path, [&] {
-      const hid_t src = files.get(si);
-      const auto stretches = coalesce(s.rows);
-      // /communities: padded in memory to the output's communities.
-      for (std::size_t k = 0; k < com_columns.size(); ++k) {
-        H sd(H5Dopen2(src, ("communities/" + com_columns[k].first).c_str(), H5P_DEFAULT), H5Dclose);
-        const hsize_t max_rows = std::max<hsize_t>(1, kBlockBytes / (std::max<hsize_t>(C, 1) * 4));
-        for (const auto& whole : stretches)
-          for (const auto& p : pieces(whole, max_rows)) {
-            std::vector<std::int32_t> in(p.count * s.C), buf(p.count * C, com_columns[k].second);
-            if (s.C > 0) {
-              H fs(H5Dget_space(sd), H5Sclose);
-              select_rows(fs, p.src0, p.src_stride, p.count, {s.C});
-              const hsize_t mdims[2] = {p.count, s.C};
-              H ms(H5Screate_simple(2, mdims, nullptr), H5Sclose);
-              check(H5Dread(sd, H5T_NATIVE_INT32, ms, fs, H5P_DEFAULT, in.data()), "read /communities");
-            }
-            for (hsize_t r = 0; r < p.count; ++r)
-              std::copy(in.begin() + static_cast<std::ptrdiff_t>(r * s.C),
-                        in.begin() + static_cast<std::ptrdiff_t>((r + 1) * s.C),
-                        buf.begin() + static_cast<std::ptrdiff_t>(r * C));
-            if (C == 0) continue;
-            H fs(H5Dget_space(com_d.ids[k]), H5Sclose);
-            select_rows(fs, p.out0, p.out_stride, p.count, {C});
-            const hsize_t mdims[2] = {p.count, C};
-            H ms(H5Screate_simple(2, mdims, nullptr), H5Sclose);
-            check(H5Dwrite(com_d.ids[k], H5T_NATIVE_INT32, ms, fs, H5P_DEFAULT, buf.data()),
-                  "write /communities");
-          }
-      }
-      // Series: a block of rows at a time; padded communities and missing metrics stay NaN (fill value).
-      if (mode == CombineMode::kCopy)
-        for (std::size_t k = 0; k < outs.size(); ++k) {
-          const Out& o = outs[k];
-          const bool by_c = o.group == "series_by_community";
-          if (!(by_c ? s.has_by_community.count(o.name) : s.has_series.count(o.name))) continue;
-          const std::vector<hsize_t> extent = by_c ? std::vector<hsize_t>{s.C, T} : std::vector<hsize_t>{T};
-          hsize_t row_elems = 1;
-          for (auto e : extent) row_elems *= e;
-          if (row_elems == 0) continue;
-          H sd(H5Dopen2(src, (o.group + "/" + o.name).c_str(), H5P_DEFAULT), H5Dclose);
-          if (same_chunks(sd, series_d.ids[k])) {  // the usual case: files written by the same writer
-            copy_chunks(sd, series_d.ids[k], s.rows);
-            continue;
-          }
-          H ftype(H5Dget_type(sd), H5Tclose);
-          H mtype(H5Tget_native_type(ftype, H5T_DIR_DEFAULT), H5Tclose);
-          const std::size_t elem = H5Tget_size(mtype);
-          const hsize_t max_rows = std::max<hsize_t>(1, kBlockBytes / (row_elems * elem));
-          std::vector<unsigned char> buf;
+  // Each source once: its /communities rows, its series rows (copy mode), its arms' mechanism groups. The
+  // first source describing an arm gives /mechanisms/<arm>; only arms that have output rows.
+  schema.finish = [&](hid_t mechanisms) {
+    files.release_all();
+    std::set<std::string> arms_done;
+    for (std::size_t si = 0; si < sources.size(); ++si) {
+      const Source& s = sources[si];
+      in_file(s.path, [&] {
+        const hid_t src = files.get(si);
+        const auto stretches = coalesce(s.rows);
+        // /communities: padded in memory to the output's communities.
+        for (std::size_t k = 0; k < kNumCommunityColumns; ++k) {
+          H sd(H5Dopen2(src, (std::string("communities/") + kCommunityColumns[k].name).c_str(), H5P_DEFAULT),
+               H5Dclose);
+          const hsize_t max_rows = std::max<hsize_t>(1, kBlockBytes / (std::max<hsize_t>(C, 1) * 4));
           for (const auto& whole : stretches)
             for (const auto& p : pieces(whole, max_rows)) {
-              buf.resize(p.count * row_elems * elem);
-              std::vector<hsize_t> mdims = {p.count};
-              mdims.insert(mdims.end(), extent.begin(), extent.end());
-              H ms(H5Screate_simple(static_cast<int>(mdims.size()), mdims.data(), nullptr), H5Sclose);
-              H fs(H5Dget_space(sd), H5Sclose);
-              select_rows(fs, p.src0, p.src_stride, p.count, extent);
-              check(H5Dread(sd, mtype, ms, fs, H5P_DEFAULT, buf.data()), "read series");
-              H os(H5Dget_space(series_d.ids[k]), H5Sclose);
-              select_rows(os, p.out0, p.out_stride, p.count, extent);
-              check(H5Dwrite(series_d.ids[k], mtype, ms, os, H5P_DEFAULT, buf.data()), "write series");
+              std::vector<std::int32_t> in(p.count * s.C), buf(p.count * C, kCommunityColumns[k].pad);
+              if (s.C > 0) {
+                H fs(H5Dget_space(sd), H5Sclose);
+                select_rows(fs, p.src0, p.src_stride, p.count, {s.C});
+                const hsize_t mdims[2] = {p.count, s.C};
+                H ms(H5Screate_simple(2, mdims, nullptr), H5Sclose);
+                check(H5Dread(sd, H5T_NATIVE_INT32, ms, fs, H5P_DEFAULT, in.data()), "read /communities");
+              }
+              for (hsize_t r = 0; r < p.count; ++r)
+                std::copy(in.begin() + static_cast<std::ptrdiff_t>(r * s.C),
+                          in.begin() + static_cast<std::ptrdiff_t>((r + 1) * s.C),
+                          buf.begin() + static_cast<std::ptrdiff_t>(r * C));
+              if (C == 0) continue;
+              H fs(H5Dget_space(com_d.ids[k]), H5Sclose);
+              select_rows(fs, p.out0, p.out_stride, p.count, {C});
+              const hsize_t mdims[2] = {p.count, C};
+              H ms(H5Screate_simple(2, mdims, nullptr), H5Sclose);
+              check(H5Dwrite(com_d.ids[k], H5T_NATIVE_INT32, ms, fs, H5P_DEFAULT, buf.data()),
+                    "write /communities");
             }
         }
-      // /mechanisms
-      for (const auto& arm : members(src, "mechanisms")) {
-        if (!arms.count(arm) || !arms_done.insert(arm).second) continue;
-        H arm_g(h5::create_group(mech_g, arm), H5Gclose);
-        for (const auto& name : members(src, "mechanisms/" + arm)) {
-          H g(h5::create_group(arm_g, name), H5Gclose);
-          H sg(H5Gopen2(src, ("mechanisms/" + arm + "/" + name).c_str(), H5P_DEFAULT), H5Gclose);
-          copy_attributes(sg, g);
+        // Series: a block of rows at a time; padded communities and missing metrics stay NaN (fill value).
+        if (mode == CombineMode::kCopy)
+          for (std::size_t m = 0; m < M; ++m)
+            for (const bool by_c : {false, true}) {
+              const hid_t dst = series_d.ids[2 * m + by_c];
+              if (dst < 0 || !has(s, schema.metrics[m].name, by_c)) continue;
+              const std::vector<hsize_t> extent =
+                  by_c ? std::vector<hsize_t>{s.C, T} : std::vector<hsize_t>{T};
+              hsize_t row_elems = 1;
+              for (auto e : extent) row_elems *= e;
+              if (row_elems == 0) continue;
+              H sd(H5Dopen2(src, path_of(m, by_c).c_str(), H5P_DEFAULT), H5Dclose);
+              if (same_chunks(sd, dst)) {  // the usual case: files written by the same writer
+                copy_chunks(sd, dst, s.rows);
+                continue;
+              }
+              H ftype(H5Dget_type(sd), H5Tclose);
+              H mtype(H5Tget_native_type(ftype, H5T_DIR_DEFAULT), H5Tclose);
+              const std::size_t elem = H5Tget_size(mtype);
+              const hsize_t max_rows = std::max<hsize_t>(1, kBlockBytes / (row_elems * elem));
+              std::vector<unsigned char> buf;
+              for (const auto& whole : stretches)
+                for (const auto& p : pieces(whole, max_rows)) {
+                  buf.resize(p.count * row_elems * elem);
+                  std::vector<hsize_t> mdims = {p.count};
+                  mdims.insert(mdims.end(), extent.begin(), extent.end());
+                  H ms(H5Screate_simple(static_cast<int>(mdims.size()), mdims.data(), nullptr), H5Sclose);
+                  H fs(H5Dget_space(sd), H5Sclose);
+                  select_rows(fs, p.src0, p.src_stride, p.count, extent);
+                  check(H5Dread(sd, mtype, ms, fs, H5P_DEFAULT, buf.data()), "read series");
+                  H os(H5Dget_space(dst), H5Sclose);
+                  select_rows(os, p.out0, p.out_stride, p.count, extent);
+                  check(H5Dwrite(dst, mtype, ms, os, H5P_DEFAULT, buf.data()), "write series");
+                }
+            }
+        // /mechanisms
+        for (const auto& arm : members(src, "mechanisms")) {
+          if (!arms.count(arm) || !arms_done.insert(arm).second) continue;
+          const auto names = members(src, "mechanisms/" + arm);
+          write_mechanisms(mechanisms, arm, names, [&](hid_t g, std::size_t k) {
+            H sg(H5Gopen2(src, ("mechanisms/" + arm + "/" + names[k]).c_str(), H5P_DEFAULT), H5Gclose);
+            copy_attributes(sg, g);
+          });
         }
-      }
-    });
-    files.release(si);
-  }
-  check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flush");
+      });
+      files.release(si);
+    }
+    com_d.close();
+    series_d.close();
+  };
+  write_schema1(tmp, schema);
 }
 
 }  // namespace

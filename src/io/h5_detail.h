@@ -1,5 +1,4 @@
-// HDF5 helpers shared by the writer and the combiner, so both lay files out the same way (docs/OUTPUT.md).
-// Internal to src/io.
+// HDF5 helpers shared by the schema-1 layout (h5_schema.h), the writer and the combiner. Internal to src/io.
 #pragma once
 
 #include <hdf5.h>
@@ -83,72 +82,6 @@ inline void write_strings(hid_t loc, const std::string& name, const std::vector<
   H d(create_1d(loc, name, type, v.size()), H5Dclose, "HDF5: create dataset");
   if (!v.empty()) check(H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), "write strings");
   check(H5DSattach_scale(d, scale, 0), "attach_scale");
-}
-
-inline hid_t make_scale(hid_t loc, const std::string& name, hsize_t n, const char* long_name) {
-  std::vector<std::int64_t> v(n);
-  for (hsize_t i = 0; i < n; ++i) v[i] = static_cast<std::int64_t>(i);
-  hid_t d = create_1d(loc, name, H5T_STD_I64LE, n);
-  if (d < 0) throw std::runtime_error("HDF5: create scale " + name);
-  if (!v.empty()) check(H5Dwrite(d, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), "write");
-  check(H5DSset_scale(d, name.c_str()), "set_scale");
-  attr_text(d, "long_name", long_name);
-  return d;
-}
-
-// The three root scales, in the order every file has them.
-struct Scales {
-  H run, day, community;
-  Scales(hid_t file, hsize_t R, hsize_t T, hsize_t C)
-      : run(make_scale(file, "run", R, "run index"), H5Dclose),
-        day(make_scale(file, "day", T, "simulated day (0 = first day)"), H5Dclose),
-        community(make_scale(file, "community", C, "community index"), H5Dclose) {
-    // No CF time unit here: xarray would decode the day index as a duration.
-    attr_text(day, "units", "1");
-  }
-};
-
-// Chunks hold whole runs' time series; per-community chunks hold up to ~1 MiB of float32.
-inline std::vector<hsize_t> series_chunk(hsize_t T) { return {1, std::max<hsize_t>(T, 1)}; }
-inline std::vector<hsize_t> by_community_chunk(hsize_t C, hsize_t T) {
-  const hsize_t cchunk = std::max<hsize_t>(1, std::min<hsize_t>(C, 262144 / std::max<hsize_t>(T, 1)));
-  return {1, cchunk, std::max<hsize_t>(T, 1)};
-}
-
-// Chunked, shuffled and deflated, NaN where nothing was written. `type` is H5T_IEEE_F64LE or _F32LE.
-inline hid_t create_series(hid_t loc, const std::string& name, hid_t type, const std::vector<hsize_t>& dims,
-                           const std::vector<hsize_t>& chunk, hid_t dapl = H5P_DEFAULT) {
-  H space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
-  H dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
-  bool empty = false;
-  for (auto d : dims) empty |= d == 0;
-  if (!empty) {
-    check(H5Pset_chunk(dcpl, static_cast<int>(chunk.size()), chunk.data()), "chunk");
-    check(H5Pset_shuffle(dcpl), "shuffle");
-    check(H5Pset_deflate(dcpl, 4), "deflate");
-  }
-  const double nan = std::nan("");
-  check(H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &nan), "fill value");
-  return H5Dcreate2(loc, name.c_str(), type, space, H5P_DEFAULT, dcpl, dapl);
-}
-
-// A file whose groups track and index link creation order, so readers list variables in written order.
-// Objects' metadata leaves the cache when they are closed: a virtual dataset's decoded mappings would
-// otherwise stay in memory until the file is closed (~4 KiB a mapping).
-inline hid_t create_file(const std::string& path) {
-  H fcpl(H5Pcreate(H5P_FILE_CREATE), H5Pclose);
-  check(H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "crt order");
-  H fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
-  check(H5Pset_evict_on_close(fapl, 1), "evict on close");
-  return H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fcpl, fapl);
-}
-
-inline hid_t create_group(hid_t parent, const std::string& name) {
-  H gcpl(H5Pcreate(H5P_GROUP_CREATE), H5Pclose);
-  check(H5Pset_link_creation_order(gcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "crt order");
-  const hid_t g = H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, gcpl, H5P_DEFAULT);
-  if (g < 0) throw std::runtime_error("HDF5: create group " + name);
-  return g;
 }
 
 inline std::string now_utc() {

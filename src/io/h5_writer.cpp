@@ -1,23 +1,16 @@
 #include "io/h5_writer.h"
 
-#include "govsim_revision.h"  // generated at build time
 #include "io/h5_detail.h"
+#include "io/h5_schema.h"
+#include "util/version.h"
 
 #include <algorithm>
 #include <cmath>
 #include <map>
 #include <set>
-#include <tuple>
 #include <stdexcept>
 
-#ifndef GOVSIM_VERSION
-#define GOVSIM_VERSION "unknown"
-#endif
-
 namespace govsim {
-
-std::string govsim_version() { return GOVSIM_VERSION; }
-std::string git_revision() { return GOVSIM_GIT_REVISION; }
 
 namespace {
 
@@ -91,29 +84,29 @@ void write_file(const std::string& path, const std::vector<RunRecord>& runs, con
   const auto T = static_cast<hsize_t>(days);
   const auto C = static_cast<hsize_t>(communities);
 
-  H file(h5::create_file(path), H5Fclose, "HDF5: create file");
-  // Standard root attributes; Provenance::attributes may replace any of them and add others.
-  std::vector<std::pair<std::string, std::string>> text = {{"govsim_version", govsim_version()},
-                                                           {"git_revision", git_revision()},
-                                                           {"command_line", prov.command_line},
-                                                           {"created", h5::now_utc()},
-                                                           {"config", prov.config_text}};
-  for (const auto& [k, v] : prov.attributes) {
-    auto it = std::find_if(text.begin(), text.end(), [&](const auto& kv) { return kv.first == k; });
-    if (it != text.end())
-      it->second = v;
-    else
-      text.emplace_back(k, v);
-  }
-  h5::attr_int(file, "schema_version", kSchemaVersion);
-  for (const auto& [k, v] : text) h5::attr_text(file, k, v);
+  h5::Schema1 schema;
+  schema.runs = R;
+  schema.days = T;
+  schema.communities = C;
 
-  // Dimension scales live at the root so that every group sees them (netCDF-4 dimension visibility).
-  h5::Scales scales(file, R, T, C);
-  const hid_t run_scale = scales.run, day_scale = scales.day, com_scale = scales.community;
+  // Standard root attributes; Provenance::attributes may replace any of them and add others.
+  schema.root_attributes = [&](hid_t file) {
+    std::vector<std::pair<std::string, std::string>> text = {{"govsim_version", govsim_version()},
+                                                             {"git_revision", git_revision()},
+                                                             {"command_line", prov.command_line},
+                                                             {"created", h5::now_utc()},
+                                                             {"config", prov.config_text}};
+    for (const auto& [k, v] : prov.attributes) {
+      auto it = std::find_if(text.begin(), text.end(), [&](const auto& kv) { return kv.first == k; });
+      if (it != text.end())
+        it->second = v;
+      else
+        text.emplace_back(k, v);
+    }
+    for (const auto& [k, v] : text) h5::attr_text(file, k, v);
+  };
 
   // /runs: one column per run field, and one per parameter that differs between runs (or is forced).
-  H runs_g(h5::create_group(file, "runs"), H5Gclose);
   {
     std::vector<std::int64_t> run_id(R), replicate(R), index(R), point(R), group(R), pair(R);
     std::vector<std::uint64_t> seed(R);
@@ -138,25 +131,22 @@ void write_file(const std::string& path, const std::vector<RunRecord>& runs, con
       group[i] = r.group;
       sweep |= r.index >= 0;
     }
-    h5::write_1d(runs_g, "run_id", H5T_STD_I64LE, H5T_NATIVE_INT64, run_id, run_scale);
+    auto& cols = schema.run_columns;
+    cols.push_back({"run_id", std::move(run_id)});
     if (sweep) {  // a sweep's files: the run table's bookkeeping, so shards can be matched and merged
-      h5::write_1d(runs_g, "index", H5T_STD_I64LE, H5T_NATIVE_INT64, index, run_scale);
-      h5::write_strings(runs_g, "run_hash", run_hash, run_scale);
-      h5::write_1d(runs_g, "point", H5T_STD_I64LE, H5T_NATIVE_INT64, point, run_scale);
-      h5::write_strings(runs_g, "block", block, run_scale);
-      h5::write_1d(runs_g, "group", H5T_STD_I64LE, H5T_NATIVE_INT64, group, run_scale);
+      cols.push_back({"index", std::move(index)});
+      cols.push_back({"run_hash", std::move(run_hash)});
+      cols.push_back({"point", std::move(point)});
+      cols.push_back({"block", std::move(block)});
+      cols.push_back({"group", std::move(group)});
     }
-    h5::write_strings(runs_g, "arm", arm, run_scale);
-    h5::write_1d(runs_g, "replicate", H5T_STD_I64LE, H5T_NATIVE_INT64, replicate, run_scale);
-    h5::write_1d(runs_g, "seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, seed, run_scale);
-    h5::write_1d(runs_g, "pair", H5T_STD_I64LE, H5T_NATIVE_INT64, pair, run_scale);
-    {
-      H d(H5Dopen2(runs_g, "pair", H5P_DEFAULT), H5Dclose);
-      h5::attr_text(d, "long_name", kPairLongName);
-    }
-    h5::write_strings(runs_g, "status", status, run_scale);
-    h5::write_strings(runs_g, "message", message, run_scale);
-    h5::write_1d(runs_g, "wall_seconds", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, wall, run_scale);
+    cols.push_back({"arm", std::move(arm)});
+    cols.push_back({"replicate", std::move(replicate)});
+    cols.push_back({"seed", std::move(seed)});
+    cols.push_back({"pair", std::move(pair)});
+    cols.push_back({"status", std::move(status)});
+    cols.push_back({"message", std::move(message)});
+    cols.push_back({"wall_seconds", std::move(wall)});
     // Mechanisms' run-level outcomes: the union of names, NaN where a run's arm has no such mechanism
     // and in failed runs.
     std::vector<std::string> outcome_names;
@@ -170,7 +160,7 @@ void write_file(const std::string& path, const std::vector<RunRecord>& runs, con
         if (runs[i].recorder)
           for (const auto& [n, x] : runs[i].outcomes)
             if (n == name) v[i] = x;
-      h5::write_1d(runs_g, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, v, run_scale);
+      cols.push_back({name, std::move(v)});
     }
     for (const auto& c : param_columns(runs, options)) {
       if (c.numeric) {
@@ -180,48 +170,34 @@ void write_file(const std::string& path, const std::vector<RunRecord>& runs, con
           const std::string& t = *c.values[i];
           v[i] = t == "true" ? 1.0 : t == "false" ? 0.0 : std::stod(t);
         }
-        h5::write_1d(runs_g, c.key, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, v, run_scale);
+        cols.push_back({c.key, std::move(v)});
       } else {
         std::vector<std::string> v(R);
         for (hsize_t i = 0; i < R; ++i)
           if (c.values[i]) v[i] = *c.values[i];
-        h5::write_strings(runs_g, c.key, v, run_scale);
+        cols.push_back({c.key, std::move(v)});
       }
     }
   }
 
-  // /time/day, /communities/*
-  H time_g(h5::create_group(file, "time"), H5Gclose);
-  {
-    std::vector<std::int64_t> day(T);
-    for (hsize_t t = 0; t < T; ++t) day[t] = static_cast<std::int64_t>(t);
-    h5::write_1d(time_g, "day", H5T_STD_I64LE, H5T_NATIVE_INT64, day, day_scale);
-  }
-  H com_g(h5::create_group(file, "communities"), H5Gclose);
-  // Community sizes differ between replicates (each has its own seed), so they are [run, community]. A run
-  // with fewer communities than the file (or none: a failed run) is padded with street -1 and zero sizes.
-  for (const auto& [name, get, pad] :
-       std::vector<std::tuple<std::string, const std::vector<std::int32_t> CommunityInfo::*, std::int32_t>>{
-           {"street", &CommunityInfo::street, kNoStreet},
-           {"n_residents", &CommunityInfo::residents, 0},
-           {"n_grids", &CommunityInfo::grids, 0}}) {
-    const hsize_t dims[2] = {R, C};
-    H space(H5Screate_simple(2, dims, nullptr), H5Sclose);
-    H d(H5Dcreate2(com_g, name.c_str(), H5T_STD_I32LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
-    std::vector<std::int32_t> buf(R * C, pad);
+  // /communities/*: community sizes differ between replicates (each has its own seed), so they are
+  // [run, community]. A run with fewer communities than the file (or none: a failed run) is padded.
+  schema.fill_communities = [&](hid_t d, std::size_t k) {
+    static constexpr const std::vector<std::int32_t> CommunityInfo::*kFields[h5::kNumCommunityColumns] = {
+        &CommunityInfo::street, &CommunityInfo::residents, &CommunityInfo::grids};
+    const auto get = kFields[k];
+    std::vector<std::int32_t> buf(R * C, h5::kCommunityColumns[k].pad);
     for (hsize_t i = 0; i < R; ++i)
-      if (runs[i].recorder) std::copy((runs[i].communities.*get).begin(), (runs[i].communities.*get).end(),
-                                      buf.begin() + static_cast<std::ptrdiff_t>(i * C));
-    if (!buf.empty()) check(H5Dwrite(d, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()), "write");
-    check(H5DSattach_scale(d, run_scale, 0), "attach");
-    check(H5DSattach_scale(d, com_scale, 1), "attach");
-  }
+      if (runs[i].recorder)
+        std::copy((runs[i].communities.*get).begin(), (runs[i].communities.*get).end(),
+                  buf.begin() + static_cast<std::ptrdiff_t>(i * C));
+    if (!buf.empty())
+      check(H5Dwrite(d, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()), "write");
+  };
 
   // /series/<metric> [run, day] and /series_by_community/<metric> [run, community, day]: the union of the
   // runs' metrics in first-seen order; a run without a metric (its mechanism is off, or it failed) holds NaN
   // there, and so do the communities a run does not have.
-  H series_g(h5::create_group(file, "series"), H5Gclose);
-  H by_c_g(h5::create_group(file, "series_by_community"), H5Gclose);
   std::vector<const MetricSpec*> metrics;
   for (const auto& r : runs)
     if (r.recorder)
@@ -230,6 +206,7 @@ void write_file(const std::string& path, const std::vector<RunRecord>& runs, con
         for (const auto* m : metrics) seen |= m->name == s.name;
         if (!seen) metrics.push_back(&s);
       }
+  for (const MetricSpec* m : metrics) schema.metrics.push_back({m->name, true, m->by_community});
   auto find = [](const Recorder* rec, const std::string& name) -> long {
     if (!rec) return -1;
     const auto& sp = rec->specs();
@@ -237,10 +214,9 @@ void write_file(const std::string& path, const std::vector<RunRecord>& runs, con
       if (sp[i].name == name) return static_cast<long>(i);
     return -1;
   };
-  for (const MetricSpec* spec : metrics) {
-    const auto& s = *spec;
-    {
-      H d(h5::create_series(series_g, s.name, H5T_IEEE_F64LE, {R, T}, h5::series_chunk(T)), H5Dclose);
+  schema.fill_series = [&](hid_t d, std::size_t k, bool by_c) {
+    const MetricSpec& s = *metrics[k];
+    if (!by_c) {
       std::vector<double> buf;
       buf.reserve(R * T);
       for (const auto& r : runs) {
@@ -252,51 +228,47 @@ void write_file(const std::string& path, const std::vector<RunRecord>& runs, con
           buf.insert(buf.end(), v.begin(), v.end());
         }
       }
-      if (!buf.empty()) check(H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()), "write");
-      check(H5DSattach_scale(d, run_scale, 0), "attach");
-      check(H5DSattach_scale(d, day_scale, 1), "attach");
-      h5::attr_text(d, "kind", metric_kind_name(s.kind));
-      h5::attr_text(d, "units", s.unit);
-      h5::attr_text(d, "long_name", s.description);
+      if (!buf.empty())
+        check(H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()), "write");
+      return;
     }
-    if (s.by_community) {
-      H d(h5::create_series(by_c_g, s.name, H5T_IEEE_F32LE, {R, C, T}, h5::by_community_chunk(C, T)), H5Dclose);
-      std::vector<float> buf(C * T);
-      for (hsize_t i = 0; i < R; ++i) {
-        std::fill(buf.begin(), buf.end(), std::nanf(""));
-        const long m = find(runs[i].recorder, s.name);
-        if (m >= 0) {
-          const auto& v = runs[i].recorder->by_community(static_cast<std::size_t>(m));
-          std::copy(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(v.size(), buf.size())),
-                    buf.begin());  // [community][day]: a run's fewer communities come first, NaN after
-        }
-        const hsize_t start[3] = {i, 0, 0}, count[3] = {1, C, T};
-        H fs(H5Dget_space(d), H5Sclose);
-        check(H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, nullptr, count, nullptr), "select");
-        H ms(H5Screate_simple(3, count, nullptr), H5Sclose);
-        if (C * T > 0) check(H5Dwrite(d, H5T_NATIVE_FLOAT, ms, fs, H5P_DEFAULT, buf.data()), "write");
+    std::vector<float> buf(C * T);
+    for (hsize_t i = 0; i < R; ++i) {
+      std::fill(buf.begin(), buf.end(), std::nanf(""));
+      const long m = find(runs[i].recorder, s.name);
+      if (m >= 0) {
+        const auto& v = runs[i].recorder->by_community(static_cast<std::size_t>(m));
+        std::copy(v.begin(),
+                  v.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(v.size(), buf.size())),
+                  buf.begin());  // [community][day]: a run's fewer communities come first, NaN after
       }
-      check(H5DSattach_scale(d, run_scale, 0), "attach");
-      check(H5DSattach_scale(d, com_scale, 1), "attach");
-      check(H5DSattach_scale(d, day_scale, 2), "attach");
-      h5::attr_text(d, "kind", metric_kind_name(s.kind));
-      h5::attr_text(d, "units", s.unit);
-      h5::attr_text(d, "long_name", s.description);
+      const hsize_t start[3] = {i, 0, 0}, count[3] = {1, C, T};
+      H fs(H5Dget_space(d), H5Sclose);
+      check(H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, nullptr, count, nullptr), "select");
+      H ms(H5Screate_simple(3, count, nullptr), H5Sclose);
+      if (C * T > 0) check(H5Dwrite(d, H5T_NATIVE_FLOAT, ms, fs, H5P_DEFAULT, buf.data()), "write");
     }
-  }
+  };
+  schema.series_attributes = [&](hid_t d, std::size_t k, bool) {
+    const MetricSpec& s = *metrics[k];
+    h5::attr_text(d, "kind", metric_kind_name(s.kind));
+    h5::attr_text(d, "units", s.unit);
+    h5::attr_text(d, "long_name", s.description);
+  };
 
   // /mechanisms/<arm>/<name>: each mechanism's own description, per arm (arms may configure it differently).
-  H mech_g(h5::create_group(file, "mechanisms"), H5Gclose);
-  std::set<std::string> done;
-  for (const auto& r : runs) {
-    if (r.mechanisms.empty() || !done.insert(r.arm).second) continue;
-    H arm_g(h5::create_group(mech_g, r.arm), H5Gclose);
-    for (const auto& [name, attrs] : r.mechanisms) {
-      H g(h5::create_group(arm_g, name), H5Gclose);
-      for (const auto& [k, v] : attrs) h5::attr_text(g, k, v);
+  schema.finish = [&](hid_t mechanisms) {
+    std::set<std::string> done;
+    for (const auto& r : runs) {
+      if (r.mechanisms.empty() || !done.insert(r.arm).second) continue;
+      std::vector<std::string> names;
+      for (const auto& m : r.mechanisms) names.push_back(m.first);
+      h5::write_mechanisms(mechanisms, r.arm, names, [&](hid_t g, std::size_t k) {
+        for (const auto& [key, value] : r.mechanisms[k].second) h5::attr_text(g, key, value);
+      });
     }
-  }
-  check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flush");
+  };
+  h5::write_schema1(path, schema);
 }
 
 }  // namespace

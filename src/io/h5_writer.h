@@ -1,5 +1,6 @@
-// Writes a set of runs to one HDF5 file in schema version 1 (docs/OUTPUT.md). The file is written under a
-// temporary name and renamed when complete, so a crash never leaves a file that looks complete.
+// Writes a set of runs to one HDF5 file in schema version 1 (docs/OUTPUT.md), laid out by io/h5_schema.h. The
+// file is written under a temporary name and renamed when complete, so a crash never leaves a file that looks
+// complete.
 #pragma once
 
 #include <cstdint>
@@ -11,13 +12,6 @@
 #include "model/simulation.h"
 
 namespace govsim {
-
-inline constexpr int kSchemaVersion = 1;
-// /runs/pair's long_name (also written by the combiner, which recomputes the column).
-inline constexpr const char* kPairLongName =
-    "runs with equal pair share every exogenous draw (common random numbers)";
-// /communities/street of a community a run does not have (padding, failed runs).
-inline constexpr std::int32_t kNoStreet = -1;
 
 struct CommunityInfo {
   std::vector<std::int32_t> street;
@@ -69,8 +63,5 @@ struct WriteOptions {
 // street -1, 0 residents, 0 grids). Throws std::runtime_error if the runs with recorders differ in days.
 void write_results(const std::string& path, const std::vector<RunRecord>& runs, const Provenance& prov,
                    const WriteOptions& options = {});
-
-std::string govsim_version();
-std::string git_revision();
 
 }  // namespace govsim

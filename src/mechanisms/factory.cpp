@@ -10,7 +10,7 @@ const std::vector<MechanismEntry>& mechanism_entries() {
   // demand levers), then the mechanisms that change demand, reporting and capacity, then those that route
   // and handle cases, and whistle-and-report last (it reads the day's closed cases).
   static const std::vector<MechanismEntry> entries = {
-      {Shock::kName,
+      {Shock::kName, Shock::kPhases,
        "shock (epidemic or disaster): demands multiplied and urgent tasks added for a while; peak backlog, recovery",
        [](ParamRegistry& r, MechanismParams& m) {
          GOVSIM_BIND_SECTION(r, Shock::kName, m.shock, GOVSIM_SHOCK_PARAMS);
@@ -18,7 +18,7 @@ const std::vector<MechanismEntry>& mechanism_entries() {
        [](const MechanismParams& m) -> std::unique_ptr<Mechanism> {
          return std::make_unique<Shock>(m.shock);
        }},
-      {PropertyTiers::kName,
+      {PropertyTiers::kName, PropertyTiers::kPhases,
        "property service tiers and red property (红色物业): fewer shared affairs in old grids, the property "
        "company resolves part of them",
        [](ParamRegistry& r, MechanismParams& m) {
@@ -28,7 +28,7 @@ const std::vector<MechanismEntry>& mechanism_entries() {
        [](const MechanismParams& m) -> std::unique_ptr<Mechanism> {
          return std::make_unique<PropertyTiers>(m.property_tiers);
        }},
-      {DigitalPlatform::kName,
+      {DigitalPlatform::kName, DigitalPlatform::kPhases,
        "digital platform (智治平台 / 一网统管): digital reporting channel, faster dispatch, grid deadlines",
        [](ParamRegistry& r, MechanismParams& m) {
          GOVSIM_BIND_SECTION(r, DigitalPlatform::kName, m.digital_platform, GOVSIM_DIGITAL_PARAMS);
@@ -36,7 +36,7 @@ const std::vector<MechanismEntry>& mechanism_entries() {
        [](const MechanismParams& m) -> std::unique_ptr<Mechanism> {
          return std::make_unique<DigitalPlatform>(m.digital_platform);
        }},
-      {SocialWorkers::kName,
+      {SocialWorkers::kName, SocialWorkers::kPhases,
        "community social workers (社工): case hours at the community level per 10,000 residents, pay rise against turnover",
        [](ParamRegistry& r, MechanismParams& m) {
          GOVSIM_BIND_SECTION(r, SocialWorkers::kName, m.social_workers, GOVSIM_SOCIAL_WORKERS_PARAMS);
@@ -44,7 +44,7 @@ const std::vector<MechanismEntry>& mechanism_entries() {
        [](const MechanismParams& m) -> std::unique_ptr<Mechanism> {
          return std::make_unique<SocialWorkers>(m.social_workers);
        }},
-      {Downshift::kName,
+      {Downshift::kName, Downshift::kPhases,
        "workload down-shifting (事务下沉): administrative tasks pushed to grid workers (tasks, staffed, capped)",
        [](ParamRegistry& r, MechanismParams& m) {
          GOVSIM_BIND_SECTION(r, Downshift::kName, m.downshift, GOVSIM_DOWNSHIFT_PARAMS);
@@ -53,7 +53,7 @@ const std::vector<MechanismEntry>& mechanism_entries() {
        [](const MechanismParams& m) -> std::unique_ptr<Mechanism> {
          return std::make_unique<Downshift>(m.downshift);
        }},
-      {Visits::kName,
+      {Visits::kName, Visits::kPhases,
        "visits (联访 / 三下沉): scheduled grid-worker visits and weekly cadre visits find demands, raise awareness",
        [](ParamRegistry& r, MechanismParams& m) {
          GOVSIM_BIND_SECTION(r, Visits::kName, m.visits, GOVSIM_VISITS_PARAMS);
@@ -61,7 +61,7 @@ const std::vector<MechanismEntry>& mechanism_entries() {
        [](const MechanismParams& m) -> std::unique_ptr<Mechanism> {
          return std::make_unique<Visits>(m.visits);
        }},
-      {DualRegistration::kName,
+      {DualRegistration::kName, DualRegistration::kPhases,
        "dual registration (双报到): in-service members volunteer at the grids and surge in a shock",
        [](ParamRegistry& r, MechanismParams& m) {
          GOVSIM_BIND_SECTION(r, DualRegistration::kName, m.dual_registration, GOVSIM_DUAL_REGISTRATION_PARAMS);
@@ -69,7 +69,7 @@ const std::vector<MechanismEntry>& mechanism_entries() {
        [](const MechanismParams& m) -> std::unique_ptr<Mechanism> {
          return std::make_unique<DualRegistration>(m.dual_registration);
        }},
-      {Triage::kName,
+      {Triage::kName, Triage::kPhases,
        "three-affairs triage (三会解三事): household affairs to residents, shared to councils, public to government",
        [](ParamRegistry& r, MechanismParams& m) {
          GOVSIM_BIND_SECTION(r, Triage::kName, m.triage, GOVSIM_TRIAGE_PARAMS);
@@ -78,7 +78,7 @@ const std::vector<MechanismEntry>& mechanism_entries() {
        [](const MechanismParams& m) -> std::unique_ptr<Mechanism> {
          return std::make_unique<Triage>(m.triage);
        }},
-      {JointHandling::kName,
+      {JointHandling::kName, JointHandling::kPhases,
        "joint handling of hard problems (难题联办): demand lists, joint meetings assign units, published deadlines",
        [](ParamRegistry& r, MechanismParams& m) {
          GOVSIM_BIND_SECTION(r, JointHandling::kName, m.joint_handling, GOVSIM_JOINT_PARAMS);
@@ -87,7 +87,7 @@ const std::vector<MechanismEntry>& mechanism_entries() {
        [](const MechanismParams& m) -> std::unique_ptr<Mechanism> {
          return std::make_unique<JointHandling>(m.joint_handling);
        }},
-      {Whistle::kName,
+      {Whistle::kName, Whistle::kPhases,
        "whistle-and-report (街乡吹哨、部门报到): streets summon departments to work piled-up public affairs",
        [](ParamRegistry& r, MechanismParams& m) {
          GOVSIM_BIND_SECTION(r, Whistle::kName, m.whistle, GOVSIM_WHISTLE_PARAMS);

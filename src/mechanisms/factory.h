@@ -39,6 +39,7 @@ struct MechanismParams {
 
 struct MechanismEntry {
   std::string name;
+  PhaseMask phases;  // the phases it acts in (the class's kPhases): the schedule as data
   std::string summary;
   // Registers the mechanism's parameters under its section in `reg`, bound to (and set to the defaults of) its
   // member of `m`.

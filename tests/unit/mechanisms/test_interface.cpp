@@ -81,3 +81,34 @@ TEST(Phases, NamesAreTheDocumentedOrder) {
 
 }  // namespace
 }  // namespace govsim
+
+namespace govsim {
+namespace {
+
+// The schedule is data: each factory entry declares the phases its mechanism acts in (what describe prints and
+// the ODD's table shows), and the built mechanism acts in exactly those.
+TEST(MechanismFactory, EveryEntryDeclaresThePhasesItsMechanismActsIn) {
+  MechanismParams m;
+  ParamRegistry reg;
+  bind_mechanism_params(reg, m);
+  for (const auto& e : mechanism_entries()) EXPECT_EQ(e.create(m)->phases(), e.phases) << e.name;
+}
+
+// A handle to a case whose slot was recycled finds nothing, and a verb on it throws.
+TEST(DayApi, HandlesOfRecycledSlotsFindNothing) {
+  Simulation sim(testing::quiet_params(5), testing::tiny_world({1}, 2), 3);
+  sim.begin_day();
+  const std::uint32_t id = sim.raise_demand(0, 0, DemandKind::kHousehold, Level::kGrid, 0.5f, 9.0f);
+  const CaseHandle h = sim.api().handle(0, id);
+  ASSERT_NE(sim.api().find(h), nullptr);
+  for (int p = 0; p < kPhases; ++p) sim.run_phase(static_cast<Phase>(p));
+  for (int d = 1; d < 4; ++d) sim.step();  // resolved on day 1, its slot recycled after a later sweep
+  const std::uint32_t again = sim.raise_demand(0, 1, DemandKind::kHousehold, Level::kGrid, 0.5f, 9.0f);
+  EXPECT_EQ(again, id);  // the slot is reused
+  EXPECT_EQ(sim.api().find(h), nullptr);
+  EXPECT_THROW(sim.api().hold(h), std::logic_error);
+  EXPECT_NE(sim.api().find(sim.api().handle(0, again)), nullptr);
+}
+
+}  // namespace
+}  // namespace govsim

@@ -1,0 +1,201 @@
+#include "io/h5_schema.h"
+
+#include <hdf5_hl.h>
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include "io/h5_detail.h"
+
+namespace govsim::h5 {
+
+namespace {
+
+// A file whose groups track and index link creation order, so readers list variables in written order.
+// Objects' metadata leaves the cache when they are closed: a virtual dataset's decoded mappings would
+// otherwise stay in memory until the file is closed (~4 KiB a mapping).
+hid_t create_file(const std::string& path) {
+  H fcpl(H5Pcreate(H5P_FILE_CREATE), H5Pclose);
+  check(H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "crt order");
+  H fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+  check(H5Pset_evict_on_close(fapl, 1), "evict on close");
+  return H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fcpl, fapl);
+}
+
+hid_t create_group(hid_t parent, const std::string& name) {
+  H gcpl(H5Pcreate(H5P_GROUP_CREATE), H5Pclose);
+  check(H5Pset_link_creation_order(gcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "crt order");
+  const hid_t g = H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, gcpl, H5P_DEFAULT);
+  if (g < 0) throw std::runtime_error("HDF5: create group " + name);
+  return g;
+}
+
+hid_t make_scale(hid_t loc, const std::string& name, hsize_t n, const char* long_name) {
+  std::vector<std::int64_t> v(n);
+  for (hsize_t i = 0; i < n; ++i) v[i] = static_cast<std::int64_t>(i);
+  hid_t d = create_1d(loc, name, H5T_STD_I64LE, n);
+  if (d < 0) throw std::runtime_error("HDF5: create scale " + name);
+  if (!v.empty()) check(H5Dwrite(d, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), "write");
+  check(H5DSset_scale(d, name.c_str()), "set_scale");
+  attr_text(d, "long_name", long_name);
+  return d;
+}
+
+// The three root scales, in the order every file has them. They live at the root so that every group sees
+// them (netCDF-4 dimension visibility).
+struct Scales {
+  H run, day, community;
+  Scales(hid_t file, hsize_t R, hsize_t T, hsize_t C)
+      : run(make_scale(file, "run", R, "run index"), H5Dclose),
+        day(make_scale(file, "day", T, "simulated day (0 = first day)"), H5Dclose),
+        community(make_scale(file, "community", C, "community index"), H5Dclose) {
+    // No CF time unit here: xarray would decode the day index as a duration.
+    attr_text(day, "units", "1");
+  }
+};
+
+void attach(hid_t dataset, const std::vector<hid_t>& scales) {
+  for (std::size_t k = 0; k < scales.size(); ++k)
+    check(H5DSattach_scale(dataset, scales[k], static_cast<unsigned>(k)), "attach");
+}
+
+// Chunked, shuffled and deflated, NaN where nothing was written. `type` is H5T_IEEE_F64LE or _F32LE.
+hid_t create_series(hid_t loc, const std::string& name, hid_t type, const std::vector<hsize_t>& dims,
+                    const std::vector<hsize_t>& chunk, hid_t dapl) {
+  H space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
+  H dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+  bool empty = false;
+  for (auto d : dims) empty |= d == 0;
+  if (!empty) {
+    check(H5Pset_chunk(dcpl, static_cast<int>(chunk.size()), chunk.data()), "chunk");
+    check(H5Pset_shuffle(dcpl), "shuffle");
+    check(H5Pset_deflate(dcpl, 4), "deflate");
+  }
+  const double nan = std::nan("");
+  check(H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &nan), "fill value");
+  return H5Dcreate2(loc, name.c_str(), type, space, H5P_DEFAULT, dcpl, dapl);
+}
+
+// A virtual dataset, NaN where no source is mapped; `map` adds the mappings.
+hid_t create_virtual(hid_t loc, const std::string& name, hid_t type, const std::vector<hsize_t>& dims,
+                     const std::function<void(hid_t dcpl, hid_t space)>& map) {
+  H dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+  const double nan = std::nan("");
+  check(H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &nan), "fill value");
+  H space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
+  map(dcpl, space);
+  return H5Dcreate2(loc, name.c_str(), type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+}
+
+void write_column(hid_t group, const RunColumn& c, hid_t run_scale) {
+  struct Write {
+    hid_t group, scale;
+    const std::string& name;
+    void operator()(const std::vector<std::int64_t>& v) const {
+      write_1d(group, name, H5T_STD_I64LE, H5T_NATIVE_INT64, v, scale);
+    }
+    void operator()(const std::vector<std::uint64_t>& v) const {
+      write_1d(group, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, v, scale);
+    }
+    void operator()(const std::vector<double>& v) const {
+      write_1d(group, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, v, scale);
+    }
+    void operator()(const std::vector<std::string>& v) const { write_strings(group, name, v, scale); }
+  };
+  std::visit(Write{group, run_scale, c.name}, c.values);
+}
+
+}  // namespace
+
+std::vector<hsize_t> series_chunk(hsize_t T) {
+  return {1, std::max<hsize_t>(T, 1)};
+}
+
+std::vector<hsize_t> by_community_chunk(hsize_t C, hsize_t T) {
+  const hsize_t cchunk = std::max<hsize_t>(1, std::min<hsize_t>(C, 262144 / std::max<hsize_t>(T, 1)));
+  return {1, cchunk, std::max<hsize_t>(T, 1)};
+}
+
+void write_schema1(const std::string& path, const Schema1& s) {
+  const hsize_t R = s.runs, T = s.days, C = s.communities;
+  H file(create_file(path), H5Fclose, "HDF5: create file");
+  attr_int(file, "schema_version", kSchemaVersion);
+  if (s.root_attributes) s.root_attributes(file);
+
+  // Dimension scales at the root, then /runs: one column per run field.
+  Scales scales(file, R, T, C);
+  H runs_g(create_group(file, "runs"), H5Gclose);
+  for (std::size_t k = 0; k < s.run_columns.size(); ++k) {
+    const RunColumn& c = s.run_columns[k];
+    write_column(runs_g, c, scales.run);
+    if (!s.run_column_attributes && c.name != "pair") continue;
+    H d(H5Dopen2(runs_g, c.name.c_str(), H5P_DEFAULT), H5Dclose, "HDF5: open /runs column");
+    if (s.run_column_attributes) s.run_column_attributes(d, k);
+    if (c.name == "pair" && H5Aexists(d, "long_name") <= 0) attr_text(d, "long_name", kPairLongName);
+  }
+
+  // /time/day
+  H time_g(create_group(file, "time"), H5Gclose);
+  {
+    std::vector<std::int64_t> day(T);
+    for (hsize_t t = 0; t < T; ++t) day[t] = static_cast<std::int64_t>(t);
+    write_1d(time_g, "day", H5T_STD_I64LE, H5T_NATIVE_INT64, day, scales.day);
+  }
+
+  // /communities: [run, community] int32, contiguous.
+  H com_g(create_group(file, "communities"), H5Gclose);
+  for (std::size_t k = 0; k < kNumCommunityColumns; ++k) {
+    const std::string name = kCommunityColumns[k].name;
+    const hsize_t dims[2] = {R, C};
+    H space(H5Screate_simple(2, dims, nullptr), H5Sclose);
+    H d(H5Dcreate2(com_g, name.c_str(), H5T_STD_I32LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+        H5Dclose, "HDF5: create /communities dataset");
+    if (s.fill_communities) s.fill_communities(d, k);
+    attach(d, {scales.run, scales.community});
+  }
+
+  // /series/<metric> [run, day] float64 and /series_by_community/<metric> [run, community, day] float32.
+  H series_g(create_group(file, "series"), H5Gclose);
+  H by_c_g(create_group(file, "series_by_community"), H5Gclose);
+  for (std::size_t m = 0; m < s.metrics.size(); ++m) {
+    const Metric& metric = s.metrics[m];
+    for (const bool by_c : {false, true}) {
+      if (!(by_c ? metric.by_community : metric.series)) continue;
+      const hid_t loc = by_c ? by_c_g.id : series_g.id;
+      const hid_t type = by_c ? metric.by_community_type : metric.series_type;
+      const std::vector<hsize_t> dims = by_c ? std::vector<hsize_t>{R, C, T} : std::vector<hsize_t>{R, T};
+      const hid_t id =
+          s.virtual_mappings
+              ? create_virtual(loc, metric.name, type, dims,
+                               [&](hid_t dcpl, hid_t space) { s.virtual_mappings(dcpl, space, m, by_c); })
+              : create_series(loc, metric.name, type, dims, by_c ? by_community_chunk(C, T) : series_chunk(T),
+                              s.series_access);
+      const std::string what =
+          std::string("HDF5: create /") + (by_c ? "series_by_community/" : "series/") + metric.name;
+      H d(id, H5Dclose, what.c_str());
+      if (s.fill_series) s.fill_series(d, m, by_c);
+      if (by_c)
+        attach(d, {scales.run, scales.community, scales.day});
+      else
+        attach(d, {scales.run, scales.day});
+      if (s.series_attributes) s.series_attributes(d, m, by_c);
+    }
+  }
+
+  // /mechanisms/<arm>/<name>
+  H mech_g(create_group(file, "mechanisms"), H5Gclose);
+  if (s.finish) s.finish(mech_g);
+  check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flush");
+}
+
+void write_mechanisms(hid_t mechanisms, const std::string& arm, const std::vector<std::string>& names,
+                      const std::function<void(hid_t group, std::size_t k)>& attributes) {
+  H arm_g(create_group(mechanisms, arm), H5Gclose);
+  for (std::size_t k = 0; k < names.size(); ++k) {
+    H g(create_group(arm_g, names[k]), H5Gclose);
+    if (attributes) attributes(g, k);
+  }
+}
+
+}  // namespace govsim::h5
