@@ -10,16 +10,12 @@
 
 namespace govsim {
 
-namespace {
-constexpr double kStaffDayHours = 8.0;  // a staff-day of a co-building unit (assumption)
-}
-
 void JointHandling::initialize(DayApi& api) {
   const World& w = api.world();
   const auto C = w.communities.size();
   const auto U = w.units.size();
   budget_left_.resize(U);
-  for (std::size_t u = 0; u < U; ++u) budget_left_[u] = w.units.budget_staff_days[u] * static_cast<float>(kStaffDayHours);
+  for (std::size_t u = 0; u < U; ++u) budget_left_[u] = w.units.budget_staff_days[u] * static_cast<float>(p_.staff_day_hours);
   active_items_.assign(U, 0);
   flows_.assign(C, {});
   pending_.assign(C, {});
@@ -100,7 +96,7 @@ void JointHandling::act(Phase phase, DayApi& api) {
   const auto& units = api.world().units;
   if (day > 0 && day % 365 == 0)
     for (std::size_t u = 0; u < units.size(); ++u)
-      budget_left_[u] = units.budget_staff_days[u] * static_cast<float>(kStaffDayHours);
+      budget_left_[u] = units.budget_staff_days[u] * static_cast<float>(p_.staff_day_hours);
   // Reciprocal projects and recognition pull engagement back up.
   const double rec = p_.recovery_rate * p_.reciprocity;
   for (auto& e : api.unit_engagement()) e = static_cast<float>(e + rec * (1.0 - e));
@@ -215,7 +211,7 @@ void JointHandling::work(DayApi& api) {
   std::vector<double> share(units.size(), 0.0);
   for (std::size_t u = 0; u < units.size(); ++u) {
     if (active_items_[u] == 0) continue;
-    double h = units.budget_staff_days[u] * kStaffDayHours / 365.0 * (campaign ? p_.campaign_multiplier : 1.0) *
+    double h = units.budget_staff_days[u] * p_.staff_day_hours / 365.0 * (campaign ? p_.campaign_multiplier : 1.0) *
                units.engagement[u];
     h = std::min<double>(h, std::max(0.0f, budget_left_[u]));
     share[u] = h / active_items_[u];
@@ -251,7 +247,7 @@ void JointHandling::work(DayApi& api) {
     }
     if (it.work_left <= 0) {
       // Closed during the working day, in proportion to the time it needed.
-      api.resolve(it.handle, start + kStaffDayHours * (hours > 0 ? before / hours : 1.0));
+      api.resolve(it.handle, start + p_.staff_day_hours * (hours > 0 ? before / hours : 1.0));
       flows_[c].closed += 1;
       open_items_[c] -= 1;
       for (int j = 0; j < 4 && it.units[j] >= 0; ++j) {

@@ -60,7 +60,9 @@ namespace govsim {
   X(recovery_rate, Real, 0.01, 0, 1, "1/day", "assumption",                                                  \
     "Daily recovery of engagement towards 1, times reciprocity")                                             \
   X(recognition_gain, Real, 0.03, 0, 1, "engagement/item", "assumption",                                     \
-    "Engagement gained by a unit for each item it helped close")
+    "Engagement gained by a unit for each item it helped close")                                            \
+  X(staff_day_hours, Real, 8, 0.5, 24, "hours/staff-day", "assumption",                                     \
+    "Hours in a co-building unit's staff-day: turns district.unit_budget_staff_days into hours, and spans the day over which an item closes")
 
 struct JointHandlingParams {
   GOVSIM_JOINT_PARAMS(GOVSIM_DECLARE_FIELD)
