@@ -128,13 +128,9 @@ void JointHandling::meeting(DayApi& api) {
     Rng rng(api.seed(), Purpose::kJointHandling, c, static_cast<std::uint32_t>(day), 1);
     auto& pending = pending_[c];
     // Listed problems that the ladder closed (or abandoned) meanwhile leave the list.
-    auto still_open = [&](const CaseHandle& h) {
-      const Case* k = api.find(h);
-      return k && k->state == CaseState::kQueued;
-    };
-    pending.erase(
-        std::remove_if(pending.begin(), pending.end(), [&](const CaseHandle& h) { return !still_open(h); }),
-        pending.end());
+    pending.erase(std::remove_if(pending.begin(), pending.end(),
+                                 [&](const CaseHandle& h) { return !api.find(h, CaseState::kQueued); }),
+                  pending.end());
     if (listing) {
       const auto span = static_cast<std::uint32_t>(std::max<Int>(0, p_.list_max - p_.list_min) + 1);
       const auto n_list = static_cast<std::size_t>(p_.list_min + rng.below(span));

@@ -120,10 +120,10 @@ void PropertyTiers::resolve_due(DayApi& api) {
   std::size_t done = 0;
   for (; done < held_.size() && held_[done].due <= day; ++done) {
     const Held& h = held_[done];
-    const Case* k = api.find(h.handle);
+    const Case* k = api.find(h.handle, CaseState::kHeld);
     const std::uint32_t c = h.handle.community;
     held_count_[c] -= 1;
-    if (!k || k->state != CaseState::kHeld) continue;  // not ours now
+    if (!k) continue;  // not ours now
     // Resolved property_days after the report, at the hour it was reported.
     api.resolve(h.handle, k->hour_reported);
     flows_[c].resolved += 1;

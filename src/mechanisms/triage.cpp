@@ -100,11 +100,6 @@ void Triage::initialize(DayApi& api) {
   total("cum_tr_settled", "new_tr_settled", "cases", "Shared affairs settled by councils since day 0");
 }
 
-bool Triage::still_held(const DayApi& api, const Held& h) const {
-  const Case* k = api.find(h.handle);
-  return k && k->state == CaseState::kHeld;
-}
-
 void Triage::act(Phase, DayApi& api) {
   std::fill(flows_.begin(), flows_.end(), Flows{});  // yesterday's flows have been recorded
   const auto C = static_cast<std::uint32_t>(api.world().communities.size());
@@ -198,7 +193,7 @@ void Triage::come_back(DayApi& api, std::uint32_t c) {
   std::size_t keep = 0;
   auto& mis = misrouted_[c];
   for (const Held& h : mis) {
-    if (!still_held(api, h)) continue;
+    if (!api.find(h.handle, CaseState::kHeld)) continue;
     if (h.due > day) {
       mis[keep++] = h;
       continue;
@@ -210,7 +205,7 @@ void Triage::come_back(DayApi& api, std::uint32_t c) {
   keep = 0;
   auto& res = with_residents_[c];
   for (const Held& h : res) {
-    if (!still_held(api, h)) continue;
+    if (!api.find(h.handle, CaseState::kHeld)) continue;
     if (h.due > day) {
       res[keep++] = h;
       continue;
@@ -238,7 +233,7 @@ void Triage::council(DayApi& api, std::uint32_t c) {
   // whose queue sweep abandons it today.
   std::size_t keep = 0;
   for (const Held& h : agenda) {
-    if (!still_held(api, h)) continue;
+    if (!api.find(h.handle, CaseState::kHeld)) continue;
     if (day - api.find(h.handle)->day_reported >= lp.abandon_days) {
       api.give_back(h.handle, day);
       continue;

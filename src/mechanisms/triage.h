@@ -80,7 +80,6 @@ class Triage : public Mechanism {
   void sort_reports(DayApi& api, std::uint32_t c);
   void come_back(DayApi& api, std::uint32_t c);
   void council(DayApi& api, std::uint32_t c);
-  bool still_held(const DayApi& api, const Held& h) const;
 
   TriageParams p_;
   bool public_all_ = true;  // public_scope: all (true) or hard (false)

@@ -71,10 +71,9 @@ void Whistle::initialize(DayApi& api) {
 }
 
 bool Whistle::listed_and_queued(const DayApi& api, const Target& t) const {
-  const Case* k = api.find(t);
-  return k && k->state == CaseState::kQueued &&
-         (k->level == static_cast<std::uint8_t>(Level::kStreet) ||
-          k->level == static_cast<std::uint8_t>(Level::kDepartment));
+  const Case* k = api.find(t, CaseState::kQueued);
+  return k && (k->level == static_cast<std::uint8_t>(Level::kStreet) ||
+               k->level == static_cast<std::uint8_t>(Level::kDepartment));
 }
 
 // Per street, the public affairs of its communities queued at the street or at the departments, oldest report

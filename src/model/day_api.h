@@ -57,6 +57,11 @@ class DayApi {
     const auto& pool = s_.communities[h.community].pool;
     return pool.generation(h.id) == h.generation ? &pool[h.id] : nullptr;
   }
+  // The handle's case if it still occupies its slot and is in `state` (e.g. still held by the caller).
+  const Case* find(const CaseHandle& h, CaseState state) const {
+    const Case* k = find(h);
+    return k && k->state == state ? k : nullptr;
+  }
   // Raises a demand in household `household_offset` of grid g; it enters the reporting phase like any other.
   std::uint32_t raise_demand(std::uint32_t g, std::uint32_t household_offset, DemandKind kind, Level required,
                              float size_hours, float hour);
