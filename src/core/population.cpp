@@ -151,6 +151,9 @@ World generate_world(const Params& p, std::uint64_t seed) {
     res.flags[r] = f;
     res.satisfaction[r] = clamp01(o.satisfaction_mean + o.satisfaction_sd * rng.normal());
     res.trust[r] = clamp01(o.trust_mean + o.trust_sd * rng.normal());
+    res.rest_satisfaction[r] = res.satisfaction[r];
+    res.rest_trust[r] = res.trust[r];
+    res.touched[r] = 0;
     res.participation[r] = quantise(part_mean[age] + o.propensity_sd * rng.normal());
     res.digital[r] = quantise(dig_mean[age] + o.propensity_sd * rng.normal());
   }

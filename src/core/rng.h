@@ -24,6 +24,7 @@ enum class Purpose : std::uint32_t {
   kWorkers = 10,        // grid worker initial state
   kDesignLhs = 11,      // Latin hypercube strata and offsets (keyed by the design seed, not a run seed)
   kDesignMorris = 12,   // Morris trajectories (keyed by the design seed)
+  kCoordination = 13,   // whether a hard problem's parties accept it or pass it back (推诿)
   kMechanismBase = 1000, // mechanisms use kMechanismBase + their own offsets (below 65536)
   kJointHandling = 1001,
   kDownshift = 1002,

@@ -22,6 +22,9 @@ const char* unit_type_name(UnitType t) {
 void Residents::resize(std::size_t n) {
   satisfaction.resize(n);
   trust.resize(n);
+  rest_satisfaction.resize(n);
+  rest_trust.resize(n);
+  touched.resize(n);
   age.resize(n);
   flags.resize(n);
   participation.resize(n);
@@ -35,7 +38,8 @@ static std::size_t vbytes(const std::vector<T>& v) {
 
 std::size_t World::bytes() const {
   const auto& r = residents;
-  std::size_t b = vbytes(r.satisfaction) + vbytes(r.trust) + vbytes(r.age) + vbytes(r.flags) +
+  std::size_t b = vbytes(r.satisfaction) + vbytes(r.trust) + vbytes(r.rest_satisfaction) + vbytes(r.rest_trust) +
+                    vbytes(r.touched) + vbytes(r.age) + vbytes(r.flags) +
                   vbytes(r.participation) + vbytes(r.digital);
   b += vbytes(households.first_resident);
   b += vbytes(grids.first_household) + vbytes(grids.first_worker) + vbytes(grids.community) +

@@ -30,8 +30,13 @@ inline constexpr std::uint8_t kAware = 1u << 1;      // aware of the community b
 inline constexpr std::uint8_t kInService = 1u << 2;  // in-service member registered here (双报到)
 
 struct Residents {
-  std::vector<float> satisfaction;  // 0..1; rating good or very good at >= opinion.good_threshold
-  std::vector<float> trust;         // 0..1, trust in the community Party organisation
+  // Satisfaction and trust (0..1) on the day `touched`; between touches they relax toward the resident's
+  // resting levels (model/opinion.h), so read them through Ledger/DayApi, which apply the relaxation.
+  std::vector<float> satisfaction;  // rating good or very good at >= opinion.good_threshold
+  std::vector<float> trust;         // trust in the community Party organisation
+  std::vector<float> rest_satisfaction;  // resting levels: the resident's disposition (the initial draw)
+  std::vector<float> rest_trust;
+  std::vector<std::int32_t> touched;  // day satisfaction and trust were last set
   std::vector<std::uint8_t> age;    // AgeBand
   std::vector<std::uint8_t> flags;  // kPartyMember | kAware | kInService
   std::vector<std::uint8_t> participation;  // propensity to take part / report, quantised x/255

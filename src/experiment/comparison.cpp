@@ -11,6 +11,7 @@ namespace govsim {
 
 const std::vector<SummaryField>& summary_fields() {
   static const std::vector<SummaryField> f = {
+      {"hard problems closed within 6 months", &RunSummary::hard_closed_6m_share, "%.3f", true},
       {"demands raised", &RunSummary::demands, "%.0f", false},
       {"demands reported", &RunSummary::reported, "%.0f", false},
       {"cases resolved", &RunSummary::resolved, "%.0f", false},
@@ -24,6 +25,7 @@ const std::vector<SummaryField>& summary_fields() {
       {"share good/very good", &RunSummary::share_good, "%.3f", true},
       {"mean trust", &RunSummary::mean_trust, "%.3f", true},
       {"share aware", &RunSummary::share_aware, "%.3f", true},
+      {"committee rated good", &RunSummary::committee_good, "%.3f", true},
       {"wall seconds", &RunSummary::wall_seconds, "%.2f", false},
   };
   return f;

@@ -129,7 +129,7 @@ void JointHandling::meeting(DayApi& api) {
     auto& pending = pending_[c];
     // Listed problems that the ladder closed (or abandoned) meanwhile leave the list.
     pending.erase(std::remove_if(pending.begin(), pending.end(),
-                                 [&](const CaseHandle& h) { return !api.find(h, CaseState::kQueued); }),
+                                 [&](const Pending& p) { return !api.find(p.handle, CaseState::kQueued); }),
                   pending.end());
     if (listing) {
       const auto span = static_cast<std::uint32_t>(std::max<Int>(0, p_.list_max - p_.list_min) + 1);
@@ -141,7 +141,7 @@ void JointHandling::meeting(DayApi& api) {
         // Only problems reported before today: a report is not workable on its own day.
         if (k.state != CaseState::kQueued || !k.hard() || k.day_reported >= day) continue;
         bool listed = false;
-        for (const auto& q : pending) listed |= q.id == id;
+        for (const auto& q : pending) listed |= q.handle.id == id;
         if (!listed) open.push_back(id);
       }
       std::sort(open.begin(), open.end(), [&](std::uint32_t a, std::uint32_t b) {
@@ -149,13 +149,18 @@ void JointHandling::meeting(DayApi& api) {
       });
       if (open.size() > n_list) open.resize(n_list);
       for (const std::uint32_t id : open) {
-        pending.push_back(api.handle(c, id));
+        pending.push_back({api.handle(c, id), day});
         flows_[c].listed += 1;
+        const auto T = api.params().run.days;
+        totals_.listed += 1;
+        if (day + kSixMonthsDays < T) totals_.cohort_6m += 1;
+        if (day + p_.deadline_days < T) totals_.cohort_deadline += 1;
       }
     }
     const std::int32_t leader = w.communities.leader[c];
     std::size_t keep = 0;
-    for (const CaseHandle& q : pending) {
+    for (const Pending& pq : pending) {
+      const CaseHandle& q = pq.handle;
       const Case& k = *api.find(q);
       const bool led = leader >= 0 && leader_left[leader] > 0;
       // Committee units ranked by capability for this kind of problem, engagement and budget left.
@@ -164,7 +169,7 @@ void JointHandling::meeting(DayApi& api) {
         if (budget_left_[u] > 0 && taken_this_meeting[u] < p_.unit_items_max) ranked.push_back(u);
       auto score = [&](std::uint32_t u) { return units.capability[u * kKinds + k.kind] * units.engagement[u]; };
       std::stable_sort(ranked.begin(), ranked.end(), [&](auto a, auto b) { return score(a) > score(b); });
-      Item item{q, day, day + static_cast<std::int32_t>(p_.deadline_days), {-1, -1, -1, -1},
+      Item item{q, pq.day_listed, day + static_cast<std::int32_t>(p_.deadline_days), {-1, -1, -1, -1},
                 static_cast<float>(k.size * p_.work_factor), led, false};
       int taken = 0;
       const int want = 1 + static_cast<int>(p_.cohandlers);
@@ -179,7 +184,7 @@ void JointHandling::meeting(DayApi& api) {
       }
       if (taken == 0) {  // stays listed; the next meeting asks again
         flows_[c].refused += 1;
-        pending[keep++] = q;
+        pending[keep++] = pq;
         continue;
       }
       for (int i = 0; i < taken; ++i) {
@@ -246,6 +251,10 @@ void JointHandling::work(DayApi& api) {
       api.resolve(it.handle, start + p_.staff_day_hours * (hours > 0 ? before / hours : 1.0));
       flows_[c].closed += 1;
       open_items_[c] -= 1;
+      const auto T = api.params().run.days;
+      totals_.closed += 1;
+      if (it.day_listed + kSixMonthsDays < T && day - it.day_listed <= kSixMonthsDays) totals_.closed_6m += 1;
+      if (it.day_listed + p_.deadline_days < T && !it.missed) totals_.closed_by_deadline += 1;
       for (int j = 0; j < 4 && it.units[j] >= 0; ++j) {
         const auto u = static_cast<std::uint32_t>(it.units[j]);
         --active_items_[u];
@@ -268,10 +277,9 @@ void JointHandling::publicise(DayApi& api, std::uint32_t c, bool met, std::uint3
   const std::uint32_t n = w.community_end_resident(c) - r0;
   const auto hearers = static_cast<std::uint32_t>(std::lround(p_.publicity_reach * n));
   Rng rng(api.seed(), Purpose::kJointHandling, c, static_cast<std::uint32_t>(api.day()), 16 + salt);
-  const auto& res = w.residents;
   for (std::uint32_t i = 0; i < hearers; ++i) {
     const std::uint32_t r = r0 + rng.below(n);
-    const double s = res.satisfaction[r], t = res.trust[r];
+    const double s = api.satisfaction(r), t = api.trust(r);
     if (met) {
       api.change_opinion(c, r, p_.satisfaction_gain_met * (1.0 - s), p_.trust_gain_met * (1.0 - t));
       api.make_aware(c, r);
@@ -282,6 +290,14 @@ void JointHandling::publicise(DayApi& api, std::uint32_t c, bool met, std::uint3
 }
 
 void JointHandling::finalize(DayApi&) {}
+
+void JointHandling::outcomes(std::vector<std::pair<std::string, double>>& out) const {
+  auto share = [](double a, double b) { return b > 0 ? a / b : std::nan(""); };
+  out.emplace_back("jh_listed", totals_.listed);
+  out.emplace_back("jh_closed", totals_.closed);
+  out.emplace_back("jh_share_closed_6m", share(totals_.closed_6m, totals_.cohort_6m));
+  out.emplace_back("jh_share_closed_by_deadline", share(totals_.closed_by_deadline, totals_.cohort_deadline));
+}
 
 void JointHandling::describe(AttributeSink& out) const {
   GOVSIM_JOINT_PARAMS(GOVSIM_DESCRIBE_FIELD)

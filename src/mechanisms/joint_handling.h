@@ -79,10 +79,11 @@ class JointHandling : public Mechanism {
   void act(Phase phase, DayApi& api) override;
   void finalize(DayApi& api) override;
   void describe(AttributeSink& out) const override;
+  void outcomes(std::vector<std::pair<std::string, double>>& out) const override;
 
   struct Item {
     CaseHandle handle;  // the held case
-    std::int32_t day_listed;
+    std::int32_t day_listed;  // the meeting that put it on the demand list
     std::int32_t deadline;
     std::int32_t units[4];  // lead first, then co-handlers; -1 when empty
     float work_left;
@@ -107,7 +108,16 @@ class JointHandling : public Mechanism {
   std::vector<Flows> flows_;
   std::vector<double> open_items_;  // per community, stock
   std::vector<int> committee_size_;
-  std::vector<std::vector<CaseHandle>> pending_;  // per community: listed problems waiting for a unit
+  struct Pending {
+    CaseHandle handle;
+    std::int32_t day_listed;
+  };
+  std::vector<std::vector<Pending>> pending_;  // per community: listed problems waiting for a unit
+  // Run totals for the seed's headline: listed problems closed within six months and by their deadline,
+  // over the items listed early enough for the run to see that horizon.
+  struct Totals {
+    double listed = 0, cohort_6m = 0, closed_6m = 0, cohort_deadline = 0, closed_by_deadline = 0, closed = 0;
+  } totals_;
   int last_listing_year_ = -1;
 };
 

@@ -203,8 +203,9 @@ void PropertyTiers::finalize(DayApi& api) {
     if (tier_[g] == kNone) continue;
     for (std::uint32_t r = w.grid_first_resident(g); r < w.grid_end_resident(g); ++r) {
       n += 1;
-      s += w.residents.satisfaction[r];
-      ng += w.residents.satisfaction[r] >= good ? 1 : 0;
+      const double v = api.satisfaction(r);
+      s += v;
+      ng += v >= good ? 1 : 0;
     }
   }
   old_satisfaction_ = n > 0 ? s / n : std::nan("");

@@ -26,10 +26,14 @@ struct Case {
   float hour_queued = 0.0f;
   float size = 0.0f;                // staff-hours needed at the required level
   float work_left = 0.0f;           // staff-hours left at the current level (assessment or the work itself)
+  float grievance_sat = 0.0f;       // satisfaction and trust the problem took from its resident when raised,
+  float grievance_trust = 0.0f;     // given back (as relaxed since) when it is resolved
   std::uint8_t kind = 0;            // DemandKind
   std::uint8_t required = 0;        // Level that can resolve it
   std::uint8_t level = 0;           // Level holding it now
   CaseState state = CaseState::kFree;
+  std::uint8_t parties = 0;      // hard problems: departments whose sign-off (or money) it needs besides its level
+  std::uint8_t coordinated = 0;  // 1 once its parties accepted it (it waits for them, off the queue)
   bool hard() const { return required >= static_cast<std::uint8_t>(Level::kStreet); }
 };
 

@@ -28,8 +28,8 @@ std::uint32_t DayApi::raise_demand(std::uint32_t g, std::uint32_t hh, DemandKind
 }
 
 void DayApi::experience_met(std::uint32_t c, std::uint32_t r, double multiple) {
-  const double d = multiple * s_.params.opinion.gain_met * (1.0 - s_.world.residents.satisfaction[r]);
-  ledger_.experience(r, d, s_.communities[c].tally, [](std::uint32_t) {});
+  const double d = multiple * s_.params.opinion.gain_met * (1.0 - ledger_.satisfaction(r));
+  ledger_.experience(s_.communities[c], r, d, [](std::uint32_t) {});
 }
 
 double DayApi::arrival_rate(std::uint32_t g, DemandKind kind, bool with_grid_lever) const {

@@ -77,10 +77,13 @@ class DayApi {
   void resolve(const CaseHandle& h, double hour) { ledger_.resolve_held(h.community, live(h), hour); }
 
   // --- residents (community c is the resident's, whose tallies change)
+  // A resident's satisfaction and trust today (stored values relax between touches: model/opinion.h).
+  double satisfaction(std::uint32_t r) const { return ledger_.satisfaction(r); }
+  double trust(std::uint32_t r) const { return ledger_.trust(r); }
   void change_opinion(std::uint32_t c, std::uint32_t r, double d_sat, double d_trust) {
-    ledger_.adjust_opinion(r, d_sat, d_trust, s_.communities[c].tally);
+    ledger_.adjust_opinion(s_.communities[c], r, d_sat, d_trust);
   }
-  void make_aware(std::uint32_t c, std::uint32_t r) { ledger_.make_aware(s_.communities[c].tally, r); }
+  void make_aware(std::uint32_t c, std::uint32_t r) { ledger_.make_aware(s_.communities[c], r); }
   // An experience as good as a demand resolved in time, `multiple` times over, by the core's opinion rule:
   // the resident's satisfaction and trust move, and the experience passes to the network neighbours.
   void experience_met(std::uint32_t c, std::uint32_t r, double multiple);

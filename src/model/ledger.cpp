@@ -1,5 +1,6 @@
 #include "model/ledger.h"
 
+#include <cmath>
 #include <stdexcept>
 
 namespace govsim {
@@ -20,6 +21,7 @@ void Ledger::enqueue_at_grid(CommunityState& cs, std::uint32_t id, int available
   if (k.hard()) {
     t.open_hard += 1;
     t.hard_raised += 1;
+    if (s_.day + kSixMonthsDays < s_.params.run.days) t.hard_cohort += 1;
   }
   t.reported[k.kind] += 1;
   t.reported_by_age[s_.world.residents.age[k.resident]] += 1;
@@ -49,7 +51,11 @@ void Ledger::close_case(CommunityState& cs, std::uint32_t id, Outcome outcome, f
       k.state = CaseState::kResolved;
       t.resolved[k.kind] += 1;
       t.resolved_at[k.level] += 1;
-      if (k.hard()) t.hard_closed += 1;
+      if (k.hard()) {
+        t.hard_closed += 1;
+        if (k.day_reported + kSixMonthsDays < s_.params.run.days && s_.day - k.day_reported <= kSixMonthsDays)
+          t.hard_cohort_closed_6m += 1;
+      }
       t.resolution_hours_sum += hours;
       cs.resolution_hours.push_back(hours);
       const auto& o = s_.params.opinion;
@@ -126,18 +132,87 @@ void Ledger::resolve_held(std::uint32_t c, std::uint32_t id, double hour) {
   close_case(cs, id, Outcome::kResolved, static_cast<float>(hour));
 }
 
-void Ledger::adjust_opinion(std::uint32_t r, double d_sat, double d_trust, Tally& t) {
+namespace {
+
+// Moves one opinion (satisfaction or trust) of a resident from its stored value v at `tau` to its value today
+// plus d (clamped), keeping a count of residents at or above `threshold` and that count's calendar of
+// crossings. Returns the new stored value.
+float move_opinion(const Relaxation& rx, float v, float rest, std::int32_t tau, std::int32_t today, double d,
+                   double threshold, double* count, CrossingCalendar* calendar, double* sum) {
+  if (calendar) {
+    const std::int32_t due = rx.crossing_day(v, rest, tau, threshold);
+    if (due > today) calendar->add(due, v >= threshold ? +1 : -1);  // cancels the scheduled crossing
+  }
+  const bool was = calendar ? rx.above_on(v, rest, tau, threshold, today) : false;
+  const double now = rx.value(v, rest, today - tau);
+  const auto next = static_cast<float>(std::clamp(now + d, 0.0, 1.0));
+  if (sum) *sum += static_cast<double>(next) - now;
+  if (calendar) {
+    const bool is = next >= threshold;
+    *count += (is ? 1 : 0) - (was ? 1 : 0);
+    calendar->add(rx.crossing_day(next, rest, today, threshold), is ? -1 : +1);
+  }
+  return next;
+}
+
+}  // namespace
+
+std::pair<double, double> Ledger::adjust_opinion(CommunityState& cs, std::uint32_t r, double d_sat, double d_trust) {
   auto& res = s_.world.residents;
-  const float good = static_cast<float>(s_.params.opinion.good_threshold);
-  const float s0 = res.satisfaction[r];
-  const float s1 = static_cast<float>(std::clamp(s0 + d_sat, 0.0, 1.0));
-  const float t0 = res.trust[r];
-  const float t1 = static_cast<float>(std::clamp(t0 + d_trust, 0.0, 1.0));
-  res.satisfaction[r] = s1;
-  res.trust[r] = t1;
-  t.satisfaction_sum += static_cast<double>(s1) - s0;
-  t.trust_sum += static_cast<double>(t1) - t0;
-  t.good += (s1 >= good ? 1 : 0) - (s0 >= good ? 1 : 0);
+  const auto& o = s_.params.opinion;
+  const Relaxation rx = relaxation();
+  const std::int32_t today = std::max(0, s_.day), tau = res.touched[r];
+  auto& t = cs.tally;
+  const double s_before = rx.value(res.satisfaction[r], res.rest_satisfaction[r], today - tau);
+  const double t_before = rx.value(res.trust[r], res.rest_trust[r], today - tau);
+  res.satisfaction[r] = move_opinion(rx, res.satisfaction[r], res.rest_satisfaction[r], tau, today, d_sat,
+                                     o.good_threshold, &t.good, &cs.good_calendar, &t.satisfaction_sum);
+  const bool aware = (res.flags[r] & kAware) != 0;
+  res.trust[r] = move_opinion(rx, res.trust[r], res.rest_trust[r], tau, today, d_trust, o.committee_good_threshold,
+                              &t.committee_good, aware ? &cs.committee_calendar : nullptr, &t.trust_sum);
+  res.touched[r] = today;
+  return {res.satisfaction[r] - s_before, res.trust[r] - t_before};
+}
+
+void Ledger::make_aware(CommunityState& cs, std::uint32_t r) {
+  auto& res = s_.world.residents;
+  auto& f = res.flags[r];
+  if (f & kAware) return;
+  f |= kAware;
+  cs.tally.aware += 1;
+  // From now on the resident's trust counts in the committee rating; its crossing joins the calendar.
+  const Relaxation rx = relaxation();
+  const std::int32_t today = std::max(0, s_.day), tau = res.touched[r];
+  const double thr = s_.params.opinion.committee_good_threshold;
+  const float v = res.trust[r], rest = res.rest_trust[r];
+  const bool above = rx.above_on(v, rest, tau, thr, today);
+  cs.tally.committee_good += above ? 1 : 0;
+  const std::int32_t due = rx.crossing_day(v, rest, tau, thr);
+  if (due > today) cs.committee_calendar.add(due, v >= thr ? -1 : +1);
+}
+
+void Ledger::begin_opinion_day(CommunityState& cs) {
+  auto& t = cs.tally;
+  const std::int32_t today = std::max(0, s_.day);
+  t.good += cs.good_calendar.take(today);
+  t.committee_good += cs.committee_calendar.take(today);
+  if (today == 0) return;
+  const double f = std::exp(-relaxation().rate);
+  t.satisfaction_sum = cs.rest_satisfaction_sum + (t.satisfaction_sum - cs.rest_satisfaction_sum) * f;
+  t.trust_sum = cs.rest_trust_sum + (t.trust_sum - cs.rest_trust_sum) * f;
+}
+
+double Ledger::open_cost(int kind, double a0, double a1) const {
+  const auto& o = s_.params.opinion;
+  const double expect_h[kKinds] = {o.expect_household_hours, o.expect_shared_hours, o.expect_public_hours};
+  const double e = expect_h[kind] / 24.0, k = o.open_cost_per_day;
+  // The integral of k * clamp((a - e) / e, 0, 1) from 0 to a.
+  auto F = [&](double a) {
+    if (a <= e) return 0.0;
+    if (a <= 2 * e) return k * (a - e) * (a - e) / (2 * e);
+    return k * e / 2 + k * (a - 2 * e);
+  };
+  return a1 > a0 ? F(a1) - F(a0) : 0.0;
 }
 
 int Ledger::transfer_delay(Level to) const {

@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <utility>
 
+#include "model/opinion.h"
 #include "model/state.h"
 
 namespace govsim {
@@ -27,30 +29,44 @@ class Ledger {
   // Resolves a held case at `hour` of today.
   void resolve_held(std::uint32_t c, std::uint32_t id, double hour);
 
-  // Moves one resident's satisfaction and trust (clamped to 0..1), keeping the tally's sums and good count.
-  void adjust_opinion(std::uint32_t r, double d_sat, double d_trust, Tally& t);
+  // --- opinion (model/opinion.h): values are read and set as of today, relaxation applied in closed form
+  Relaxation relaxation() const {
+    const double m = s_.params.opinion.memory_days;
+    return Relaxation{m > 0 ? 1.0 / m : 0.0};
+  }
+  // A resident's satisfaction and trust today.
+  double satisfaction(std::uint32_t r) const {
+    const auto& res = s_.world.residents;
+    return relaxation().value(res.satisfaction[r], res.rest_satisfaction[r], s_.day - res.touched[r]);
+  }
+  double trust(std::uint32_t r) const {
+    const auto& res = s_.world.residents;
+    return relaxation().value(res.trust[r], res.rest_trust[r], s_.day - res.touched[r]);
+  }
+  // Moves one resident's satisfaction and trust (clamped to 0..1), keeping the community's sums, its good
+  // count and committee rating, and their calendars. Returns the changes made (after clamping).
+  std::pair<double, double> adjust_opinion(CommunityState& cs, std::uint32_t r, double d_sat, double d_trust);
   // An experience d of resident r: r's satisfaction moves by d and trust by trust_coupling * d; each
   // neighbour's by its link weight times that; `each_neighbour(j)` runs after neighbour j's change.
   template <class F>
-  void experience(std::uint32_t r, double d, Tally& t, F each_neighbour) {
+  void experience(CommunityState& cs, std::uint32_t r, double d, F each_neighbour) {
     const double coupling = s_.params.opinion.trust_coupling;
-    adjust_opinion(r, d, coupling * d, t);
+    adjust_opinion(cs, r, d, coupling * d);
     const auto& net = s_.world.neighbours;
     for (std::remove_reference_t<decltype(net)>::InnerIterator it(net, r); it; ++it) {
       const auto j = static_cast<std::uint32_t>(it.index());
       const double wd = it.value() * d;
-      adjust_opinion(j, wd, coupling * wd, t);
+      adjust_opinion(cs, j, wd, coupling * wd);
       each_neighbour(j);
     }
   }
-  // Makes a resident aware of the big Party committee.
-  void make_aware(Tally& t, std::uint32_t r) {
-    auto& f = s_.world.residents.flags[r];
-    if (!(f & kAware)) {
-      f |= kAware;
-      t.aware += 1;
-    }
-  }
+  // Makes a resident aware of the big Party committee (who then rates its work by their trust).
+  void make_aware(CommunityState& cs, std::uint32_t r);
+  // Start of a day for a community's opinion stocks: crossings due today, sums relaxed by one day.
+  void begin_opinion_day(CommunityState& cs);
+  // Satisfaction a problem costs while open, integrated over its age from a0 to a1 days (rate
+  // opinion.open_cost_per_day, growing from 0 at the expected time to full at twice it).
+  double open_cost(int kind, double a0_days, double a1_days) const;
 
   // Expected arrivals of a kind of demand in grid g today (the demand phase's Poisson mean).
   double arrival_rate(std::uint32_t g, int kind, bool with_grid_lever) const {

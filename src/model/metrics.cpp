@@ -100,6 +100,18 @@ std::vector<MetricSpec> core_metrics() {
       [](const Tally& t) { return t.overtime_hours; });
   add("new_volunteer_hours", K::kFlow, "hours/day", "Volunteer hours on household and shared affairs at the grid",
       false, [](const Tally& t) { return t.volunteer_hours; });
+  add("n_coordinating", K::kStock, "cases", "Hard problems done at their level, waiting for their parties to act", true,
+      [](const Tally& t) { return t.coordinating; });
+  add("new_coordination_started", K::kFlow, "cases/day", "Hard problems whose parties accepted to act on them", false,
+      [](const Tally& t) { return t.coordination_started; });
+  add("new_hard_cohort", K::kFlow, "cases/day",
+      "Hard problems reported today, if the run goes on for 180 days more (the six-month cohort)", false,
+      [](const Tally& t) { return t.hard_cohort; });
+  add("new_hard_cohort_closed_6m", K::kFlow, "cases/day",
+      "Hard problems of the six-month cohort resolved today, within 180 days of their report", false,
+      [](const Tally& t) { return t.hard_cohort_closed_6m; });
+  add("new_passed_back", K::kFlow, "cases/day", "Hard problems passed back down to the community by a party (推诿)",
+      false, [](const Tally& t) { return t.passed_back; });
   add("new_breach_escalations", K::kFlow, "cases/day", "Cases moved up after missing the grid's deadline", false,
       [](const Tally& t) { return t.breached; });
   add("new_quits", K::kFlow, "workers/day", "Grid workers quitting", false, [](const Tally& t) { return t.quits; });
@@ -132,6 +144,13 @@ std::vector<MetricSpec> core_metrics() {
       [](const Tally& t) { return ratio(t.trust_sum, t.residents); });
   add("share_aware", K::kShare, "share", "Share of residents aware of the big Party committee", true,
       [](const Tally& t) { return ratio(t.aware, t.residents); });
+  // Seed 000's survey question: residents rating the big Party committee's work good or very good.
+  add("share_committee_good", K::kShare, "share",
+      "Share of residents who are aware of the big Party committee and rate its work good or very good", true,
+      [](const Tally& t) { return ratio(t.committee_good, t.residents); });
+  add("share_committee_good_aware", K::kShare, "share",
+      "Share of the residents aware of the big Party committee who rate its work good or very good", false,
+      [](const Tally& t) { return ratio(t.committee_good, t.aware); });
   // Participation by age band per head, so bands of different sizes compare (seed 004: mostly the elderly).
   for (int a : {0, 2})
     add(std::string("mean_reports_per_1000_") + ages[a], K::kMean, "reports/1000 residents/day",

@@ -1,5 +1,6 @@
 #include "model/simulation.h"
 
+#include <cmath>
 #include <numeric>
 #include <stdexcept>
 
@@ -19,6 +20,7 @@ Simulation::Simulation(const Params& params, World world, std::uint64_t seed) {
   visit_today_.assign(s_.world.workers.size(), 0.0f);
   hist_.assign(kHistBins, 0.0);
   const float good = static_cast<float>(s_.params.opinion.good_threshold);
+  const float committee = static_cast<float>(s_.params.opinion.committee_good_threshold);
 #pragma omp parallel for schedule(dynamic, 1)
   for (std::int64_t ci = 0; ci < static_cast<std::int64_t>(C); ++ci) {
     const auto c = static_cast<std::uint32_t>(ci);
@@ -27,6 +29,7 @@ Simulation::Simulation(const Params& params, World world, std::uint64_t seed) {
     const std::uint32_t ng = w.communities.first_grid[c + 1] - w.communities.first_grid[c];
     cs.grid_queue.resize(ng);
     cs.grid_latent.resize(ng);
+    cs.review.resize(kReviewDays);
     auto& t = cs.tally;
     const auto& r = w.residents;
     for (std::uint32_t i = w.community_first_resident(c); i < w.community_end_resident(c); ++i) {
@@ -36,6 +39,9 @@ Simulation::Simulation(const Params& params, World world, std::uint64_t seed) {
       t.trust_sum += r.trust[i];
       t.good += r.satisfaction[i] >= good ? 1 : 0;
       t.aware += (r.flags[i] & kAware) ? 1 : 0;
+      t.committee_good += (r.flags[i] & kAware) && r.trust[i] >= committee ? 1 : 0;
+      cs.rest_satisfaction_sum += r.rest_satisfaction[i];
+      cs.rest_trust_sum += r.rest_trust[i];
     }
   }
 }
@@ -66,6 +72,9 @@ void Simulation::begin_day() {
   }
   ++s_.day;
   if (s_.day >= s_.params.run.days) throw std::logic_error("day beyond run.days");
+  const auto C = static_cast<std::int64_t>(s_.communities.size());
+#pragma omp parallel for schedule(static)
+  for (std::int64_t c = 0; c < C; ++c) ledger_.begin_opinion_day(s_.communities[c]);
 }
 
 void Simulation::run_phase(Phase p) {
@@ -121,6 +130,9 @@ RunSummary Simulation::summary() const {
   s.share_good = r.at("share_good", T - 1);
   s.mean_trust = r.at("mean_trust", T - 1);
   s.share_aware = r.at("share_aware", T - 1);
+  s.committee_good = r.at("share_committee_good", T - 1);
+  const double cohort = sum("new_hard_cohort");
+  s.hard_closed_6m_share = cohort > 0 ? sum("new_hard_cohort_closed_6m") / cohort : std::nan("");
   return s;
 }
 

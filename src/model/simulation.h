@@ -24,6 +24,8 @@ struct RunSummary {
   double demands = 0, reported = 0, resolved = 0, hard_raised = 0, hard_closed = 0, abandoned = 0;
   double median_resolution_hours = 0, p90_resolution_hours = 0;
   double mean_gw_utilisation = 0, share_good = 0, mean_trust = 0, share_aware = 0, quits = 0;
+  double committee_good = 0;
+  double hard_closed_6m_share = 0;  // of hard problems reported 180+ days before the end, resolved within 180  // share of residents aware of the big committee rating its work good (seed 000)
   double wall_seconds = 0;
 };
 
@@ -82,6 +84,8 @@ class Simulation {
   void work_community(std::uint32_t c);
   void work_street(std::uint32_t s);
   void work_department();
+  void finish_at_level(CommunityState& cs, std::uint32_t c, std::uint32_t id, double hour);
+  void settle_coordinated(std::uint32_t c);
 
   CoreState s_;
   Ledger ledger_{s_};

@@ -9,10 +9,17 @@
 #include "core/world.h"
 #include "model/cases.h"
 #include "model/levers.h"
+#include "model/opinion.h"
 #include "model/tally.h"
 #include "params/params.h"
 
 namespace govsim {
+
+// Days between the reviews of an open demand's cost to its resident (the cost is the integral over the
+// interval, so the period changes when a cost is felt, not how much).
+inline constexpr int kReviewDays = 7;
+// Seed 000's horizon for hard problems ("about six months"), read as 180 days.
+inline constexpr int kSixMonthsDays = 180;
 
 // Everything one community owns.
 struct CommunityState {
@@ -26,6 +33,14 @@ struct CommunityState {
   std::vector<ClosedEvent> closed;               // closed today at any level, for the opinion phase
   std::vector<std::uint32_t> pending_release;    // closed slots, recycled after the next queue sweep
   std::vector<float> resolution_hours;           // today's resolutions, for quantiles
+  std::vector<CaseHandle> coordinating;          // hard problems accepted by their parties, resolved when due
+  // Open demands (any state) by day raised modulo kReviewDays: each is reviewed for its open cost every
+  // kReviewDays days of its age (phases/opinion.cpp).
+  std::vector<std::vector<CaseHandle>> review;
+  // Opinion stocks without per-resident daily work (model/opinion.h).
+  CrossingCalendar good_calendar;       // residents crossing opinion.good_threshold
+  CrossingCalendar committee_calendar;  // aware residents' trust crossing opinion.committee_good_threshold
+  double rest_satisfaction_sum = 0, rest_trust_sum = 0;
   Tally tally;
 };
 

@@ -32,6 +32,11 @@ void Tally::add(const Tally& o) {
   breached += o.breached;
   scheduled_visit_hours += o.scheduled_visit_hours;
   resolution_hours_sum += o.resolution_hours_sum;
+  passed_back += o.passed_back;
+  hard_cohort += o.hard_cohort;
+  hard_cohort_closed_6m += o.hard_cohort_closed_6m;
+  coordination_started += o.coordination_started;
+  coordinating += o.coordinating;
   add_arr(open, o.open);
   add_arr(open_at, o.open_at);
   latent += o.latent;
@@ -44,6 +49,7 @@ void Tally::add(const Tally& o) {
   satisfaction_sum += o.satisfaction_sum;
   trust_sum += o.trust_sum;
   good += o.good;
+  committee_good += o.committee_good;
   aware += o.aware;
 }
 
@@ -59,6 +65,7 @@ void Tally::clear_flows() {
   quits = hires = 0;
   volunteer_hours = breached = scheduled_visit_hours = 0;
   resolution_hours_sum = 0;
+  passed_back = coordination_started = hard_cohort = hard_cohort_closed_6m = 0;
   workers_in_post = vacancies = fatigue_sum = 0;
   p90_resolution_hours = 0;
 }

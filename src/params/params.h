@@ -99,14 +99,22 @@ inline constexpr double kInf = std::numeric_limits<double>::infinity();
   X(community_staff, Real, 4, 0, 1000, "staff", "assumption", "Community staff handling escalated cases")     \
   X(community_hours, Real, 4, 0, 24, "hours/staff/day", "assumption", "Case hours per community staff")       \
   X(community_delay_days, Int, 1, 0, 365, "days", "assumption", "Transfer delay grid -> community")           \
-  X(street_staff, Real, 4, 0, 10000, "staff", "assumption", "Street staff handling escalated cases")          \
+  X(street_staff, Real, 6, 0, 10000, "staff", "assumption (queues stationary at default demand: docs/ODD.md §7.6)", \
+    "Street staff handling escalated cases")                                                                \
   X(street_hours, Real, 4, 0, 24, "hours/staff/day", "assumption", "Case hours per street staff")             \
   X(street_delay_days, Int, 2, 0, 365, "days", "assumption", "Transfer delay community -> street")           \
-  X(department_staff_per_street, Real, 2, 0, 10000, "staff/street", "assumption",                           \
+  X(department_staff_per_street, Real, 3, 0, 10000, "staff/street",                                          \
+    "assumption (queues stationary at default demand: docs/ODD.md §7.6)",                                  \
     "District department staff on escalated cases, per street")                                             \
   X(department_hours, Real, 6, 0, 24, "hours/staff/day", "assumption", "Case hours per department staff")     \
   X(department_delay_days, Int, 5, 0, 365, "days", "assumption", "Transfer delay street -> department")      \
   X(assess_hours, Real, 0.5, 0, 24, "hours/case", "assumption", "Assessment hours at community and above")    \
+  X(extra_parties_mean, Real, 1.0, 0, 6, "parties", "assumption",                                             \
+    "Mean number of parties (departments, or money beyond the community's budget) a hard problem needs beyond one") \
+  X(coordination_days, Real, 20, 0, 3650, "days/party", "assumption",                                          \
+    "Days the parties of a hard problem take to act on it once the ladder has done its work, per party")     \
+  X(passback_per_party, Real, 0.2, 0, 1, "probability/party", "assumption (推诿)",                             \
+    "Chance that each party passes a hard problem back down to the community instead of acting on it")       \
   X(work_start_hour, Real, 8, 0, 23, "hour of day", "assumption", "Hour at which every level starts work")     \
   X(abandon_days, Int, 180, 1, 36500, "days", "assumption", "Cases open this long are abandoned unresolved")
 
@@ -121,9 +129,18 @@ inline constexpr double kInf = std::numeric_limits<double>::infinity();
   X(expect_household_hours, Real, 72, 1, 1.0e5, "hours", "assumption", "Expected resolution, household")      \
   X(expect_shared_hours, Real, 240, 1, 1.0e5, "hours", "assumption", "Expected resolution, shared")           \
   X(expect_public_hours, Real, 480, 1, 1.0e5, "hours", "assumption", "Expected resolution, public")           \
-  X(gain_met, Real, 0.12, 0, 1, "share of gap", "assumption", "Satisfaction gain when resolved in time")     \
+  X(gain_met, Real, 0.12, 0, 1, "share of gap", "assumption",                                               \
+    "Satisfaction gain of a good experience a mechanism provides (DayApi::experience_met, e.g. a prevented problem)") \
+  X(grievance, Real, 0.05, 0, 1, "share of satisfaction", "assumption",                                      \
+    "Satisfaction a new problem takes from its resident at once; given back (as relaxed) when it is resolved") \
+  X(open_cost_per_day, Real, 0.005, 0, 1, "1/day", "assumption",                                             \
+    "Hazard of satisfaction loss from an open problem: 0 up to the expected time, rising to this at twice it") \
+  X(memory_days, Real, 180, 0, 36500, "days", "assumption",                                                  \
+    "Time constant with which satisfaction and trust relax toward the resident's resting level (0: never)") \
+  X(committee_good_threshold, Real, 0.6, 0, 1, "0-1", "assumption",                                          \
+    "Trust at or above which a resident aware of the big Party committee rates its work good or very good")  \
   X(loss_missed, Real, 0.08, 0, 1, "share per expectation overrun", "assumption",                          \
-    "Satisfaction loss per multiple of the expectation overrun (capped)")                                   \
+    "Satisfaction loss at a late resolution, per multiple of the expectation overrun (capped)")                                   \
   X(miss_cap, Real, 3, 0, 100, "expectations", "assumption", "Cap on overrun multiples")                     \
   X(loss_abandoned, Real, 0.3, 0, 1, "share", "assumption", "Satisfaction loss when a case is abandoned")     \
   X(loss_gave_up, Real, 0.05, 0, 1, "share", "assumption", "Satisfaction loss when an unreported demand lapses") \

@@ -47,6 +47,15 @@ void Simulation::phase_demand() {
             }
           }
           const double size = traits.lognormal_mean(hours[level], q.size_sigma);
+          // Parties a hard problem needs: one, plus a geometric number with mean extra_parties_mean (drawn
+          // for every arrival, so the stream does not depend on the levels' probabilities).
+          const double u_parties = traits.uniform();
+          int parties = 0;
+          if (level >= static_cast<int>(Level::kStreet)) {
+            const double m = s_.params.ladder.extra_parties_mean;
+            const double extra = m > 0 ? std::floor(std::log(std::max(u_parties, 1e-300)) / std::log(m / (1.0 + m))) : 0.0;
+            parties = 1 + static_cast<int>(std::min(extra, 7.0));
+          }
           const std::uint32_t id = cs.pool.alloc();
           Case& kc = cs.pool[id];
           kc = Case{};
@@ -59,6 +68,7 @@ void Simulation::phase_demand() {
           kc.kind = static_cast<std::uint8_t>(k);
           kc.required = static_cast<std::uint8_t>(level);
           kc.size = static_cast<float>(size);
+          kc.parties = static_cast<std::uint8_t>(parties);
           kc.state = CaseState::kLatent;
           cs.raised_today.push_back(id);
           cs.tally.demands[k] += 1;

@@ -131,7 +131,7 @@ void Simulation::work_grids(std::uint32_t c) {
         Rng rng(s_.seed, Purpose::kOpinion, g, day, 1);
         for (std::uint32_t i = 0; i < n_visit; ++i) {
           const std::uint32_t h = s_.world.grids.first_household[g] + (from + i) % H;
-          if (rng.bernoulli(s_.levers.visit_awareness)) ledger_.make_aware(t, s_.world.households.first_resident[h]);
+          if (rng.bernoulli(s_.levers.visit_awareness)) ledger_.make_aware(cs, s_.world.households.first_resident[h]);
         }
       }
       auto& lat = cs.grid_latent[g - g0];
@@ -174,6 +174,61 @@ void Simulation::work_community(std::uint32_t c) {
       });
 }
 
+// A hard problem whose work is done at its level: its parties each act on it or pass it back (推诿). If
+// one passes it back it returns to the community, which must escalate it again; if all act, it leaves the
+// queue and is resolved when the slowest has acted (coordination_days per party). Units a mechanism
+// brings with their own authority and resources (joint handling) take it off the ladder instead.
+void Simulation::finish_at_level(CommunityState& cs, std::uint32_t c, std::uint32_t id, double hour) {
+  const auto& lp = s_.params.ladder;
+  Case& k = cs.pool[id];
+  if (k.parties == 0 || k.coordinated) {
+    ledger_.close_case(cs, id, Outcome::kResolved, static_cast<float>(hour));
+    return;
+  }
+  Rng rng(s_.seed, Purpose::kCoordination, k.grid, static_cast<std::uint32_t>(s_.day), k.seq);
+  const double accept_all = std::pow(1.0 - lp.passback_per_party, k.parties);
+  if (!rng.bernoulli(accept_all)) {
+    cs.tally.passed_back += 1;
+    k.size = std::min(k.size, static_cast<float>(lp.assess_hours));  // the work is done; the sign-off is not
+    ledger_.route(c, id, Level::kCommunity, s_.day + ledger_.transfer_delay(Level::kCommunity));
+    return;
+  }
+  k.coordinated = 1;
+  k.available_day = s_.day + static_cast<int>(std::ceil(lp.coordination_days * k.parties));
+  cs.tally.coordination_started += 1;
+  cs.tally.coordinating += 1;
+  cs.coordinating.push_back(CaseHandle{c, id, cs.pool.generation(id)});
+}
+
+// Coordinated hard problems whose parties have acted are resolved at the start of the working day; those
+// open too long are abandoned like any other; those a mechanism took leave the list.
+void Simulation::settle_coordinated(std::uint32_t c) {
+  const auto& lp = s_.params.ladder;
+  auto& cs = s_.communities[c];
+  std::size_t keep = 0;
+  for (const CaseHandle& h : cs.coordinating) {
+    const Case& k = cs.pool[h.id];
+    const bool here = cs.pool.generation(h.id) == h.generation && k.state == CaseState::kQueued && k.coordinated &&
+                      k.level >= static_cast<std::uint8_t>(Level::kStreet);
+    if (!here) {
+      cs.tally.coordinating -= 1;
+      continue;
+    }
+    if (s_.day - k.day_reported >= lp.abandon_days) {
+      cs.tally.coordinating -= 1;
+      ledger_.close_case(cs, h.id, Outcome::kAbandoned, static_cast<float>(lp.work_start_hour));
+      continue;
+    }
+    if (k.available_day <= s_.day) {
+      cs.tally.coordinating -= 1;
+      ledger_.close_case(cs, h.id, Outcome::kResolved, static_cast<float>(lp.work_start_hour));
+      continue;
+    }
+    cs.coordinating[keep++] = h;
+  }
+  cs.coordinating.resize(keep);
+}
+
 void Simulation::work_street(std::uint32_t s) {
   const auto& lp = s_.params.ladder;
   auto& ss = s_.streets[s];
@@ -185,7 +240,7 @@ void Simulation::work_street(std::uint32_t s) {
         auto& cs = s_.communities[r.community];
         Case& k = cs.pool[r.id];
         if (k.required <= 2) {
-          ledger_.close_case(cs, r.id, Outcome::kResolved, static_cast<float>(hour));
+          finish_at_level(cs, r.community, r.id, hour);
         } else {
           k.state = CaseState::kEscalated;
           cs.tally.escalated += 1;
@@ -202,7 +257,7 @@ void Simulation::work_department() {
       [&](const CaseRef& r) -> Case& { return s_.communities[r.community].pool[r.id]; },
       [&](const CaseRef& r, double used) {
         const double hour = lp.work_start_hour + lp.department_hours * used / capacity;
-        ledger_.close_case(s_.communities[r.community], r.id, Outcome::kResolved, static_cast<float>(hour));
+        finish_at_level(s_.communities[r.community], r.community, r.id, hour);
       });
 }
 
@@ -210,6 +265,7 @@ void Simulation::phase_handling() {
   const auto C = static_cast<std::int64_t>(s_.world.communities.size());
 #pragma omp parallel for schedule(dynamic, 1)
   for (std::int64_t ci = 0; ci < C; ++ci) {
+    settle_coordinated(static_cast<std::uint32_t>(ci));
     work_grids(static_cast<std::uint32_t>(ci));
     work_community(static_cast<std::uint32_t>(ci));
   }

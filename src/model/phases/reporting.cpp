@@ -6,8 +6,8 @@
 
 namespace govsim {
 
-// reporting: a demand is reported with probability participation * (1 - w + 2 w trust); the others wait
-// unreported until a visit finds them or they lapse.
+// reporting: a new problem costs its resident a grievance (given back when it is resolved); it is reported
+// with probability participation * (1 - w + 2 w trust); the others wait unreported until a visit finds them or they lapse.
 
 void Simulation::phase_reporting() {
   const auto& o = s_.params.opinion;
@@ -16,16 +16,25 @@ void Simulation::phase_reporting() {
   for (std::int64_t ci = 0; ci < C; ++ci) {
     const auto c = static_cast<std::uint32_t>(ci);
     auto& cs = s_.communities[c];
+    const double coupling = o.trust_coupling;
     for (const std::uint32_t id : cs.raised_today) {
       Case& k = cs.pool[id];
       // Each arrival has its own draw, so common random numbers hold whatever else a mechanism changes.
       Rng rng(s_.seed, Purpose::kReporting, k.grid, static_cast<std::uint32_t>(k.day_raised), k.seq);
       const double part = s_.world.residents.participation[k.resident] / 255.0;
-      double p = part * (1.0 - o.report_trust_weight + 2.0 * o.report_trust_weight * s_.world.residents.trust[k.resident]);
+      double p = part * (1.0 - o.report_trust_weight + 2.0 * o.report_trust_weight * ledger_.trust(k.resident));
       p = std::min(1.0, p);
       // A digital channel reaches those the usual channels miss, in proportion to their digital propensity.
       if (s_.levers.digital_uptake > 0)
         p += (1.0 - p) * (s_.world.residents.digital[k.resident] / 255.0) * s_.levers.digital_uptake;
+      // The problem itself costs its resident at once (after the decision to report, which
+      // rests on trust before it); resolution gives it back (phases/opinion.cpp).
+      const double taken = -o.grievance * ledger_.satisfaction(k.resident);
+      const auto moved = ledger_.adjust_opinion(cs, k.resident, taken, coupling * taken);
+      k.grievance_sat = static_cast<float>(-moved.first);
+      k.grievance_trust = static_cast<float>(-moved.second);
+      cs.review[static_cast<std::size_t>(k.day_raised % kReviewDays)].push_back(
+          CaseHandle{c, id, cs.pool.generation(id)});
       if (rng.bernoulli(p)) {
         ledger_.enqueue_at_grid(cs, id, s_.day + 1, k.day_raised == s_.day ? k.hour_raised : s_.params.ladder.work_start_hour);
       } else {

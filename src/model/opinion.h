@@ -1,0 +1,99 @@
+// Opinion between experiences. A resident's satisfaction and trust are stored as their value on the day the
+// resident was last touched; between touches they relax toward the resident's resting level in closed form,
+//   v(t) = rest + (v(tau) - rest) * exp(-(t - tau) / memory_days),
+// so a day on which nothing happens to a resident costs nothing. The community's stocks follow without
+// per-resident work: sums decay by one factor a day, and the counts above a threshold (share good, the
+// committee rating) change on the days residents cross it, which are known when they are touched and kept
+// in a calendar (docs/ODD.md §7.2).
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <utility>
+#include <vector>
+
+namespace govsim {
+
+inline constexpr std::int32_t kNever = std::numeric_limits<std::int32_t>::max();
+
+struct Relaxation {
+  double rate = 0.0;  // per day: 1 / opinion.memory_days
+
+  double value(double v, double rest, std::int32_t since_days) const {
+    if (since_days <= 0 || rate <= 0.0) return v;
+    return rest + (v - rest) * std::exp(-rate * since_days);
+  }
+  // The first day after `tau` on which a value v at `tau` stands on the other side of `threshold` (at or
+  // above counts as above), or kNever.
+  std::int32_t crossing_day(double v, double rest, std::int32_t tau, double threshold) const {
+    if (rate <= 0.0) return kNever;
+    const bool above = v >= threshold;
+    if (above == (rest >= threshold)) return kNever;  // relaxes toward its own side
+    double x = 0;
+    std::int32_t after = 0;
+    if (above) {  // falls: below once (v - rest) e^{-rate n} < threshold - rest
+      x = std::log((v - rest) / (threshold - rest)) / rate;
+      after = static_cast<std::int32_t>(std::floor(x)) + 1;
+      // floor(x) + 1 is the first whole day strictly beyond x; check against value() so both agree.
+      while (after > 1 && value(v, rest, after - 1) < threshold) --after;
+      while (value(v, rest, after) >= threshold) ++after;
+    } else {  // rises: at or above once rest - value <= rest - threshold
+      x = std::log((rest - v) / (rest - threshold)) / rate;
+      if (!(x < 1.0e7)) return kNever;
+      after = std::max<std::int32_t>(1, static_cast<std::int32_t>(std::ceil(x)));
+      while (after > 1 && value(v, rest, after - 1) >= threshold) --after;
+      while (value(v, rest, after) < threshold) {
+        ++after;
+        if (after > 10'000'000) return kNever;
+      }
+    }
+    if (static_cast<double>(tau) + after >= static_cast<double>(kNever)) return kNever;
+    return tau + after;
+  }
+  // Whether a value v at `tau` is at or above `threshold` on day t (exactly as the calendar counts it).
+  bool above_on(double v, double rest, std::int32_t tau, double threshold, std::int32_t t) const {
+    const bool above = v >= threshold;
+    return crossing_day(v, rest, tau, threshold) <= t ? !above : above;
+  }
+};
+
+// Changes in a count that fall due on future days: a ring of whole days for the near future, a list beyond.
+class CrossingCalendar {
+ public:
+  static constexpr std::int32_t kRing = 512;
+  void add(std::int32_t day, std::int32_t delta) {
+    if (day == kNever || delta == 0) return;
+    if (ring_.empty()) ring_.assign(kRing, 0);
+    if (day - base_ < kRing)
+      ring_[static_cast<std::size_t>(day % kRing)] += delta;
+    else
+      far_.emplace_back(day, delta);
+  }
+  // The net change due on `day`; call once per day, in order, from day 0.
+  std::int32_t take(std::int32_t day) {
+    if (ring_.empty()) ring_.assign(kRing, 0);
+    base_ = day;
+    // Bring the far list within the ring every half turn.
+    if (day % (kRing / 2) == 0 && !far_.empty()) {
+      std::size_t keep = 0;
+      for (const auto& e : far_) {
+        if (e.first - day < kRing)
+          ring_[static_cast<std::size_t>(e.first % kRing)] += e.second;
+        else
+          far_[keep++] = e;
+      }
+      far_.resize(keep);
+    }
+    auto& slot = ring_[static_cast<std::size_t>(day % kRing)];
+    const std::int32_t d = slot;
+    slot = 0;
+    return d;
+  }
+ private:
+  std::vector<std::int32_t> ring_;
+  std::vector<std::pair<std::int32_t, std::int32_t>> far_;
+  std::int32_t base_ = 0;
+};
+
+}  // namespace govsim
