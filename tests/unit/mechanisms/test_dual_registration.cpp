@@ -158,8 +158,8 @@ std::vector<double> delays(int shock_start, std::uint64_t seed, double mean_shar
 }
 
 TEST(DualRegistration, DelaysStayWithinTheBoundWithTheSharedMeanAndAreKeyedByCommunityAndShock) {
-  // Seed 001's "within 3 hours": no delay above 3 h. Mean share 0.5: uniform on [0, 3], sd 3 / sqrt(12) = 0.87;
-  // the mean of 400 within 4 sd (0.17) of 1.5, and the largest of 400 above 2.9 (all below: (2.9/3)^400 < 1e-5).
+  // Seed 001's "within 3 hours": no delay above 3 h. Mean share 0.5: uniform on [0, 3], sd 3 / sqrt(12) =
+  // 0.87; the mean of 400 within 4 sd (0.17) of 1.5, the largest above 2.9 (all below: (2.9/3)^400 < 1e-5).
   const std::vector<double> a = delays(5, 3);
   for (int c = 0; c < 400; ++c) {
     EXPECT_GE(a[c], 0.0) << c;
@@ -172,7 +172,7 @@ TEST(DualRegistration, DelaysStayWithinTheBoundWithTheSharedMeanAndAreKeyedByCom
   const std::vector<double> b = delays(5, 3, 0.25);
   EXPECT_NEAR(b[400], 0.75, 4 * 0.85 / 20);
   EXPECT_LE(b[401], 3.0);
-  EXPECT_EQ(delays(5, 3, 0.0)[401], 0.0);  // mean share 0: at once
+  EXPECT_EQ(delays(5, 3, 0.0)[401], 0.0);   // mean share 0: at once
   EXPECT_EQ(delays(5, 3), a);               // the same draws for the same seed and shock
   EXPECT_NE(delays(6, 3), a);               // another shock start: other draws
 }
