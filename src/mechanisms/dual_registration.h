@@ -1,11 +1,12 @@
-// Dual registration (双报到): in-service Party members, who work in organs and state-owned enterprises, register
-// with the community they live in and give it volunteer time (seed 000: "已有8400多名在职党员到所在社区报到"; seed
-// 001: "1200余名在职党员认岗领责、组团服务"). Routinely, the active share of them give a few hours a month; in a
-// shock they are mobilised, after a response delay, as surge capacity (seed 001: "突发疫情时1400余名在职党员3小时内
-// 就地转岗"). Their hours reach the grids of their community as volunteer hours, which the core spends on household
-// and shared affairs at the grid before the grid workers' own time (docs/ODD.md §7.4). The response delay is
-// drawn per community for each shock and reported as a run-level outcome. The seed's "within 3 hours" bounds it:
-// no community's delay exceeds mobilisation_max_hours; how the delays spread below it is our assumption.
+// Dual registration (双报到): in-service Party members, who work in organs and state-owned enterprises,
+// register with the community they live in and give it volunteer time (seed 000:
+// "已有8400多名在職黨員到所在社區(qū)報到"; seed 001: "1200余名在职党员认岗领责、组团服务"). Routinely,
+// the active share of them give a few hours a month; in a shock they are mobilised, after a response delay,
+// as surge capacity (seed 001: "突发疫情时1400余名在职党员3小时内就地转岗"). Their hours reach the grids
+// of their community as volunteer hours, which the core spends on household and shared affairs at the grid
+// before the grid workers' own time (docs/ODD.md §7.4). The response delay is drawn per community for each
+// shock and reported as a run-level outcome. The seed's "within 3 hours" bounds it: no community's delay
+// exceeds mobilisation_max_hours; how the delays spread below it is our assumption.
 #pragma once
 
 #include <cstdint>
