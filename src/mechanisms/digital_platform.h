@@ -1,8 +1,9 @@
 // Digital platform (智治平台 / 一网统管, seed 001): Chongqing's grassroots smart-governance platform covers
 // every grid and "实现网格事件派单交办、统计分析、运行监测等功能" (grid event dispatch, statistics, operation
-// monitoring). Seed 004 names the failure it answers: participation is "主要是少數(shù)老年人" (mostly a few
-// elderly residents) and "新興媒介平臺利用率低" (new media platforms little used). The mechanism sets three
-// of the core's levers once, in initialize:
+// monitoring). Seed 004's failures are about its Party-building activities, not a platform: those taking part
+// are "主要是少數(shù)老年人" (mostly a few elderly residents), and "新興媒介平臺利用率低" (new media
+// platforms little used) among the activities' forms. The mechanism sets three of the core's levers once, in
+// initialize:
 //   a digital reporting channel, taken up in proportion to each resident's digital propensity (which is
 //     mostly that of the young and working age), for demands the usual channels miss;
 //   dispatch that takes days off every transfer delay between levels;
@@ -18,7 +19,7 @@ namespace govsim {
 
 #define GOVSIM_DIGITAL_PARAMS(X)                                                                              \
   X(uptake, Real, 0.6, 0, 1, "share",                                                                        \
-    "assumption (seed 004: new media platforms little used, 新興媒介平臺利用率低)",                          \
+    "assumption (no seed figure; seed 004's 新興媒介平臺利用率低 is about Party-building activities)",       \
     "Share of the demands the usual channels miss that the digital channel brings in, per unit of digital propensity") \
   X(routing_days_saved, Int, 1, 0, 365, "days", "assumption (seed 001: grid event dispatch, 网格事件派单交办)", \
     "Days the platform's dispatch takes off every transfer delay between levels (not below 0)")             \

@@ -66,10 +66,12 @@ void DualRegistration::initialize(DayApi& api) {
 }
 
 void DualRegistration::draw_delays(DayApi& api, int start) {
-  // One delay per community and shock: stream (community, shock start day, 1).
+  // One delay per community and shock: stream (community, shock start day, 1). D * U^k with k = (1 - m) / m
+  // has mean m * D and never exceeds D (seed 001's "within 3 hours"); m = 0.5 is uniform on [0, D].
+  const double D = p_.mobilisation_max_hours, m = p_.mobilisation_mean_share;
   for (std::uint32_t c = 0; c < delay_.size(); ++c) {
     Rng rng(api.seed(), Purpose::kDualRegistration, c, static_cast<std::uint32_t>(start), 1);
-    delay_[c] = rng.lognormal_mean(p_.mobilisation_delay_hours, p_.delay_sigma);
+    delay_[c] = m > 0 ? D * std::pow(rng.uniform(), (1 - m) / m) : 0.0;
     if (surge_[c] > 0) all_delays_.push_back(delay_[c]);
   }
   delays_for_ = start;

@@ -1,10 +1,12 @@
-// Dual registration (双报到): in-service Party members, who work in organs and state-owned enterprises, register
-// with the community they live in and give it volunteer time (seed 000: "已有8400多名在职党员到所在社区报到"; seed
-// 001: "1200余名在职党员认岗领责、组团服务"). Routinely, the active share of them give a few hours a month; in a
-// shock they are mobilised, after a response delay, as surge capacity (seed 001: "突发疫情时1400余名在职党员3小时内
-// 就地转岗"). Their hours reach the grids of their community as volunteer hours, which the core spends on household
-// and shared affairs at the grid before the grid workers' own time (docs/ODD.md §7.4). The response delay is
-// drawn per community for each shock and reported as a run-level outcome.
+// Dual registration (双报到): in-service Party members, who work in organs and state-owned enterprises,
+// register with the community they live in and give it volunteer time (seed 000:
+// "已有8400多名在職黨員到所在社區(qū)報到"; seed 001: "1200余名在职党员认岗领责、组团服务"). Routinely,
+// the active share of them give a few hours a month; in a shock they are mobilised, after a response delay,
+// as surge capacity (seed 001: "突发疫情时1400余名在职党员3小时内就地转岗"). Their hours reach the grids
+// of their community as volunteer hours, which the core spends on household and shared affairs at the grid
+// before the grid workers' own time (docs/ODD.md §7.4). The response delay is drawn per community for each
+// shock and reported as a run-level outcome. The seed's "within 3 hours" bounds it: no community's delay
+// exceeds mobilisation_max_hours; how the delays spread below it is our assumption.
 #pragma once
 
 #include <cstdint>
@@ -21,11 +23,12 @@ namespace govsim {
     "Share of registered in-service members who volunteer routinely (the active pool)")                       \
   X(hours_per_active_member_month, Real, 4, 0, 744, "hours/member/month", "assumption",                        \
     "Routine volunteer hours of an active member per month (a month is 365/12 days)")                         \
-  X(mobilisation_delay_hours, Real, 3, 0, 8760, "hours",                                                       \
-    "seed 001: 1,400+ members redeployed within 3 hours in the epidemic",                                      \
-    "Mean delay from a shock's start (at ladder.work_start_hour of its first day) until a community's surge")  \
-  X(delay_sigma, Real, 0.5, 0, 3, "log-sd", "assumption",                                                      \
-    "Log-normal spread of a community's mobilisation delay around its mean")                                  \
+  X(mobilisation_max_hours, Real, 3, 0, 8760, "hours",                                                         \
+    "seed 001: 1,400+ members redeployed within 3 hours (3小时内), read as the longest delay",                 \
+    "Longest delay from a shock's start (ladder.work_start_hour of its first day) to a community's surge")     \
+  X(mobilisation_mean_share, Real, 0.5, 0, 1, "share of the longest",                                          \
+    "assumption (seed 001 gives only the bound; 0.5: delays uniform below it)",                                \
+    "Mean mobilisation delay as a share of the longest: delay = longest * U^((1 - m) / m), U uniform")         \
   X(surge_share, Real, 1.17, 0, 100, "x",                                                                      \
     "derived from seed 001: 1,400 redeployed / 1,200 claiming posts",                                          \
     "Members mobilised in a shock, as a multiple of the community's active pool")                             \

@@ -20,7 +20,7 @@ namespace govsim {
 
 #define GOVSIM_VISITS_PARAMS(X)                                                                               \
   X(scheduled_hours_per_worker_week, Real, 5, 0, 84, "hours/worker/week",                                    \
-    "assumption (seed 000: 30,000+ households in one month, ~600 per community)",                             \
+    "assumption (scale of seed 000's ~600 households per community in May 2019, visited by cadres)",         \
     "Scheduled visiting hours per grid worker per week, done after administrative tasks and before cases")  \
   X(cadres_per_community, Real, 4, 0, 1000, "cadres/community", "assumption (seed 003: weekly cadre visits)",  \
     "Community cadres going down to visit households each week (三下沉)")                                    \

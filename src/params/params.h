@@ -124,8 +124,8 @@ inline constexpr double kInf = std::numeric_limits<double>::infinity();
   X(trust_mean, Real, 0.5, 0, 1, "0-1", "assumption", "Initial trust mean")                                  \
   X(trust_sd, Real, 0.15, 0, 1, "0-1", "assumption", "Initial trust sd")                                     \
   X(awareness_initial, Real, 0.2, 0, 1, "share", "assumption", "Initial share aware of the big committee")    \
-  X(good_threshold, Real, 0.6, 0, 1, "0-1", "assumption (seed 000: 'good or very good' = top two of five)",  \
-    "Satisfaction at or above which a resident rates good or very good")                                   \
+  X(good_threshold, Real, 0.6, 0, 1, "0-1", "assumption (ours; seed 000 has no scale: 74.53% 較好或很好)",   \
+    "Satisfaction at or above which a resident rates the work good or very good (較好或很好)")               \
   X(expect_household_hours, Real, 72, 1, 1.0e5, "hours", "assumption", "Expected resolution, household")      \
   X(expect_shared_hours, Real, 240, 1, 1.0e5, "hours", "assumption", "Expected resolution, shared")           \
   X(expect_public_hours, Real, 480, 1, 1.0e5, "hours", "assumption", "Expected resolution, public")           \

@@ -131,7 +131,7 @@ TEST(DigitalPlatform, ACaseStuckAtTheGridMovesUpAtTheDeadline) {
 
 TEST(DigitalPlatform, RaisesTheYoungsShareOfReportsOnAGeneratedDistrict) {
   // Same seed with and without the platform (common random numbers): young residents report more per head
-  // relative to the elderly (seed 004: participation mostly elderly, digital channels little used).
+  // relative to the elderly (seed 004: Party-building activities attended mostly by the elderly).
   Params p = testing::small_district(6, 120);
   p.district.in_service_members = 500;
   double ratio[2], latent[2];

@@ -94,7 +94,7 @@ TEST(DualRegistration, SurgeFractionIsTheShareOfTheWorkingDayAfterTheDelay) {
 }
 
 TEST(DualRegistration, MembersSurgeAfterTheResponseDelayWhileTheShockLasts) {
-  // Two active members; surge 1.5 x 2 = 3 members x 4 h; delay exactly 3 h (log-sd 0); no routine hours.
+  // Two active members; surge 1.5 x 2 = 3 members x 4 h; delay exactly 3 h (mean share 1); no routine hours.
   // Shock on days 1 and 2: day 1 from 11:00, 5/8 of the day: 7.5 h; day 2 in full: 12 h; day 3 none.
   for (bool shock_first : {true, false}) {
     World w = testing::tiny_world({1}, 2);
@@ -104,8 +104,8 @@ TEST(DualRegistration, MembersSurgeAfterTheResponseDelayWhileTheShockLasts) {
     p.hours_per_active_member_month = 0;
     p.surge_share = 1.5;
     p.surge_hours_per_member_day = 4;
-    p.mobilisation_delay_hours = 3;
-    p.delay_sigma = 0;
+    p.mobilisation_max_hours = 3;
+    p.mobilisation_mean_share = 1;  // every delay at the bound
     Simulation sim(testing::quiet_params(5), std::move(w), 1);
     auto dr = std::make_unique<DualRegistration>(p);
     const DualRegistration* raw = dr.get();
@@ -138,12 +138,14 @@ TEST(DualRegistration, NoShockNoMobilisationOutcome) {
   EXPECT_EQ(sim.recorder().at("new_dr_surge_hours", 2), 0);
 }
 
-std::vector<double> delays(int shock_start, std::uint64_t seed) {
+std::vector<double> delays(int shock_start, std::uint64_t seed, double mean_share = 0.5) {
   // 400 communities of one grid, one household and one member each.
   World w = testing::tiny_world(std::vector<std::uint32_t>(400, 1), 1);
   for (std::uint32_t c = 0; c < 400; ++c) register_member(w, c, c);
   Simulation sim(testing::quiet_params(shock_start + 1), std::move(w), seed);
-  auto m = std::make_unique<DualRegistration>(dr_params());
+  DualRegistrationParams p = dr_params();
+  p.mobilisation_mean_share = mean_share;
+  auto m = std::make_unique<DualRegistration>(p);
   const auto* raw = m.get();
   sim.add_mechanism(std::make_unique<Shock>(quiet_shock(shock_start, 1)));
   sim.add_mechanism(std::move(m));
@@ -155,12 +157,22 @@ std::vector<double> delays(int shock_start, std::uint64_t seed) {
   return v;
 }
 
-TEST(DualRegistration, DelaysAreLognormalWithTheParameterAsMeanAndKeyedByCommunityAndShock) {
+TEST(DualRegistration, DelaysStayWithinTheBoundWithTheSharedMeanAndAreKeyedByCommunityAndShock) {
+  // Seed 001's "within 3 hours": no delay above 3 h. Mean share 0.5: uniform on [0, 3], sd 3 / sqrt(12) =
+  // 0.87; the mean of 400 within 4 sd (0.17) of 1.5, the largest above 2.9 (all below: (2.9/3)^400 < 1e-5).
   const std::vector<double> a = delays(5, 3);
-  // Log-normal, mean 3, log-sd 0.5: sd 3 * sqrt(e^0.25 - 1) = 1.60; the mean of 400 within 4 sd (0.32).
-  const double mean = a[400], max = a[401];
-  EXPECT_NEAR(mean, 3.0, 4 * 1.60 / 20);
-  EXPECT_GT(max, 3.0 * std::exp(0.5));  // 3 e^(0.5 Z - 0.125) > 3 e^0.5 for Z > 1.25 (10% of draws)
+  for (int c = 0; c < 400; ++c) {
+    EXPECT_GE(a[c], 0.0) << c;
+    EXPECT_LE(a[c], 3.0) << c;
+  }
+  EXPECT_NEAR(a[400], 1.5, 4 * 0.87 / 20);
+  EXPECT_LE(a[401], 3.0);
+  EXPECT_GT(a[401], 2.9);
+  // Mean share 0.25: 3 U^3, mean 0.75, sd 3 sqrt(1/7 - 1/16) = 0.85.
+  const std::vector<double> b = delays(5, 3, 0.25);
+  EXPECT_NEAR(b[400], 0.75, 4 * 0.85 / 20);
+  EXPECT_LE(b[401], 3.0);
+  EXPECT_EQ(delays(5, 3, 0.0)[401], 0.0);   // mean share 0: at once
   EXPECT_EQ(delays(5, 3), a);               // the same draws for the same seed and shock
   EXPECT_NE(delays(6, 3), a);               // another shock start: other draws
 }
