@@ -25,6 +25,7 @@ enum class Purpose : std::uint32_t {
   kDesignLhs = 11,      // Latin hypercube strata and offsets (keyed by the design seed, not a run seed)
   kDesignMorris = 12,   // Morris trajectories (keyed by the design seed)
   kCoordination = 13,   // whether a hard problem's parties accept it or pass it back (推诿)
+  kMoving = 14,         // residents moving out, replaced by newcomers
   kMechanismBase = 1000, // mechanisms use kMechanismBase + their own offsets (below 65536)
   kJointHandling = 1001,
   kDownshift = 1002,

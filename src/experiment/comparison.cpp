@@ -90,7 +90,7 @@ std::string Comparison::config_text() const {
 }
 
 namespace {
-const char* kReductions[] = {"mean:", "final:", "sum:", "max:"};
+const char* kReductions[] = {"mean:", "final:", "sum:", "max:", "year:", "drift:"};
 }
 
 bool is_known_metric_form(const std::string& metric) {
@@ -111,6 +111,19 @@ double run_value(const RunResult& r, const std::string& metric) {
     const std::string name = metric.substr(prefix.size());
     const auto& rec = *r.recorder;
     const auto& v = rec.series(rec.index(name));  // throws out_of_range for an unknown series
+    // year: the mean of the last 365 days; drift: that minus the mean of the 365 days before (stationarity).
+    if (prefix == "year:" || prefix == "drift:") {
+      auto year_mean = [&](std::size_t end) {
+        double s = 0;
+        int k = 0;
+        for (std::size_t i = end >= 365 ? end - 365 : 0; i < end; ++i)
+          if (std::isfinite(v[i])) s += v[i], ++k;
+        return end >= 365 && k ? s / k : NAN;
+      };
+      std::size_t end = v.size();
+      while (end > 0 && !std::isfinite(v[end - 1])) --end;
+      return prefix == "year:" ? year_mean(end) : year_mean(end) - year_mean(end >= 365 ? end - 365 : 0);
+    }
     double acc = prefix == "max:" ? -INFINITY : 0.0, last = NAN;
     int n = 0;
     for (double x : v) {
@@ -128,7 +141,7 @@ double run_value(const RunResult& r, const std::string& metric) {
   }
   for (const auto& [name, value] : r.record.outcomes)
     if (name == metric) return value;
-  throw std::invalid_argument("unknown metric '" + metric + "' (a summary field, an outcome, or mean:/final:/sum:/max: of a series)");
+  throw std::invalid_argument("unknown metric '" + metric + "' (a summary field, an outcome, or mean:/final:/sum:/max:/year:/drift: of a series)");
 }
 
 }  // namespace govsim

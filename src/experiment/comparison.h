@@ -43,7 +43,8 @@ class Comparison {
 
 // A value per run: a summary field's label ("hard problems closed"), a mechanism outcome
 // ("shock_peak_backlog"), or a reduction of a recorded series: "mean:NAME", "final:NAME", "sum:NAME",
-// "max:NAME" (NaN days skipped). Throws std::invalid_argument naming what is unknown.
+// "max:NAME" (NaN days skipped), "year:NAME" (mean of the last 365 days) or "drift:NAME" (that minus the
+// mean of the 365 days before: stationarity). Throws std::invalid_argument naming what is unknown.
 double run_value(const RunResult& r, const std::string& metric);
 bool is_known_metric_form(const std::string& metric);
 

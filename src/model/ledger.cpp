@@ -191,6 +191,30 @@ void Ledger::make_aware(CommunityState& cs, std::uint32_t r) {
   if (due > today) cs.committee_calendar.add(due, v >= thr ? -1 : +1);
 }
 
+void Ledger::replace_resident(CommunityState& cs, std::uint32_t r) {
+  auto& res = s_.world.residents;
+  forget_committee(cs, r);
+  const double s_now = satisfaction(r), t_now = trust(r);
+  adjust_opinion(cs, r, res.rest_satisfaction[r] - s_now, res.rest_trust[r] - t_now);
+}
+
+void Ledger::forget_committee(CommunityState& cs, std::uint32_t r) {
+  auto& res = s_.world.residents;
+  auto& t = cs.tally;
+  if (res.flags[r] & kAware) {
+    // Out of the committee rating first (its trust crossing leaves the calendar with it).
+    const Relaxation rx = relaxation();
+    const std::int32_t today = std::max(0, s_.day), tau = res.touched[r];
+    const double thr = s_.params.opinion.committee_good_threshold;
+    const float v = res.trust[r], rest = res.rest_trust[r];
+    t.committee_good -= rx.above_on(v, rest, tau, thr, today) ? 1 : 0;
+    const std::int32_t due = rx.crossing_day(v, rest, tau, thr);
+    if (due > today) cs.committee_calendar.add(due, v >= thr ? +1 : -1);
+    res.flags[r] = static_cast<std::uint8_t>(res.flags[r] & ~kAware);
+    t.aware -= 1;
+  }
+}
+
 void Ledger::begin_opinion_day(CommunityState& cs) {
   auto& t = cs.tally;
   const std::int32_t today = std::max(0, s_.day);

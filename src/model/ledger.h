@@ -62,6 +62,10 @@ class Ledger {
   }
   // Makes a resident aware of the big Party committee (who then rates its work by their trust).
   void make_aware(CommunityState& cs, std::uint32_t r);
+  // A resident moves out and a newcomer like them moves in: unaware of the committee, opinions at rest.
+  void replace_resident(CommunityState& cs, std::uint32_t r);
+  // A resident no longer knows of the big Party committee (and so no longer rates it).
+  void forget_committee(CommunityState& cs, std::uint32_t r);
   // Start of a day for a community's opinion stocks: crossings due today, sums relaxed by one day.
   void begin_opinion_day(CommunityState& cs);
   // Satisfaction a problem costs while open, integrated over its age from a0 to a1 days (rate

@@ -4,6 +4,7 @@
 #include <numeric>
 #include <stdexcept>
 
+#include "core/rng.h"
 #include "model/resolution_times.h"
 
 namespace govsim {
@@ -73,8 +74,24 @@ void Simulation::begin_day() {
   ++s_.day;
   if (s_.day >= s_.params.run.days) throw std::logic_error("day beyond run.days");
   const auto C = static_cast<std::int64_t>(s_.communities.size());
+  const double moving = s_.params.opinion.moving_per_year / 365.0;
+  const double forget = s_.params.opinion.aware_forget_per_year / 365.0;
+  const auto day = static_cast<std::uint32_t>(s_.day);
 #pragma omp parallel for schedule(static)
-  for (std::int64_t c = 0; c < C; ++c) ledger_.begin_opinion_day(s_.communities[c]);
+  for (std::int64_t ci = 0; ci < C; ++ci) {
+    auto& cs = s_.communities[ci];
+    ledger_.begin_opinion_day(cs);
+    // Residents move: each day a Poisson number per community, work only for those who move.
+    const auto c = static_cast<std::uint32_t>(ci);
+    const std::uint32_t r0 = s_.world.community_first_resident(c), n = s_.world.community_end_resident(c) - r0;
+    if (n == 0) continue;
+    Rng rng(s_.seed, Purpose::kMoving, c, day);
+    const std::uint32_t movers = rng.poisson(moving * n);
+    for (std::uint32_t i = 0; i < movers; ++i) ledger_.replace_resident(cs, r0 + rng.below(n));
+    // Awareness fades unless renewed: a Poisson number of residents a day are reached by the fading.
+    const std::uint32_t fading = rng.poisson(forget * n);
+    for (std::uint32_t i = 0; i < fading; ++i) ledger_.forget_committee(cs, r0 + rng.below(n));
+  }
 }
 
 void Simulation::run_phase(Phase p) {

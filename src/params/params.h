@@ -137,9 +137,14 @@ inline constexpr double kInf = std::numeric_limits<double>::infinity();
     "Hazard of satisfaction loss from an open problem: 0 up to the expected time, rising to this at twice it") \
   X(memory_days, Real, 180, 0, 36500, "days", "assumption",                                                  \
     "Time constant with which satisfaction and trust relax toward the resident's resting level (0: never)") \
+  X(moving_per_year, Real, 0.05, 0, 1, "share/year", "assumption",                                           \
+    "Residents moving out a year, each replaced by a newcomer unaware of the committee, opinions at rest")   \
+  X(aware_forget_per_year, Real, 0.5, 0, 100, "1/year", "assumption",                                        \
+    "Rate at which a resident who hears nothing more of the big Party committee stops knowing of it")       \
   X(committee_good_threshold, Real, 0.6, 0, 1, "0-1", "assumption",                                          \
     "Trust at or above which a resident aware of the big Party committee rates its work good or very good")  \
-  X(loss_missed, Real, 0.08, 0, 1, "share per expectation overrun", "assumption",                          \
+  X(loss_missed, Real, 0, 0, 1, "share per expectation overrun",                                           \
+    "assumption (0: the open cost already charges the wait; a lump at closure can make closing late worse than never)", \
     "Satisfaction loss at a late resolution, per multiple of the expectation overrun (capped)")                                   \
   X(miss_cap, Real, 3, 0, 100, "expectations", "assumption", "Cap on overrun multiples")                     \
   X(loss_abandoned, Real, 0.3, 0, 1, "share", "assumption", "Satisfaction loss when a case is abandoned")     \

@@ -40,6 +40,8 @@ inline World tiny_world(const std::vector<std::uint32_t>& grids_per_community, s
   for (std::uint32_t r = 0; r < H; ++r) {
     w.residents.satisfaction[r] = 0.5f;
     w.residents.trust[r] = 1.0f;
+    w.residents.rest_satisfaction[r] = 0.5f;
+    w.residents.rest_trust[r] = 1.0f;
     w.residents.age[r] = static_cast<std::uint8_t>(AgeBand::kWorking);
     w.residents.flags[r] = 0;
     w.residents.participation[r] = 255;
@@ -98,6 +100,15 @@ inline Params quiet_params(int days) {
   p.ladder.department_delay_days = 5;
   p.ladder.assess_hours = 0.5;
   p.opinion.wom_degree = 0;
+  // Opinion moves only on the experiences a test makes: no relaxation, no grievance or open cost, nobody
+  // moves or forgets; hard problems are not held up by parties (tests of those rules switch them on).
+  p.opinion.memory_days = 0;
+  p.opinion.grievance = 0;
+  p.opinion.open_cost_per_day = 0;
+  p.opinion.moving_per_year = 0;
+  p.opinion.aware_forget_per_year = 0;
+  p.ladder.coordination_days = 0;
+  p.ladder.passback_per_party = 0;
   return p;
 }
 

@@ -75,10 +75,9 @@ TEST(JointHandling, ListsAssignsAndClosesAHardProblemByItsDeadline) {
   EXPECT_EQ(at(r, "new_jh_deadlines_met", 1), 1);
   EXPECT_EQ(at(r, "n_open_cases", 1), 0);
   EXPECT_EQ(at(r, "n_jh_items_open", 1), 0);
-  // The met deadline is published: the resident's trust 0.5 + 0.5 * (1 - 0.5); the opinion phase then adds
-  // the resident's own resolution in time (30 h < 240 h): + trust_coupling * gain_met * (1 - s).
-  const double s0 = 0.5, ds = 0.12 * (1 - s0);
-  EXPECT_NEAR(r.sim->world().residents.trust[0], 0.75 + 0.6 * ds, 1e-6);
+  // The met deadline is published: the resident's trust 0.5 + 0.5 * (1 - 0.5); the resident's own resolution
+  // in time (30 h < 240 h) gives back its grievance (none in quiet_params) and adds nothing.
+  EXPECT_NEAR(r.sim->world().residents.trust[0], 0.75, 1e-6);
   EXPECT_TRUE(r.sim->world().residents.flags[0] & kAware);
   r.sim->step();
   r.sim->step();
@@ -103,9 +102,9 @@ TEST(JointHandling, AMissedDeadlineIsPublishedEvenIfTheItemClosesThatDay) {
   EXPECT_EQ(at(r, "new_jh_closed", 3), 1);
   EXPECT_EQ(at(r, "new_jh_deadlines_missed", 3), 1);
   EXPECT_EQ(at(r, "new_jh_deadlines_met", 3), 0);
-  // Published miss: trust * (1 - 0.5); then the resident's own case, closed 3*24 + 16 - 10 = 78 h after the
-  // report, is within the 480 h expected for public affairs: + 0.6 * 0.12 * (1 - 0.5).
-  EXPECT_NEAR(r.sim->world().residents.trust[0], trust_before * 0.5 + 0.6 * 0.12 * 0.5, 1e-6);
+  // Published miss: trust * (1 - 0.5); the resident's own case, closed 3*24 + 16 - 10 = 78 h after the
+  // report, is within the 480 h expected for public affairs, which adds nothing.
+  EXPECT_NEAR(r.sim->world().residents.trust[0], trust_before * 0.5, 1e-6);
 }
 
 TEST(JointHandling, AnItemNoUnitFinishesGoesBackToTheLadderAndIsAbandoned) {

@@ -133,33 +133,72 @@ TEST(Ladder, QuitLeavesAVacancyUntilTheReplacementStarts) {
   EXPECT_FLOAT_EQ(sim.world().workers.tenure_days[0], 2.0f);
 }
 
-TEST(Opinion, ResolutionInTimeRaisesSatisfactionAndReachesNeighbours) {
+TEST(Opinion, AProblemResolvedInTimeGivesItsGrievanceBackAndNoMore) {
   Params p = quiet_params(3);
-  p.opinion.gain_met = 0.5;
+  p.opinion.grievance = 0.2;
   p.opinion.trust_coupling = 1.0;
-  p.opinion.wom_weight = 0.5;
   World w = tiny_world({1}, 2);
-  w.residents.trust[0] = w.residents.trust[1] = 0.5f;
+  w.residents.trust[0] = w.residents.trust[1] = w.residents.rest_trust[0] = w.residents.rest_trust[1] = 0.5f;
   w.residents.participation[0] = 255;
-  // Resident 1 hears about resident 0 with weight 0.5.
-  w.neighbours.resize(2, 2);
-  w.neighbours.insert(1, 0) = 0.5f;
-  w.neighbours.makeCompressed();
   Simulation sim(p, std::move(w), 7);
   sim.begin_day();
   sim.raise_demand(0, 0, DemandKind::kHousehold, Level::kGrid, 1.0f, 10.0f);
   testing::finish_day(sim);
-  sim.step();  // resolved on day 1 after 24 - 10 + 9 = 23 h < 72 h expected
   const auto& r = sim.world().residents;
-  // Resident 0: s = 0.5 + 0.5 * (1 - 0.5) = 0.75; trust 0.5 + 0.25 = 0.75.
-  EXPECT_FLOAT_EQ(r.satisfaction[0], 0.75f);
-  EXPECT_FLOAT_EQ(r.trust[0], 0.75f);
-  // Resident 1: 0.5 + 0.5 * 0.25 = 0.625.
-  EXPECT_FLOAT_EQ(r.satisfaction[1], 0.625f);
-  // Aggregates are kept incrementally: mean of 0.75 and 0.625; both now rate good (>= 0.6).
-  EXPECT_DOUBLE_EQ(series(sim, "mean_satisfaction", 1), 0.6875);
-  EXPECT_DOUBLE_EQ(series(sim, "share_good", 1), 1.0);
+  // Raised: the problem takes 0.2 of satisfaction at once (0.5 -> 0.4) and as much of trust (coupling 1).
+  EXPECT_FLOAT_EQ(r.satisfaction[0], 0.4f);
+  EXPECT_FLOAT_EQ(r.trust[0], 0.4f);
+  EXPECT_NEAR(series(sim, "mean_satisfaction", 0), 0.45, 1e-7);
+  sim.step();  // resolved on day 1 after 23 h < 72 h expected
+  // In time: the grievance comes back, and nothing more (a problem met in time is as if it never were).
+  EXPECT_FLOAT_EQ(r.satisfaction[0], 0.5f);
+  EXPECT_FLOAT_EQ(r.trust[0], 0.5f);
+  EXPECT_FLOAT_EQ(r.satisfaction[1], 0.5f);
+  EXPECT_NEAR(series(sim, "mean_satisfaction", 1), 0.5, 1e-7);
   EXPECT_DOUBLE_EQ(series(sim, "share_resolved_in_time", 1), 1.0);
+}
+
+TEST(Opinion, RelaxationIsCountedWithoutTouchingResidents) {
+  // A resident pushed above the good threshold relaxes back below it; the share good follows on the day the
+  // calendar says, with no experience on that day.
+  Params p = quiet_params(40);
+  p.opinion.memory_days = 10;
+  World w = tiny_world({1}, 1);
+  w.residents.rest_satisfaction[0] = w.residents.satisfaction[0] = 0.5f;
+  Simulation sim(p, std::move(w), 7);
+  sim.begin_day();
+  sim.api().change_opinion(0, 0, 0.3, 0.0);  // 0.8 on day 0; below 0.6 once 0.3 e^{-n/10} < 0.1: n > 10.99
+  testing::finish_day(sim);
+  for (int d = 1; d < 40; ++d) sim.step();
+  EXPECT_DOUBLE_EQ(series(sim, "share_good", 10), 1.0);
+  EXPECT_DOUBLE_EQ(series(sim, "share_good", 11), 0.0);
+  EXPECT_NEAR(series(sim, "mean_satisfaction", 20), 0.5 + 0.3 * std::exp(-2.0), 1e-6);
+  EXPECT_NEAR(sim.api().satisfaction(0), 0.5 + 0.3 * std::exp(-3.9), 1e-6);
+}
+
+TEST(Opinion, AnOpenProblemCostsMoreTheLongerItStaysOpen) {
+  // Open past its expected time, a problem costs satisfaction at each weekly review; closed late it costs less
+  // than left open (common random numbers: the same world and demand, two endings).
+  auto run = [](bool close_on_day_30) {
+    Params p = quiet_params(60);
+    p.opinion.open_cost_per_day = 0.01;
+    p.opinion.expect_household_hours = 48;  // two days
+    p.ladder.street_staff = 0;               // nobody can resolve it
+    p.ladder.abandon_days = 1000;
+    Simulation sim(p, tiny_world({1}, 1), 7);
+    sim.begin_day();
+    sim.raise_demand(0, 0, DemandKind::kHousehold, Level::kStreet, 1.0f, 10.0f);
+    testing::finish_day(sim);
+    for (int d = 1; d < 60; ++d) {
+      if (close_on_day_30 && d == 30) sim.params().ladder.street_staff = 10;
+      sim.step();
+    }
+    return sim.api().satisfaction(0);
+  };
+  const double open_for_good = run(false), closed_late = run(true);
+  EXPECT_LT(open_for_good, 0.5);
+  EXPECT_LT(closed_late, 0.5);
+  EXPECT_LT(open_for_good, closed_late);
 }
 
 TEST(Opinion, LateResolutionCostsMoreThanTheOverrunCap) {
@@ -173,7 +212,7 @@ TEST(Opinion, LateResolutionCostsMoreThanTheOverrunCap) {
   sim.raise_demand(0, 0, DemandKind::kHousehold, Level::kGrid, 3.0f, 10.0f);
   testing::finish_day(sim);
   sim.step();
-  // s = 0.5 - 0.2 * min(1.5, 1) * 0.5 = 0.4.
+  // s = 0.5 - 0.2 * min(1.5, 1) * 0.5 = 0.4 (no grievance, no open cost in quiet_params).
   EXPECT_FLOAT_EQ(sim.world().residents.satisfaction[0], 0.4f);
   EXPECT_DOUBLE_EQ(series(sim, "share_resolved_in_time", 1), 0.0);
 }
