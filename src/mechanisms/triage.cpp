@@ -50,6 +50,7 @@ void Triage::initialize(DayApi& api) {
   on_agenda_.assign(C, {});
   misrouted_.assign(C, {});
   flows_.assign(C, {});
+  sorted_.assign(C, 0);
 
   using K = MetricKind;
   MetricDeclarer md(api);
@@ -100,14 +101,22 @@ void Triage::initialize(DayApi& api) {
   total("cum_tr_settled", "new_tr_settled", "cases", "Shared affairs settled by councils since day 0");
 }
 
-void Triage::act(Phase, DayApi& api) {
-  std::fill(flows_.begin(), flows_.end(), Flows{});  // yesterday's flows have been recorded
+void Triage::act(Phase phase, DayApi& api) {
   const auto C = static_cast<std::uint32_t>(api.world().communities.size());
-  for (std::uint32_t c = 0; c < C; ++c) {
-    sort_reports(api, c);
-    come_back(api, c);
-    council(api, c);
+  if (phase == Phase::kReporting) {
+    std::fill(flows_.begin(), flows_.end(), Flows{});  // yesterday's flows have been recorded
+    std::fill(sorted_.begin(), sorted_.end(), 0);      // the core has started today's list of reports
+    for (std::uint32_t c = 0; c < C; ++c) {
+      sort_reports(api, c);
+      come_back(api, c);
+      council(api, c);
+    }
+    return;
   }
+  // Handling: the demands today's visits found are reports too; they are workable from tomorrow, like the
+  // reporting phase's.
+  for (std::uint32_t c = 0; c < C; ++c) sort_reports(api, c);
+  // The last act of the day: today's flows are complete.
   for (const auto& f : flows_) {
     totals_.triaged += f.triaged;
     totals_.misrouted += f.misrouted;
@@ -120,66 +129,66 @@ void Triage::act(Phase, DayApi& api) {
   }
 }
 
-// Today's reports (queued at the grid, reported today) go to their channel, or by mistake to another.
+// Today's reports not yet sorted (in the order they reached the grid) go to their channel, or by mistake to
+// another. Each report is on the list once, so no case is sorted twice.
 void Triage::sort_reports(DayApi& api, std::uint32_t c) {
   const CasePool& pool = api.cases(c);
   const int day = api.day();
   // Straight to the street, after its transfer delay (at least a day).
   const int to_street = day + std::max(1, api.transfer_delay(Level::kStreet));
   auto& f = flows_[c];
-  for (const auto& q : api.grid_queues(c)) {
-    // Today's reports are the tail of the queue (appended by the reporting phase): find where they start
-    // rather than scanning the whole queue every day.
-    std::size_t start = q.size();
-    while (start > 0 && pool[q[start - 1]].day_reported == day) --start;
-    // Holding and routing leave the grid queues as they are (the next sweep drops the entries).
-    for (std::size_t i = start; i < q.size(); ++i) {
-      const std::uint32_t id = q[i];
-      const Case& k = pool[id];
-      // A stale entry of a recycled slot repeats an id; after its first visit the case is held or moved.
-      if (k.state != CaseState::kQueued || k.level != static_cast<std::uint8_t>(Level::kGrid) || k.day_reported != day)
-        continue;
-      const Channel right = channel_of(k.kind, k.required);
-      if (right == kNone) continue;  // household affairs beyond the grid's remit stay on the ladder
-      // The case's own stream: three draws, always, so each case's fate is fixed by its identity.
-      Rng rng(api.seed(), Purpose::kTriage, k.grid, static_cast<std::uint32_t>(k.day_raised), k.seq);
-      const double u_mis = rng.uniform(), u_which = rng.uniform(), u_ok = rng.uniform();
-      f.triaged += 1;
-      Held h{api.handle(c, id), day, false};
-      if (u_mis < p_.misroute_rate) {
-        // One of the two wrong channels (which one only matters for the record: each bounces it back).
-        const int wrong = (right + 1 + (u_which < 0.5 ? 0 : 1)) % 3;
-        totals_.misrouted_to[wrong] += 1;
-        h.due = day + static_cast<std::int32_t>(p_.misroute_delay_days);
-        f.misrouted += 1;
+  const auto& reported = api.reported_today(c);
+  // Holding and routing leave the grid queues as they are (the next sweep drops the entries).
+  for (std::size_t i = sorted_[c]; i < reported.size(); ++i) {
+    const std::uint32_t id = reported[i];
+    const Case& k = pool[id];
+    // Taken by a mechanism acting before triage (red property, in the reporting phase) or closed since.
+    if (k.state != CaseState::kQueued || k.level != static_cast<std::uint8_t>(Level::kGrid) ||
+        k.day_reported != day)
+      continue;
+    const Channel right = channel_of(k.kind, k.required);
+    if (right == kNone) continue;  // household affairs beyond the grid's remit stay on the ladder
+    // The case's own stream: three draws, always, so each case's fate is fixed by its identity.
+    Rng rng(api.seed(), Purpose::kTriage, k.grid, static_cast<std::uint32_t>(k.day_raised), k.seq);
+    const double u_mis = rng.uniform(), u_which = rng.uniform(), u_ok = rng.uniform();
+    f.triaged += 1;
+    Held h{api.handle(c, id), day, false};
+    if (u_mis < p_.misroute_rate) {
+      // One of the two wrong channels (which one only matters for the record: each bounces it back).
+      const int wrong = (right + 1 + (u_which < 0.5 ? 0 : 1)) % 3;
+      totals_.misrouted_to[wrong] += 1;
+      h.due = day + static_cast<std::int32_t>(p_.misroute_delay_days);
+      f.misrouted += 1;
+      api.hold(h.handle);
+      misrouted_[c].push_back(h);
+      continue;
+    }
+    switch (right) {
+      case kResidents:
+        h.due = day + static_cast<std::int32_t>(p_.self_days);
+        h.success = u_ok < p_.self_success;
+        f.residents += 1;
         api.hold(h.handle);
-        misrouted_[c].push_back(h);
-        continue;
-      }
-      switch (right) {
-        case kResidents:
-          h.due = day + static_cast<std::int32_t>(p_.self_days);
-          h.success = u_ok < p_.self_success;
-          f.residents += 1;
-          api.hold(h.handle);
-          with_residents_[c].push_back(h);
-          break;
-        case kCouncil:
-          h.success = u_ok < p_.settle_share;
-          f.council += 1;
-          api.hold(h.handle);
-          on_agenda_[c].push_back(h);
-          break;
-        case kGovernment:
-          f.government += 1;
-          api.route(h.handle, k.required == static_cast<std::uint8_t>(Level::kDepartment) ? Level::kDepartment
-                                                                                             : Level::kStreet,
-                         to_street);
-          break;
-        case kNone: break;
-      }
+        with_residents_[c].push_back(h);
+        break;
+      case kCouncil:
+        h.success = u_ok < p_.settle_share;
+        f.council += 1;
+        api.hold(h.handle);
+        on_agenda_[c].push_back(h);
+        break;
+      case kGovernment:
+        f.government += 1;
+        api.route(
+            h.handle,
+            k.required == static_cast<std::uint8_t>(Level::kDepartment) ? Level::kDepartment : Level::kStreet,
+            to_street);
+        break;
+      case kNone:
+        break;
     }
   }
+  sorted_[c] = reported.size();
 }
 
 // Misrouted cases and household affairs the residents could not settle come back to the grid queue; settled

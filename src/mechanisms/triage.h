@@ -1,12 +1,13 @@
 // Three-affairs triage (三会解三事 / 三事分流), seed 001: Jiangjin (Chongqing) sorts community affairs into
-// public affairs (公事), handled by government; household affairs (家事), handled by residents themselves; and
-// shared affairs (共事), negotiated jointly in consultation councils (Runzhou: 2,700+ consultations solved
-// 1,100+ problems). Each day's reports are sorted as they reach the grid: household affairs within the grid's
-// remit go to residents and Party members (settled after a few days, or handed back to the grid); shared
-// affairs wait for the community's consultation council, which meets only with a quorum and settles a share
-// of them (the rest go to the community level); public affairs go straight to the street (or a department),
-// skipping the grid's and the community's assessments. A misrouted case goes to a wrong channel, is bounced
-// back after a delay and joins the grid queue as if untriaged.
+// public affairs (公事), handled by government; household affairs (家事), handled by residents themselves;
+// and shared affairs (共事), negotiated jointly in consultation councils (Runzhou: 2,700+ consultations
+// solved 1,100+ problems). Every report is sorted as it reaches the grid, in the reporting phase or, for the
+// demands visits find, right after the handling phase: household affairs within the grid's remit go to
+// residents and Party members (settled after a few days, or handed back to the grid); shared affairs wait for
+// the community's consultation council, which meets only with a quorum and settles a share of them (the rest
+// go to the community level); public affairs go straight to the street (or a department), skipping the grid's
+// and the community's assessments. A misrouted case goes to a wrong channel, is bounced back after a delay
+// and joins the grid queue as if untriaged.
 #pragma once
 
 #include <cstdint>
@@ -49,7 +50,8 @@ class Triage : public Mechanism {
   enum Channel : std::uint8_t { kResidents = 0, kCouncil = 1, kGovernment = 2, kNone = 3 };
   explicit Triage(const TriageParams& p);
   std::string name() const override { return kName; }
-  static constexpr PhaseMask kPhases = phase_mask(Phase::kReporting);
+  // Reporting: the day's reports, returns and councils; handling: the demands today's visits found.
+  static constexpr PhaseMask kPhases = phase_mask(Phase::kReporting, Phase::kHandling);
   PhaseMask phases() const override { return kPhases; }
   void initialize(DayApi& api) override;
   void act(Phase phase, DayApi& api) override;
@@ -88,6 +90,7 @@ class Triage : public Mechanism {
   std::vector<std::vector<Held>> on_agenda_;            // per community: waiting for the council
   std::vector<std::vector<Held>> misrouted_;            // per community: in a wrong channel
   std::vector<Flows> flows_;
+  std::vector<std::size_t> sorted_;  // per community: entries of today's reports sorted so far
   Totals totals_;
 };
 

@@ -8,6 +8,7 @@
 #include "../tiny_world.h"
 #include "core/population.h"
 #include "mechanisms/triage.h"
+#include "mechanisms/visits.h"
 #include "model/simulation.h"
 
 namespace govsim {
@@ -199,6 +200,74 @@ TEST(Triage, HouseholdAffairsBeyondTheGridStayOnTheLadder) {
   raise_and_run(r, DemandKind::kHousehold, Level::kCommunity, 3.0f, 0);
   EXPECT_EQ(r.at("new_tr_triaged", 0), 0);
   EXPECT_EQ(r.at("n_cases_at_grid", 0), 1);
+}
+
+// Demands found on visits are reports too (issue 11: 33-46 % of reports): triage sorts them right after the
+// handling phase that found them, whether a grid worker's routine visit or a cadre's visit (visits mechanism)
+// found them. Household 0 never reports (participation 0); the visit finds its demand at 12:00 of day 0.
+TEST(Triage, SortsTheDemandsVisitsFind) {
+  // A grid worker's routine visit: 1 h at 2 households an hour visits households 0 and 1 on day 0. The
+  // household affair goes to the residents and is settled on day 2 at the hour it was found: 48 h.
+  {
+    World w = testing::tiny_world({1}, 4);
+    w.residents.participation[0] = 0;
+    Params p = testing::quiet_params(3);
+    p.grid.visit_hours_per_day = 1;
+    p.grid.households_per_visit_hour = 2;
+    Simulation sim(p, std::move(w), 3);
+    auto m = std::make_unique<Triage>(sure_params());
+    Triage* tr = m.get();
+    sim.add_mechanism(std::move(m));
+    sim.begin_day();
+    sim.raise_demand(0, 0, DemandKind::kHousehold, Level::kGrid, 1.0f, 10.0f);
+    testing::finish_day(sim);
+    sim.step();
+    sim.step();
+    const auto at = [&](const char* name, int day) { return sim.recorder().at(name, day); };
+    EXPECT_EQ(at("new_found_by_visit", 0), 1);
+    EXPECT_EQ(at("new_tr_triaged", 0), 1);
+    EXPECT_EQ(at("new_tr_to_residents", 0), 1);
+    EXPECT_EQ(at("n_tr_with_residents", 0), 1);
+    EXPECT_EQ(at("n_cases_at_grid", 0), 0);
+    EXPECT_EQ(at("new_tr_self_resolved", 2), 1);
+    EXPECT_DOUBLE_EQ(at("mean_resolution_hours", 2), 48.0);
+    for (int d = 0; d < 3; ++d) EXPECT_EQ(at("new_case_hours", d), 0) << d;
+    std::vector<std::pair<std::string, double>> out;
+    tr->outcomes(out);
+    for (const auto& [k, v] : out) {
+      if (k == "tr_triaged") {
+        EXPECT_EQ(v, 1);
+      }
+    }
+  }
+  // A cadre's visit (2 cadres x 7 households a week: households 0 and 1 on day 0; no routine visits). The
+  // shared affair goes on the council's agenda and is settled at the day-2 meeting, 16:00: 48 + 16 - 12 = 52
+  // h.
+  {
+    World w = testing::tiny_world({1}, 10);
+    w.residents.participation[0] = 0;
+    Simulation sim(testing::quiet_params(3), std::move(w), 3);
+    VisitsParams vp = testing::mechanism_defaults().visits;
+    vp.scheduled_hours_per_worker_week = 0;
+    vp.cadres_per_community = 2;
+    vp.cadre_households_per_week = 7;
+    sim.add_mechanism(std::make_unique<Visits>(vp));
+    sim.add_mechanism(std::make_unique<Triage>(sure_params()));
+    sim.begin_day();
+    sim.raise_demand(0, 0, DemandKind::kShared, Level::kCommunity, 3.0f, 10.0f);
+    testing::finish_day(sim);
+    sim.step();
+    sim.step();
+    const auto at = [&](const char* name, int day) { return sim.recorder().at(name, day); };
+    EXPECT_EQ(at("new_vi_cadre_visits", 0), 2);
+    EXPECT_EQ(at("new_found_by_visit", 0), 1);
+    EXPECT_EQ(at("new_tr_triaged", 0), 1);
+    EXPECT_EQ(at("new_tr_to_council", 0), 1);
+    EXPECT_EQ(at("n_tr_on_agenda", 1), 1);
+    EXPECT_EQ(at("new_tr_settled", 2), 1);
+    EXPECT_DOUBLE_EQ(at("mean_resolution_hours", 2), 52.0);
+    for (int d = 0; d < 3; ++d) EXPECT_EQ(at("new_case_hours", d), 0) << d;
+  }
 }
 
 TEST(Triage, CouncilsMeetWithTheBinomialQuorumProbability) {
