@@ -1,13 +1,14 @@
 // Three-affairs triage (三会解三事 / 三事分流), seed 001: Jiangjin (Chongqing) sorts community affairs into
 // public affairs (公事), handled by government; household affairs (家事), handled by residents themselves;
-// and shared affairs (共事), negotiated jointly in consultation councils (Runzhou: 2,700+ consultations
-// solved 1,100+ problems). Every report is sorted as it reaches the grid, in the reporting phase or, for the
-// demands visits find, right after the handling phase: household affairs within the grid's remit go to
-// residents and Party members (settled after a few days, or handed back to the grid); shared affairs wait for
-// the community's consultation council, which meets only with a quorum and settles a share of them (the rest
-// go to the community level); public affairs go straight to the street (or a department), skipping the grid's
-// and the community's assessments. A misrouted case spends a delay in a wrong channel and then enters its
-// right one as a correctly sorted case would (it never skips its channel), so misrouting only costs time.
+// and shared affairs (共事), negotiated jointly in consultation councils (Runzhou's red property: 2,700+
+// consultations led, the solution of 1,100+ problems coordinated). Every report is sorted as it reaches the
+// grid, in the reporting phase or, for the demands visits find, right after the handling phase: household
+// affairs within the grid's remit go to residents and Party members (settled after a few days, or handed back
+// to the grid); shared affairs wait for the community's consultation council, which meets only with a quorum
+// and settles a share of them (the rest go to the community level); public affairs go straight to the street
+// (or a department), skipping the grid's and the community's assessments. A misrouted case spends a delay in
+// a wrong channel and then enters its right one as a correctly sorted case would (it never skips its
+// channel), so misrouting only costs time.
 #pragma once
 
 #include <cstdint>
@@ -31,7 +32,8 @@ namespace govsim {
   X(council_quorum, Int, 7, 0, 1000, "residents", "assumption",                                              \
     "Attendees a council meeting needs to take place")                                                       \
   X(settle_share, Real, 0.41, 0, 1, "probability",                                                           \
-    "derived from seed 001: 1,100+ problems solved in 2,700+ consultations (Runzhou)",                       \
+    "derived from seed 001 (Runzhou red property: 2,700+ consultations led, 1,100+ problems' solution "      \
+    "coordinated; 0.41 problems per consultation); a chance per case is our reading",                        \
     "Chance that a council meeting settles a shared affair on its agenda")                                   \
   X(misroute_rate, Real, 0.1, 0, 1, "probability", "assumption",                                             \
     "Chance that a triaged case is first sent to a wrong channel")                                           \
