@@ -50,6 +50,7 @@ void Triage::initialize(DayApi& api) {
   on_agenda_.assign(C, {});
   misrouted_.assign(C, {});
   flows_.assign(C, {});
+  sorted_.assign(C, 0);
 
   using K = MetricKind;
   MetricDeclarer md(api);
@@ -68,19 +69,24 @@ void Triage::initialize(DayApi& api) {
       held(with_residents_));
   add("n_tr_on_agenda", K::kStock, "cases", "Shared affairs waiting for a consultation council", true,
       held(on_agenda_));
-  add("n_tr_misrouted", K::kStock, "cases", "Misrouted cases in a wrong channel, not yet back at the grid", false,
-      held(misrouted_));
+  add("n_tr_misrouted", K::kStock, "cases", "Misrouted cases in a wrong channel, not yet in their right one",
+      false, held(misrouted_));
   add("new_tr_triaged", K::kFlow, "cases/day", "Reports sorted into a channel (misrouted included)", false,
       flow(&Flows::triaged));
-  add("new_tr_to_residents", K::kFlow, "cases/day", "Household affairs routed to residents and members", false,
+  add("new_tr_to_residents", K::kFlow, "cases/day",
+      "Household affairs entering the residents' channel (misrouted ones after their delay)", false,
       flow(&Flows::residents));
-  add("new_tr_to_council", K::kFlow, "cases/day", "Shared affairs routed to the consultation council", false,
+  add("new_tr_to_council", K::kFlow, "cases/day",
+      "Shared affairs put on a council's agenda (misrouted ones after their delay)", false,
       flow(&Flows::council));
-  add("new_tr_to_government", K::kFlow, "cases/day", "Public affairs routed straight to the street or a department",
+  add("new_tr_to_government", K::kFlow, "cases/day",
+      "Public affairs routed straight to the street or a department (misrouted ones after their delay)",
       false, flow(&Flows::government));
-  add("new_tr_misrouted", K::kFlow, "cases/day", "Reports sent to a wrong channel", false, flow(&Flows::misrouted));
-  add("new_tr_misroute_returned", K::kFlow, "cases/day", "Misrouted cases back in the grid queue", false,
-      flow(&Flows::misroute_returned));
+  add("new_tr_misrouted", K::kFlow, "cases/day", "Reports sent to a wrong channel first", false,
+      flow(&Flows::misrouted));
+  add("new_tr_misroute_redirected", K::kFlow, "cases/day",
+      "Misrouted cases entering their right channel after the delay", false,
+      flow(&Flows::misroute_redirected));
   add("new_tr_self_resolved", K::kFlow, "cases/day", "Household affairs settled by residents and members", true,
       flow(&Flows::self_resolved));
   add("new_tr_self_returned", K::kFlow, "cases/day", "Household affairs handed back to the grid queue", false,
@@ -100,14 +106,22 @@ void Triage::initialize(DayApi& api) {
   total("cum_tr_settled", "new_tr_settled", "cases", "Shared affairs settled by councils since day 0");
 }
 
-void Triage::act(Phase, DayApi& api) {
-  std::fill(flows_.begin(), flows_.end(), Flows{});  // yesterday's flows have been recorded
+void Triage::act(Phase phase, DayApi& api) {
   const auto C = static_cast<std::uint32_t>(api.world().communities.size());
-  for (std::uint32_t c = 0; c < C; ++c) {
-    sort_reports(api, c);
-    come_back(api, c);
-    council(api, c);
+  if (phase == Phase::kReporting) {
+    std::fill(flows_.begin(), flows_.end(), Flows{});  // yesterday's flows have been recorded
+    std::fill(sorted_.begin(), sorted_.end(), 0);      // the core has started today's list of reports
+    for (std::uint32_t c = 0; c < C; ++c) {
+      sort_reports(api, c);
+      come_back(api, c);
+      council(api, c);
+    }
+    return;
   }
+  // Handling: the demands today's visits found are reports too; they are workable from tomorrow, like the
+  // reporting phase's.
+  for (std::uint32_t c = 0; c < C; ++c) sort_reports(api, c);
+  // The last act of the day: today's flows are complete.
   for (const auto& f : flows_) {
     totals_.triaged += f.triaged;
     totals_.misrouted += f.misrouted;
@@ -120,76 +134,88 @@ void Triage::act(Phase, DayApi& api) {
   }
 }
 
-// Today's reports (queued at the grid, reported today) go to their channel, or by mistake to another.
+// Today's reports not yet sorted (in the order they reached the grid) go to their channel, or by mistake to
+// another. Each report is on the list once, so no case is sorted twice.
 void Triage::sort_reports(DayApi& api, std::uint32_t c) {
   const CasePool& pool = api.cases(c);
   const int day = api.day();
-  // Straight to the street, after its transfer delay (at least a day).
-  const int to_street = day + std::max(1, api.transfer_delay(Level::kStreet));
   auto& f = flows_[c];
-  for (const auto& q : api.grid_queues(c)) {
-    // Today's reports are the tail of the queue (appended by the reporting phase): find where they start
-    // rather than scanning the whole queue every day.
-    std::size_t start = q.size();
-    while (start > 0 && pool[q[start - 1]].day_reported == day) --start;
-    // Holding and routing leave the grid queues as they are (the next sweep drops the entries).
-    for (std::size_t i = start; i < q.size(); ++i) {
-      const std::uint32_t id = q[i];
-      const Case& k = pool[id];
-      // A stale entry of a recycled slot repeats an id; after its first visit the case is held or moved.
-      if (k.state != CaseState::kQueued || k.level != static_cast<std::uint8_t>(Level::kGrid) || k.day_reported != day)
-        continue;
-      const Channel right = channel_of(k.kind, k.required);
-      if (right == kNone) continue;  // household affairs beyond the grid's remit stay on the ladder
-      // The case's own stream: three draws, always, so each case's fate is fixed by its identity.
-      Rng rng(api.seed(), Purpose::kTriage, k.grid, static_cast<std::uint32_t>(k.day_raised), k.seq);
-      const double u_mis = rng.uniform(), u_which = rng.uniform(), u_ok = rng.uniform();
-      f.triaged += 1;
-      Held h{api.handle(c, id), day, false};
-      if (u_mis < p_.misroute_rate) {
-        // One of the two wrong channels (which one only matters for the record: each bounces it back).
-        const int wrong = (right + 1 + (u_which < 0.5 ? 0 : 1)) % 3;
-        totals_.misrouted_to[wrong] += 1;
+  const auto& reported = api.reported_today(c);
+  // Holding and routing leave the grid queues as they are (the next sweep drops the entries).
+  for (std::size_t i = sorted_[c]; i < reported.size(); ++i) {
+    const std::uint32_t id = reported[i];
+    const Case& k = pool[id];
+    // Taken by a mechanism acting before triage (red property, in the reporting phase) or closed since.
+    if (k.state != CaseState::kQueued || k.level != static_cast<std::uint8_t>(Level::kGrid) ||
+        k.day_reported != day)
+      continue;
+    const Channel right = channel_of(k.kind, k.required);
+    if (right == kNone) continue;  // household affairs beyond the grid's remit stay on the ladder
+    // The case's own stream: three draws, always, so each case's fate is fixed by its identity.
+    Rng rng(api.seed(), Purpose::kTriage, k.grid, static_cast<std::uint32_t>(k.day_raised), k.seq);
+    const double u_mis = rng.uniform(), u_which = rng.uniform(), u_ok = rng.uniform();
+    f.triaged += 1;
+    // Whether it settles is fixed now, whichever way it reaches its channel.
+    const bool success =
+        right == kResidents ? u_ok < p_.self_success : right == kCouncil && u_ok < p_.settle_share;
+    Held h{api.handle(c, id), day, success, right};
+    if (u_mis < p_.misroute_rate) {
+      // One of the two wrong channels (which one only matters for the record: each bounces it on to the right
+      // one after the same delay).
+      const int wrong = (right + 1 + (u_which < 0.5 ? 0 : 1)) % 3;
+      totals_.misrouted_to[wrong] += 1;
+      f.misrouted += 1;
+      if (p_.misroute_delay_days > 0) {
         h.due = day + static_cast<std::int32_t>(p_.misroute_delay_days);
-        f.misrouted += 1;
         api.hold(h.handle);
         misrouted_[c].push_back(h);
         continue;
       }
-      switch (right) {
-        case kResidents:
-          h.due = day + static_cast<std::int32_t>(p_.self_days);
-          h.success = u_ok < p_.self_success;
-          f.residents += 1;
-          api.hold(h.handle);
-          with_residents_[c].push_back(h);
-          break;
-        case kCouncil:
-          h.success = u_ok < p_.settle_share;
-          f.council += 1;
-          api.hold(h.handle);
-          on_agenda_[c].push_back(h);
-          break;
-        case kGovernment:
-          f.government += 1;
-          api.route(h.handle, k.required == static_cast<std::uint8_t>(Level::kDepartment) ? Level::kDepartment
-                                                                                             : Level::kStreet,
-                         to_street);
-          break;
-        case kNone: break;
-      }
+      f.misroute_redirected += 1;  // bounced on the spot
     }
+    enter(api, c, h, false);
+  }
+  sorted_[c] = reported.size();
+}
+
+// Into the right channel on day t, as a case sorted correctly on day t: residents until t + self_days, the
+// agenda of the first meeting after t, or the street (department) after the street's transfer delay.
+void Triage::enter(DayApi& api, std::uint32_t c, Held h, bool held) {
+  const int day = api.day();
+  auto& f = flows_[c];
+  switch (h.right) {
+    case kResidents:
+      if (!held) api.hold(h.handle);
+      h.due = day + static_cast<std::int32_t>(p_.self_days);
+      with_residents_[c].push_back(h);
+      f.residents += 1;
+      break;
+    case kCouncil:
+      if (!held) api.hold(h.handle);
+      h.due = day;
+      on_agenda_[c].push_back(h);
+      f.council += 1;
+      break;
+    case kGovernment: {
+      // Straight to the street, after its transfer delay (at least a day); a department's affair skips the
+      // street's assessment too.
+      const int from = day + std::max(1, api.transfer_delay(Level::kStreet));
+      if (held) api.give_back(h.handle, from);  // into the grid queue it was taken from, then routed on
+      const bool dept = api.find(h.handle)->required == static_cast<std::uint8_t>(Level::kDepartment);
+      api.route(h.handle, dept ? Level::kDepartment : Level::kStreet, from);
+      f.government += 1;
+      break;
+    }
+    case kNone:
+      break;
   }
 }
 
-// Misrouted cases and household affairs the residents could not settle come back to the grid queue; settled
-// ones are resolved.
+// Misrouted cases due enter their right channel; household affairs the residents could not settle come back
+// to the grid queue, settled ones are resolved.
 void Triage::come_back(DayApi& api, std::uint32_t c) {
   const int day = api.day();
   auto& f = flows_[c];
-  auto back = [&](const Held& h) {  // workable today, but never before the day after the report
-    api.give_back(h.handle, std::max(day, api.find(h.handle)->day_reported + 1));
-  };
   std::size_t keep = 0;
   auto& mis = misrouted_[c];
   for (const Held& h : mis) {
@@ -198,8 +224,8 @@ void Triage::come_back(DayApi& api, std::uint32_t c) {
       mis[keep++] = h;
       continue;
     }
-    back(h);
-    f.misroute_returned += 1;
+    enter(api, c, h, true);
+    f.misroute_redirected += 1;
   }
   mis.resize(keep);
   keep = 0;
@@ -211,11 +237,12 @@ void Triage::come_back(DayApi& api, std::uint32_t c) {
       continue;
     }
     if (h.success) {
-      // Settled self_days after the report, at the hour of the report.
+      // Settled self_days after it reached the residents, at the hour of the report.
       api.resolve(h.handle, api.find(h.handle)->hour_reported);
       f.self_resolved += 1;
     } else {
-      back(h);
+      // Workable today, but never before the day after the report.
+      api.give_back(h.handle, std::max(day, api.find(h.handle)->day_reported + 1));
       f.self_returned += 1;
     }
   }

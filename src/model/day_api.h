@@ -42,6 +42,11 @@ class DayApi {
   const std::vector<std::vector<std::uint32_t>>& grid_queues(std::uint32_t c) const {
     return s_.communities[c].grid_queue;
   }
+  // Cases that joined a grid queue as new reports today, in the order they joined: the reporting phase's,
+  // then (after the handling phase) the demands found on visits. Ids only: check each case's state.
+  const std::vector<std::uint32_t>& reported_today(std::uint32_t c) const {
+    return s_.communities[c].reported_today;
+  }
   const std::vector<CaseRef>& street_queue(std::uint32_t s) const { return s_.streets[s].queue; }
   const std::vector<CaseRef>& department_queue() const { return s_.department; }
   // Demands closed today (any outcome, any level), until the opinion phase has reached their residents.

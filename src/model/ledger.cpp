@@ -27,6 +27,7 @@ void Ledger::enqueue_at_grid(CommunityState& cs, std::uint32_t id, int available
   t.reported_by_age[s_.world.residents.age[k.resident]] += 1;
   const std::uint32_t gl = k.grid - s_.world.communities.first_grid[s_.world.grids.community[k.grid]];
   cs.grid_queue[gl].push_back(id);
+  cs.reported_today.push_back(id);
 }
 
 void Ledger::close_case(CommunityState& cs, std::uint32_t id, Outcome outcome, float hour_done) {

@@ -16,7 +16,7 @@ class Ledger {
  public:
   explicit Ledger(CoreState& s) : s_(s) {}
 
-  // A reported demand joins its grid's queue, workable from `available_day`.
+  // A reported demand joins its grid's queue, workable from `available_day`, and today's list of reports.
   void enqueue_at_grid(CommunityState& cs, std::uint32_t id, int available_day, double hour_reported);
   // Closes a case at `hour_done` of today; the opinion phase reaches its resident, the slot is recycled later.
   void close_case(CommunityState& cs, std::uint32_t id, Outcome outcome, float hour_done);

@@ -28,6 +28,7 @@ struct CommunityState {
   std::vector<std::vector<std::uint32_t>> grid_latent;  // unreported demands per grid
   std::vector<std::uint32_t> queue;                     // cases at the community level, FIFO
   std::vector<std::uint32_t> raised_today;
+  std::vector<std::uint32_t> reported_today;     // joined a grid queue as new reports today, in that order
   std::vector<std::uint32_t> up_from_grid;       // escalated today: grid -> community
   std::vector<std::uint32_t> up_from_community;  // escalated today: community -> street
   std::vector<ClosedEvent> closed;               // closed today at any level, for the opinion phase

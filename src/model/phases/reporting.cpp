@@ -17,6 +17,8 @@ void Simulation::phase_reporting() {
     const auto c = static_cast<std::uint32_t>(ci);
     auto& cs = s_.communities[c];
     const double coupling = o.trust_coupling;
+    // Yesterday's reports (those found on visits included) have been seen by every phase that reads them.
+    cs.reported_today.clear();
     for (const std::uint32_t id : cs.raised_today) {
       Case& k = cs.pool[id];
       // Each arrival has its own draw, so common random numbers hold whatever else a mechanism changes.

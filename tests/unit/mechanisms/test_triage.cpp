@@ -8,6 +8,7 @@
 #include "../tiny_world.h"
 #include "core/population.h"
 #include "mechanisms/triage.h"
+#include "mechanisms/visits.h"
 #include "model/simulation.h"
 
 namespace govsim {
@@ -76,31 +77,81 @@ TEST(Triage, AnUnsettledHouseholdAffairGoesBackToTheGrid) {
   EXPECT_DOUBLE_EQ(r.at("new_case_hours", 2), 1.0);
 }
 
-TEST(Triage, AMisroutedCaseCostsItsDelayAndReturnsToTheGrid) {
+// A misrouted case spends the delay in a wrong channel and then enters its right one as a correctly sorted
+// case would on that day (issue 11: it used to go back to the grid and skip its channel, so misrouting
+// helped).
+TEST(Triage, AMisroutedCaseCostsItsDelayAndThenReachesItsRightChannel) {
   TriageParams tp = sure_params();
   tp.misroute_rate = 1.0;
   tp.misroute_delay_days = 3;
-  TrRun r = start(tp, 4);
-  raise_and_run(r, DemandKind::kHousehold, Level::kGrid, 1.0f, 3);
-  EXPECT_EQ(r.at("new_tr_misrouted", 0), 1);
-  EXPECT_EQ(r.at("new_tr_to_residents", 0), 0);
-  for (int d = 0; d < 3; ++d) EXPECT_EQ(r.at("n_tr_misrouted", d), 1) << d;
-  // Back on day 3, done at 09:00: 72 + 9 - 10 = 71 h (without triage: day 1 at 09:00, 23 h).
-  EXPECT_EQ(r.at("new_tr_misroute_returned", 3), 1);
-  EXPECT_EQ(r.at("n_tr_misrouted", 3), 0);
-  EXPECT_DOUBLE_EQ(r.at("mean_resolution_hours", 3), 71.0);
-  std::vector<std::pair<std::string, double>> out;
-  r.tr->outcomes(out);
-  double misrouted = -1, to_others = 0;
-  for (const auto& [k, v] : out) {
-    if (k == "tr_misrouted") misrouted = v;
-    if (k == "tr_misrouted_to_council" || k == "tr_misrouted_to_government") to_others += v;
-    if (k == "tr_misrouted_to_residents") {
-      EXPECT_EQ(v, 0);  // never the right channel
+  // Household affair: with the residents from day 3, settled on day 5 at the hour of the report, 10:00: 120 h
+  // (correctly sorted: day 2, 48 h).
+  {
+    TrRun r = start(tp, 6);
+    raise_and_run(r, DemandKind::kHousehold, Level::kGrid, 1.0f, 5);
+    EXPECT_EQ(r.at("new_tr_misrouted", 0), 1);
+    EXPECT_EQ(r.at("new_tr_to_residents", 0), 0);
+    for (int d = 0; d < 3; ++d) EXPECT_EQ(r.at("n_tr_misrouted", d), 1) << d;
+    EXPECT_EQ(r.at("new_tr_misroute_redirected", 3), 1);
+    EXPECT_EQ(r.at("new_tr_to_residents", 3), 1);
+    EXPECT_EQ(r.at("n_tr_misrouted", 3), 0);
+    EXPECT_EQ(r.at("n_tr_with_residents", 3), 1);
+    EXPECT_EQ(r.at("new_tr_self_resolved", 5), 1);
+    EXPECT_DOUBLE_EQ(r.at("mean_resolution_hours", 5), 120.0);
+    // It never reaches the grid.
+    for (int d = 0; d < 6; ++d) {
+      EXPECT_EQ(r.at("n_cases_at_grid", d), 0) << d;
+      EXPECT_EQ(r.at("new_case_hours", d), 0) << d;
     }
+    std::vector<std::pair<std::string, double>> out;
+    r.tr->outcomes(out);
+    double misrouted = -1, to_others = 0;
+    for (const auto& [k, v] : out) {
+      if (k == "tr_misrouted") misrouted = v;
+      if (k == "tr_misrouted_to_council" || k == "tr_misrouted_to_government") to_others += v;
+      if (k == "tr_misrouted_to_residents") {
+        EXPECT_EQ(v, 0);  // never the right channel
+      }
+    }
+    EXPECT_EQ(misrouted, 1);
+    EXPECT_EQ(to_others, 1);
   }
-  EXPECT_EQ(misrouted, 1);
-  EXPECT_EQ(to_others, 1);
+  // Shared affair: on the agenda from day 3, so the day-2 meeting misses it and the day-5 meeting settles it
+  // at 16:00: 120 + 6 = 126 h (correctly sorted: day 2, 54 h). It never goes to the grid or the community.
+  {
+    TrRun r = start(tp, 6);
+    raise_and_run(r, DemandKind::kShared, Level::kCommunity, 3.0f, 5);
+    EXPECT_EQ(r.at("new_tr_settled", 2), 0);
+    EXPECT_EQ(r.at("new_tr_to_council", 3), 1);
+    EXPECT_EQ(r.at("n_tr_on_agenda", 3), 1);
+    EXPECT_EQ(r.at("new_tr_settled", 5), 1);
+    EXPECT_DOUBLE_EQ(r.at("mean_resolution_hours", 5), 126.0);
+    for (int d = 0; d < 6; ++d) EXPECT_EQ(r.at("new_case_hours", d), 0) << d;
+  }
+  // Public affair (scope all): to the street on day 3, workable after the street's 2 days, done on day 5 at
+  // 08:00 + 4 h x 2/4 = 10:00: 120 h (correctly sorted: day 2, 48 h).
+  {
+    tp.public_scope = "all";
+    TrRun r = start(tp, 6);
+    raise_and_run(r, DemandKind::kPublic, Level::kGrid, 2.0f, 5);
+    EXPECT_EQ(r.at("new_tr_to_government", 3), 1);
+    EXPECT_EQ(r.at("n_cases_at_street", 3), 1);
+    EXPECT_EQ(r.at("n_cases_at_grid", 3), 0);
+    EXPECT_EQ(r.at("new_resolved_at_street", 5), 1);
+    EXPECT_DOUBLE_EQ(r.at("mean_resolution_hours", 5), 120.0);
+  }
+  // No delay: the wrong channel bounces it on the spot, and it is sorted as if it had never been misrouted.
+  {
+    TriageParams t0 = sure_params();
+    t0.misroute_rate = 1.0;
+    t0.misroute_delay_days = 0;
+    TrRun r = start(t0, 3);
+    raise_and_run(r, DemandKind::kHousehold, Level::kGrid, 1.0f, 2);
+    EXPECT_EQ(r.at("new_tr_misrouted", 0), 1);
+    EXPECT_EQ(r.at("new_tr_misroute_redirected", 0), 1);
+    EXPECT_EQ(r.at("new_tr_to_residents", 0), 1);
+    EXPECT_DOUBLE_EQ(r.at("mean_resolution_hours", 2), 48.0);
+  }
 }
 
 TEST(Triage, TheCouncilSettlesSharedAffairsAtItsNextMeeting) {
@@ -201,6 +252,74 @@ TEST(Triage, HouseholdAffairsBeyondTheGridStayOnTheLadder) {
   EXPECT_EQ(r.at("n_cases_at_grid", 0), 1);
 }
 
+// Demands found on visits are reports too (issue 11: 33-46 % of reports): triage sorts them right after the
+// handling phase that found them, whether a grid worker's routine visit or a cadre's visit (visits mechanism)
+// found them. Household 0 never reports (participation 0); the visit finds its demand at 12:00 of day 0.
+TEST(Triage, SortsTheDemandsVisitsFind) {
+  // A grid worker's routine visit: 1 h at 2 households an hour visits households 0 and 1 on day 0. The
+  // household affair goes to the residents and is settled on day 2 at the hour it was found: 48 h.
+  {
+    World w = testing::tiny_world({1}, 4);
+    w.residents.participation[0] = 0;
+    Params p = testing::quiet_params(3);
+    p.grid.visit_hours_per_day = 1;
+    p.grid.households_per_visit_hour = 2;
+    Simulation sim(p, std::move(w), 3);
+    auto m = std::make_unique<Triage>(sure_params());
+    Triage* tr = m.get();
+    sim.add_mechanism(std::move(m));
+    sim.begin_day();
+    sim.raise_demand(0, 0, DemandKind::kHousehold, Level::kGrid, 1.0f, 10.0f);
+    testing::finish_day(sim);
+    sim.step();
+    sim.step();
+    const auto at = [&](const char* name, int day) { return sim.recorder().at(name, day); };
+    EXPECT_EQ(at("new_found_by_visit", 0), 1);
+    EXPECT_EQ(at("new_tr_triaged", 0), 1);
+    EXPECT_EQ(at("new_tr_to_residents", 0), 1);
+    EXPECT_EQ(at("n_tr_with_residents", 0), 1);
+    EXPECT_EQ(at("n_cases_at_grid", 0), 0);
+    EXPECT_EQ(at("new_tr_self_resolved", 2), 1);
+    EXPECT_DOUBLE_EQ(at("mean_resolution_hours", 2), 48.0);
+    for (int d = 0; d < 3; ++d) EXPECT_EQ(at("new_case_hours", d), 0) << d;
+    std::vector<std::pair<std::string, double>> out;
+    tr->outcomes(out);
+    for (const auto& [k, v] : out) {
+      if (k == "tr_triaged") {
+        EXPECT_EQ(v, 1);
+      }
+    }
+  }
+  // A cadre's visit (2 cadres x 7 households a week: households 0 and 1 on day 0; no routine visits). The
+  // shared affair goes on the council's agenda and is settled at the day-2 meeting, 16:00: 48 + 16 - 12 = 52
+  // h.
+  {
+    World w = testing::tiny_world({1}, 10);
+    w.residents.participation[0] = 0;
+    Simulation sim(testing::quiet_params(3), std::move(w), 3);
+    VisitsParams vp = testing::mechanism_defaults().visits;
+    vp.scheduled_hours_per_worker_week = 0;
+    vp.cadres_per_community = 2;
+    vp.cadre_households_per_week = 7;
+    sim.add_mechanism(std::make_unique<Visits>(vp));
+    sim.add_mechanism(std::make_unique<Triage>(sure_params()));
+    sim.begin_day();
+    sim.raise_demand(0, 0, DemandKind::kShared, Level::kCommunity, 3.0f, 10.0f);
+    testing::finish_day(sim);
+    sim.step();
+    sim.step();
+    const auto at = [&](const char* name, int day) { return sim.recorder().at(name, day); };
+    EXPECT_EQ(at("new_vi_cadre_visits", 0), 2);
+    EXPECT_EQ(at("new_found_by_visit", 0), 1);
+    EXPECT_EQ(at("new_tr_triaged", 0), 1);
+    EXPECT_EQ(at("new_tr_to_council", 0), 1);
+    EXPECT_EQ(at("n_tr_on_agenda", 1), 1);
+    EXPECT_EQ(at("new_tr_settled", 2), 1);
+    EXPECT_DOUBLE_EQ(at("mean_resolution_hours", 2), 52.0);
+    for (int d = 0; d < 3; ++d) EXPECT_EQ(at("new_case_hours", d), 0) << d;
+  }
+}
+
 TEST(Triage, CouncilsMeetWithTheBinomialQuorumProbability) {
   // Propensity 128/255 for every resident: attendees ~ Binomial(15, p), a meeting needs 7.
   World w = testing::tiny_world({1}, 1);
@@ -225,14 +344,20 @@ TEST(Triage, CouncilsMeetWithTheBinomialQuorumProbability) {
 }
 
 // Direction of effect on a small generated district (common random numbers): triage takes load off the grid
-// workers, and misrouting eats part of the gain.
-TEST(Triage, LowersGridWorkerLoadAndMisroutingEatsPartOfTheGain) {
+// workers, and misrouting costs time, not grid-worker hours (a misrouted case never reaches the grid: it
+// waits in a wrong channel and then enters its right one). Until issue 11 misrouted cases went back to the
+// grid, which raised the workers' load with the misroute rate but also made misrouting shorten resolution
+// times.
+TEST(Triage, LowersGridWorkerLoadAndMisroutingCostsTime) {
   const MechanismParams mech = testing::mechanism_defaults();
   Params p = testing::default_params();
   p.district.communities = 6;
   p.district.residents_per_community = 2000;
   p.district.in_service_members = 200;
   p.run.days = 240;
+  struct Result {
+    double utilisation, case_hours, p90, mean_open;
+  };
   auto run = [&](double misroute) {
     Simulation sim(p, generate_world(p, 2024), 2024);
     if (misroute >= 0) {
@@ -241,20 +366,29 @@ TEST(Triage, LowersGridWorkerLoadAndMisroutingEatsPartOfTheGain) {
       sim.add_mechanism(std::make_unique<Triage>(tp));
     }
     sim.run();
-    double case_hours = 0;
-    for (int d = 0; d < p.run.days; ++d) case_hours += sim.recorder().at("new_case_hours", d);
-    return std::pair(sim.summary().mean_gw_utilisation, case_hours);
+    double case_hours = 0, open = 0;
+    for (int d = 0; d < p.run.days; ++d) {
+      case_hours += sim.recorder().at("new_case_hours", d);
+      open += sim.recorder().at("n_open_cases", d);
+    }
+    return Result{sim.summary().mean_gw_utilisation, case_hours, sim.summary().p90_resolution_hours,
+                  open / static_cast<double>(p.run.days)};
   };
-  const auto base = run(-1), none = run(0.0), some = run(0.1), many = run(0.4);
-  std::printf("utilisation / case hours: baseline %.4f / %.0f, misroute 0: %.4f / %.0f, 0.1: %.4f / %.0f, "
-              "0.4: %.4f / %.0f\n",
-              base.first, base.second, none.first, none.second, some.first, some.second, many.first, many.second);
-  EXPECT_LT(none.first, some.first);
-  EXPECT_LT(some.first, many.first);
-  EXPECT_LT(many.first, base.first);
-  EXPECT_LT(none.second, some.second);
-  EXPECT_LT(some.second, many.second);
-  EXPECT_LT(many.second, base.second);
+  const Result base = run(-1), none = run(0.0), some = run(0.1), many = run(0.4);
+  for (const auto& [name, r] : {std::pair("baseline", base), std::pair("misroute 0", none),
+                                std::pair("misroute 0.1", some), std::pair("misroute 0.4", many)})
+    std::printf("%-12s utilisation %.4f, case hours %.0f, p90 %.1f h, mean open cases %.1f\n", name,
+                r.utilisation, r.case_hours, r.p90, r.mean_open);
+  for (const Result* r : {&none, &some, &many}) {
+    EXPECT_LT(r->utilisation, base.utilisation);
+    EXPECT_LT(r->case_hours, base.case_hours);
+    // Misrouting leaves the grid's load within 1 % of triage without it.
+    EXPECT_NEAR(r->case_hours, none.case_hours, 0.01 * none.case_hours);
+  }
+  EXPECT_LT(none.p90, some.p90);
+  EXPECT_LT(some.p90, many.p90);
+  EXPECT_LT(none.mean_open, some.mean_open);
+  EXPECT_LT(some.mean_open, many.mean_open);
 }
 
 }  // namespace
