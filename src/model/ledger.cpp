@@ -140,11 +140,12 @@ namespace {
 // crossings. Returns the new stored value.
 float move_opinion(const Relaxation& rx, float v, float rest, std::int32_t tau, std::int32_t today, double d,
                    double threshold, double* count, CrossingCalendar* calendar, double* sum) {
+  bool was = false;
   if (calendar) {
     const std::int32_t due = rx.crossing_day(v, rest, tau, threshold);
     if (due > today) calendar->add(due, v >= threshold ? +1 : -1);  // cancels the scheduled crossing
+    was = Relaxation::above_on(v, threshold, due, today);
   }
-  const bool was = calendar ? rx.above_on(v, rest, tau, threshold, today) : false;
   const double now = rx.value(v, rest, today - tau);
   const auto next = static_cast<float>(std::clamp(now + d, 0.0, 1.0));
   if (sum) *sum += static_cast<double>(next) - now;
@@ -175,21 +176,23 @@ std::pair<double, double> Ledger::adjust_opinion(CommunityState& cs, std::uint32
   return {res.satisfaction[r] - s_before, res.trust[r] - t_before};
 }
 
-void Ledger::make_aware(CommunityState& cs, std::uint32_t r) {
-  auto& res = s_.world.residents;
-  auto& f = res.flags[r];
-  if (f & kAware) return;
-  f |= kAware;
-  cs.tally.aware += 1;
-  // From now on the resident's trust counts in the committee rating; its crossing joins the calendar.
+void Ledger::count_in_committee_rating(CommunityState& cs, std::uint32_t r, int sign) {
+  const auto& res = s_.world.residents;
   const Relaxation rx = relaxation();
   const std::int32_t today = std::max(0, s_.day), tau = res.touched[r];
   const double thr = s_.params.opinion.committee_good_threshold;
-  const float v = res.trust[r], rest = res.rest_trust[r];
-  const bool above = rx.above_on(v, rest, tau, thr, today);
-  cs.tally.committee_good += above ? 1 : 0;
-  const std::int32_t due = rx.crossing_day(v, rest, tau, thr);
-  if (due > today) cs.committee_calendar.add(due, v >= thr ? -1 : +1);
+  const float v = res.trust[r];
+  const std::int32_t due = rx.crossing_day(v, res.rest_trust[r], tau, thr);
+  cs.tally.committee_good += sign * (Relaxation::above_on(v, thr, due, today) ? 1 : 0);
+  if (due > today) cs.committee_calendar.add(due, sign * (v >= thr ? -1 : +1));
+}
+
+void Ledger::make_aware(CommunityState& cs, std::uint32_t r) {
+  auto& f = s_.world.residents.flags[r];
+  if (f & kAware) return;
+  f |= kAware;
+  cs.tally.aware += 1;
+  count_in_committee_rating(cs, r, +1);  // from now on the resident's trust counts in the rating
 }
 
 void Ledger::replace_resident(CommunityState& cs, std::uint32_t r) {
@@ -200,20 +203,11 @@ void Ledger::replace_resident(CommunityState& cs, std::uint32_t r) {
 }
 
 void Ledger::forget_committee(CommunityState& cs, std::uint32_t r) {
-  auto& res = s_.world.residents;
-  auto& t = cs.tally;
-  if (res.flags[r] & kAware) {
-    // Out of the committee rating first (its trust crossing leaves the calendar with it).
-    const Relaxation rx = relaxation();
-    const std::int32_t today = std::max(0, s_.day), tau = res.touched[r];
-    const double thr = s_.params.opinion.committee_good_threshold;
-    const float v = res.trust[r], rest = res.rest_trust[r];
-    t.committee_good -= rx.above_on(v, rest, tau, thr, today) ? 1 : 0;
-    const std::int32_t due = rx.crossing_day(v, rest, tau, thr);
-    if (due > today) cs.committee_calendar.add(due, v >= thr ? +1 : -1);
-    res.flags[r] = static_cast<std::uint8_t>(res.flags[r] & ~kAware);
-    t.aware -= 1;
-  }
+  auto& f = s_.world.residents.flags[r];
+  if (!(f & kAware)) return;
+  count_in_committee_rating(cs, r, -1);  // out of the rating, its trust crossing out of the calendar
+  f = static_cast<std::uint8_t>(f & ~kAware);
+  cs.tally.aware -= 1;
 }
 
 void Ledger::begin_opinion_day(CommunityState& cs) {

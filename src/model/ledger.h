@@ -4,6 +4,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <utility>
 
@@ -66,6 +67,10 @@ class Ledger {
   void replace_resident(CommunityState& cs, std::uint32_t r);
   // A resident no longer knows of the big Party committee (and so no longer rates it).
   void forget_committee(CommunityState& cs, std::uint32_t r);
+  // Satisfaction lost to a problem open from age a0 to a1 days: 1 - exp(-open_cost), a share of satisfaction.
+  double open_loss(int kind, double a0_days, double a1_days) const {
+    return 1.0 - std::exp(-open_cost(kind, a0_days, a1_days));
+  }
   // Start of a day for a community's opinion stocks: crossings due today, sums relaxed by one day.
   void begin_opinion_day(CommunityState& cs);
   // Satisfaction a problem costs while open, integrated over its age from a0 to a1 days (rate
@@ -90,6 +95,9 @@ class Ledger {
   double level_capacity(Level level, std::uint32_t community) const;
 
  private:
+  // Adds (+1) or removes (-1) an aware resident's trust in the committee rating and its calendar.
+  void count_in_committee_rating(CommunityState& cs, std::uint32_t r, int sign);
+
   CoreState& s_;
 };
 

@@ -51,10 +51,11 @@ struct Relaxation {
     if (static_cast<double>(tau) + after >= static_cast<double>(kNever)) return kNever;
     return tau + after;
   }
-  // Whether a value v at `tau` is at or above `threshold` on day t (exactly as the calendar counts it).
-  bool above_on(double v, double rest, std::int32_t tau, double threshold, std::int32_t t) const {
+  // Whether a value v at `tau`, whose crossing day is `due`, is at or above `threshold` on day t (exactly as
+  // the calendar counts it).
+  static bool above_on(double v, double threshold, std::int32_t due, std::int32_t t) {
     const bool above = v >= threshold;
-    return crossing_day(v, rest, tau, threshold) <= t ? !above : above;
+    return due <= t ? !above : above;
   }
 };
 

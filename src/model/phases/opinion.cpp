@@ -29,7 +29,7 @@ void Simulation::phase_opinion() {
       const Case& k = cs.pool[e.case_id];  // its slot is released only after today's sweeps
       const int age = s_.day - k.day_raised;
       const int last_review = age > 0 ? kReviewDays * ((age - 1) / kReviewDays) : 0;
-      double lost = 1.0 - std::exp(-ledger_.open_cost(e.kind, last_review, age));  // share of satisfaction
+      double lost = ledger_.open_loss(e.kind, last_review, age);  // share of satisfaction
       switch (e.outcome) {
         case Outcome::kResolved: {
           // The problem is gone: its grievance comes back, as much of it as has not relaxed away already.
@@ -66,7 +66,7 @@ void Simulation::phase_opinion() {
       due[keep++] = h;
       const int age = s_.day - k.day_raised;
       if (age < kReviewDays) continue;
-      const double lost = 1.0 - std::exp(-ledger_.open_cost(k.kind, age - kReviewDays, age));
+      const double lost = ledger_.open_loss(k.kind, age - kReviewDays, age);
       if (lost > 0) ledger_.experience(cs, k.resident, -lost * ledger_.satisfaction(k.resident), [](std::uint32_t) {});
     }
     due.resize(keep);
