@@ -8,11 +8,12 @@ import xarray as xr
 
 from .io import BY_COMMUNITY_SUFFIX
 
-HOWS = ("final", "mean", "sum", "max", "min")
+HOWS = ("final", "mean", "sum", "max", "min", "year", "drift")
 
 # The rows of govsim's summary table (src/experiment/comparison.cpp summary_fields) that a file can
 # reproduce, as reductions of its series (Simulation::summary in src/model/simulation.cpp). Median and p90
-# resolution hours and utilisation come from run-level histograms and hour totals the file does not hold.
+# resolution hours and utilisation come from run-level histograms and hour totals the file does not hold;
+# the share of hard problems closed within 6 months is a ratio of two sums (use both series).
 SUMMARY_FIELDS = {
     "demands raised": ("sum", "new_demands"),
     "demands reported": ("sum", "new_reported"),
@@ -24,6 +25,7 @@ SUMMARY_FIELDS = {
     "share good/very good": ("final", "share_good"),
     "mean trust": ("final", "mean_trust"),
     "share aware": ("final", "share_aware"),
+    "committee rated good": ("final", "share_committee_good"),
 }
 
 
@@ -76,6 +78,22 @@ def _reduce(x, how):
             out = np.where(ok, x, -np.inf).max(axis=-1)
         elif how == "min":
             out = np.where(ok, x, np.inf).min(axis=-1)
+        elif how in ("year", "drift"):
+            # year: mean of the last 365 days (after trailing NaN days); drift: that minus the year before's.
+            flat = x.reshape(-1, x.shape[-1])
+            res = np.full(flat.shape[0], np.nan)
+            for i, row in enumerate(flat):
+                end = len(row)
+                while end > 0 and not np.isfinite(row[end - 1]):
+                    end -= 1
+
+                def year_mean(e):
+                    w = row[max(0, e - 365):e]
+                    w = w[np.isfinite(w)]
+                    return w.mean() if e >= 365 and w.size else np.nan
+
+                res[i] = year_mean(end) if how == "year" else year_mean(end) - year_mean(end - 365 if end >= 365 else 0)
+            out = res.reshape(x.shape[:-1])
         else:
             raise ValueError(f"how={how!r}: expected one of {', '.join(HOWS)}")
     return np.where(n > 0, out, np.nan)

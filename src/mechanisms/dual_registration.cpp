@@ -29,6 +29,7 @@ void DualRegistration::initialize(DayApi& api) {
   delay_.assign(C, 0.0);
   hours_today_.assign(C, 0.0);
   surge_today_.assign(C, 0.0);
+  task_today_.assign(C, 0.0);
   mobilised_today_.assign(C, 0.0);
   mine_.assign(G, 0.0f);
   grid_weight_.assign(G, 0.0);
@@ -61,6 +62,9 @@ void DualRegistration::initialize(DayApi& api) {
                   sum_or(hours_today_), ""});
   api.add_metric({"new_dr_surge_hours", K::kFlow, "hours/day", "Of which surge hours in a shock", false,
                   sum_or(surge_today_), ""});
+  api.add_metric({"new_dr_task_hours", K::kFlow, "hours/day",
+                  "Of the surge hours, those spent on the grid workers' waiting (urgent) tasks", false,
+                  sum_or(task_today_), ""});
   api.add_metric({"cum_dr_volunteer_hours", K::kTotal, "hours", "Volunteer hours offered since day 0", false, nullptr,
                   "new_dr_volunteer_hours"});
 }
@@ -92,9 +96,19 @@ void DualRegistration::act(Phase, DayApi& api) {
     surge_today_[c] = f * surge_[c] * p_.surge_hours_per_member_day;
     mobilised_today_[c] = f > 0 ? surge_[c] : 0.0;
     hours_today_[c] = active_[c] * routine + surge_today_[c];
+    task_today_[c] = 0.0;
     // Spread over the community's grids by households; only this mechanism's own share of the lever changes.
     for (std::uint32_t g = w.communities.first_grid[c]; g < w.communities.first_grid[c + 1]; ++g) {
-      const auto h = static_cast<float>(hours_today_[c] * grid_weight_[g]);
+      // Seed 001: mobilised members switch posts to the emergency's tasks (就地转岗) first: the surge takes the
+      // grid workers' waiting tasks off them; what is left of it, and the routine hours, go to cases.
+      double surge = surge_today_[c] * grid_weight_[g];
+      for (std::uint32_t k = w.grids.first_worker[g]; k < w.grids.first_worker[g + 1] && surge > 0; ++k) {
+        if (!api.in_post(k)) continue;
+        const double taken = api.take_task_hours(k, surge);
+        surge -= taken;
+        task_today_[c] += taken;
+      }
+      const auto h = static_cast<float>((active_[c] * routine) * grid_weight_[g] + surge);
       lv.volunteer_hours[g] = lv.volunteer_hours[g] - mine_[g] + h;
       mine_[g] = h;
     }

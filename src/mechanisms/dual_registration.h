@@ -69,6 +69,7 @@ class DualRegistration : public Mechanism {
   std::vector<double> delay_;         // per community: mobilisation delay for the current shock (hours)
   std::vector<double> hours_today_;   // per community: volunteer hours offered today (routine + surge)
   std::vector<double> surge_today_;   // per community: of which surge
+  std::vector<double> task_today_;    // per community: of the surge, hours on the grid workers' task backlog
   std::vector<double> mobilised_today_;  // per community: members mobilised today
   int delays_for_ = -1;               // the shock start the delays were drawn for
   std::vector<double> all_delays_;    // every community's delay of every shock (for the outcomes)

@@ -105,6 +105,7 @@ void Shock::track(DayApi& api) {
   backlog_.push_back(b);
   if (day == p_.start_day - 1) pre_ = b;
   if (day < p_.start_day) return;
+  excess_ += std::max(0.0, b - pre_);
   if (b > peak_) {
     peak_ = b;
     peak_day_ = day;
@@ -123,6 +124,7 @@ void Shock::outcomes(std::vector<std::pair<std::string, double>>& out) const {
   out.emplace_back("shock_pre_backlog", started ? pre_ : nan);
   out.emplace_back("shock_peak_backlog", started ? peak_ : nan);
   out.emplace_back("shock_peak_day", started ? static_cast<double>(peak_day_) : nan);
+  out.emplace_back("shock_excess_backlog_days", started ? excess_ : nan);
   out.emplace_back("shock_days_to_recover", recovered_day_ >= 0 ? static_cast<double>(days_to_recover()) : nan);
 }
 

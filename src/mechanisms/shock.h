@@ -73,6 +73,7 @@ class Shock : public Mechanism {
   double pre_ = 0.0;  // the backlog at the end of the day before the shock (0, the empty start, if it starts on day 0)
   double peak_ = -1.0;
   int peak_day_ = -1;
+  double excess_ = 0.0;  // backlog-days above the pre-shock level, from the first day of the shock
   int recovered_day_ = -1;
 };
 

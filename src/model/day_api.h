@@ -6,6 +6,7 @@
 // declarations. Every verb keeps the core's bookkeeping (model/ledger.h).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <stdexcept>
 #include <vector>
@@ -98,6 +99,14 @@ class DayApi {
   // Safe to call for distinct workers from a parallel loop.
   void add_task_hours(std::uint32_t w, double hours) {
     s_.world.workers.admin_backlog[w] += static_cast<float>(hours);
+  }
+  // Takes up to `hours` of a worker's waiting administrative tasks off them (others do them); returns the
+  // hours taken. Safe for distinct workers from a parallel loop.
+  double take_task_hours(std::uint32_t w, double hours) {
+    auto& b = s_.world.workers.admin_backlog[w];
+    const double taken = std::clamp(hours, 0.0, static_cast<double>(b));
+    b = static_cast<float>(b - taken);
+    return taken;
   }
   bool in_post(std::uint32_t w) const { return s_.world.workers.vacant_until[w] < 0; }
   // Co-building units' engagement (0..1), which the mechanisms that ask units for help move.
