@@ -3,6 +3,8 @@
 // 1 x 6 h), and its direction of effect on a small generated district.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <cmath>
 
 #include "../tiny_world.h"
@@ -284,11 +286,9 @@ TEST(Triage, SortsTheDemandsVisitsFind) {
     for (int d = 0; d < 3; ++d) EXPECT_EQ(at("new_case_hours", d), 0) << d;
     std::vector<std::pair<std::string, double>> out;
     tr->outcomes(out);
-    for (const auto& [k, v] : out) {
-      if (k == "tr_triaged") {
-        EXPECT_EQ(v, 1);
-      }
-    }
+    const auto it = std::find_if(out.begin(), out.end(), [](const auto& kv) { return kv.first == "tr_triaged"; });
+    ASSERT_NE(it, out.end());  // the run-level count exists, and counts the visit-found report
+    EXPECT_EQ(it->second, 1);
   }
   // A cadre's visit (2 cadres x 7 households a week: households 0 and 1 on day 0; no routine visits). The
   // shared affair goes on the council's agenda and is settled at the day-2 meeting, 16:00: 48 + 16 - 12 = 52
