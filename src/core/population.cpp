@@ -144,18 +144,18 @@ World generate_world(const Params& p, std::uint64_t seed) {
     Rng rng(seed, Purpose::kPopulation, r, 2);
     const double u = rng.uniform();
     const int age = u < d.share_young ? 0 : (u < 1.0 - d.share_elderly ? 1 : 2);
-    res.age[r] = static_cast<std::uint8_t>(age);
+    res[r].age = static_cast<std::uint8_t>(age);
     std::uint8_t f = 0;
     if (rng.bernoulli(d.party_member_share)) f |= kPartyMember;
     if (rng.bernoulli(o.awareness_initial)) f |= kAware;
-    res.flags[r] = f;
-    res.satisfaction[r] = clamp01(o.satisfaction_mean + o.satisfaction_sd * rng.normal());
-    res.trust[r] = clamp01(o.trust_mean + o.trust_sd * rng.normal());
-    res.rest_satisfaction[r] = res.satisfaction[r];
-    res.rest_trust[r] = res.trust[r];
-    res.touched[r] = 0;
-    res.participation[r] = quantise(part_mean[age] + o.propensity_sd * rng.normal());
-    res.digital[r] = quantise(dig_mean[age] + o.propensity_sd * rng.normal());
+    res[r].flags = f;
+    res[r].satisfaction = clamp01(o.satisfaction_mean + o.satisfaction_sd * rng.normal());
+    res[r].trust = clamp01(o.trust_mean + o.trust_sd * rng.normal());
+    res[r].rest_satisfaction = res[r].satisfaction;
+    res[r].rest_trust = res[r].trust;
+    res[r].touched = 0;
+    res[r].participation = quantise(part_mean[age] + o.propensity_sd * rng.normal());
+    res[r].digital = quantise(dig_mean[age] + o.propensity_sd * rng.normal());
   }
 
   // Co-building units: the seed's four types, dealt round the communities in turn; capability by kind of
@@ -195,13 +195,13 @@ World generate_world(const Params& p, std::uint64_t seed) {
     for (; assigned < upto; ++assigned) {
       // A working-age resident not yet registered, if a few draws find one.
       auto unsuitable = [&](std::uint32_t x) {
-        return (res.flags[x] & kInService) || res.age[x] != static_cast<std::uint8_t>(AgeBand::kWorking);
+        return (res[x].flags & kInService) || res[x].age != static_cast<std::uint8_t>(AgeBand::kWorking);
       };
       std::uint32_t r = r0 + rng.below(nr);
       for (int tries = 0; tries < 16 && unsuitable(r); ++tries) r = r0 + rng.below(nr);
-      for (std::uint32_t step = 0; step < nr && (res.flags[r] & kInService); ++step) r = r0 + (r - r0 + 1) % nr;
-      if (res.flags[r] & kInService) break;  // more members than residents: the community is full
-      res.flags[r] |= kInService | kPartyMember;
+      for (std::uint32_t step = 0; step < nr && (res[r].flags & kInService); ++step) r = r0 + (r - r0 + 1) % nr;
+      if (res[r].flags & kInService) break;  // more members than residents: the community is full
+      res[r].flags |= kInService | kPartyMember;
       w.members.resident.push_back(r);
       w.members.community.push_back(c);
     }

@@ -19,18 +19,6 @@ const char* unit_type_name(UnitType t) {
   return names[static_cast<int>(t)];
 }
 
-void Residents::resize(std::size_t n) {
-  satisfaction.resize(n);
-  trust.resize(n);
-  rest_satisfaction.resize(n);
-  rest_trust.resize(n);
-  touched.resize(n);
-  age.resize(n);
-  flags.resize(n);
-  participation.resize(n);
-  digital.resize(n);
-}
-
 template <class T>
 static std::size_t vbytes(const std::vector<T>& v) {
   return v.capacity() * sizeof(T);
@@ -38,16 +26,15 @@ static std::size_t vbytes(const std::vector<T>& v) {
 
 std::size_t World::bytes() const {
   const auto& r = residents;
-  std::size_t b = vbytes(r.satisfaction) + vbytes(r.trust) + vbytes(r.rest_satisfaction) + vbytes(r.rest_trust) +
-                    vbytes(r.touched) + vbytes(r.age) + vbytes(r.flags) +
-                  vbytes(r.participation) + vbytes(r.digital);
+  std::size_t b = vbytes(r.state);
   b += vbytes(households.first_resident);
   b += vbytes(grids.first_household) + vbytes(grids.first_worker) + vbytes(grids.community) +
        vbytes(grids.old_neighbourhood) + vbytes(grids.visit_cursor);
   b += vbytes(communities.first_grid) + vbytes(communities.street) + vbytes(communities.leader);
   b += vbytes(workers.grid) + vbytes(workers.fatigue) + vbytes(workers.tenure_days) +
        vbytes(workers.admin_backlog) + vbytes(workers.vacant_until);
-  b += vbytes(units.type) + vbytes(units.community) + vbytes(units.engagement) + vbytes(units.budget_staff_days) + vbytes(units.capability);
+  b += vbytes(units.type) + vbytes(units.community) + vbytes(units.engagement) +
+       vbytes(units.budget_staff_days) + vbytes(units.capability);
   b += vbytes(members.resident) + vbytes(members.community);
   b += static_cast<std::size_t>(neighbours.nonZeros()) * (sizeof(float) + sizeof(std::int32_t)) +
        static_cast<std::size_t>(neighbours.outerSize() + 1) * sizeof(std::int32_t);

@@ -29,20 +29,30 @@ inline constexpr std::uint8_t kPartyMember = 1u << 0;
 inline constexpr std::uint8_t kAware = 1u << 1;      // aware of the community big Party committee
 inline constexpr std::uint8_t kInService = 1u << 2;  // in-service member registered here (双报到)
 
-struct Residents {
+// One resident's state in one record: a day's events reach a resident (and their neighbours) at random, and
+// one record is one cache line's read where nine columns were nine (docs/PERFORMANCE.md). 24 bytes.
+struct ResidentState {
   // Satisfaction and trust (0..1) on the day `touched`; between touches they relax toward the resident's
   // resting levels (model/opinion.h), so read them through Ledger/DayApi, which apply the relaxation.
-  std::vector<float> satisfaction;  // rating good or very good at >= opinion.good_threshold
-  std::vector<float> trust;         // trust in the community Party organisation
-  std::vector<float> rest_satisfaction;  // resting levels: the resident's disposition (the initial draw)
-  std::vector<float> rest_trust;
-  std::vector<std::int32_t> touched;  // day satisfaction and trust were last set
-  std::vector<std::uint8_t> age;    // AgeBand
-  std::vector<std::uint8_t> flags;  // kPartyMember | kAware | kInService
-  std::vector<std::uint8_t> participation;  // propensity to take part / report, quantised x/255
-  std::vector<std::uint8_t> digital;        // propensity to use digital channels, quantised x/255
-  std::size_t size() const { return satisfaction.size(); }
-  void resize(std::size_t n);
+  float satisfaction;       // rating good or very good at >= opinion.good_threshold
+  float trust;              // trust in the community Party organisation
+  float rest_satisfaction;  // resting levels: the resident's disposition (the initial draw)
+  float rest_trust;
+  std::int32_t touched;        // day satisfaction and trust were last set
+  std::uint8_t age;            // AgeBand
+  std::uint8_t flags;          // kPartyMember | kAware | kInService
+  std::uint8_t participation;  // propensity to take part / report, quantised x/255
+  std::uint8_t digital;        // propensity to use digital channels, quantised x/255
+  bool operator==(const ResidentState&) const = default;
+};
+static_assert(sizeof(ResidentState) == 24, "a resident's record should stay 24 bytes");
+
+struct Residents {
+  std::vector<ResidentState> state;
+  ResidentState& operator[](std::size_t r) { return state[r]; }
+  const ResidentState& operator[](std::size_t r) const { return state[r]; }
+  std::size_t size() const { return state.size(); }
+  void resize(std::size_t n) { state.resize(n); }
 };
 
 struct Households {
@@ -73,17 +83,17 @@ struct Streets {
 
 struct GridWorkers {
   std::vector<std::uint32_t> grid;
-  std::vector<float> fatigue;         // 0..1
-  std::vector<float> tenure_days;     // days in post (drives efficiency)
-  std::vector<float> admin_backlog;   // hours of administrative tasks waiting
+  std::vector<float> fatigue;              // 0..1
+  std::vector<float> tenure_days;          // days in post (drives efficiency)
+  std::vector<float> admin_backlog;        // hours of administrative tasks waiting
   std::vector<std::int32_t> vacant_until;  // -1 when in post; else the day a replacement starts
   std::size_t size() const { return grid.size(); }
 };
 
-struct Units {  // co-building units (共建单位)
+struct Units {                     // co-building units (共建单位)
   std::vector<std::uint8_t> type;  // UnitType
   std::vector<std::uint32_t> community;
-  std::vector<float> engagement;   // 0..1
+  std::vector<float> engagement;  // 0..1
   std::vector<float> budget_staff_days;
   std::vector<float> capability;  // [unit * kKinds + kind], 0..1
   std::size_t size() const { return type.size(); }

@@ -43,7 +43,7 @@ void Triage::initialize(DayApi& api) {
   for (std::uint32_t c = 0; c < C; ++c) {
     const std::uint32_t r0 = w.community_first_resident(c), r1 = w.community_end_resident(c);
     double s = 0;
-    for (std::uint32_t r = r0; r < r1; ++r) s += w.residents.participation[r] / 255.0;
+    for (std::uint32_t r = r0; r < r1; ++r) s += w.residents[r].participation / 255.0;
     participation_[c] = r1 > r0 ? s / static_cast<double>(r1 - r0) : 0.0;
   }
   with_residents_.assign(C, {});

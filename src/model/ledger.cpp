@@ -24,7 +24,7 @@ void Ledger::enqueue_at_grid(CommunityState& cs, std::uint32_t id, int available
     if (s_.day + kSixMonthsDays < s_.params.run.days) t.hard_cohort += 1;
   }
   t.reported[k.kind] += 1;
-  t.reported_by_age[s_.world.residents.age[k.resident]] += 1;
+  t.reported_by_age[s_.world.residents[k.resident].age] += 1;
   const std::uint32_t gl = k.grid - s_.world.communities.first_grid[s_.world.grids.community[k.grid]];
   cs.grid_queue[gl].push_back(id);
   cs.reported_today.push_back(id);
@@ -163,32 +163,32 @@ std::pair<double, double> Ledger::adjust_opinion(CommunityState& cs, std::uint32
   auto& res = s_.world.residents;
   const auto& o = s_.params.opinion;
   const Relaxation rx = relaxation();
-  const std::int32_t today = std::max(0, s_.day), tau = res.touched[r];
+  const std::int32_t today = std::max(0, s_.day), tau = res[r].touched;
   auto& t = cs.tally;
-  const double s_before = rx.value(res.satisfaction[r], res.rest_satisfaction[r], today - tau);
-  const double t_before = rx.value(res.trust[r], res.rest_trust[r], today - tau);
-  res.satisfaction[r] = move_opinion(rx, res.satisfaction[r], res.rest_satisfaction[r], tau, today, d_sat,
+  const double s_before = rx.value(res[r].satisfaction, res[r].rest_satisfaction, today - tau);
+  const double t_before = rx.value(res[r].trust, res[r].rest_trust, today - tau);
+  res[r].satisfaction = move_opinion(rx, res[r].satisfaction, res[r].rest_satisfaction, tau, today, d_sat,
                                      o.good_threshold, &t.good, &cs.good_calendar, &t.satisfaction_sum);
-  const bool aware = (res.flags[r] & kAware) != 0;
-  res.trust[r] = move_opinion(rx, res.trust[r], res.rest_trust[r], tau, today, d_trust, o.committee_good_threshold,
+  const bool aware = (res[r].flags & kAware) != 0;
+  res[r].trust = move_opinion(rx, res[r].trust, res[r].rest_trust, tau, today, d_trust, o.committee_good_threshold,
                               &t.committee_good, aware ? &cs.committee_calendar : nullptr, &t.trust_sum);
-  res.touched[r] = today;
-  return {res.satisfaction[r] - s_before, res.trust[r] - t_before};
+  res[r].touched = today;
+  return {res[r].satisfaction - s_before, res[r].trust - t_before};
 }
 
 void Ledger::count_in_committee_rating(CommunityState& cs, std::uint32_t r, int sign) {
   const auto& res = s_.world.residents;
   const Relaxation rx = relaxation();
-  const std::int32_t today = std::max(0, s_.day), tau = res.touched[r];
+  const std::int32_t today = std::max(0, s_.day), tau = res[r].touched;
   const double thr = s_.params.opinion.committee_good_threshold;
-  const float v = res.trust[r];
-  const std::int32_t due = rx.crossing_day(v, res.rest_trust[r], tau, thr);
+  const float v = res[r].trust;
+  const std::int32_t due = rx.crossing_day(v, res[r].rest_trust, tau, thr);
   cs.tally.committee_good += sign * (Relaxation::above_on(v, thr, due, today) ? 1 : 0);
   if (due > today) cs.committee_calendar.add(due, sign * (v >= thr ? -1 : +1));
 }
 
 void Ledger::make_aware(CommunityState& cs, std::uint32_t r) {
-  auto& f = s_.world.residents.flags[r];
+  auto& f = s_.world.residents[r].flags;
   if (f & kAware) return;
   f |= kAware;
   cs.tally.aware += 1;
@@ -199,11 +199,11 @@ void Ledger::replace_resident(CommunityState& cs, std::uint32_t r) {
   auto& res = s_.world.residents;
   forget_committee(cs, r);
   const double s_now = satisfaction(r), t_now = trust(r);
-  adjust_opinion(cs, r, res.rest_satisfaction[r] - s_now, res.rest_trust[r] - t_now);
+  adjust_opinion(cs, r, res[r].rest_satisfaction - s_now, res[r].rest_trust - t_now);
 }
 
 void Ledger::forget_committee(CommunityState& cs, std::uint32_t r) {
-  auto& f = s_.world.residents.flags[r];
+  auto& f = s_.world.residents[r].flags;
   if (!(f & kAware)) return;
   count_in_committee_rating(cs, r, -1);  // out of the rating, its trust crossing out of the calendar
   f = static_cast<std::uint8_t>(f & ~kAware);

@@ -38,11 +38,11 @@ class Ledger {
   // A resident's satisfaction and trust today.
   double satisfaction(std::uint32_t r) const {
     const auto& res = s_.world.residents;
-    return relaxation().value(res.satisfaction[r], res.rest_satisfaction[r], s_.day - res.touched[r]);
+    return relaxation().value(res[r].satisfaction, res[r].rest_satisfaction, s_.day - res[r].touched);
   }
   double trust(std::uint32_t r) const {
     const auto& res = s_.world.residents;
-    return relaxation().value(res.trust[r], res.rest_trust[r], s_.day - res.touched[r]);
+    return relaxation().value(res[r].trust, res[r].rest_trust, s_.day - res[r].touched);
   }
   // Moves one resident's satisfaction and trust (clamped to 0..1), keeping the community's sums, its good
   // count and committee rating, and their calendars. Returns the changes made (after clamping).

@@ -35,14 +35,14 @@ Simulation::Simulation(const Params& params, World world, std::uint64_t seed) {
     const auto& r = w.residents;
     for (std::uint32_t i = w.community_first_resident(c); i < w.community_end_resident(c); ++i) {
       t.residents += 1;
-      t.residents_by_age[r.age[i]] += 1;
-      t.satisfaction_sum += r.satisfaction[i];
-      t.trust_sum += r.trust[i];
-      t.good += r.satisfaction[i] >= good ? 1 : 0;
-      t.aware += (r.flags[i] & kAware) ? 1 : 0;
-      t.committee_good += (r.flags[i] & kAware) && r.trust[i] >= committee ? 1 : 0;
-      cs.rest_satisfaction_sum += r.rest_satisfaction[i];
-      cs.rest_trust_sum += r.rest_trust[i];
+      t.residents_by_age[r[i].age] += 1;
+      t.satisfaction_sum += r[i].satisfaction;
+      t.trust_sum += r[i].trust;
+      t.good += r[i].satisfaction >= good ? 1 : 0;
+      t.aware += (r[i].flags & kAware) ? 1 : 0;
+      t.committee_good += (r[i].flags & kAware) && r[i].trust >= committee ? 1 : 0;
+      cs.rest_satisfaction_sum += r[i].rest_satisfaction;
+      cs.rest_trust_sum += r[i].rest_trust;
     }
   }
 }

@@ -38,14 +38,14 @@ inline World tiny_world(const std::vector<std::uint32_t>& grids_per_community, s
   for (std::uint32_t h = 0; h <= H; ++h) w.households.first_resident.push_back(h);
   w.residents.resize(H);
   for (std::uint32_t r = 0; r < H; ++r) {
-    w.residents.satisfaction[r] = 0.5f;
-    w.residents.trust[r] = 1.0f;
-    w.residents.rest_satisfaction[r] = 0.5f;
-    w.residents.rest_trust[r] = 1.0f;
-    w.residents.age[r] = static_cast<std::uint8_t>(AgeBand::kWorking);
-    w.residents.flags[r] = 0;
-    w.residents.participation[r] = 255;
-    w.residents.digital[r] = 0;
+    w.residents[r].satisfaction = 0.5f;
+    w.residents[r].trust = 1.0f;
+    w.residents[r].rest_satisfaction = 0.5f;
+    w.residents[r].rest_trust = 1.0f;
+    w.residents[r].age = static_cast<std::uint8_t>(AgeBand::kWorking);
+    w.residents[r].flags = 0;
+    w.residents[r].participation = 255;
+    w.residents[r].digital = 0;
   }
   for (std::uint32_t g = 0; g < G; ++g) {
     w.workers.grid.push_back(g);

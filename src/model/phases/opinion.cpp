@@ -43,12 +43,12 @@ void Simulation::phase_opinion() {
         case Outcome::kGaveUp: lost += o.loss_gave_up; break;
       }
       const bool contact = e.level >= static_cast<std::uint8_t>(Level::kCommunity);
-      if (contact && !(res.flags[r] & kAware) && rng.bernoulli(o.aware_on_contact)) ledger_.make_aware(cs, r);
-      const bool source_aware = (res.flags[r] & kAware) != 0;
+      if (contact && !(res[r].flags & kAware) && rng.bernoulli(o.aware_on_contact)) ledger_.make_aware(cs, r);
+      const bool source_aware = (res[r].flags & kAware) != 0;
       const double d = -std::min(1.0, lost) * ledger_.satisfaction(r);
       // The experience reaches the resident and, by word of mouth, the neighbours, who may hear of the committee.
       ledger_.experience(cs, r, d, [&](std::uint32_t j) {
-        if (contact && source_aware && !(res.flags[j] & kAware) && rng.bernoulli(o.aware_by_wom))
+        if (contact && source_aware && !(res[j].flags & kAware) && rng.bernoulli(o.aware_by_wom))
           ledger_.make_aware(cs, j);
       });
       cs.pending_release.push_back(e.case_id);

@@ -23,12 +23,12 @@ void Simulation::phase_reporting() {
       Case& k = cs.pool[id];
       // Each arrival has its own draw, so common random numbers hold whatever else a mechanism changes.
       Rng rng(s_.seed, Purpose::kReporting, k.grid, static_cast<std::uint32_t>(k.day_raised), k.seq);
-      const double part = s_.world.residents.participation[k.resident] / 255.0;
+      const double part = s_.world.residents[k.resident].participation / 255.0;
       double p = part * (1.0 - o.report_trust_weight + 2.0 * o.report_trust_weight * ledger_.trust(k.resident));
       p = std::min(1.0, p);
       // A digital channel reaches those the usual channels miss, in proportion to their digital propensity.
       if (s_.levers.digital_uptake > 0)
-        p += (1.0 - p) * (s_.world.residents.digital[k.resident] / 255.0) * s_.levers.digital_uptake;
+        p += (1.0 - p) * (s_.world.residents[k.resident].digital / 255.0) * s_.levers.digital_uptake;
       // The problem itself costs its resident at once (after the decision to report, which
       // rests on trust before it); resolution gives it back (phases/opinion.cpp).
       const double taken = -o.grievance * ledger_.satisfaction(k.resident);

@@ -34,10 +34,10 @@ TEST(DigitalPlatform, DefaultsSetTheCoresLeversOnce) {
 // elderly and always reports (participation 1, trust 1), with no digital propensity.
 World young_and_elderly() {
   World w = testing::tiny_world({1}, 2);
-  w.residents.age[0] = static_cast<std::uint8_t>(AgeBand::kYoung);
-  w.residents.participation[0] = 0;
-  w.residents.digital[0] = 255;
-  w.residents.age[1] = static_cast<std::uint8_t>(AgeBand::kElderly);
+  w.residents[0].age = static_cast<std::uint8_t>(AgeBand::kYoung);
+  w.residents[0].participation = 0;
+  w.residents[0].digital = 255;
+  w.residents[1].age = static_cast<std::uint8_t>(AgeBand::kElderly);
   return w;
 }
 
@@ -66,9 +66,9 @@ TEST(DigitalPlatform, UptakeScalesTheChannelsReach) {
   // 2000 young residents who never use the usual channels, fully digital; uptake 0.5: p' = 0.5 each.
   World w = testing::tiny_world({1}, 2000);
   for (std::size_t r = 0; r < w.residents.size(); ++r) {
-    w.residents.age[r] = static_cast<std::uint8_t>(AgeBand::kYoung);
-    w.residents.participation[r] = 0;
-    w.residents.digital[r] = 255;
+    w.residents[r].age = static_cast<std::uint8_t>(AgeBand::kYoung);
+    w.residents[r].participation = 0;
+    w.residents[r].digital = 255;
   }
   Simulation sim(testing::quiet_params(1), std::move(w), 4);
   sim.add_mechanism(std::make_unique<DigitalPlatform>(params(0.5, 0, 0)));

@@ -37,7 +37,7 @@ std::map<std::string, double> outcomes_of(const Mechanism& m) {
 void register_member(World& w, std::uint32_t r, std::uint32_t c) {
   w.members.resident.push_back(r);
   w.members.community.push_back(c);
-  w.residents.flags[r] |= kInService;
+  w.residents[r].flags |= kInService;
 }
 
 TEST(DualRegistration, RoutineHoursGoToTheGridsByHouseholdsAndWorkCasesFirst) {

@@ -11,7 +11,7 @@ namespace {
 // A unit with capability 1, full engagement and 365 staff-days a year: 8 staff-hours a day.
 World world_with_unit(float engagement) {
   World w = testing::tiny_world({1}, 1);
-  w.residents.trust[0] = 0.5f;
+  w.residents[0].trust = 0.5f;
   w.units.type = {0};
   w.units.community = {0};
   w.units.engagement = {engagement};
@@ -77,8 +77,8 @@ TEST(JointHandling, ListsAssignsAndClosesAHardProblemByItsDeadline) {
   EXPECT_EQ(at(r, "n_jh_items_open", 1), 0);
   // The met deadline is published: the resident's trust 0.5 + 0.5 * (1 - 0.5); the resident's own resolution
   // in time (30 h < 240 h) gives back its grievance (none in quiet_params) and adds nothing.
-  EXPECT_NEAR(r.sim->world().residents.trust[0], 0.75, 1e-6);
-  EXPECT_TRUE(r.sim->world().residents.flags[0] & kAware);
+  EXPECT_NEAR(r.sim->world().residents[0].trust, 0.75, 1e-6);
+  EXPECT_TRUE(r.sim->world().residents[0].flags & kAware);
   r.sim->step();
   r.sim->step();
   EXPECT_EQ(at(r, "cum_jh_closed", 3), 1);
@@ -94,7 +94,7 @@ TEST(JointHandling, AMissedDeadlineIsPublishedEvenIfTheItemClosesThatDay) {
   r.sim->raise_demand(0, 0, DemandKind::kPublic, Level::kDepartment, 24.0f, 10.0f);
   testing::finish_day(*r.sim);
   r.sim->step();
-  const float trust_before = r.sim->world().residents.trust[0];
+  const float trust_before = r.sim->world().residents[0].trust;
   r.sim->step();
   EXPECT_EQ(at(r, "n_jh_items_open", 2), 1);
   EXPECT_EQ(at(r, "new_jh_deadlines_missed", 2), 0);
@@ -104,7 +104,7 @@ TEST(JointHandling, AMissedDeadlineIsPublishedEvenIfTheItemClosesThatDay) {
   EXPECT_EQ(at(r, "new_jh_deadlines_met", 3), 0);
   // Published miss: trust * (1 - 0.5); the resident's own case, closed 3*24 + 16 - 10 = 78 h after the
   // report, is within the 480 h expected for public affairs, which adds nothing.
-  EXPECT_NEAR(r.sim->world().residents.trust[0], trust_before * 0.5, 1e-6);
+  EXPECT_NEAR(r.sim->world().residents[0].trust, trust_before * 0.5, 1e-6);
 }
 
 TEST(JointHandling, AnItemNoUnitFinishesGoesBackToTheLadderAndIsAbandoned) {

@@ -118,7 +118,7 @@ TEST(PropertyTiers, RedPropertyResolvesTodaysSharedGridCasesAfterPropertyDays) {
   EXPECT_EQ(at(sim, "cum_pr_resolved", 4), 1);
   EXPECT_EQ(at(sim, "n_open_cases", 3), 0);
   // 72 h is within the 240 h expected for shared affairs: the resident is as before the problem.
-  EXPECT_NEAR(sim.world().residents.satisfaction[0], 0.5, 1e-6);
+  EXPECT_NEAR(sim.world().residents[0].satisfaction, 0.5, 1e-6);
 }
 
 TEST(PropertyTiers, WithoutRedPropertyTheWorkersKeepTheCase) {
@@ -166,7 +166,7 @@ TEST(PropertyTiers, RedPropertyShareIsAChancePerCaseWithCommonRandomNumbers) {
 TEST(PropertyTiers, APreventedSharedAffairPleasesLikeAnInTimeResolution) {
   // One old grid of one resident (0), and resident 1 in grid 1 who hears resident 0 with weight 0.5.
   World w = two_grids(1);
-  w.residents.trust = {0.5f, 0.5f};
+  for (auto& r : w.residents.state) r.trust = 0.5f;
   w.neighbours.insert(1, 0) = 0.5f;
   w.neighbours.makeCompressed();
   Params pp = testing::quiet_params(1);
@@ -185,10 +185,10 @@ TEST(PropertyTiers, APreventedSharedAffairPleasesLikeAnInTimeResolution) {
   ASSERT_GT(n, 0);
   const double s0 = 1 - 0.5 * std::pow(0.88, n);
   const auto& r = sim.world().residents;
-  EXPECT_NEAR(r.satisfaction[0], s0, 1e-5);
-  EXPECT_NEAR(r.trust[0], 0.5 + 0.6 * (s0 - 0.5), 1e-5);
-  EXPECT_NEAR(r.satisfaction[1], 0.5 + 0.5 * (s0 - 0.5), 1e-5);
-  EXPECT_NEAR(r.trust[1], 0.5 + 0.6 * 0.5 * (s0 - 0.5), 1e-5);
+  EXPECT_NEAR(r[0].satisfaction, s0, 1e-5);
+  EXPECT_NEAR(r[0].trust, 0.5 + 0.6 * (s0 - 0.5), 1e-5);
+  EXPECT_NEAR(r[1].satisfaction, 0.5 + 0.5 * (s0 - 0.5), 1e-5);
+  EXPECT_NEAR(r[1].trust, 0.5 + 0.6 * 0.5 * (s0 - 0.5), 1e-5);
 }
 
 TEST(PropertyTiers, UnknownTierIsAnInputError) {
@@ -221,8 +221,8 @@ DistrictRun run_district(const char* tier) {
     if (!w.grids.old_neighbourhood[g]) continue;
     for (std::uint32_t r = w.grid_first_resident(g); r < w.grid_end_resident(g); ++r) {
       n += 1;
-      out.old_satisfaction += w.residents.satisfaction[r];
-      out.old_good += w.residents.satisfaction[r] >= p.opinion.good_threshold;
+      out.old_satisfaction += w.residents[r].satisfaction;
+      out.old_good += w.residents[r].satisfaction >= p.opinion.good_threshold;
     }
   }
   out.old_satisfaction /= n;

@@ -262,7 +262,7 @@ TEST(Triage, SortsTheDemandsVisitsFind) {
   // household affair goes to the residents and is settled on day 2 at the hour it was found: 48 h.
   {
     World w = testing::tiny_world({1}, 4);
-    w.residents.participation[0] = 0;
+    w.residents[0].participation = 0;
     Params p = testing::quiet_params(3);
     p.grid.visit_hours_per_day = 1;
     p.grid.households_per_visit_hour = 2;
@@ -295,7 +295,7 @@ TEST(Triage, SortsTheDemandsVisitsFind) {
   // h.
   {
     World w = testing::tiny_world({1}, 10);
-    w.residents.participation[0] = 0;
+    w.residents[0].participation = 0;
     Simulation sim(testing::quiet_params(3), std::move(w), 3);
     VisitsParams vp = testing::mechanism_defaults().visits;
     vp.scheduled_hours_per_worker_week = 0;
@@ -323,7 +323,7 @@ TEST(Triage, SortsTheDemandsVisitsFind) {
 TEST(Triage, CouncilsMeetWithTheBinomialQuorumProbability) {
   // Propensity 128/255 for every resident: attendees ~ Binomial(15, p), a meeting needs 7.
   World w = testing::tiny_world({1}, 1);
-  w.residents.participation[0] = 128;
+  w.residents[0].participation = 128;
   TriageParams tp = sure_params();
   tp.council_interval_days = 1;
   const int days = 4000;

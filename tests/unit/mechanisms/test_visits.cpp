@@ -56,7 +56,7 @@ TEST(Visits, CadreVisitsFindUnreportedDemandsAndSpreadAwareness) {
   // One community of 2 grids with 10 households each; 2 cadres x 7 households a week = 2 a day, 1 per grid.
   // Household 0 of grid 0 never reports (participation 0): its demand stays latent until the visit finds it.
   World w = testing::tiny_world({2}, 10);
-  w.residents.participation[0] = 0;
+  w.residents[0].participation = 0;
   Simulation sim(testing::quiet_params(2), std::move(w), 5);
   sim.add_mechanism(std::make_unique<Visits>(params(0.0, 2.0, 7.0, 1.0)));
   sim.begin_day();

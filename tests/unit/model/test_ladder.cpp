@@ -111,7 +111,7 @@ TEST(Ladder, CasesOpenTooLongAreAbandoned) {
   EXPECT_EQ(series(sim, "n_open_cases", 3), 0);
   EXPECT_EQ(series(sim, "cum_resolved", 9), 0);
   // An abandoned case costs the resident loss_abandoned of their satisfaction: 0.5 * (1 - 0.3) = 0.35.
-  EXPECT_NEAR(sim.world().residents.satisfaction[0], 0.35f, 1e-6);
+  EXPECT_NEAR(sim.world().residents[0].satisfaction, 0.35f, 1e-6);
 }
 
 TEST(Ladder, QuitLeavesAVacancyUntilTheReplacementStarts) {
@@ -138,22 +138,22 @@ TEST(Opinion, AProblemResolvedInTimeGivesItsGrievanceBackAndNoMore) {
   p.opinion.grievance = 0.2;
   p.opinion.trust_coupling = 1.0;
   World w = tiny_world({1}, 2);
-  w.residents.trust[0] = w.residents.trust[1] = w.residents.rest_trust[0] = w.residents.rest_trust[1] = 0.5f;
-  w.residents.participation[0] = 255;
+  w.residents[0].trust = w.residents[1].trust = w.residents[0].rest_trust = w.residents[1].rest_trust = 0.5f;
+  w.residents[0].participation = 255;
   Simulation sim(p, std::move(w), 7);
   sim.begin_day();
   sim.raise_demand(0, 0, DemandKind::kHousehold, Level::kGrid, 1.0f, 10.0f);
   testing::finish_day(sim);
   const auto& r = sim.world().residents;
   // Raised: the problem takes 0.2 of satisfaction at once (0.5 -> 0.4) and as much of trust (coupling 1).
-  EXPECT_FLOAT_EQ(r.satisfaction[0], 0.4f);
-  EXPECT_FLOAT_EQ(r.trust[0], 0.4f);
+  EXPECT_FLOAT_EQ(r[0].satisfaction, 0.4f);
+  EXPECT_FLOAT_EQ(r[0].trust, 0.4f);
   EXPECT_NEAR(series(sim, "mean_satisfaction", 0), 0.45, 1e-7);
   sim.step();  // resolved on day 1 after 23 h < 72 h expected
   // In time: the grievance comes back, and nothing more (a problem met in time is as if it never were).
-  EXPECT_FLOAT_EQ(r.satisfaction[0], 0.5f);
-  EXPECT_FLOAT_EQ(r.trust[0], 0.5f);
-  EXPECT_FLOAT_EQ(r.satisfaction[1], 0.5f);
+  EXPECT_FLOAT_EQ(r[0].satisfaction, 0.5f);
+  EXPECT_FLOAT_EQ(r[0].trust, 0.5f);
+  EXPECT_FLOAT_EQ(r[1].satisfaction, 0.5f);
   EXPECT_NEAR(series(sim, "mean_satisfaction", 1), 0.5, 1e-7);
   EXPECT_DOUBLE_EQ(series(sim, "share_resolved_in_time", 1), 1.0);
 }
@@ -164,7 +164,7 @@ TEST(Opinion, RelaxationIsCountedWithoutTouchingResidents) {
   Params p = quiet_params(40);
   p.opinion.memory_days = 10;
   World w = tiny_world({1}, 1);
-  w.residents.rest_satisfaction[0] = w.residents.satisfaction[0] = 0.5f;
+  w.residents[0].rest_satisfaction = w.residents[0].satisfaction = 0.5f;
   Simulation sim(p, std::move(w), 7);
   sim.begin_day();
   sim.api().change_opinion(0, 0, 0.3, 0.0);  // 0.8 on day 0; below 0.6 once 0.3 e^{-n/10} < 0.1: n > 10.99
@@ -213,7 +213,7 @@ TEST(Opinion, LateResolutionCostsMoreThanTheOverrunCap) {
   testing::finish_day(sim);
   sim.step();
   // s = 0.5 - 0.2 * min(1.5, 1) * 0.5 = 0.4 (no grievance, no open cost in quiet_params).
-  EXPECT_FLOAT_EQ(sim.world().residents.satisfaction[0], 0.4f);
+  EXPECT_FLOAT_EQ(sim.world().residents[0].satisfaction, 0.4f);
   EXPECT_DOUBLE_EQ(series(sim, "share_resolved_in_time", 1), 0.0);
 }
 
