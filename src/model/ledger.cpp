@@ -45,8 +45,8 @@ void Ledger::close_case(CommunityState& cs, std::uint32_t id, Outcome outcome, f
   }
   // Resolution time runs from the report (the ladder cannot act earlier); for a lapsed demand, from raising.
   const bool latent = k.state == CaseState::kLatent;
-  const float hours = static_cast<float>((s_.day - (latent ? k.day_raised : k.day_reported)) * 24.0 + hour_done -
-                                         (latent ? k.hour_raised : k.hour_reported));
+  const float hours = static_cast<float>((s_.day - (latent ? k.day_raised : k.day_reported)) * 24.0 +
+                                         hour_done - (latent ? k.hour_raised : k.hour_reported));
   switch (outcome) {
     case Outcome::kResolved: {
       k.state = CaseState::kResolved;
@@ -110,10 +110,18 @@ void Ledger::give_back(std::uint32_t c, std::uint32_t id, int available_day) {
   auto by_ref = [&](const CaseRef& r) -> const Case& { return s_.communities[r.community].pool[r.id]; };
   const auto& w = s_.world;
   switch (static_cast<Level>(k.level)) {
-    case Level::kGrid: insert(cs.grid_queue[k.grid - w.communities.first_grid[c]], id, by_id); break;
-    case Level::kCommunity: insert(cs.queue, id, by_id); break;
-    case Level::kStreet: insert(s_.streets[w.communities.street[c]].queue, CaseRef{c, id}, by_ref); break;
-    case Level::kDepartment: insert(s_.department, CaseRef{c, id}, by_ref); break;
+    case Level::kGrid:
+      insert(cs.grid_queue[k.grid - w.communities.first_grid[c]], id, by_id);
+      break;
+    case Level::kCommunity:
+      insert(cs.queue, id, by_id);
+      break;
+    case Level::kStreet:
+      insert(s_.streets[w.communities.street[c]].queue, CaseRef{c, id}, by_ref);
+      break;
+    case Level::kDepartment:
+      insert(s_.department, CaseRef{c, id}, by_ref);
+      break;
   }
 }
 
@@ -122,8 +130,8 @@ void Ledger::route(std::uint32_t c, std::uint32_t id, Level to, int available_da
   Case& k = s_.communities[c].pool[id];
   k.level = static_cast<std::uint8_t>(to);
   k.work_left = static_cast<float>(k.required <= k.level ? k.size
-                                   : to == Level::kGrid ? s_.params.grid.assess_hours
-                                                        : s_.params.ladder.assess_hours);
+                                   : to == Level::kGrid  ? s_.params.grid.assess_hours
+                                                         : s_.params.ladder.assess_hours);
   give_back(c, id, available_day);
 }
 
@@ -137,19 +145,22 @@ namespace {
 
 // Moves one opinion (satisfaction or trust) of a resident from its stored value v at `tau` to its value today
 // plus d (clamped), keeping a count of residents at or above `threshold` and that count's calendar of
-// crossings. Returns the new stored value.
-float move_opinion(const Relaxation& rx, float v, float rest, std::int32_t tau, std::int32_t today, double d,
-                   double threshold, double* count, CrossingCalendar* calendar, double* sum) {
-  bool was = false;
+// crossings. `factor` is the relaxation since `tau` (Relaxation::factor); `now` receives today's value before
+// the change. Returns the new stored value.
+float move_opinion(const Relaxation& rx, float v, float rest, std::int32_t tau, std::int32_t today,
+                   double factor, double d, double threshold, double* count, CrossingCalendar* calendar,
+                   double* sum, double* now) {
+  *now = rx.value(v, rest, today - tau, factor);
+  const auto next = static_cast<float>(std::clamp(*now + d, 0.0, 1.0));
+  if (sum) *sum += static_cast<double>(next) - *now;
   if (calendar) {
-    const std::int32_t due = rx.crossing_day(v, rest, tau, threshold);
-    if (due > today) calendar->add(due, v >= threshold ? +1 : -1);  // cancels the scheduled crossing
-    was = Relaxation::above_on(v, threshold, due, today);
-  }
-  const double now = rx.value(v, rest, today - tau);
-  const auto next = static_cast<float>(std::clamp(now + d, 0.0, 1.0));
-  if (sum) *sum += static_cast<double>(next) - now;
-  if (calendar) {
+    // The calendar holds v's crossing (the first day value() is across the threshold) while it is still to
+    // come: today's value on v's side with rest across. Cancel it; otherwise it is past or never.
+    const bool v_above = v >= threshold, was = *now >= threshold;
+    if (v_above == was && v_above != (rest >= threshold)) {
+      const std::int32_t due = rx.crossing_day(v, rest, tau, threshold);
+      if (due > today) calendar->add(due, v_above ? +1 : -1);
+    }
     const bool is = next >= threshold;
     *count += (is ? 1 : 0) - (was ? 1 : 0);
     calendar->add(rx.crossing_day(next, rest, today, threshold), is ? -1 : +1);
@@ -159,21 +170,24 @@ float move_opinion(const Relaxation& rx, float v, float rest, std::int32_t tau, 
 
 }  // namespace
 
-std::pair<double, double> Ledger::adjust_opinion(CommunityState& cs, std::uint32_t r, double d_sat, double d_trust) {
-  auto& res = s_.world.residents;
+std::pair<double, double> Ledger::adjust_opinion(CommunityState& cs, std::uint32_t r, double d_sat,
+                                                 double d_trust) {
+  auto& rs = s_.world.residents[r];
   const auto& o = s_.params.opinion;
   const Relaxation rx = relaxation();
-  const std::int32_t today = std::max(0, s_.day), tau = res[r].touched;
+  const std::int32_t today = std::max(0, s_.day), tau = rs.touched;
+  const double f = rx.factor(today - tau);
   auto& t = cs.tally;
-  const double s_before = rx.value(res[r].satisfaction, res[r].rest_satisfaction, today - tau);
-  const double t_before = rx.value(res[r].trust, res[r].rest_trust, today - tau);
-  res[r].satisfaction = move_opinion(rx, res[r].satisfaction, res[r].rest_satisfaction, tau, today, d_sat,
-                                     o.good_threshold, &t.good, &cs.good_calendar, &t.satisfaction_sum);
-  const bool aware = (res[r].flags & kAware) != 0;
-  res[r].trust = move_opinion(rx, res[r].trust, res[r].rest_trust, tau, today, d_trust, o.committee_good_threshold,
-                              &t.committee_good, aware ? &cs.committee_calendar : nullptr, &t.trust_sum);
-  res[r].touched = today;
-  return {res[r].satisfaction - s_before, res[r].trust - t_before};
+  double s_before = 0, t_before = 0;
+  rs.satisfaction =
+      move_opinion(rx, rs.satisfaction, rs.rest_satisfaction, tau, today, f, d_sat, o.good_threshold, &t.good,
+                   &cs.good_calendar, &t.satisfaction_sum, &s_before);
+  const bool aware = (rs.flags & kAware) != 0;
+  rs.trust =
+      move_opinion(rx, rs.trust, rs.rest_trust, tau, today, f, d_trust, o.committee_good_threshold,
+                   &t.committee_good, aware ? &cs.committee_calendar : nullptr, &t.trust_sum, &t_before);
+  rs.touched = today;
+  return {rs.satisfaction - s_before, rs.trust - t_before};
 }
 
 void Ledger::count_in_committee_rating(CommunityState& cs, std::uint32_t r, int sign) {
@@ -238,10 +252,17 @@ int Ledger::transfer_delay(Level to) const {
   const auto& lp = s_.params.ladder;
   std::int64_t delay = 0;
   switch (to) {
-    case Level::kGrid: break;
-    case Level::kCommunity: delay = lp.community_delay_days; break;
-    case Level::kStreet: delay = lp.street_delay_days; break;
-    case Level::kDepartment: delay = lp.department_delay_days; break;
+    case Level::kGrid:
+      break;
+    case Level::kCommunity:
+      delay = lp.community_delay_days;
+      break;
+    case Level::kStreet:
+      delay = lp.street_delay_days;
+      break;
+    case Level::kDepartment:
+      delay = lp.department_delay_days;
+      break;
   }
   return static_cast<int>(std::max<std::int64_t>(0, delay - s_.levers.delay_reduction_days));
 }
@@ -250,11 +271,13 @@ double Ledger::level_capacity(Level level, std::uint32_t community) const {
   const auto& lp = s_.params.ladder;
   const auto& lv = s_.levers;
   switch (level) {
-    case Level::kGrid: break;  // grid workers' capacity is per worker (the assignment phase)
+    case Level::kGrid:
+      break;  // grid workers' capacity is per worker (the assignment phase)
     case Level::kCommunity:
       return lp.community_staff * lp.community_hours +
              (lv.community_extra_hours.empty() ? 0.0 : lv.community_extra_hours[community]);
-    case Level::kStreet: return lp.street_staff * lp.street_hours;
+    case Level::kStreet:
+      return lp.street_staff * lp.street_hours;
     case Level::kDepartment: {
       const double staff = lp.department_staff_per_street * static_cast<double>(s_.streets.size());
       return std::max(0.0, staff * lp.department_hours + lv.department_extra_hours);

@@ -22,8 +22,18 @@ struct Relaxation {
 
   double value(double v, double rest, std::int32_t since_days) const {
     if (since_days <= 0 || rate <= 0.0) return v;
-    return rest + (v - rest) * std::exp(-rate * since_days);
+    return decayed(v, rest, std::exp(-rate * since_days));
   }
+  // value() with its decay factor exp(-rate * since_days) given, for callers that move several values
+  // relaxed over the same days (the same arithmetic, so the same bits).
+  double value(double v, double rest, std::int32_t since_days, double factor) const {
+    if (since_days <= 0 || rate <= 0.0) return v;
+    return decayed(v, rest, factor);
+  }
+  double factor(std::int32_t since_days) const {
+    return since_days <= 0 || rate <= 0.0 ? 1.0 : std::exp(-rate * since_days);
+  }
+  static double decayed(double v, double rest, double factor) { return rest + (v - rest) * factor; }
   // The first day after `tau` on which a value v at `tau` stands on the other side of `threshold` (at or
   // above counts as above), or kNever.
   std::int32_t crossing_day(double v, double rest, std::int32_t tau, double threshold) const {
@@ -91,6 +101,7 @@ class CrossingCalendar {
     slot = 0;
     return d;
   }
+
  private:
   std::vector<std::int32_t> ring_;
   std::vector<std::pair<std::int32_t, std::int32_t>> far_;
