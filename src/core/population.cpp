@@ -15,7 +15,9 @@ std::uint8_t quantise(double p) {
   return static_cast<std::uint8_t>(std::lround(std::clamp(p, 0.0, 1.0) * 255.0));
 }
 
-float clamp01(double x) { return static_cast<float>(std::clamp(x, 0.0, 1.0)); }
+float clamp01(double x) {
+  return static_cast<float>(std::clamp(x, 0.0, 1.0));
+}
 
 }  // namespace
 
@@ -32,7 +34,8 @@ World generate_world(const Params& p, std::uint64_t seed) {
   const double sigma = std::sqrt(std::log1p(d.community_size_cv * d.community_size_cv));
   for (std::uint32_t c = 0; c < C; ++c) {
     Rng rng(seed, Purpose::kPopulation, c, 0);
-    const double size = sigma > 0 ? rng.lognormal_mean(d.residents_per_community, sigma) : d.residents_per_community;
+    const double size =
+        sigma > 0 ? rng.lognormal_mean(d.residents_per_community, sigma) : d.residents_per_community;
     n_res[c] = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::llround(size)));
     const double g = d.grids_per_community * size / d.residents_per_community;
     n_grids[c] = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::llround(g)));
@@ -40,7 +43,8 @@ World generate_world(const Params& p, std::uint64_t seed) {
   const std::uint64_t N = std::accumulate(n_res.begin(), n_res.end(), std::uint64_t{0});
   if (N >= (1ull << 31)) throw InputError("district: more than 2^31 residents are not supported");
   std::vector<std::uint32_t> first_grid(C + 1, 0);
-  for (std::uint32_t c = 0; c < C; ++c) first_grid[c + 1] = first_grid[c] + static_cast<std::uint32_t>(n_grids[c]);
+  for (std::uint32_t c = 0; c < C; ++c)
+    first_grid[c + 1] = first_grid[c] + static_cast<std::uint32_t>(n_grids[c]);
   const std::uint32_t G = first_grid[C];
 
   // Pass 2: household sizes per grid (1 + Poisson(mean - 1)), filling the grid's share of residents.
@@ -111,7 +115,8 @@ World generate_world(const Params& p, std::uint64_t seed) {
     Rng rng(seed, Purpose::kWorkers, g, 0);
     gr.old_neighbourhood[g] = rng.bernoulli(d.old_neighbourhood_share) ? 1 : 0;
     const double whole = std::floor(p.grid.workers_per_grid);
-    const auto n = static_cast<std::uint32_t>(whole) + (rng.bernoulli(p.grid.workers_per_grid - whole) ? 1 : 0);
+    const auto n =
+        static_cast<std::uint32_t>(whole) + (rng.bernoulli(p.grid.workers_per_grid - whole) ? 1 : 0);
     n_workers[g] = std::max<std::uint32_t>(1, n);
   }
   for (std::uint32_t g = 0; g < G; ++g) gr.first_worker[g + 1] = gr.first_worker[g] + n_workers[g];
@@ -136,7 +141,8 @@ World generate_world(const Params& p, std::uint64_t seed) {
   // Residents: traits keyed by resident index.
   auto& res = w.residents;
   res.resize(N);
-  const double part_mean[kAgeBands] = {o.participation_young, o.participation_working, o.participation_elderly};
+  const double part_mean[kAgeBands] = {o.participation_young, o.participation_working,
+                                       o.participation_elderly};
   const double dig_mean[kAgeBands] = {o.digital_young, o.digital_working, o.digital_elderly};
 #pragma omp parallel for schedule(static)
   for (std::int64_t ri = 0; ri < static_cast<std::int64_t>(N); ++ri) {
@@ -169,7 +175,8 @@ World generate_world(const Params& p, std::uint64_t seed) {
       w.units.community.push_back(next++ % C);
       w.units.engagement.push_back(static_cast<float>(d.unit_engagement));
       w.units.budget_staff_days.push_back(static_cast<float>(d.unit_budget_staff_days));
-      for (int k = 0; k < kKinds; ++k) w.units.capability.push_back(static_cast<float>(0.2 + 0.8 * rng.uniform()));
+      for (int k = 0; k < kKinds; ++k)
+        w.units.capability.push_back(static_cast<float>(0.2 + 0.8 * rng.uniform()));
     }
   }
 
@@ -177,7 +184,8 @@ World generate_world(const Params& p, std::uint64_t seed) {
   w.leaders.count = static_cast<std::size_t>(d.district_leaders);
   w.communities.leader.assign(C, -1);
   if (w.leaders.count > 0)
-    for (std::uint32_t c = 0; c < C; ++c) w.communities.leader[c] = static_cast<std::int32_t>(c % w.leaders.count);
+    for (std::uint32_t c = 0; c < C; ++c)
+      w.communities.leader[c] = static_cast<std::int32_t>(c % w.leaders.count);
 
   // In-service members: spread over communities by population; each is a working-age resident when one
   // can be found in a few draws.
@@ -199,7 +207,8 @@ World generate_world(const Params& p, std::uint64_t seed) {
       };
       std::uint32_t r = r0 + rng.below(nr);
       for (int tries = 0; tries < 16 && unsuitable(r); ++tries) r = r0 + rng.below(nr);
-      for (std::uint32_t step = 0; step < nr && (res[r].flags & kInService); ++step) r = r0 + (r - r0 + 1) % nr;
+      for (std::uint32_t step = 0; step < nr && (res[r].flags & kInService); ++step)
+        r = r0 + (r - r0 + 1) % nr;
       if (res[r].flags & kInService) break;  // more members than residents: the community is full
       res[r].flags |= kInService | kPartyMember;
       w.members.resident.push_back(r);
@@ -217,6 +226,7 @@ void build_network(World& w, int degree, double rewire, float weight, std::uint6
   auto& m = w.neighbours;
   m.resize(N, N);
   m.resizeNonZeros(0);
+  w.neighbour_weight = weight;
   if (degree <= 0 || N == 0) {
     m.makeCompressed();
     return;
@@ -251,7 +261,8 @@ void build_network(World& w, int degree, double rewire, float weight, std::uint6
       // random resident of the same grid; duplicates and self-links are redrawn.
       for (int j = 0; j < k; ++j) {
         const std::int64_t off = (j / 2 + 1) * ((j % 2 == 0) ? 1 : -1);
-        std::uint32_t t = a + static_cast<std::uint32_t>(((static_cast<std::int64_t>(r - a) + off) % n + n) % n);
+        std::uint32_t t =
+            a + static_cast<std::uint32_t>(((static_cast<std::int64_t>(r - a) + off) % n + n) % n);
         if (rng.bernoulli(rewire)) t = a + rng.below(n);
         for (int tries = 0; tries < 32; ++tries) {
           bool clash = (t == r);

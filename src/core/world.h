@@ -122,6 +122,9 @@ struct World {
   // Word-of-mouth network: column r lists the residents who hear about r's experiences, with weights.
   // Links stay within a grid, so communities can be updated in parallel without sharing residents.
   Eigen::SparseMatrix<float, Eigen::ColMajor, std::int32_t> neighbours;
+  // At or above 0 when every link has this weight (build_network's network): experiences then read only the
+  // link indices, one cache miss fewer per experience. Below 0 (a hand-made network): read each weight.
+  float neighbour_weight = -1.0f;
 
   std::uint32_t grid_first_resident(std::uint32_t g) const {
     return households.first_resident[grids.first_household[g]];

@@ -10,29 +10,39 @@
 namespace govsim {
 
 // kHeld: taken out of the ladder by a mechanism (e.g. listed for joint handling); still open.
-enum class CaseState : std::uint8_t { kFree = 0, kLatent, kQueued, kEscalated, kHeld, kResolved, kAbandoned, kGaveUp };
+enum class CaseState : std::uint8_t {
+  kFree = 0,
+  kLatent,
+  kQueued,
+  kEscalated,
+  kHeld,
+  kResolved,
+  kAbandoned,
+  kGaveUp
+};
 
 struct Case {
   std::uint32_t resident = 0;
-  std::uint32_t grid = 0;           // global grid index
-  std::uint32_t household = 0;      // offset within the grid
+  std::uint32_t grid = 0;       // global grid index
+  std::uint32_t household = 0;  // offset within the grid
   std::int32_t day_raised = 0;
-  std::uint32_t seq = 0;            // which arrival of its grid and day (keys its reporting draw)
-  std::int32_t available_day = 0;   // first day the current level can work on it (transfer delays)
-  float hour_raised = 0.0f;         // hour of day, 0..24
-  std::int32_t day_reported = 0;    // when the ladder learnt of it (reported, or found on a visit)
+  std::uint32_t seq = 0;           // which arrival of its grid and day (keys its reporting draw)
+  std::int32_t available_day = 0;  // first day the current level can work on it (transfer delays)
+  float hour_raised = 0.0f;        // hour of day, 0..24
+  std::int32_t day_reported = 0;   // when the ladder learnt of it (reported, or found on a visit)
   float hour_reported = 0.0f;
-  std::int32_t day_queued = 0;      // when it last joined the queue of the level holding it
+  std::int32_t day_queued = 0;  // when it last joined the queue of the level holding it
   float hour_queued = 0.0f;
-  float size = 0.0f;                // staff-hours needed at the required level
-  float work_left = 0.0f;           // staff-hours left at the current level (assessment or the work itself)
-  float grievance_sat = 0.0f;       // satisfaction and trust the problem took from its resident when raised,
-  float grievance_trust = 0.0f;     // given back (as relaxed since) when it is resolved
-  std::uint8_t kind = 0;            // DemandKind
-  std::uint8_t required = 0;        // Level that can resolve it
-  std::uint8_t level = 0;           // Level holding it now
+  float size = 0.0f;             // staff-hours needed at the required level
+  float work_left = 0.0f;        // staff-hours left at the current level (assessment or the work itself)
+  float grievance_sat = 0.0f;    // satisfaction and trust the problem took from its resident when raised,
+  float grievance_trust = 0.0f;  // given back (as relaxed since) when it is resolved
+  std::uint8_t kind = 0;         // DemandKind
+  std::uint8_t required = 0;     // Level that can resolve it
+  std::uint8_t level = 0;        // Level holding it now
   CaseState state = CaseState::kFree;
-  std::uint8_t parties = 0;      // hard problems: departments whose sign-off (or money) it needs besides its level
+  std::uint8_t parties =
+      0;  // hard problems: departments whose sign-off (or money) it needs besides its level
   std::uint8_t coordinated = 0;  // 1 once its parties accepted it (it waits for them, off the queue)
   bool hard() const { return required >= static_cast<std::uint8_t>(Level::kStreet); }
 };
@@ -57,6 +67,7 @@ class CasePool {
     free_.push_back(id);
   }
   std::uint32_t generation(std::uint32_t id) const { return generation_[id]; }
+  const std::uint32_t& generation_ref(std::uint32_t id) const { return generation_[id]; }  // for prefetching
   Case& operator[](std::uint32_t id) { return cases_[id]; }
   const Case& operator[](std::uint32_t id) const { return cases_[id]; }
   std::size_t capacity() const { return cases_.size(); }
@@ -78,6 +89,9 @@ struct ClosedEvent {
   std::uint8_t level;  // highest level that held it
   Outcome outcome;
   std::uint32_t case_id;
+  // Copied from the case while it is in cache, so the opinion phase need not reach back into the pool.
+  std::int32_t day_raised;
+  float grievance_sat, grievance_trust;
 };
 
 struct CaseRef {

@@ -73,7 +73,8 @@ void Ledger::close_case(CommunityState& cs, std::uint32_t id, Outcome outcome, f
       t.gave_up += 1;
       break;
   }
-  cs.closed.push_back({k.resident, hours, k.kind, k.level, outcome, id});
+  cs.closed.push_back(
+      {k.resident, hours, k.kind, k.level, outcome, id, k.day_raised, k.grievance_sat, k.grievance_trust});
 }
 
 void Ledger::hold(std::uint32_t c, std::uint32_t id) {

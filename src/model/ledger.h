@@ -19,7 +19,8 @@ class Ledger {
 
   // A reported demand joins its grid's queue, workable from `available_day`, and today's list of reports.
   void enqueue_at_grid(CommunityState& cs, std::uint32_t id, int available_day, double hour_reported);
-  // Closes a case at `hour_done` of today; the opinion phase reaches its resident, the slot is recycled later.
+  // Closes a case at `hour_done` of today; the opinion phase reaches its resident, the slot is recycled
+  // later.
   void close_case(CommunityState& cs, std::uint32_t id, Outcome outcome, float hour_done);
   // Takes a queued case out of the ladder; it stays open and counts in n_open_* but at no level.
   void hold(std::uint32_t c, std::uint32_t id);
@@ -35,10 +36,30 @@ class Ledger {
     const double m = s_.params.opinion.memory_days;
     return Relaxation{m > 0 ? 1.0 / m : 0.0};
   }
+  // Starts loading what an experience of resident r reads (r's record, r's neighbour list), so that the
+  // misses of several events overlap; stage 0 the record and list offset, stage 1 the list itself.
+  void prefetch_experience(std::uint32_t r, int stage) const {
+    const auto& net = s_.world.neighbours;
+    if (stage == 0) {
+      __builtin_prefetch(&s_.world.residents[r]);
+      __builtin_prefetch(net.outerIndexPtr() + r);
+    } else if (net.isCompressed()) {
+      __builtin_prefetch(net.innerIndexPtr() + net.outerIndexPtr()[r]);
+    }
+  }
   // A resident's satisfaction and trust today.
   double satisfaction(std::uint32_t r) const {
     const auto& res = s_.world.residents;
     return relaxation().value(res[r].satisfaction, res[r].rest_satisfaction, s_.day - res[r].touched);
+  }
+  // Both at once (one relaxation factor): {satisfaction, trust}.
+  std::pair<double, double> opinion(std::uint32_t r) const {
+    const auto& rs = s_.world.residents[r];
+    const Relaxation rx = relaxation();
+    const std::int32_t since = s_.day - rs.touched;
+    const double f = rx.factor(since);
+    return {rx.value(rs.satisfaction, rs.rest_satisfaction, since, f),
+            rx.value(rs.trust, rs.rest_trust, since, f)};
   }
   double trust(std::uint32_t r) const {
     const auto& res = s_.world.residents;
@@ -54,6 +75,16 @@ class Ledger {
     const double coupling = s_.params.opinion.trust_coupling;
     adjust_opinion(cs, r, d, coupling * d);
     const auto& net = s_.world.neighbours;
+    if (s_.world.neighbour_weight >= 0.0f && net.isCompressed()) {
+      const double wd = static_cast<double>(s_.world.neighbour_weight) * d;  // as it.value() * d below
+      const std::int32_t* inner = net.innerIndexPtr();
+      for (std::int32_t p = net.outerIndexPtr()[r], end = net.outerIndexPtr()[r + 1]; p < end; ++p) {
+        const auto j = static_cast<std::uint32_t>(inner[p]);
+        adjust_opinion(cs, j, wd, coupling * wd);
+        each_neighbour(j);
+      }
+      return;
+    }
     for (std::remove_reference_t<decltype(net)>::InnerIterator it(net, r); it; ++it) {
       const auto j = static_cast<std::uint32_t>(it.index());
       const double wd = it.value() * d;
