@@ -6,7 +6,7 @@ from .io import (SCHEMA_VERSION, SchemaVersionError, arms, check_schema, config,
 from .metrics import KEY_COMMUNITY_METRIC, KEY_METRICS, key_metrics
 from .stats import (compare, contrast, effect_table, mean_interval, mean_interval_array, paired_difference,
                     t_quantile_975)
-from .tidy import (SUMMARY_FIELDS, community_metrics, district_metrics, run_coords, run_table, summarise_runs,
+from .tidy import (COST_FIELDS, SUMMARY_FIELDS, community_metrics, district_metrics, run_coords, run_table, summarise_runs,
                    tidy)
 
 __version__ = "0.1.0"
@@ -14,6 +14,6 @@ __version__ = "0.1.0"
 __all__ = [
     "SCHEMA_VERSION", "SchemaVersionError", "open_results", "check_schema", "design", "config", "config_value",
     "arms", "KEY_METRICS", "KEY_COMMUNITY_METRIC", "key_metrics", "tidy", "run_table", "run_coords",
-    "summarise_runs", "district_metrics", "community_metrics", "SUMMARY_FIELDS", "compare", "contrast",
+    "summarise_runs", "district_metrics", "community_metrics", "SUMMARY_FIELDS", "COST_FIELDS", "compare", "contrast",
     "effect_table", "mean_interval", "mean_interval_array", "paired_difference", "t_quantile_975",
 ]

@@ -12,6 +12,7 @@ KEY_METRICS = (
     ("mean_satisfaction", "final"),         # resident satisfaction at the end (0-1)
     ("mean_trust", "final"),                # trust in the community Party organisation at the end (0-1)
     ("mean_gw_utilisation", "mean"),        # grid-worker hours per normal hour (hours/normal hour)
+    ("cum_cost_yuan", "final"),             # cost since day 0, every source (yuan; docs/ODD.md §7.20)
 )
 
 # Per-community metric for the heat map (kept per community in every file).

@@ -28,6 +28,41 @@ SUMMARY_FIELDS = {
     "committee rated good": ("final", "share_committee_good"),
 }
 
+# The cost rows (docs/ODD.md §7.20), which scale a sum by the run's days or divide two sums: (series, divisor).
+# No divisor: the sum times 365 / days, in million yuan a year; a divisor: the sum over the divisor's sum. Sums
+# are taken day by day in order, as Simulation::summary does, so the values equal govsim's own.
+COST_FIELDS = {
+    "cost (million yuan/year)": ("new_cost_yuan", None),
+    "added cost (million yuan/year)": ("new_added_cost_yuan", None),
+    "cost per resolved demand (yuan)": ("new_cost_yuan", "new_resolved"),
+}
+
+
+def _cost_field(ds, label):
+    """One value per run of a COST_FIELDS row."""
+    name, divisor = COST_FIELDS[label]
+    if name not in ds.data_vars:
+        raise KeyError(f"{label!r} needs the series {name} (files written before cost accounting lack it)")
+
+    def run_sum(var):
+        x = np.asarray(ds[var].transpose("run", "day").values, dtype=float)
+        ok = np.isfinite(x)
+        return np.cumsum(np.where(ok, x, 0.0), axis=-1)[:, -1], ok.sum(axis=-1)
+
+    total, days = run_sum(name)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if divisor is None:
+            values = np.where(days > 0, total * 365.0 / days / 1e6, np.nan)
+            units = "million yuan/year"
+        else:
+            den = run_sum(divisor)[0]
+            values = np.where(den > 0, total / den, np.nan)
+            units = "yuan/case"
+    out = xr.DataArray(values, dims=("run",), coords={c: ds[c] for c in run_coords(ds)})
+    out.attrs = {"units": units, "long_name": label, "kind": "run", "how": "run", "metric": name}
+    out.name = label
+    return out
+
 
 def run_coords(ds):
     """Names of the coordinates on the run dimension alone (arm, replicate, seed, pair, parameters...)."""
@@ -104,10 +139,13 @@ def summarise_runs(ds, metric, how="final", days=None):
 
     ``metric`` is a series name with ``how`` one of final (last finite day), mean, sum, max, min (NaN days
     skipped, NaN if none: govsim's ``final:``/``mean:``/``sum:``/``max:`` forms); or ``"how:name"``; or a
-    row label of govsim's summary table (``"hard problems closed"``, ``"share good/very good"``...); or a
+    row label of govsim's summary table (``"hard problems closed"``, ``"share good/very good"``, the cost rows
+    of COST_FIELDS...); or a
     /runs column such as a mechanism outcome (``"shock_peak_backlog"``), returned as it is. ``days`` selects
     days by label first (a slice, ``slice(100, None)``, or a list).
     """
+    if metric in COST_FIELDS:
+        return _cost_field(ds, metric)
     how, name = parse_metric(metric, how)
     if name in ds.data_vars:
         da = ds[name]

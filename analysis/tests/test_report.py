@@ -20,7 +20,7 @@ from govsim_analysis.report import FRAME_COLOURS, fmt, write_report
 
 ANALYSIS = Path(__file__).resolve().parents[1]
 KEY = ("cum_hard_problems_closed", "n_open_cases", "mean_resolution_hours", "mean_satisfaction", "mean_trust",
-       "mean_gw_utilisation")
+       "mean_gw_utilisation", "cum_cost_yuan")
 FIGURE = re.compile(r'<figure class="fig" id="fig-([^"]+)" data-frame="(#[0-9a-f]{6})"')
 
 
@@ -204,7 +204,7 @@ def test_screenshot_shows_every_figure(comparison, tmp_path):
     index = write_report(path, out)
     page = Path(index).read_text()
     figs = figures_of(page)
-    assert len(figs) == 8
+    assert len(figs) == 9
     shot = screenshot(index, tmp_path / "shot.png", 1400, 8000, tmp_path / "profile")
     assert shot.shape[:2] == (8000, 1400)
     assert darkness(shot) > 0.03, "the page rendered blank"

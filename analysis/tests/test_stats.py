@@ -5,8 +5,8 @@ import re
 import numpy as np
 import pytest
 
-from govsim_analysis import (SUMMARY_FIELDS, compare, contrast, effect_table, mean_interval, open_results,
-                             paired_difference, summarise_runs, t_quantile_975, tidy)
+from govsim_analysis import (COST_FIELDS, SUMMARY_FIELDS, compare, contrast, effect_table, mean_interval,
+                             open_results, paired_difference, summarise_runs, t_quantile_975, tidy)
 from govsim_analysis import synthetic
 
 T2_EXACT = 4.302652729911275  # Student t 97.5% quantile, df = 2
@@ -83,7 +83,7 @@ def test_summary_reductions_equal_govsims_summary_json(comparison):
     path, _, js = comparison
     summary = json.load(open(js))["arms"]
     with open_results(path) as ds:
-        for label in SUMMARY_FIELDS:
+        for label in [*SUMMARY_FIELDS, *COST_FIELDS]:
             v = summarise_runs(ds, label)
             for arm, values in summary.items():
                 got = v.values[ds["arm"].values == arm]

@@ -42,7 +42,7 @@ void print_summary(const std::string& arm, const std::vector<RunSummary>& s, std
   for (const auto& row : summary_fields()) {
     const Interval iv = mean_interval(column(s, row.field));
     char buf[64];
-    std::snprintf(buf, sizeof buf, "  %-26s%12s", row.label, fmt(row.format, iv.mean).c_str());
+    std::snprintf(buf, sizeof buf, "  %-32s%12s", row.label, fmt(row.format, iv.mean).c_str());
     out << buf;
     if (s.size() > 1) out << "   [" << fmt(row.format, iv.lo) << ", " << fmt(row.format, iv.hi) << "]";
     out << "\n";

@@ -26,6 +26,9 @@ const std::vector<SummaryField>& summary_fields() {
       {"mean trust", &RunSummary::mean_trust, "%.3f", true},
       {"share aware", &RunSummary::share_aware, "%.3f", true},
       {"committee rated good", &RunSummary::committee_good, "%.3f", true},
+      {"cost (million yuan/year)", &RunSummary::cost_myuan_year, "%.3f", true},
+      {"added cost (million yuan/year)", &RunSummary::added_cost_myuan_year, "%.3f", true},
+      {"cost per resolved demand (yuan)", &RunSummary::cost_per_resolved, "%.1f", true},
       {"wall seconds", &RunSummary::wall_seconds, "%.2f", false},
   };
   return f;

@@ -112,6 +112,10 @@ void DualRegistration::act(Phase, DayApi& api) {
       lv.volunteer_hours[g] = lv.volunteer_hours[g] - mine_[g] + h;
       mine_[g] = h;
     }
+    // Members' hours on tasks; their hours on cases are counted where the grid spends them (the core). Their
+    // time is valued for the hours they give, used or not (their organs release them for it).
+    api.spend_hours(Payer::kMembers, c, task_today_[c]);
+    api.spend_yuan(CostSource::kMembers, c, hours_today_[c] * api.params().cost.wage_member_per_hour);
   }
 }
 

@@ -76,6 +76,10 @@ void JointHandling::initialize(DayApi& api) {
   total("cum_jh_deadlines_met", "new_jh_deadlines_met", "items", "Published deadlines met since day 0");
   total("cum_jh_deadlines_missed", "new_jh_deadlines_missed", "items", "Published deadlines missed since day 0");
   total("cum_jh_unit_hours", "new_jh_unit_hours", "staff-hours", "Units' staff time spent since day 0");
+  add("new_jh_cadre_hours", K::kFlow, "hours/day",
+      "Cadres' and leaders' hours: committee members at joint meetings, leaders on the items they lead",
+      false, flow(&Flows::cadre_hours));
+  total("cum_jh_cadre_hours", "new_jh_cadre_hours", "hours", "Cadres' and leaders' hours since day 0");
   add("mean_unit_engagement", K::kMean, "0-1", "Mean engagement of co-building units (of the community's committee)",
       true, [this, &api](const Tally&, int c) {
         const auto& e = api.world().units.engagement;
@@ -157,6 +161,11 @@ void JointHandling::meeting(DayApi& api) {
         if (day + p_.deadline_days < T) totals_.cohort_deadline += 1;
       }
     }
+    // The committee meets, whatever is on its list (cost accounting only).
+    const double meeting = committee_size_[c] * p_.meeting_hours;
+    flows_[c].cadre_hours += meeting;
+    api.spend_hours(Payer::kCadres, c, meeting);
+    api.spend_yuan(CostSource::kCadres, c, meeting * api.params().cost.wage_cadre_per_hour);
     const std::int32_t leader = w.communities.leader[c];
     std::size_t keep = 0;
     for (const Pending& pq : pending) {
@@ -191,7 +200,13 @@ void JointHandling::meeting(DayApi& api) {
         ++taken_this_meeting[item.units[i]];
         ++active_items_[item.units[i]];
       }
-      if (led) --leader_left[leader];
+      if (led) {
+        --leader_left[leader];
+        flows_[c].cadre_hours += p_.leader_hours_per_item;
+        api.spend_hours(Payer::kCadres, c, p_.leader_hours_per_item);
+        api.spend_yuan(CostSource::kCadres, c,
+                       p_.leader_hours_per_item * api.params().cost.wage_cadre_per_hour);
+      }
       api.hold(q);
       items_.push_back(item);
       flows_[c].assigned += 1;
@@ -238,6 +253,8 @@ void JointHandling::work(DayApi& api) {
       budget_left_[u] -= static_cast<float>(share[u]);
     }
     flows_[c].unit_hours += hours;
+    api.spend_hours(Payer::kUnits, c, hours);
+    api.spend_yuan(CostSource::kCoBuilding, c, hours * api.params().cost.wage_unit_per_hour);
     const double before = it.work_left;
     it.work_left = static_cast<float>(before - hours);
     // A deadline passes at the end of its day; a missed one is published once, even if the item closes now.

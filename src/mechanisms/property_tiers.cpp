@@ -110,6 +110,8 @@ void PropertyTiers::act(Phase phase, DayApi& api) {
     std::fill(flows_.begin(), flows_.end(), Flows{});
     return;
   }
+  // The day's fees (cost accounting, docs/ODD.md §7.20).
+  for (std::uint32_t c = 0; c < cost_.size(); ++c) api.spend_yuan(CostSource::kProperty, c, cost_[c]);
   resolve_due(api);
   prevent(api);
   if (p_.red_property && p_.red_property_share > 0) take_new(api);

@@ -45,6 +45,12 @@ void SocialWorkers::initialize(DayApi& api) {
                   "new_sw_cost_yuan"});
 }
 
+void SocialWorkers::act(Phase, DayApi& api) {
+  const double pay_day = p_.monthly_pay_yuan * (1.0 + p_.pay_rise) / kDaysPerMonth;
+  for (std::uint32_t c = 0; c < staff_.size(); ++c)
+    api.spend_yuan(CostSource::kSocialWorkers, c, staff_[c] * pay_day);
+}
+
 void SocialWorkers::describe(AttributeSink& out) const {
   GOVSIM_SOCIAL_WORKERS_PARAMS(GOVSIM_DESCRIBE_FIELD)
   out.number("staff", staff());

@@ -36,10 +36,11 @@ class SocialWorkers : public Mechanism {
   static constexpr const char* kName = "social_workers";
   explicit SocialWorkers(const SocialWorkersParams& p) : p_(p) {}
   std::string name() const override { return kName; }
-  static constexpr PhaseMask kPhases = PhaseMask{0};  // levers set once, in initialize
+  // Levers set once, in initialize; each day's pay is recorded in the mechanisms phase (cost accounting).
+  static constexpr PhaseMask kPhases = phase_mask(Phase::kMechanisms);
   PhaseMask phases() const override { return kPhases; }
   void initialize(DayApi& api) override;
-  void act(Phase, DayApi&) override {}
+  void act(Phase phase, DayApi& api) override;
   void describe(AttributeSink& out) const override;
 
   // (1 + pay_rise)^(-pay_elasticity), the factor on every grid worker's daily quit probability.

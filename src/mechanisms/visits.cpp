@@ -62,6 +62,9 @@ void Visits::act(Phase, DayApi& api) {
       n += v;
     }
     cadre_visits_[c] = n;
+    api.spend_hours(Payer::kCadres, c, n * p_.cadre_hours_per_household);
+    api.spend_yuan(CostSource::kCadres, c,
+                   n * p_.cadre_hours_per_household * api.params().cost.wage_cadre_per_hour);
   }
 }
 

@@ -172,12 +172,14 @@ double Whistle::work(DayApi& api, Summons& m, double hours) {
   double used = 0;
   auto finish = [&](InHand& h) {  // works on h; true when done
     if (used + h.work_left <= hours) {
+      api.spend_hours(Payer::kDepartment, h.t.community, h.work_left);
       used += h.work_left;
       h.work_left = 0;
       api.resolve(h.t, start + span * used / hours);
       flows_.resolved += 1;
       return true;
     }
+    api.spend_hours(Payer::kDepartment, h.t.community, hours - used);
     h.work_left -= hours - used;
     used = hours;
     return false;

@@ -112,6 +112,16 @@ class DayApi {
   // Co-building units' engagement (0..1), which the mechanisms that ask units for help move.
   std::vector<float>& unit_engagement() { return s_.world.units.engagement; }
 
+  // --- cost accounting (docs/ODD.md §7.20): staff-hours the people a mechanism brings (or a ladder level's
+  // staff working for it) spent today on community c's cases, and money the mechanism spent there today.
+  // Safe for distinct communities from a parallel loop.
+  void spend_hours(Payer who, std::uint32_t c, double hours) {
+    ledger_.spend_hours(s_.communities[c].tally, who, hours);
+  }
+  void spend_yuan(CostSource source, std::uint32_t c, double yuan) {
+    ledger_.spend_yuan(s_.communities[c].tally, source, yuan);
+  }
+
   // --- the core's formulas
   // Expected arrivals of a kind of demand in grid g today: the grid's households times the kind's daily rate
   // and multipliers; with or without the per-grid shared-affair lever.

@@ -125,6 +125,15 @@ class Ledger {
   // Staff-hours a level above the grid works today (the community's, a street's, the departments').
   double level_capacity(Level level, std::uint32_t community) const;
 
+  // --- cost accounting (docs/ODD.md §7.20)
+  // Staff-hours `who` spent today on work, into tally t; and money spent today. Money is for hours on duty,
+  // whether or not work fills them (the ladder's staff, social workers, members' offered hours), so the two
+  // are recorded apart.
+  void spend_hours(Tally& t, Payer who, double hours) const { t.hours[static_cast<int>(who)] += hours; }
+  void spend_yuan(Tally& t, CostSource source, double yuan) const {
+    t.yuan[static_cast<int>(source)] += yuan;
+  }
+
  private:
   // Adds (+1) or removes (-1) an aware resident's trust in the committee rating and its calendar.
   void count_in_committee_rating(CommunityState& cs, std::uint32_t r, int sign);

@@ -118,11 +118,59 @@ std::vector<MetricSpec> core_metrics() {
   add("new_hires", K::kFlow, "workers/day", "Replacement grid workers starting", false,
       [](const Tally& t) { return t.hires; });
 
+  // Cost accounting (docs/ODD.md §7.20): hours spent by who spent them, money by source.
+  const char* payers[kPayers] = {"grid",  "community", "street",  "department",
+                                 "units", "cadres",    "members", "social_workers"};
+  const char* payer_text[kPayers] = {
+      "grid workers (tasks, cases, visits; the staffed variant's staff included)",
+      "community staff on cases (their share of the community level's hours)",
+      "street staff on cases",
+      "district department staff on cases (summoned teams included)",
+      "co-building units' staff on listed problems",
+      "cadres and district leaders (joint meetings, led items, household visits)",
+      "in-service Party members (volunteering, tasks taken over)",
+      "community social workers on cases (their share of the community level's hours)"};
+  for (int i = 0; i < kPayers; ++i)
+    add(std::string("new_hours_") + payers[i], K::kFlow, "staff-hours/day",
+        std::string("Hours spent by ") + payer_text[i], false, [i](const Tally& t) { return t.hours[i]; });
+  const char* sources[kCostSources] = {"pay",    "staffed", "social_workers", "co_building",
+                                       "cadres", "members", "property"};
+  const char* source_text[kCostSources] = {
+      "Pay of the ladder's own staff for their hours on duty: grid workers in post, community, street and "
+      "department "
+      "staff (the baseline's running cost)",
+      "Pay of the staff the staffed down-shifting variant moves down with the tasks (its funds)",
+      "Community social workers' pay",
+      "Co-building units' staff time on listed problems, at cost.wage_unit_per_hour",
+      "Cadres' and district leaders' time, at cost.wage_cadre_per_hour",
+      "In-service members' volunteer time, at cost.wage_member_per_hour",
+      "Property service fees of the old neighbourhoods' households"};
+  for (int i = 0; i < kCostSources; ++i)
+    add(std::string("new_cost_yuan_") + sources[i], K::kFlow, "yuan/day", source_text[i], false,
+        [i](const Tally& t) { return t.yuan[i]; });
+  add("new_cost_yuan", K::kFlow, "yuan/day", "Cost of the day, every source", false, [](const Tally& t) {
+    double s = 0;
+    for (double y : t.yuan) s += y;
+    return s;
+  });
+  add("new_added_cost_yuan", K::kFlow, "yuan/day",
+      "Cost the mechanisms add: every source but the ladder's own pay (new_cost_yuan - new_cost_yuan_pay)",
+      false, [](const Tally& t) {
+        double s = 0;
+        for (int i = 1; i < kCostSources; ++i) s += t.yuan[i];
+        return s;
+      });
+
   // Totals.
   total("cum_resolved", "new_resolved", "cases", "Cases resolved since day 0");
   total("cum_hard_problems_closed", "new_hard_problems_closed", "cases", "Hard problems resolved since day 0");
   total("cum_abandoned", "new_abandoned", "cases", "Cases abandoned since day 0");
   total("cum_quits", "new_quits", "workers", "Grid workers who quit since day 0");
+  for (int i = 0; i < kPayers; ++i)
+    total(std::string("cum_hours_") + payers[i], std::string("new_hours_") + payers[i], "staff-hours",
+          std::string("Hours spent by ") + payer_text[i] + " since day 0");
+  total("cum_cost_yuan", "new_cost_yuan", "yuan", "Cost since day 0, every source");
+  total("cum_added_cost_yuan", "new_added_cost_yuan", "yuan", "Cost the mechanisms added since day 0");
 
   // State summaries.
   add("mean_resolution_hours", K::kMean, "h", "Mean hours from raising to resolution, cases resolved today",

@@ -150,6 +150,10 @@ RunSummary Simulation::summary() const {
   s.committee_good = r.at("share_committee_good", T - 1);
   const double cohort = sum("new_hard_cohort");
   s.hard_closed_6m_share = cohort > 0 ? sum("new_hard_cohort_closed_6m") / cohort : std::nan("");
+  const double cost = sum("new_cost_yuan");
+  s.cost_myuan_year = cost * 365.0 / T / 1e6;
+  s.added_cost_myuan_year = sum("new_added_cost_yuan") * 365.0 / T / 1e6;
+  s.cost_per_resolved = s.resolved > 0 ? cost / s.resolved : std::nan("");
   return s;
 }
 

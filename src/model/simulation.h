@@ -26,6 +26,9 @@ struct RunSummary {
   double mean_gw_utilisation = 0, share_good = 0, mean_trust = 0, share_aware = 0, quits = 0;
   double committee_good = 0;
   double hard_closed_6m_share = 0;  // of hard problems reported 180+ days before the end, resolved within 180  // share of residents aware of the big committee rating its work good (seed 000)
+  // Cost (docs/ODD.md §7.20): every source, and the mechanisms' added cost, in million yuan a year (the run's
+  // total over its days, times 365); and yuan per case resolved over the run (NaN if none).
+  double cost_myuan_year = 0, added_cost_myuan_year = 0, cost_per_resolved = 0;
   double wall_seconds = 0;
 };
 

@@ -60,6 +60,7 @@ struct CoreState {
   std::vector<CommunityState> communities;
   std::vector<StreetState> streets;
   std::vector<CaseRef> department;  // the district departments' queue
+  Tally district_flows;             // today's flows of no one community (the streets' and departments' pay)
 };
 
 }  // namespace govsim

@@ -35,6 +35,8 @@ void Tally::add(const Tally& o) {
   passed_back += o.passed_back;
   hard_cohort += o.hard_cohort;
   hard_cohort_closed_6m += o.hard_cohort_closed_6m;
+  add_arr(hours, o.hours);
+  add_arr(yuan, o.yuan);
   coordination_started += o.coordination_started;
   coordinating += o.coordinating;
   add_arr(open, o.open);
@@ -66,6 +68,8 @@ void Tally::clear_flows() {
   volunteer_hours = breached = scheduled_visit_hours = 0;
   resolution_hours_sum = 0;
   passed_back = coordination_started = hard_cohort = hard_cohort_closed_6m = 0;
+  hours = {};
+  yuan = {};
   workers_in_post = vacancies = fatigue_sum = 0;
   p90_resolution_hours = 0;
 }

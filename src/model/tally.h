@@ -8,6 +8,33 @@
 
 namespace govsim {
 
+// Cost accounting (docs/ODD.md §7.20). Who spent staff-hours: the ladder's four levels, and the people
+// mechanisms bring in (co-building units' staff, cadres and district leaders, in-service members, social
+// workers).
+enum class Payer : std::uint8_t {
+  kGrid = 0,
+  kCommunity,
+  kStreet,
+  kDepartment,
+  kUnits,
+  kCadres,
+  kMembers,
+  kSocialWorkers
+};
+inline constexpr int kPayers = 8;
+// Where the money goes: the ladder's own staff on duty (the baseline's running cost), then what mechanisms
+// add.
+enum class CostSource : std::uint8_t {
+  kPay = 0,
+  kStaffed,
+  kSocialWorkers,
+  kCoBuilding,
+  kCadres,
+  kMembers,
+  kProperty
+};
+inline constexpr int kCostSources = 7;
+
 struct Tally {
   // Flows of the day.
   std::array<double, kKinds> demands{};
@@ -25,6 +52,9 @@ struct Tally {
   // The six-month cohort: hard problems reported at least 180 days before the run ends, and those of them
   // resolved within 180 days of their report (seed 000: Fuyang's listed problems closed in about six months).
   double hard_cohort = 0, hard_cohort_closed_6m = 0;
+  // Staff-hours spent today by who spent them, and money spent today by source (yuan).
+  std::array<double, kPayers> hours{};
+  std::array<double, kCostSources> yuan{};
   // Stocks at the end of the day.
   std::array<double, kKinds> open{};      // reported, not closed
   std::array<double, kLevels> open_at{};  // by the level holding the case

@@ -9,6 +9,7 @@ void Params::declare(ParamRegistry& r) {
   GOVSIM_BIND_SECTION(r, "grid", grid, GOVSIM_GRID_PARAMS);
   GOVSIM_BIND_SECTION(r, "ladder", ladder, GOVSIM_LADDER_PARAMS);
   GOVSIM_BIND_SECTION(r, "opinion", opinion, GOVSIM_OPINION_PARAMS);
+  GOVSIM_BIND_SECTION(r, "cost", cost, GOVSIM_COST_PARAMS);
 }
 
 }  // namespace govsim

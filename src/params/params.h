@@ -169,6 +169,27 @@ inline constexpr double kInf = std::numeric_limits<double>::infinity();
   X(report_trust_weight, Real, 0.5, 0, 1, "-", "assumption", "Weight of trust in the reporting probability")  \
   X(latent_give_up_days, Int, 30, 1, 3650, "days", "assumption", "Days an unreported demand waits to be found")
 
+// Cost accounting (docs/ODD.md §7.20): hourly pay by level, in yuan. The seeds give no pay or budget figure
+// (no 元, 工资 or 经费 amount), so every rate is an assumption; a month is read as 174 paid hours (21.75 days
+// of 8).
+#define GOVSIM_COST_PARAMS(X)                                                                            \
+  X(wage_grid_per_hour, Real, 30, 0, 1.0e5, "yuan/hour", "assumption (about 5,200 yuan a month)",        \
+    "Pay of a grid worker's hour on duty; also the pay of the staff the staffed down-shifting variant "  \
+    "brings")                                                                                            \
+  X(wage_community_per_hour, Real, 35, 0, 1.0e5, "yuan/hour", "assumption (about 6,100 yuan a month)",   \
+    "Pay of a community staff member's hour on duty (ladder.community_staff x ladder.community_hours a " \
+    "day)")                                                                                              \
+  X(wage_street_per_hour, Real, 50, 0, 1.0e5, "yuan/hour", "assumption (about 8,700 yuan a month)",      \
+    "Pay of a street staff member's hour on duty (ladder.street_staff x ladder.street_hours a day)")     \
+  X(wage_department_per_hour, Real, 60, 0, 1.0e5, "yuan/hour", "assumption (about 10,400 yuan a month)", \
+    "Pay of a district department staff member's hour on duty")                                          \
+  X(wage_unit_per_hour, Real, 50, 0, 1.0e5, "yuan/hour", "assumption",                                   \
+    "Value of a co-building unit's staff-hour spent on a community problem (paid by the unit)")          \
+  X(wage_cadre_per_hour, Real, 60, 0, 1.0e5, "yuan/hour", "assumption",                                  \
+    "Value of a cadre's or district leader's hour spent on meetings, led items and household visits")    \
+  X(wage_member_per_hour, Real, 50, 0, 1.0e5, "yuan/hour", "assumption",                                 \
+    "Value of an in-service Party member's volunteer hour (paid by the member's own organ or enterprise)")
+
 #define GOVSIM_DECLARE_FIELD(name, type, def, min, max, unit, source, help) type name;
 
 struct RunParams { GOVSIM_RUN_PARAMS(GOVSIM_DECLARE_FIELD) };
@@ -177,6 +198,9 @@ struct DemandParams { GOVSIM_DEMAND_PARAMS(GOVSIM_DECLARE_FIELD) };
 struct GridParams { GOVSIM_GRID_PARAMS(GOVSIM_DECLARE_FIELD) };
 struct LadderParams { GOVSIM_LADDER_PARAMS(GOVSIM_DECLARE_FIELD) };
 struct OpinionParams { GOVSIM_OPINION_PARAMS(GOVSIM_DECLARE_FIELD) };
+struct CostParams {
+  GOVSIM_COST_PARAMS(GOVSIM_DECLARE_FIELD)
+};
 
 // Registers one X-list under a section, binding each entry to a field of `obj`.
 #define GOVSIM_BIND_FIELD(name, type, def, min, max, unit, source, help) \
@@ -199,6 +223,7 @@ struct Params {
   GridParams grid;
   LadderParams ladder;
   OpinionParams opinion;
+  CostParams cost;
 
   // Binds every core field (and sets it to its default).
   void declare(ParamRegistry& reg);

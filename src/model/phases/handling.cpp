@@ -20,6 +20,7 @@ void Simulation::work_grids(std::uint32_t c) {
   const std::uint32_t g0 = s_.world.communities.first_grid[c];
   const auto day = static_cast<std::uint32_t>(s_.day);
   const double q_base = 1.0 - std::pow(1.0 - gp.quit_base_per_year, 1.0 / 365.0);
+  const double wage = s_.params.cost.wage_grid_per_hour;
   for (std::uint32_t g = g0; g < s_.world.communities.first_grid[c + 1]; ++g) {
     const std::uint32_t w0 = s_.world.grids.first_worker[g], w1 = s_.world.grids.first_worker[g + 1];
     // Pooled capacity of the grid's workers in post, weighted by experience.
@@ -57,6 +58,7 @@ void Simulation::work_grids(std::uint32_t c) {
         if (left <= 0) break;
       }
       t.volunteer_hours += s_.levers.volunteer_hours[g] - left;
+      ledger_.spend_hours(t, Payer::kMembers, s_.levers.volunteer_hours[g] - left);  // the lever's volunteers
     }
     const double team = normal / gp.hours_per_day;
     const double used = work_fifo(
@@ -102,6 +104,11 @@ void Simulation::work_grids(std::uint32_t c) {
       t.scheduled_visit_hours += visit_today_[w];
       t.overtime_hours += std::max(0.0, worked - normal);
       t.normal_hours += normal;
+      // Costs: every hour worked; pay for the post's normal day (overtime unpaid), and for the staff moved
+      // down with it (the staffed down-shifting variant's funds).
+      ledger_.spend_hours(t, Payer::kGrid, double(admin_today_[w]) + cases + (visit + visit_today_[w]));
+      ledger_.spend_yuan(t, CostSource::kPay, gp.hours_per_day * wage);
+      ledger_.spend_yuan(t, CostSource::kStaffed, s_.levers.extra_worker_hours * wage);
       const double u = worked / normal;
       double f = wk.fatigue[w] + gp.fatigue_gain * std::max(0.0, u - gp.fatigue_threshold) -
                  gp.fatigue_recovery * std::max(0.0, gp.fatigue_threshold - u);
@@ -159,10 +166,10 @@ void Simulation::work_community(std::uint32_t c) {
   const auto& lp = s_.params.ladder;
   auto& cs = s_.communities[c];
   const double capacity = ledger_.level_capacity(Level::kCommunity, c);
-  work_fifo(
+  const double used = work_fifo(
       cs.queue, s_.day, 1, capacity, [&](std::uint32_t id) -> Case& { return cs.pool[id]; },
-      [&](std::uint32_t id, double used) {
-        const double hour = lp.work_start_hour + lp.community_hours * used / capacity;
+      [&](std::uint32_t id, double so_far) {
+        const double hour = lp.work_start_hour + lp.community_hours * so_far / capacity;
         Case& k = cs.pool[id];
         if (k.required <= 1) {  // a level can do the work of the levels below it
           ledger_.close_case(cs, id, Outcome::kResolved, static_cast<float>(hour));
@@ -172,6 +179,14 @@ void Simulation::work_community(std::uint32_t c) {
           cs.up_from_community.push_back(id);
         }
       });
+  // The community's staff and the social workers (the lever's extra hours) work one pool: the hours used are
+  // theirs in proportion to what each brings. The staff are paid for their day on duty.
+  const double staff = lp.community_staff * lp.community_hours;
+  if (capacity > 0) {
+    ledger_.spend_hours(cs.tally, Payer::kCommunity, used * std::min(1.0, staff / capacity));
+    ledger_.spend_hours(cs.tally, Payer::kSocialWorkers, used * std::max(0.0, 1.0 - staff / capacity));
+  }
+  ledger_.spend_yuan(cs.tally, CostSource::kPay, staff * s_.params.cost.wage_community_per_hour);
 }
 
 // A hard problem whose work is done at its level: its parties each act on it or pass it back (推诿). If
@@ -233,10 +248,14 @@ void Simulation::work_street(std::uint32_t s) {
   const auto& lp = s_.params.ladder;
   auto& ss = s_.streets[s];
   const double capacity = ledger_.level_capacity(Level::kStreet, 0);
-  work_fifo(
-      ss.queue, s_.day, 2, capacity, [&](const CaseRef& r) -> Case& { return s_.communities[r.community].pool[r.id]; },
-      [&](const CaseRef& r, double used) {
-        const double hour = lp.work_start_hour + lp.street_hours * used / capacity;
+  double counted = 0;  // hours counted so far, each in the community of the case it went to
+  const double used = work_fifo(
+      ss.queue, s_.day, 2, capacity,
+      [&](const CaseRef& r) -> Case& { return s_.communities[r.community].pool[r.id]; },
+      [&](const CaseRef& r, double so_far) {
+        ledger_.spend_hours(s_.communities[r.community].tally, Payer::kStreet, so_far - counted);
+        counted = so_far;
+        const double hour = lp.work_start_hour + lp.street_hours * so_far / capacity;
         auto& cs = s_.communities[r.community];
         Case& k = cs.pool[r.id];
         if (k.required <= 2) {
@@ -247,18 +266,27 @@ void Simulation::work_street(std::uint32_t s) {
           ss.up.push_back(r);
         }
       });
+  // The rest went into the case left part-done, now at the head of the queue.
+  if (used > counted && !ss.queue.empty())
+    ledger_.spend_hours(s_.communities[ss.queue.front().community].tally, Payer::kStreet, used - counted);
 }
 
 void Simulation::work_department() {
   const auto& lp = s_.params.ladder;
   const double capacity = ledger_.level_capacity(Level::kDepartment, 0);
-  work_fifo(
+  double counted = 0;
+  const double used = work_fifo(
       s_.department, s_.day, 3, capacity,
       [&](const CaseRef& r) -> Case& { return s_.communities[r.community].pool[r.id]; },
-      [&](const CaseRef& r, double used) {
-        const double hour = lp.work_start_hour + lp.department_hours * used / capacity;
+      [&](const CaseRef& r, double so_far) {
+        ledger_.spend_hours(s_.communities[r.community].tally, Payer::kDepartment, so_far - counted);
+        counted = so_far;
+        const double hour = lp.work_start_hour + lp.department_hours * so_far / capacity;
         finish_at_level(s_.communities[r.community], r.community, r.id, hour);
       });
+  if (used > counted && !s_.department.empty())
+    ledger_.spend_hours(s_.communities[s_.department.front().community].tally, Payer::kDepartment,
+                        used - counted);
 }
 
 void Simulation::phase_handling() {
@@ -273,6 +301,14 @@ void Simulation::phase_handling() {
 #pragma omp parallel for schedule(dynamic, 1)
   for (std::int64_t s = 0; s < S; ++s) work_street(static_cast<std::uint32_t>(s));
   work_department();
+  // The streets' and departments' staff are paid for their day on duty (summoned teams included: whistle).
+  const auto& lp = s_.params.ladder;
+  const auto& w = s_.params.cost;
+  const double streets = static_cast<double>(S);
+  ledger_.spend_yuan(
+      s_.district_flows, CostSource::kPay,
+      streets * (lp.street_staff * lp.street_hours * w.wage_street_per_hour +
+                 lp.department_staff_per_street * lp.department_hours * w.wage_department_per_hour));
 }
 
 }  // namespace govsim

@@ -29,6 +29,8 @@ void Simulation::phase_recording() {
     v.clear();
     s_.communities[c].tally.clear_flows();
   }
+  district.add(s_.district_flows);  // flows of no one community, after the communities'
+  s_.district_flows.clear_flows();
   district.p90_resolution_hours = p90(all);
   run_work_hours_ += district.admin_hours + district.case_hours + district.scheduled_visit_hours;
   run_normal_hours_ += district.normal_hours;
