@@ -11,6 +11,8 @@ namespace govsim {
 
 const std::vector<SummaryField>& summary_fields() {
   static const std::vector<SummaryField> f = {
+      {"listed problems closed within 6 months", &RunSummary::listed_closed_6m_share, "%.3f", true},
+      {"listed problems closed by deadline", &RunSummary::listed_closed_by_deadline_share, "%.3f", true},
       {"hard problems closed within 6 months", &RunSummary::hard_closed_6m_share, "%.3f", true},
       {"demands raised", &RunSummary::demands, "%.0f", false},
       {"demands reported", &RunSummary::reported, "%.0f", false},
@@ -37,7 +39,8 @@ const std::vector<SummaryField>& summary_fields() {
 void Comparison::load(const std::string& scenario, const std::vector<std::string>& overrides) {
   file_ = read_scenario(scenario, overrides);
   if (file_.has_section("experiment") || file_.has_section("vary"))
-    throw InputError(scenario + ": this is an experiment file ([vary]/[experiment]); run it with govsim sweep");
+    throw InputError(scenario +
+                     ": this is an experiment file ([vary]/[experiment]); run it with govsim sweep");
   arms_.clear();
   names_.clear();
   if (file_.arms.empty()) arms_.push_back(file_.base);
@@ -47,8 +50,9 @@ void Comparison::load(const std::string& scenario, const std::vector<std::string
     const auto& first = arms_.front().params.run;
     const auto& p = arms_.back().params.run;
     if (p.replicates != first.replicates || p.seed != first.seed || p.days != first.days)
-      throw InputError(arm.where + ": arm '" + arm.name +
-                       "': run.replicates, run.seed and run.days must be the same in every arm (paired replicates)");
+      throw InputError(
+          arm.where + ": arm '" + arm.name +
+          "': run.replicates, run.seed and run.days must be the same in every arm (paired replicates)");
   }
   for (const auto& a : arms_) names_.push_back(a.params.run.name);
 }
@@ -63,7 +67,8 @@ void Comparison::run(std::ostream* log, bool progress) {
     for (std::int64_t k = 0; k < arms_[a].params.run.replicates; ++k) {
       results_[a].push_back(run_replicate(arms_[a], k, done == 0 ? log : nullptr));
       ++done;
-      if (progress && total > 1) std::cerr << "\rgovsim: " << done << " of " << total << " runs" << std::flush;
+      if (progress && total > 1)
+        std::cerr << "\rgovsim: " << done << " of " << total << " runs" << std::flush;
     }
   }
   if (progress && total > 1) std::cerr << "\n";
@@ -144,7 +149,9 @@ double run_value(const RunResult& r, const std::string& metric) {
   }
   for (const auto& [name, value] : r.record.outcomes)
     if (name == metric) return value;
-  throw std::invalid_argument("unknown metric '" + metric + "' (a summary field, an outcome, or mean:/final:/sum:/max:/year:/drift: of a series)");
+  throw std::invalid_argument(
+      "unknown metric '" + metric +
+      "' (a summary field, an outcome, or mean:/final:/sum:/max:/year:/drift: of a series)");
 }
 
 }  // namespace govsim

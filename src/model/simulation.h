@@ -3,6 +3,7 @@
 // running it (Simulation) and from writing it out (io/).
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -25,7 +26,11 @@ struct RunSummary {
   double median_resolution_hours = 0, p90_resolution_hours = 0;
   double mean_gw_utilisation = 0, share_good = 0, mean_trust = 0, share_aware = 0, quits = 0;
   double committee_good = 0;
-  double hard_closed_6m_share = 0;  // of hard problems reported 180+ days before the end, resolved within 180  // share of residents aware of the big committee rating its work good (seed 000)
+  double hard_closed_6m_share = 0;  // of hard problems reported 180+ days before the end, resolved within 180
+  // The seed's headline (seed 000: 百日解百难), of problems a mechanism listed with a published deadline: the
+  // share closed within 6 months and by the deadline (joint handling's outcomes; NaN in an arm that lists
+  // none).
+  double listed_closed_6m_share = NAN, listed_closed_by_deadline_share = NAN;
   // Cost (docs/ODD.md §7.20): every source, and the mechanisms' added cost, in million yuan a year (the run's
   // total over its days, times 365); and yuan per case resolved over the run (NaN if none).
   double cost_myuan_year = 0, added_cost_myuan_year = 0, cost_per_resolved = 0;
@@ -41,8 +46,8 @@ class Simulation {
 
   void add_mechanism(std::unique_ptr<Mechanism> m);  // before the first day; acts in the order added
   void add_metric(MetricSpec spec) { api_.add_metric(std::move(spec)); }  // before the first day
-  void step();                                       // one day, all phases in order
-  void run();                                        // params.run.days days, then finalize
+  void step();                                                            // one day, all phases in order
+  void run();  // params.run.days days, then finalize
   RunSummary summary() const;
 
   // Sets up the day and runs one phase; step() calls these in order. Tests use them to watch a phase.
@@ -66,8 +71,8 @@ class Simulation {
   void log_phases(bool on) { log_phases_ = on; }
 
   // Raises a demand by hand (tests); it enters the reporting phase like any other.
-  std::uint32_t raise_demand(std::uint32_t grid, std::uint32_t household_offset, DemandKind kind, Level required,
-                             float size_hours, float hour) {
+  std::uint32_t raise_demand(std::uint32_t grid, std::uint32_t household_offset, DemandKind kind,
+                             Level required, float size_hours, float hour) {
     return api_.raise_demand(grid, household_offset, kind, required, size_hours, hour);
   }
 
