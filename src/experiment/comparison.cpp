@@ -26,6 +26,10 @@ const std::vector<SummaryField>& summary_fields() {
       {"mean trust", &RunSummary::mean_trust, "%.3f", true},
       {"share aware", &RunSummary::share_aware, "%.3f", true},
       {"committee rated good", &RunSummary::committee_good, "%.3f", true},
+      {"Gini share good", &RunSummary::gini_share_good, "%.4f", false},
+      {"worst 10% share good", &RunSummary::worst_decile_share_good, "%.3f", false},
+      {"Gini resolution time", &RunSummary::gini_resolution_hours, "%.4f", false},
+      {"worst 10% resolution (h)", &RunSummary::worst_decile_resolution_hours, "%.1f", false},
       {"wall seconds", &RunSummary::wall_seconds, "%.2f", false},
   };
   return f;
