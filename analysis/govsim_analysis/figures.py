@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import sys
 import textwrap
+import warnings
 
 import matplotlib
 
@@ -259,6 +260,104 @@ def community_heatmap(ds, metric, arm=None, run=None, per_1000_residents=False, 
     return fig
 
 
+# /communities/type's codes in order (its flag_meanings attribute, docs/OUTPUT.md), for files that lack it.
+COMMUNITY_TYPES = ("old", "commercial", "work_unit", "resettled")
+
+
+def community_type_names(ds):
+    """Names of the community-type codes 0, 1, ... (from /communities/type's flag_meanings)."""
+    if "community_type" not in ds.coords:
+        return ()
+    meanings = ds["community_type"].attrs.get("flag_meanings", "")
+    return tuple(meanings.split()) or COMMUNITY_TYPES
+
+
+def _select_run(ds, arm, run):
+    if run is None:
+        rows = ds["run"].values
+        if arm is not None:
+            rows = rows[ds["arm"].values == arm]
+            if rows.size == 0:
+                raise ValueError(f"no arm {arm!r}")
+        run = rows[0]
+    return run
+
+
+def community_type_order(ds, run):
+    """The communities of one run sorted by type, then by index (padding, type -1, left out): (order, types)."""
+    types = np.asarray(ds["community_type"].sel(run=run).values)
+    keep = np.flatnonzero(types >= 0)
+    order = keep[np.lexsort((keep, types[keep]))]
+    return order, types[order]
+
+
+def community_type_heatmap(ds, metric="share_good", arm=None, run=None, deviation=True, title=None):
+    """Heat map of a per-community series (community x day) for one run, the communities grouped by type
+    (/communities/type: old neighbourhoods, commercial estates, work-unit compounds, resettled communities) and
+    labelled with it; beside it the mean of the metric over each type's communities by day. With ``deviation``
+    (the default) the heat map shows each community's difference from the mean over the communities that day, so
+    that the district's drift over time does not hide the differences between communities."""
+    var = metric + BY_COMMUNITY_SUFFIX
+    if var not in ds.data_vars:
+        raise KeyError(f"{metric!r} is not kept per community in this file")
+    if "community_type" not in ds.coords:
+        raise KeyError("this file has no /communities/type")
+    run = _select_run(ds, arm, run)
+    names = community_type_names(ds)
+    order, types = community_type_order(ds, run)
+    x = np.asarray(ds[var].sel(run=run).transpose("community", "day").values, dtype=float)[order]
+    units = _units(ds, var)
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a day on which no community has a value
+        shown = x - np.nanmean(x, axis=0) if deviation else x
+    day = ds["day"].values
+    arm_name = str(ds["arm"].sel(run=run).values) if "arm" in ds.coords else ""
+    rep = int(ds["replicate"].sel(run=run).values) if "replicate" in ds.coords else run
+    present = [t for t in range(len(names)) if (types == t).any()]
+    styles = arm_styles([names[t] for t in present])
+    with _style():
+        fig = Figure(figsize=(10.5, 5.4), layout="constrained")
+        gs = fig.add_gridspec(1, 3, width_ratios=[1, 0.03, 0.75])
+        ax = fig.add_subplot(gs[0, 0])
+        cax = fig.add_subplot(gs[0, 1])
+        axm = fig.add_subplot(gs[0, 2])
+        C = x.shape[0]
+        im = ax.imshow(shown, aspect="auto", origin="upper", interpolation="nearest", cmap="cividis",
+                       extent=(day[0] - 0.5, day[-1] + 0.5, C - 0.5, -0.5))
+        im.set_gid("type_heatmap")
+        ax.grid(False)
+        ticks, labels = [], []
+        for t in present:
+            rows = np.flatnonzero(types == t)
+            ticks.append(rows.mean())
+            labels.append(f"{names[t]} ({rows.size})")
+            if rows[0] > 0:  # a white rule between types
+                ax.axhline(rows[0] - 0.5, color="white", linewidth=1.6)
+        ax.set_yticks(ticks, labels)
+        ax.set_ylabel("community, grouped by type (communities)")
+        ax.set_xlabel(DAY_LABEL)
+        what = "difference from the mean over communities" if deviation else "by community and type"
+        ax.set_title(_wrap(title or f"{ds[var].attrs.get('long_name', metric)}: {what}\n"
+                                    f"arm {arm_name}, replicate {rep} (run {run})", 70))
+        cax.grid(False)
+        cb = fig.colorbar(im, cax=cax)
+        cb.set_label(_label(f"{metric}: difference from the mean" if deviation else metric, units))
+        for i, t in enumerate(present):
+            st = styles[names[t]]
+            with np.errstate(invalid="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                mean = np.nanmean(x[types == t], axis=0)
+            (line,) = axm.plot(day, mean, color=st["color"], linestyle=st["linestyle"], marker=st["marker"],
+                               markersize=5, markevery=_markevery(len(day), i, len(present)), linewidth=1.6,
+                               label=f"{names[t]} ({int((types == t).sum())})")
+            line.set_gid(f"type:{names[t]}")
+        axm.set_xlabel(DAY_LABEL)
+        axm.set_ylabel(_label(f"{metric}, mean of the type", units))
+        axm.set_title("mean by community type")
+        axm.legend(title="type (communities)", loc="best", frameon=False)
+    return fig
+
+
 def sensitivity_bars(table, title=None, units=None):
     """Horizontal bars per factor: Sobol' S1 and ST with their bootstrap intervals, Morris mu* (with its
     interval) and sigma, or PRCC with p-values; one panel per arm if the table has several."""
@@ -431,7 +530,7 @@ def standard_figures(ds, out_dir, metrics=None):
     shock figure when the file has a shock, and the sensitivity chart for Saltelli, Morris and LHS/Sobol'
     sweeps. Returns the written paths."""
     from .io import design
-    from .metrics import KEY_COMMUNITY_METRIC, SHOCK_METRIC, key_metrics
+    from .metrics import KEY_COMMUNITY_METRIC, SHOCK_METRIC, TYPE_METRIC, key_metrics
     from .sensitivity import morris, prcc, sobol_indices
     from .stats import effect_table
     from .tidy import summarise_runs
@@ -454,6 +553,8 @@ def standard_figures(ds, out_dir, metrics=None):
         cm = cms[0] if cms else None
     if cm is not None:
         emit(community_heatmap(ds, cm, arm=(_arms(ds) or [None])[0]), f"community_heatmap_{cm}")
+    if TYPE_METRIC + BY_COMMUNITY_SUFFIX in ds.data_vars and "community_type" in ds.coords:
+        emit(community_type_heatmap(ds, TYPE_METRIC, arm=(_arms(ds) or [None])[0]), f"community_types_{TYPE_METRIC}")
     if shock_info(ds) is not None and SHOCK_METRIC in ds.data_vars:
         emit(shock_recovery(ds, SHOCK_METRIC), "shock_recovery")
     des = (design(ds) or {}).get("design")

@@ -34,7 +34,7 @@ _LAYOUT = {
     "series_by_community": ("run", "community", "day"),
     "communities": ("run", "community"),
 }
-_KEEP_ATTRS = ("kind", "units", "long_name")
+_KEEP_ATTRS = ("kind", "units", "long_name", "flag_meanings")
 
 
 class SchemaVersionError(ValueError):

@@ -18,6 +18,9 @@ KEY_METRICS = (
 # Per-community metric for the heat map (kept per community in every file).
 KEY_COMMUNITY_METRIC = "n_open_cases"
 
+# Per-community metric of the heat map grouped by community type (the communities' share rating good).
+TYPE_METRIC = "share_good"
+
 # Backlog used by the shock's outcomes (docs/ODD.md §7.12).
 SHOCK_METRIC = "n_open_cases"
 

@@ -22,10 +22,10 @@ import os
 import numpy as np
 
 from . import __version__
-from .figures import (community_heatmap, forest, save, sensitivity_bars, shock_info, shock_recovery,
-                      shock_summary, timeseries)
+from .figures import (community_heatmap, community_type_heatmap, community_type_names, forest, save,
+                      sensitivity_bars, shock_info, shock_recovery, shock_summary, timeseries)
 from .io import BY_COMMUNITY_SUFFIX, arms as _arms, design as _design, open_results
-from .metrics import KEY_COMMUNITY_METRIC, SHOCK_METRIC, key_metrics
+from .metrics import KEY_COMMUNITY_METRIC, SHOCK_METRIC, TYPE_METRIC, key_metrics
 from .stats import effect_table
 from .tidy import community_metrics, summarise_runs
 
@@ -226,6 +226,20 @@ def _figure_specs(ds, metrics, eff):
                + ". Beneath: the Gini coefficient of the metric across communities by day (0: equal in every "
                "community; dimensionless).")
         specs.append((f"community_heatmap_{cm}", lambda: community_heatmap(ds, cm, arm=arm0), cap))
+    if TYPE_METRIC + BY_COMMUNITY_SUFFIX in ds.data_vars and "community_type" in ds.coords:
+        arm0 = (names or [None])[0]
+        var = TYPE_METRIC + BY_COMMUNITY_SUFFIX
+        units = ds[var].attrs.get("units", "") or "dimensionless"
+        kinds = ", ".join(community_type_names(ds))
+        cap = (f"<code>{_e(TYPE_METRIC)}</code> ({_e(units)}) per community (rows) and day (columns) in one run"
+               + (f": replicate 0 of arm <b>{_e(arm0)}</b>" if arm0 is not None else "")
+               + ", as each community's difference from that day's mean over the communities (so the district's "
+               f"drift does not hide the differences), the communities grouped by their type ({_e(kinds)}; "
+               "<code>/communities/type</code>) and labelled with it and their number, white rules between the "
+               "types. Right: the mean over each type's communities by day, in the metric's own units. The types differ by age structure, demand rates, property management "
+               "and grid-worker staffing (docs/ODD.md §5).")
+        specs.append((f"community_types_{TYPE_METRIC}",
+                      lambda: community_type_heatmap(ds, TYPE_METRIC, arm=arm0), cap))
     info = shock_info(ds)
     if info is not None and SHOCK_METRIC in ds.data_vars:
         s0, dur, tol = info

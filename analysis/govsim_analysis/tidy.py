@@ -13,7 +13,8 @@ HOWS = ("final", "mean", "sum", "max", "min", "year", "drift")
 # The rows of govsim's summary table (src/experiment/comparison.cpp summary_fields) that a file can
 # reproduce, as reductions of its series (Simulation::summary in src/model/simulation.cpp). Median and p90
 # resolution hours and utilisation come from run-level histograms and hour totals the file does not hold;
-# the share of hard problems closed within 6 months is a ratio of two sums (use both series).
+# the share of hard problems closed within 6 months is a ratio of two sums (use both series); the inequality of
+# resolution times is over the run's per-community means, which the 30-day series do not give.
 SUMMARY_FIELDS = {
     "demands raised": ("sum", "new_demands"),
     "demands reported": ("sum", "new_reported"),
@@ -26,6 +27,8 @@ SUMMARY_FIELDS = {
     "mean trust": ("final", "mean_trust"),
     "share aware": ("final", "share_aware"),
     "committee rated good": ("final", "share_committee_good"),
+    "Gini share good": ("final", "gini_share_good"),
+    "worst 10% share good": ("final", "worst_decile_share_good"),
 }
 
 # The cost rows (docs/ODD.md §7.20), which scale a sum by the run's days or divide two sums: (series, divisor).

@@ -44,6 +44,18 @@ def single_file(govsim, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def typed_file(govsim, tmp_path_factory):
+    """One run of many small communities, long enough for the community types to differ."""
+    d = tmp_path_factory.mktemp("typed")
+    out = d / "typed.h5"
+    run_govsim(govsim, [REPO / "tests/regression/small.ini", "--set", "run.days=200", "--set", "district.communities=40",
+                        "--set", "district.residents_per_community=2500", "--set", "district.in_service_members=0",
+                        "--set", "run.replicates=1",
+                        "--out", out, "--quiet"], d)
+    return out
+
+
+@pytest.fixture(scope="session")
 def comparison(govsim, tmp_path_factory):
     """A 4-arm comparison, 3 replicates: (file, stdout table, summary JSON path)."""
     d = tmp_path_factory.mktemp("comparison")

@@ -10,8 +10,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.text import Text
 
 from govsim_analysis import effect_table, open_results, synthetic
-from govsim_analysis.figures import (DAY_LABEL, MIN_FONT_PT, arm_styles, community_heatmap, forest, luminance,
-                                     save, sensitivity_bars, shock_info, shock_recovery, shock_summary, timeseries)
+from govsim_analysis.figures import (COMMUNITY_TYPES, DAY_LABEL, MIN_FONT_PT, arm_styles, community_heatmap,
+                                     community_type_heatmap, forest, luminance, save, sensitivity_bars, shock_info,
+                                     shock_recovery, shock_summary, timeseries)
 from govsim_analysis.sensitivity import morris, prcc, sobol_indices
 from govsim_analysis.__main__ import main
 
@@ -83,6 +84,53 @@ def test_timeseries_forest_heatmap_on_a_comparison(comparison, tmp_path):
         assert any(ax.get_ylabel() == "n_open_cases (cases)" for ax in fig.axes)  # the colour bar
         check_saved(fig, tmp_path / "heat")
         check_legible(community_heatmap(ds, "n_open_cases", run=5, per_1000_residents=True))
+
+
+def test_community_type_heatmap_groups_by_type(typed_file, tmp_path):
+    with open_results(typed_file) as ds:
+        types = ds["community_type"].values[0]
+        assert ds["community_type"].attrs["flag_meanings"].split() == list(COMMUNITY_TYPES)
+        present = sorted(set(types.tolist()))
+        assert len(present) >= 3, present  # the fixture's seed gives most types
+        fig = community_type_heatmap(ds, "share_good")
+        check_legible(fig)
+        ax = fig.axes[0]
+        im = next(i for i in ax.get_images() if i.get_gid() == "type_heatmap")
+        shown = np.asarray(im.get_array())
+        # rows are the communities sorted by type (then index): the same rows as the file's, regrouped
+        order = np.lexsort((np.arange(types.size), types))
+        x = ds["share_good_by_community"].values[0].astype(float)
+        # each community's difference from the day's mean over communities (the district's drift taken out)
+        assert np.allclose(shown, x[order] - x.mean(axis=0), equal_nan=True)
+        assert np.allclose(np.asarray(community_type_heatmap(ds, "share_good", deviation=False).axes[0]
+                                      .get_images()[0].get_array()), x[order], equal_nan=True)
+        assert np.all(np.diff(types[order]) >= 0)
+        # one y label per type present, in code order, with its number of communities, at the middle of its rows
+        labels = [t.get_text() for t in ax.get_yticklabels()]
+        assert labels == [f"{COMMUNITY_TYPES[t]} ({int((types == t).sum())})" for t in present]
+        ticks = ax.get_yticks()
+        for t, y in zip(present, ticks):
+            rows = np.flatnonzero(types[order] == t)
+            assert rows.min() <= y <= rows.max()
+        # the panel beside: one line per type present, the mean over its communities
+        lines = {l.get_gid(): l for l in fig.axes[2].get_lines() if (l.get_gid() or "").startswith("type:")}
+        assert set(lines) == {f"type:{COMMUNITY_TYPES[t]}" for t in present}
+        t0 = present[0]
+        assert np.allclose(lines[f"type:{COMMUNITY_TYPES[t0]}"].get_ydata(), np.nanmean(x[types == t0], axis=0))
+        check_saved(fig, tmp_path / "types")
+        with pytest.raises(KeyError):
+            community_type_heatmap(ds, "n_residents")  # not kept per community
+
+
+def test_typed_communities_differ(typed_file):
+    """The acceptance of issue 11's "Model 2": old neighbourhoods (more shared affairs, more unmanaged grids,
+    fewer grid workers) end below commercial estates in the share rating good."""
+    with open_results(typed_file) as ds:
+        types = ds["community_type"].values[0]
+        final = ds["share_good_by_community"].values[0][:, -1]
+        old, commercial = final[types == 0].mean(), final[types == 1].mean()
+        assert old < commercial - 0.005, (old, commercial)  # 0.335 and 0.344 on day 199 of this file
+        assert float(ds["gini_share_good"].values[0, -1]) > 0
 
 
 def test_shock_recovery(shock_file, tmp_path):
@@ -184,7 +232,8 @@ def test_figures_command_on_a_comparison(comparison, tmp_path, capsys):
     assert main(["figures", str(path), "--out", str(tmp_path / "figs")]) == 0
     printed = capsys.readouterr().out.split()
     names = {Path(p).name for p in printed}
-    assert {"timeseries_n_open_cases.png", "forest.svg", "community_heatmap_n_open_cases.png"} <= names
+    assert {"timeseries_n_open_cases.png", "forest.svg", "community_heatmap_n_open_cases.png",
+            "community_types_share_good.png"} <= names
     assert all(Path(p).stat().st_size > 0 for p in printed)
 
 

@@ -55,7 +55,8 @@ def test_report_on_a_comparison(comparison, tmp_path):
     page = index.read_text(encoding="utf-8")
     check_self_contained(page)
     names = [n for n, _ in figures_of(page)]
-    assert names == [f"timeseries_{m}" for m in KEY] + ["forest", "community_heatmap_n_open_cases"]
+    assert names == [f"timeseries_{m}" for m in KEY] + ["forest", "community_heatmap_n_open_cases",
+                                                        "community_types_share_good"]
     for n in names:  # written beside the page, and captioned
         assert (out / f"{n}.png").stat().st_size > 1000 and (out / f"{n}.svg").stat().st_size > 1000
     assert page.count("<figcaption>") == len(names)
@@ -89,6 +90,7 @@ def test_report_on_a_single_run(single_file, tmp_path):
     check_self_contained(page)
     names = [n for n, _ in figures_of(page)]
     assert "forest" not in names and "community_heatmap_n_open_cases" in names
+    assert names[-1] == "community_types_share_good" and "grouped by their type" in page
     assert "paired difference" not in page and "Key metrics" in page
     with open_results(single_file) as ds:
         t = compare(ds, "mean_trust")
@@ -204,7 +206,7 @@ def test_screenshot_shows_every_figure(comparison, tmp_path):
     index = write_report(path, out)
     page = Path(index).read_text()
     figs = figures_of(page)
-    assert len(figs) == 9
+    assert len(figs) == 10  # the seven key metrics (cost included), forest, community heat map, heat map by type
     shot = screenshot(index, tmp_path / "shot.png", 1400, 8000, tmp_path / "profile")
     assert shot.shape[:2] == (8000, 1400)
     assert darkness(shot) > 0.03, "the page rendered blank"

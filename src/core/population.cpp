@@ -21,6 +21,79 @@ float clamp01(double x) {
 
 }  // namespace
 
+std::array<TypeWeights, kCommunityTypes> type_weights(const DistrictParams& d) {
+  std::array<TypeWeights, kCommunityTypes> w;
+  w[0] = {d.type_share_old,       d.old_elderly_weight,
+          d.old_young_weight,     {d.old_household_weight, d.old_shared_weight, d.old_public_weight},
+          d.old_unmanaged_weight, d.old_staff_weight};
+  w[1] = {d.type_share_commercial,
+          d.commercial_elderly_weight,
+          d.commercial_young_weight,
+          {d.commercial_household_weight, d.commercial_shared_weight, d.commercial_public_weight},
+          d.commercial_unmanaged_weight,
+          d.commercial_staff_weight};
+  w[2] = {d.type_share_work_unit,
+          d.work_unit_elderly_weight,
+          d.work_unit_young_weight,
+          {d.work_unit_household_weight, d.work_unit_shared_weight, d.work_unit_public_weight},
+          d.work_unit_unmanaged_weight,
+          d.work_unit_staff_weight};
+  w[3] = {d.type_share_resettled,
+          d.resettled_elderly_weight,
+          d.resettled_young_weight,
+          {d.resettled_household_weight, d.resettled_shared_weight, d.resettled_public_weight},
+          d.resettled_unmanaged_weight,
+          d.resettled_staff_weight};
+  return w;
+}
+
+TypeAges type_age_shares(const DistrictParams& d, const std::array<double, kCommunityTypes>& residents) {
+  const auto w = type_weights(d);
+  double total = 0, young = 0, elderly = 0;
+  for (int t = 0; t < kCommunityTypes; ++t) {
+    total += residents[t];
+    young += residents[t] * w[t].young;
+    elderly += residents[t] * w[t].elderly;
+  }
+  TypeAges a;
+  for (int t = 0; t < kCommunityTypes; ++t) {
+    // share x weight x (residents / weighted residents): the resident-weighted mean is the district's share.
+    a.young[t] = young > 0 ? d.share_young * w[t].young * (total / young) : 0.0;
+    a.elderly[t] = elderly > 0 ? d.share_elderly * w[t].elderly * (total / elderly) : 0.0;
+  }
+  return a;
+}
+
+std::array<double, kCommunityTypes> type_unmanaged_shares(const DistrictParams& d,
+                                                          const std::array<double, kCommunityTypes>& grids) {
+  const auto w = type_weights(d);
+  double total = 0;
+  for (double g : grids) total += g;
+  // Water-filling: p_t = min(1, lambda * w_t); a type that reaches 1 is capped and the rest share what is
+  // left.
+  std::array<double, kCommunityTypes> p{};
+  std::array<bool, kCommunityTypes> capped{};
+  for (int round = 0; round <= kCommunityTypes; ++round) {
+    double left = d.old_neighbourhood_share * total, weighted = 0;
+    for (int t = 0; t < kCommunityTypes; ++t) {
+      if (capped[t])
+        left -= grids[t];
+      else
+        weighted += grids[t] * w[t].unmanaged;
+    }
+    const double lambda = weighted > 0 ? std::max(0.0, left) / weighted : 0.0;
+    bool more = false;
+    for (int t = 0; t < kCommunityTypes; ++t) {
+      if (capped[t]) continue;
+      p[t] = lambda * w[t].unmanaged;
+      if (p[t] > 1.0) capped[t] = more = true;
+    }
+    if (!more) break;
+  }
+  for (int t = 0; t < kCommunityTypes; ++t) p[t] = capped[t] ? 1.0 : std::min(1.0, p[t]);
+  return p;
+}
+
 World generate_world(const Params& p, std::uint64_t seed) {
   const auto& d = p.district;
   const auto& o = p.opinion;
@@ -40,6 +113,32 @@ World generate_world(const Params& p, std::uint64_t seed) {
     const double g = d.grids_per_community * size / d.residents_per_community;
     n_grids[c] = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::llround(g)));
   }
+  // Community types: one uniform per community against the cumulative shares, on a purpose of its own so that
+  // changing the shares moves no other draw.
+  const auto tw = type_weights(d);
+  auto& ctype = w.communities.type;
+  ctype.resize(C);
+  std::array<double, kCommunityTypes> type_res{}, type_grids{};
+  for (std::uint32_t c = 0; c < C; ++c) {
+    Rng rng(seed, Purpose::kCommunityType, c, 0);
+    const double u = rng.uniform();
+    int t = kCommunityTypes - 1;
+    double acc = 0;
+    for (int k = 0; k < kCommunityTypes - 1; ++k) {
+      acc += tw[k].share;
+      if (u < acc) {
+        t = k;
+        break;
+      }
+    }
+    ctype[c] = static_cast<std::uint8_t>(t);
+    type_res[t] += static_cast<double>(n_res[c]);
+    type_grids[t] += static_cast<double>(n_grids[c]);
+  }
+  check_types(d, type_res, [&](const std::string&) { return "world of seed " + std::to_string(seed); });
+  const TypeAges ages = type_age_shares(d, type_res);
+  const auto unmanaged = type_unmanaged_shares(d, type_grids);
+
   const std::uint64_t N = std::accumulate(n_res.begin(), n_res.end(), std::uint64_t{0});
   if (N >= (1ull << 31)) throw InputError("district: more than 2^31 residents are not supported");
   std::vector<std::uint32_t> first_grid(C + 1, 0);
@@ -101,7 +200,7 @@ World generate_world(const Params& p, std::uint64_t seed) {
     for (std::uint32_t c = w.streets.first_community[s]; c < w.streets.first_community[s + 1]; ++c)
       w.communities.street[c] = s;
 
-  // Grids: community link, old-neighbourhood flag, grid workers.
+  // Grids: community link, old-neighbourhood (no property management) flag, grid workers.
   gr.community.resize(G);
   gr.old_neighbourhood.resize(G);
   gr.visit_cursor.assign(G, 0);
@@ -109,15 +208,49 @@ World generate_world(const Params& p, std::uint64_t seed) {
   std::vector<std::uint32_t> n_workers(G);
   for (std::uint32_t c = 0; c < C; ++c)
     for (std::uint32_t g = first_grid[c]; g < first_grid[c + 1]; ++g) gr.community[g] = c;
+  // Workers per grid of a community: the type's weight times a log-normal community draw (mean 1, CV
+  // grid.staffing_cv; seed 003: uneven staffing), scaled so that the district keeps grid.workers_per_grid.
+  std::vector<double> staff(C);
+  double staff_grids = 0;
+  const double staff_sigma = std::sqrt(std::log1p(p.grid.staffing_cv * p.grid.staffing_cv));
+  for (std::uint32_t c = 0; c < C; ++c) {
+    Rng rng(seed, Purpose::kCommunityType, c, 1);
+    staff[c] = tw[ctype[c]].staff * (staff_sigma > 0 ? rng.lognormal_mean(1.0, staff_sigma) : 1.0);
+    staff_grids += staff[c] * static_cast<double>(n_grids[c]);
+  }
+  const double staff_scale = staff_grids > 0 ? static_cast<double>(G) / staff_grids : 0.0;
 #pragma omp parallel for schedule(static)
   for (std::int64_t gi = 0; gi < G; ++gi) {
     const auto g = static_cast<std::uint32_t>(gi);
+    const std::uint32_t c = gr.community[g];
     Rng rng(seed, Purpose::kWorkers, g, 0);
-    gr.old_neighbourhood[g] = rng.bernoulli(d.old_neighbourhood_share) ? 1 : 0;
-    const double whole = std::floor(p.grid.workers_per_grid);
-    const auto n =
-        static_cast<std::uint32_t>(whole) + (rng.bernoulli(p.grid.workers_per_grid - whole) ? 1 : 0);
+    gr.old_neighbourhood[g] = rng.bernoulli(unmanaged[ctype[c]]) ? 1 : 0;
+    const double a = p.grid.workers_per_grid * (staff[c] * staff_scale);
+    const double whole = std::floor(a);
+    const auto n = static_cast<std::uint32_t>(whole) + (rng.bernoulli(a - whole) ? 1 : 0);
     n_workers[g] = std::max<std::uint32_t>(1, n);
+  }
+  // Demand factor per type and kind: the type's weight, scaled so that the district's expected arrivals are
+  // those without types (households of each grid, the unmanaged grids' shared multiplier included).
+  {
+    std::array<std::array<double, kKinds>, kCommunityTypes> mass{};
+    for (std::uint32_t g = 0; g < G; ++g) {
+      const double households = gr.first_household[g + 1] - gr.first_household[g];
+      auto& m = mass[ctype[gr.community[g]]];
+      for (int k = 0; k < kKinds; ++k)
+        m[k] += households * (k == static_cast<int>(DemandKind::kShared) && gr.old_neighbourhood[g]
+                                  ? p.demand.old_shared_multiplier
+                                  : 1.0);
+    }
+    for (int k = 0; k < kKinds; ++k) {
+      double plain = 0, weighted = 0;
+      for (int t = 0; t < kCommunityTypes; ++t) {
+        plain += mass[t][k];
+        weighted += tw[t].demand[k] * mass[t][k];
+      }
+      for (int t = 0; t < kCommunityTypes; ++t)
+        w.communities.demand_factor[t][k] = weighted > 0 ? tw[t].demand[k] * (plain / weighted) : 0.0;
+    }
   }
   for (std::uint32_t g = 0; g < G; ++g) gr.first_worker[g + 1] = gr.first_worker[g] + n_workers[g];
   const std::uint32_t W = gr.first_worker[G];
@@ -138,30 +271,33 @@ World generate_world(const Params& p, std::uint64_t seed) {
     }
   }
 
-  // Residents: traits keyed by resident index.
+  // Residents: traits keyed by resident index; the age shares by the community's type.
   auto& res = w.residents;
   res.resize(N);
   const double part_mean[kAgeBands] = {o.participation_young, o.participation_working,
                                        o.participation_elderly};
   const double dig_mean[kAgeBands] = {o.digital_young, o.digital_working, o.digital_elderly};
-#pragma omp parallel for schedule(static)
-  for (std::int64_t ri = 0; ri < static_cast<std::int64_t>(N); ++ri) {
-    const auto r = static_cast<std::uint32_t>(ri);
-    Rng rng(seed, Purpose::kPopulation, r, 2);
-    const double u = rng.uniform();
-    const int age = u < d.share_young ? 0 : (u < 1.0 - d.share_elderly ? 1 : 2);
-    res[r].age = static_cast<std::uint8_t>(age);
-    std::uint8_t f = 0;
-    if (rng.bernoulli(d.party_member_share)) f |= kPartyMember;
-    if (rng.bernoulli(o.awareness_initial)) f |= kAware;
-    res[r].flags = f;
-    res[r].satisfaction = clamp01(o.satisfaction_mean + o.satisfaction_sd * rng.normal());
-    res[r].trust = clamp01(o.trust_mean + o.trust_sd * rng.normal());
-    res[r].rest_satisfaction = res[r].satisfaction;
-    res[r].rest_trust = res[r].trust;
-    res[r].touched = 0;
-    res[r].participation = quantise(part_mean[age] + o.propensity_sd * rng.normal());
-    res[r].digital = quantise(dig_mean[age] + o.propensity_sd * rng.normal());
+#pragma omp parallel for schedule(dynamic, 1)
+  for (std::int64_t ci = 0; ci < static_cast<std::int64_t>(C); ++ci) {
+    const auto c = static_cast<std::uint32_t>(ci);
+    const int t = ctype[c];
+    for (std::uint32_t r = w.community_first_resident(c); r < w.community_end_resident(c); ++r) {
+      Rng rng(seed, Purpose::kPopulation, r, 2);
+      const double u = rng.uniform();
+      const int age = u < ages.young[t] ? 0 : (u < 1.0 - ages.elderly[t] ? 1 : 2);
+      res[r].age = static_cast<std::uint8_t>(age);
+      std::uint8_t f = 0;
+      if (rng.bernoulli(d.party_member_share)) f |= kPartyMember;
+      if (rng.bernoulli(o.awareness_initial)) f |= kAware;
+      res[r].flags = f;
+      res[r].satisfaction = clamp01(o.satisfaction_mean + o.satisfaction_sd * rng.normal());
+      res[r].trust = clamp01(o.trust_mean + o.trust_sd * rng.normal());
+      res[r].rest_satisfaction = res[r].satisfaction;
+      res[r].rest_trust = res[r].trust;
+      res[r].touched = 0;
+      res[r].participation = quantise(part_mean[age] + o.propensity_sd * rng.normal());
+      res[r].digital = quantise(dig_mean[age] + o.propensity_sd * rng.normal());
+    }
   }
 
   // Co-building units: the seed's four types, dealt round the communities in turn; capability by kind of

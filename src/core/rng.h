@@ -12,21 +12,22 @@ namespace govsim {
 // Each independent use of randomness has its own purpose, so that switching a mechanism on or off
 // never shifts the draws another part of the model sees (common random numbers across arms).
 enum class Purpose : std::uint32_t {
-  kPopulation = 1,      // resident traits
-  kNetwork = 2,         // neighbour network
-  kDemandCount = 3,     // arrivals per grid and day
-  kDemandTraits = 4,    // kind, size, level, household, hour of each arrival
-  kReporting = 5,       // whether a demand is reported
-  kAdminTasks = 6,      // administrative tasks arriving at a grid worker
-  kTurnover = 7,        // quitting
-  kOpinion = 8,         // awareness on contact
-  kOrganisations = 9,   // units, leaders, members
-  kWorkers = 10,        // grid worker initial state
-  kDesignLhs = 11,      // Latin hypercube strata and offsets (keyed by the design seed, not a run seed)
-  kDesignMorris = 12,   // Morris trajectories (keyed by the design seed)
-  kCoordination = 13,   // whether a hard problem's parties accept it or pass it back (推诿)
-  kMoving = 14,         // residents moving out, replaced by newcomers
-  kMechanismBase = 1000, // mechanisms use kMechanismBase + their own offsets (below 65536)
+  kPopulation = 1,        // resident traits
+  kNetwork = 2,           // neighbour network
+  kDemandCount = 3,       // arrivals per grid and day
+  kDemandTraits = 4,      // kind, size, level, household, hour of each arrival
+  kReporting = 5,         // whether a demand is reported
+  kAdminTasks = 6,        // administrative tasks arriving at a grid worker
+  kTurnover = 7,          // quitting
+  kOpinion = 8,           // awareness on contact
+  kOrganisations = 9,     // units, leaders, members
+  kWorkers = 10,          // grid worker initial state
+  kDesignLhs = 11,        // Latin hypercube strata and offsets (keyed by the design seed, not a run seed)
+  kDesignMorris = 12,     // Morris trajectories (keyed by the design seed)
+  kCoordination = 13,     // whether a hard problem's parties accept it or pass it back (推诿)
+  kMoving = 14,           // residents moving out, replaced by newcomers
+  kCommunityType = 15,    // a community's type (sub 0) and its staffing draw (sub 1)
+  kMechanismBase = 1000,  // mechanisms use kMechanismBase + their own offsets (below 65536)
   kJointHandling = 1001,
   kDownshift = 1002,
   kDualRegistration = 1003,

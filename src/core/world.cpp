@@ -19,6 +19,11 @@ const char* unit_type_name(UnitType t) {
   return names[static_cast<int>(t)];
 }
 
+const char* community_type_name(CommunityType t) {
+  static const char* names[] = {"old", "commercial", "work_unit", "resettled"};
+  return names[static_cast<int>(t)];
+}
+
 template <class T>
 static std::size_t vbytes(const std::vector<T>& v) {
   return v.capacity() * sizeof(T);
@@ -30,7 +35,8 @@ std::size_t World::bytes() const {
   b += vbytes(households.first_resident);
   b += vbytes(grids.first_household) + vbytes(grids.first_worker) + vbytes(grids.community) +
        vbytes(grids.old_neighbourhood) + vbytes(grids.visit_cursor);
-  b += vbytes(communities.first_grid) + vbytes(communities.street) + vbytes(communities.leader);
+  b += vbytes(communities.first_grid) + vbytes(communities.street) + vbytes(communities.leader) +
+       vbytes(communities.type);
   b += vbytes(workers.grid) + vbytes(workers.fatigue) + vbytes(workers.tenure_days) +
        vbytes(workers.admin_backlog) + vbytes(workers.vacant_until);
   b += vbytes(units.type) + vbytes(units.community) + vbytes(units.engagement) +

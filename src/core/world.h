@@ -5,6 +5,7 @@
 
 #include <Eigen/SparseCore>
 
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -18,11 +19,16 @@ enum class Level : std::uint8_t { kGrid = 0, kCommunity = 1, kStreet = 2, kDepar
 inline constexpr int kLevels = 4;
 enum class UnitType : std::uint8_t { kDistrictOrgan = 0, kSectionStation = 1, kSoe = 2, kTwoNew = 3 };
 inline constexpr int kUnitTypes = 4;
+// Kinds of community (docs/ODD.md §5): old neighbourhoods (老旧小区), commercial estates (商品房小区),
+// work-unit compounds (单位大院) and resettled communities (村改居).
+enum class CommunityType : std::uint8_t { kOld = 0, kCommercial = 1, kWorkUnit = 2, kResettled = 3 };
+inline constexpr int kCommunityTypes = 4;
 
 const char* kind_name(DemandKind k);
 const char* level_name(Level l);
 const char* age_name(AgeBand a);
 const char* unit_type_name(UnitType t);
+const char* community_type_name(CommunityType t);
 
 // Resident flag bits.
 inline constexpr std::uint8_t kPartyMember = 1u << 0;
@@ -73,7 +79,19 @@ struct Communities {
   std::vector<std::uint32_t> first_grid;  // size C+1
   std::vector<std::uint32_t> street;
   std::vector<std::int32_t> leader;  // linked district leader, -1 if none
+  std::vector<std::uint8_t> type;    // CommunityType; empty in hand-built worlds (no type effects)
+  // Demand-rate factor per type and kind, normalised over this world so the district keeps its mean rate.
+  std::array<std::array<double, kKinds>, kCommunityTypes> demand_factor = unit_factors();
   std::size_t size() const { return street.size(); }
+  double demand_factor_of(std::uint32_t c, int kind) const {
+    return type.empty() ? 1.0 : demand_factor[type[c]][kind];
+  }
+
+  static std::array<std::array<double, kKinds>, kCommunityTypes> unit_factors() {
+    std::array<std::array<double, kKinds>, kCommunityTypes> f;
+    for (auto& row : f) row.fill(1.0);
+    return f;
+  }
 };
 
 struct Streets {

@@ -45,6 +45,7 @@ RunResult run_replicate(const Scenario& cfg, std::int64_t k, std::ostream* log) 
         static_cast<std::int32_t>(world.community_end_resident(c) - world.community_first_resident(c)));
     rec.communities.grids.push_back(
         static_cast<std::int32_t>(world.communities.first_grid[c + 1] - world.communities.first_grid[c]));
+    rec.communities.type.push_back(world.communities.type.empty() ? -1 : world.communities.type[c]);
   }
   if (log)
     *log << "govsim: " << world.residents.size() << " residents, " << world.households.size()

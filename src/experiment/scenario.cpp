@@ -3,9 +3,12 @@
 #include <boost/program_options.hpp>
 
 #include <algorithm>
+#include <array>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include "core/population.h"
 
 namespace po = boost::program_options;
 
@@ -210,6 +213,19 @@ void Scenario::validate() const {
   if (d.share_young + d.share_elderly > 1.0)
     throw InputError(where("district.share_elderly") +
                      ": key 'district.share_elderly': share_young + share_elderly exceeds 1");
+  // The type shares must sum to 1, and no type may get young and elderly shares above 1 at the expected mix.
+  auto set_where = [&](const std::string& key) {
+    // An error about the four shares names the first of them the scenario sets.
+    if (key == "district.type_share_old")
+      for (const char* k : {"district.type_share_old", "district.type_share_commercial",
+                            "district.type_share_work_unit", "district.type_share_resettled"})
+        if (key_lines_.count(k)) return where(k);
+    return where(key);
+  };
+  std::array<double, kCommunityTypes> expected{};
+  const auto tw = type_weights(d);
+  for (int t = 0; t < kCommunityTypes; ++t) expected[t] = tw[t].share;
+  check_types(d, expected, set_where);
   const auto& q = params.demand;
   const double sums[3] = {q.household_p_community + q.household_p_street + q.household_p_department,
                           q.shared_p_community + q.shared_p_street + q.shared_p_department,

@@ -249,7 +249,8 @@ Source scan(const std::string& path) {
       if (dims_of(d) != std::vector<hsize_t>{s.R, s.C, s.T})
         throw std::runtime_error("/series_by_community/" + m + " is not [run, community, day]");
     }
-    for (const auto& c : {"street", "n_residents", "n_grids"}) {
+    for (const auto& col : kCommunityColumns) {
+      const char* c = col.name;
       if (!exists(file, std::string("communities/") + c))
         throw std::runtime_error(std::string("no /communities/") + c);
       H d(H5Dopen2(file, (std::string("communities/") + c).c_str(), H5P_DEFAULT), H5Dclose);

@@ -153,6 +153,16 @@ void write_schema1(const std::string& path, const Schema1& s) {
         H5Dclose, "HDF5: create /communities dataset");
     if (s.fill_communities) s.fill_communities(d, k);
     attach(d, {scales.run, scales.community});
+    if (name == "type") {  // CF flag attributes: code k means the k-th word of flag_meanings; -1 padding
+      attr_text(d, "long_name", "community type");
+      const std::vector<std::int32_t> codes = {0, 1, 2, 3};
+      const hsize_t n = codes.size();
+      H space1(H5Screate_simple(1, &n, nullptr), H5Sclose);
+      H a(H5Acreate2(d, "flag_values", H5T_STD_I32LE, space1, H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
+          "HDF5: create flag_values");
+      check(H5Awrite(a, H5T_NATIVE_INT32, codes.data()), "write flag_values");
+      attr_text(d, "flag_meanings", kCommunityTypeMeanings);
+    }
   }
 
   // /series/<metric> [run, day] float64 and /series_by_community/<metric> [run, community, day] float32.

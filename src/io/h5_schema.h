@@ -30,7 +30,9 @@ struct CommunityColumn {
   std::int32_t pad;
 };
 inline constexpr CommunityColumn kCommunityColumns[] = {
-    {"street", kNoStreet}, {"n_residents", 0}, {"n_grids", 0}};
+    {"street", kNoStreet}, {"n_residents", 0}, {"n_grids", 0}, {"type", -1}};
+// /communities/type's codes, as its flag_meanings attribute lists them (CommunityType, core/world.h).
+inline constexpr const char* kCommunityTypeMeanings = "old commercial work_unit resettled";
 inline constexpr std::size_t kNumCommunityColumns = std::size(kCommunityColumns);
 
 // Chunks of /series hold one run's time series; chunks of /series_by_community up to ~1 MiB of float32.

@@ -71,7 +71,8 @@ void write_file(const std::string& path, const std::vector<RunRecord>& runs, con
     communities = std::max(communities, r.recorder->communities());
     if (r.communities.street.size() != static_cast<std::size_t>(r.recorder->communities()) ||
         r.communities.residents.size() != r.communities.street.size() ||
-        r.communities.grids.size() != r.communities.street.size())
+        r.communities.grids.size() != r.communities.street.size() ||
+        r.communities.type.size() != r.communities.street.size())
       throw std::runtime_error("community info does not match the runs");
   }
   if (days < 0) {  // every run failed
@@ -184,7 +185,7 @@ void write_file(const std::string& path, const std::vector<RunRecord>& runs, con
   // [run, community]. A run with fewer communities than the file (or none: a failed run) is padded.
   schema.fill_communities = [&](hid_t d, std::size_t k) {
     static constexpr const std::vector<std::int32_t> CommunityInfo::*kFields[h5::kNumCommunityColumns] = {
-        &CommunityInfo::street, &CommunityInfo::residents, &CommunityInfo::grids};
+        &CommunityInfo::street, &CommunityInfo::residents, &CommunityInfo::grids, &CommunityInfo::type};
     const auto get = kFields[k];
     std::vector<std::int32_t> buf(R * C, h5::kCommunityColumns[k].pad);
     for (hsize_t i = 0; i < R; ++i)

@@ -17,6 +17,7 @@ struct CommunityInfo {
   std::vector<std::int32_t> street;
   std::vector<std::int32_t> residents;
   std::vector<std::int32_t> grids;
+  std::vector<std::int32_t> type;  // CommunityType
 };
 
 struct RunRecord {

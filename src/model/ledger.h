@@ -113,7 +113,8 @@ class Ledger {
     const auto& q = s_.params.demand;
     const double per_year[kKinds] = {q.household_rate, q.shared_rate, q.public_rate};
     const std::uint32_t H = s_.world.grids.first_household[g + 1] - s_.world.grids.first_household[g];
-    double lambda = per_year[kind] / 365.0 * H * s_.levers.demand_multiplier[kind];
+    double lambda = per_year[kind] / 365.0 * H * s_.levers.demand_multiplier[kind] *
+                    s_.world.communities.demand_factor_of(s_.world.grids.community[g], kind);
     if (kind == static_cast<int>(DemandKind::kShared)) {
       if (s_.world.grids.old_neighbourhood[g]) lambda *= q.old_shared_multiplier;
       if (with_grid_lever && !s_.levers.shared_multiplier.empty()) lambda *= s_.levers.shared_multiplier[g];

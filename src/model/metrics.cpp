@@ -210,6 +210,19 @@ std::vector<MetricSpec> core_metrics() {
       "Today's reports per young resident divided by reports per elderly resident", false, [](const Tally& t) {
         return ratio(ratio(t.reported_by_age[0], t.residents_by_age[0]), ratio(t.reported_by_age[2], t.residents_by_age[2]));
       });
+  // Inequality between communities (the "Model 2"; seed 003: uneven service between communities).
+  add("gini_share_good", K::kMean, "0-1",
+      "Gini coefficient across communities of the share rating good or very good", false,
+      [](const Tally& t) { return t.gini_share_good; });
+  add("worst_decile_share_good", K::kShare, "share",
+      "Mean share rating good or very good of the worst tenth of communities (lowest shares)", false,
+      [](const Tally& t) { return t.worst_decile_share_good; });
+  add("gini_resolution_hours", K::kMean, "0-1",
+      "Gini coefficient across communities of their mean resolution hours over the last 30 days", false,
+      [](const Tally& t) { return t.gini_resolution_hours; });
+  add("worst_decile_resolution_hours", K::kMean, "h",
+      "Mean resolution hours over the last 30 days of the worst tenth of communities (longest)", false,
+      [](const Tally& t) { return t.worst_decile_resolution_hours; });
   return m;
 }
 

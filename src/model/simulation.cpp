@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "core/rng.h"
+#include "model/inequality.h"
 #include "model/resolution_times.h"
 
 namespace govsim {
@@ -148,6 +149,14 @@ RunSummary Simulation::summary() const {
   s.mean_trust = r.at("mean_trust", T - 1);
   s.share_aware = r.at("share_aware", T - 1);
   s.committee_good = r.at("share_committee_good", T - 1);
+  s.gini_share_good = r.at("gini_share_good", T - 1);
+  s.worst_decile_share_good = r.at("worst_decile_share_good", T - 1);
+  // Resolution times between communities over the whole run, like the run's median and 90th percentile.
+  std::vector<double> hours(run_hours_.size());
+  for (std::size_t c = 0; c < hours.size(); ++c)
+    hours[c] = run_resolved_[c] > 0 ? run_hours_[c] / run_resolved_[c] : std::nan("");
+  s.gini_resolution_hours = gini(hours);
+  s.worst_decile_resolution_hours = worst_decile(std::move(hours), /*low_is_worse=*/false);
   const double cohort = sum("new_hard_cohort");
   s.hard_closed_6m_share = cohort > 0 ? sum("new_hard_cohort_closed_6m") / cohort : std::nan("");
   const double cost = sum("new_cost_yuan");

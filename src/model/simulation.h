@@ -26,6 +26,9 @@ struct RunSummary {
   double median_resolution_hours = 0, p90_resolution_hours = 0;
   double mean_gw_utilisation = 0, share_good = 0, mean_trust = 0, share_aware = 0, quits = 0;
   double committee_good = 0;
+  // Between communities: share good at the end; mean resolution hours over the run (docs/ODD.md §7.9).
+  double gini_share_good = 0, worst_decile_share_good = 0;
+  double gini_resolution_hours = 0, worst_decile_resolution_hours = 0;
   double hard_closed_6m_share = 0;  // of hard problems reported 180+ days before the end, resolved within 180
   // The seed's headline (seed 000: 百日解百难), of problems a mechanism listed with a published deadline: the
   // share closed within 6 months and by the deadline (joint handling's outcomes; NaN in an arm that lists
@@ -85,6 +88,7 @@ class Simulation {
   void phase_escalation();
   void phase_opinion();
   void phase_recording();
+  void record_inequality(Tally& district, const std::vector<Tally>& tallies);
   void finalize();
 
   // Handling, per level (model/phases/handling.cpp).
@@ -105,6 +109,10 @@ class Simulation {
   // Per-worker hours for today, set in assignment and used in handling.
   std::vector<float> admin_today_, free_today_, visit_today_;
   std::vector<double> hist_;  // run-wide histogram of log10(resolution hours)
+  // Per community: resolution hours and resolutions of the last kInequalityWindowDays days ([day % W][c]),
+  // and over the run, for the inequality of resolution times between communities.
+  std::vector<std::vector<double>> window_hours_, window_resolved_;
+  std::vector<double> run_hours_, run_resolved_;
   double run_work_hours_ = 0, run_normal_hours_ = 0;
   bool log_phases_ = false;
   std::vector<std::string> phase_log_;

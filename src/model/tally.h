@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstdint>
+#include <limits>
 
 #include "core/world.h"
 
@@ -36,6 +37,7 @@ enum class CostSource : std::uint8_t {
 inline constexpr int kCostSources = 7;
 
 struct Tally {
+  static constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
   // Flows of the day.
   std::array<double, kKinds> demands{};
   std::array<double, kKinds> reported{};
@@ -65,6 +67,9 @@ struct Tally {
   std::array<double, kAgeBands> residents_by_age{};
   // Filled from the day's resolution times by the recorder.
   double p90_resolution_hours = 0;
+  // Inequality between communities, filled for the district by the recorder (NaN in a community's tally).
+  double gini_share_good = kNaN, worst_decile_share_good = kNaN;
+  double gini_resolution_hours = kNaN, worst_decile_resolution_hours = kNaN;
 
   void add(const Tally& o);
   void clear_flows();

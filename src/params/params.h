@@ -23,34 +23,103 @@ inline constexpr double kInf = std::numeric_limits<double>::infinity();
   X(replicates, Int, 1, 1, 100000, "runs", "assumption", "Replicates (common random numbers per index)")     \
   X(mechanisms, Str, "", 0, 0, "-", "assumption", "Comma-separated mechanism names (empty: baseline)")
 
-#define GOVSIM_DISTRICT_PARAMS(X)                                                                             \
+#define GOVSIM_DISTRICT_PARAMS(X)                                                                            \
   X(communities, Int, 50, 1, 1.0e6, "communities", "seed 000: 50 urban communities in F district",           \
-    "Number of communities")                                                                                \
-  X(communities_per_street, Real, 7.4, 1, 1000, "communities/street",                                       \
+    "Number of communities")                                                                                 \
+  X(communities_per_street, Real, 7.4, 1, 1000, "communities/street",                                        \
     "derived from seed 001: Runzhou 52 communities / 7 streets", "Mean communities per street")              \
   X(residents_per_community, Real, 4470, 10, 1.0e6, "residents/community",                                   \
     "derived from seed 001: Runzhou ~232,600 residents / 52 communities", "Mean residents per community")    \
   X(community_size_cv, Real, 0.3, 0, 2, "-", "assumption", "Coefficient of variation of community size")     \
-  X(grids_per_community, Real, 6.25, 1, 1000, "grids/community",                                            \
+  X(grids_per_community, Real, 6.25, 1, 1000, "grids/community",                                             \
     "derived from seed 001: Runzhou 325 grids / 52 communities", "Mean grids per community")                 \
   X(household_size, Real, 2.62, 1, 10, "residents/household", "assumption", "Mean residents per household")  \
   X(old_neighbourhood_share, Real, 0.3, 0, 1, "share of grids", "assumption",                                \
     "Share of grids that are old neighbourhoods without property management (seed 002)")                     \
   X(share_young, Real, 0.25, 0, 1, "share", "assumption", "Share of residents aged under 35")                \
   X(share_elderly, Real, 0.22, 0, 1, "share", "assumption", "Share of residents aged 60 or more")            \
-  X(party_member_share, Real, 0.07, 0, 1, "share", "assumption", "Share of residents who are Party members")  \
+  X(party_member_share, Real, 0.07, 0, 1, "share", "assumption", "Share of residents who are Party members") \
   X(in_service_members, Int, 8400, 0, 1.0e9, "members", "seed 000: 8,400+ in-service members registered",    \
-    "In-service Party members registered with their home community")                                       \
+    "In-service Party members registered with their home community")                                         \
   X(district_leaders, Int, 35, 0, 1.0e6, "leaders", "seed 000: 35 district leaders",                         \
-    "District leaders linked to communities")                                                               \
-  X(district_organs, Int, 65, 0, 1.0e6, "units", "seed 000: 65 district organs", "Co-building district organs") \
-  X(sections_stations, Int, 89, 0, 1.0e6, "units", "seed 000: 89 sections/stations", "Co-building sections")  \
+    "District leaders linked to communities")                                                                \
+  X(district_organs, Int, 65, 0, 1.0e6, "units", "seed 000: 65 district organs",                             \
+    "Co-building district organs")                                                                           \
+  X(sections_stations, Int, 89, 0, 1.0e6, "units", "seed 000: 89 sections/stations", "Co-building sections") \
   X(soes, Int, 75, 0, 1.0e6, "units", "seed 000: 75 SOEs", "Co-building state-owned enterprises")            \
   X(two_new_orgs, Int, 57, 0, 1.0e6, "units", "seed 000: 57 two-new organisations",                          \
-    "Co-building two-new organisations")                                                                    \
-  X(unit_engagement, Real, 0.6, 0, 1, "0-1", "assumption", "Initial willingness of co-building units to engage") \
-  X(unit_budget_staff_days, Real, 20, 0, 36500, "staff-days/unit/year", "assumption",                       \
-    "Staff time a co-building unit can give to community problems in a year")
+    "Co-building two-new organisations")                                                                     \
+  X(unit_engagement, Real, 0.6, 0, 1, "0-1", "assumption",                                                   \
+    "Initial willingness of co-building units to engage")                                                    \
+  X(unit_budget_staff_days, Real, 20, 0, 36500, "staff-days/unit/year", "assumption",                        \
+    "Staff time a co-building unit can give to community problems in a year")                                \
+  X(type_share_old, Real, 0.3, 0, 1, "share of communities", "assumption",                                   \
+    "Share of communities that are old neighbourhoods (老旧小区); the four type shares sum to 1")            \
+  X(type_share_commercial, Real, 0.4, 0, 1, "share of communities", "assumption",                            \
+    "Share of communities that are commercial estates (商品房小区); the four type shares sum to 1")          \
+  X(type_share_work_unit, Real, 0.15, 0, 1, "share of communities", "assumption",                            \
+    "Share of communities that are work-unit compounds (单位大院); the four type shares sum to 1")           \
+  X(type_share_resettled, Real, 0.15, 0, 1, "share of communities", "assumption",                            \
+    "Share of communities that are resettled communities (村改居); the four type shares sum to 1")           \
+  X(old_elderly_weight, Real, 1.5, 0, 100, "x", "assumption",                                                \
+    "Old neighbourhoods: relative elderly share (normalised over residents, §5)")                            \
+  X(old_young_weight, Real, 0.7, 0, 100, "x", "assumption",                                                  \
+    "Old neighbourhoods: relative young share (normalised over residents, §5)")                              \
+  X(old_household_weight, Real, 1.1, 0, 100, "x", "assumption",                                              \
+    "Old neighbourhoods: relative household-affair rate (normalised over households, §5)")                   \
+  X(old_shared_weight, Real, 1.2, 0, 100, "x",                                                               \
+    "assumption (seed 001: 增设停车位、加装电梯 among the problems solved)",                                 \
+    "Old neighbourhoods: relative shared-affair rate (normalised over households, §5)")                      \
+  X(old_public_weight, Real, 1.0, 0, 100, "x", "assumption",                                                 \
+    "Old neighbourhoods: relative public-affair rate (normalised over households, §5)")                      \
+  X(old_unmanaged_weight, Real, 3.0, 0, 100, "x",                                                            \
+    "assumption (seed 002: 无物业小区, old estates without property management)",                            \
+    "Old neighbourhoods: relative share of grids without property management (normalised over grids, §5)")   \
+  X(old_staff_weight, Real, 0.9, 0, 100, "x", "assumption",                                                  \
+    "Old neighbourhoods: relative grid workers per grid (normalised over grids, §5)")                        \
+  X(commercial_elderly_weight, Real, 0.6, 0, 100, "x", "assumption",                                         \
+    "Commercial estates: relative elderly share (normalised over residents, §5)")                            \
+  X(commercial_young_weight, Real, 1.4, 0, 100, "x", "assumption",                                           \
+    "Commercial estates: relative young share (normalised over residents, §5)")                              \
+  X(commercial_household_weight, Real, 0.9, 0, 100, "x", "assumption",                                       \
+    "Commercial estates: relative household-affair rate (normalised over households, §5)")                   \
+  X(commercial_shared_weight, Real, 0.9, 0, 100, "x", "assumption",                                          \
+    "Commercial estates: relative shared-affair rate (normalised over households, §5)")                      \
+  X(commercial_public_weight, Real, 0.9, 0, 100, "x", "assumption",                                          \
+    "Commercial estates: relative public-affair rate (normalised over households, §5)")                      \
+  X(commercial_unmanaged_weight, Real, 0.0, 0, 100, "x", "assumption (built with property management)",      \
+    "Commercial estates: relative share of grids without property management (normalised over grids, §5)")   \
+  X(commercial_staff_weight, Real, 1.1, 0, 100, "x", "assumption",                                           \
+    "Commercial estates: relative grid workers per grid (normalised over grids, §5)")                        \
+  X(work_unit_elderly_weight, Real, 1.5, 0, 100, "x", "assumption",                                          \
+    "Work-unit compounds: relative elderly share (normalised over residents, §5)")                           \
+  X(work_unit_young_weight, Real, 0.7, 0, 100, "x", "assumption",                                            \
+    "Work-unit compounds: relative young share (normalised over residents, §5)")                             \
+  X(work_unit_household_weight, Real, 1.1, 0, 100, "x", "assumption",                                        \
+    "Work-unit compounds: relative household-affair rate (normalised over households, §5)")                  \
+  X(work_unit_shared_weight, Real, 1.0, 0, 100, "x", "assumption",                                           \
+    "Work-unit compounds: relative shared-affair rate (normalised over households, §5)")                     \
+  X(work_unit_public_weight, Real, 1.0, 0, 100, "x", "assumption",                                           \
+    "Work-unit compounds: relative public-affair rate (normalised over households, §5)")                     \
+  X(work_unit_unmanaged_weight, Real, 1.0, 0, 100, "x", "assumption",                                        \
+    "Work-unit compounds: relative share of grids without property management (normalised over grids, §5)")  \
+  X(work_unit_staff_weight, Real, 1.0, 0, 100, "x", "assumption",                                            \
+    "Work-unit compounds: relative grid workers per grid (normalised over grids, §5)")                       \
+  X(resettled_elderly_weight, Real, 1.0, 0, 100, "x", "assumption",                                          \
+    "Resettled communities: relative elderly share (normalised over residents, §5)")                         \
+  X(resettled_young_weight, Real, 1.0, 0, 100, "x", "assumption",                                            \
+    "Resettled communities: relative young share (normalised over residents, §5)")                           \
+  X(resettled_household_weight, Real, 1.0, 0, 100, "x", "assumption",                                        \
+    "Resettled communities: relative household-affair rate (normalised over households, §5)")                \
+  X(resettled_shared_weight, Real, 1.1, 0, 100, "x", "assumption",                                           \
+    "Resettled communities: relative shared-affair rate (normalised over households, §5)")                   \
+  X(resettled_public_weight, Real, 1.3, 0, 100, "x", "assumption",                                           \
+    "Resettled communities: relative public-affair rate (normalised over households, §5)")                   \
+  X(resettled_unmanaged_weight, Real, 1.5, 0, 100, "x", "assumption",                                        \
+    "Resettled communities: relative share of grids without property management (normalised over grids, "    \
+    "§5)")                                                                                                   \
+  X(resettled_staff_weight, Real, 0.8, 0, 100, "x", "assumption",                                            \
+    "Resettled communities: relative grid workers per grid (normalised over grids, §5)")
 
 #define GOVSIM_DEMAND_PARAMS(X)                                                                               \
   X(household_rate, Real, 1.5, 0, 365, "demands/household/year", "assumption", "Household affairs (家事)")    \
@@ -73,26 +142,31 @@ inline constexpr double kInf = std::numeric_limits<double>::infinity();
   X(hours_department, Real, 24, 0.01, 10000, "staff-hours", "assumption", "Mean work for a department demand") \
   X(size_sigma, Real, 0.8, 0, 3, "log-sd", "assumption", "Log-normal spread of demand sizes")
 
-#define GOVSIM_GRID_PARAMS(X)                                                                                 \
-  X(workers_per_grid, Real, 2.6, 0.1, 100, "workers/grid", "derived from seed 001: Runzhou 860 workers / 325 grids", \
-    "Mean grid workers per grid")                                                                           \
+#define GOVSIM_GRID_PARAMS(X)                                                                                \
+  X(workers_per_grid, Real, 2.6, 0.1, 100, "workers/grid",                                                   \
+    "derived from seed 001: Runzhou 860 workers / 325 grids", "Mean grid workers per grid")                  \
+  X(staffing_cv, Real, 0.25, 0, 3, "-", "assumption (seed 003: 网格员数量不足,导致资源分配不均衡)",          \
+    "Coefficient of variation of grid workers per grid between communities (log-normal)")                    \
   X(hours_per_day, Real, 8, 0.5, 24, "hours/day", "assumption", "Normal working hours per worker")           \
-  X(max_overtime_hours, Real, 2, 0, 16, "hours/day", "assumption", "Overtime a worker puts in when work waits") \
+  X(max_overtime_hours, Real, 2, 0, 16, "hours/day", "assumption",                                           \
+    "Overtime a worker puts in when work waits")                                                             \
   X(admin_tasks_per_day, Real, 2, 0, 100, "tasks/worker/day", "assumption (seed 003: workers burdened)",     \
-    "Administrative tasks arriving per worker per day")                                                     \
+    "Administrative tasks arriving per worker per day")                                                      \
   X(admin_task_hours, Real, 1.5, 0, 100, "hours/task", "assumption", "Mean hours per administrative task")   \
-  X(assess_hours, Real, 0.25, 0, 24, "hours/case", "assumption", "Hours to assess a case before escalating")  \
-  X(visit_hours_per_day, Real, 1.0, 0, 24, "hours/worker/day", "assumption",                                \
-    "Routine door-to-door visiting, done only with hours left after tasks and cases")                       \
-  X(households_per_visit_hour, Real, 2, 0, 100, "households/hour", "assumption", "Visiting speed")          \
-  X(fatigue_threshold, Real, 0.9, 0, 3, "utilisation", "assumption", "Utilisation above which fatigue grows") \
-  X(fatigue_gain, Real, 0.08, 0, 1, "1/day per unit excess", "assumption", "Fatigue growth rate")             \
-  X(fatigue_recovery, Real, 0.03, 0, 1, "1/day per unit slack", "assumption", "Fatigue recovery rate")        \
-  X(quit_base_per_year, Real, 0.12, 0, 1, "probability/year", "assumption", "Turnover of rested workers")     \
-  X(quit_fatigue_per_day, Real, 0.004, 0, 1, "probability/day", "assumption",                               \
-    "Extra daily quit probability of a fully fatigued worker (scaled by fatigue squared)")                  \
-  X(replace_delay_days, Real, 30, 0, 3650, "days", "assumption", "Vacancy before a replacement starts")       \
-  X(novice_efficiency, Real, 0.6, 0.05, 1, "-", "assumption", "Work rate of a new worker relative to trained") \
+  X(assess_hours, Real, 0.25, 0, 24, "hours/case", "assumption", "Hours to assess a case before escalating") \
+  X(visit_hours_per_day, Real, 1.0, 0, 24, "hours/worker/day", "assumption",                                 \
+    "Routine door-to-door visiting, done only with hours left after tasks and cases")                        \
+  X(households_per_visit_hour, Real, 2, 0, 100, "households/hour", "assumption", "Visiting speed")           \
+  X(fatigue_threshold, Real, 0.9, 0, 3, "utilisation", "assumption",                                         \
+    "Utilisation above which fatigue grows")                                                                 \
+  X(fatigue_gain, Real, 0.08, 0, 1, "1/day per unit excess", "assumption", "Fatigue growth rate")            \
+  X(fatigue_recovery, Real, 0.03, 0, 1, "1/day per unit slack", "assumption", "Fatigue recovery rate")       \
+  X(quit_base_per_year, Real, 0.12, 0, 1, "probability/year", "assumption", "Turnover of rested workers")    \
+  X(quit_fatigue_per_day, Real, 0.004, 0, 1, "probability/day", "assumption",                                \
+    "Extra daily quit probability of a fully fatigued worker (scaled by fatigue squared)")                   \
+  X(replace_delay_days, Real, 30, 0, 3650, "days", "assumption", "Vacancy before a replacement starts")      \
+  X(novice_efficiency, Real, 0.6, 0.05, 1, "-", "assumption",                                                \
+    "Work rate of a new worker relative to trained")                                                         \
   X(ramp_days, Real, 120, 0, 3650, "days", "assumption", "Days for a new worker to reach full efficiency")
 
 #define GOVSIM_LADDER_PARAMS(X)                                                                               \

@@ -76,7 +76,7 @@ def check_against_sources(tag, merged, sweep):
                         want[:Cs] = s["series_by_community/" + m][row]
                     if not equal_nan(got, want):
                         bad.append("series_by_community/%s row %d" % (m, idx))
-                for c, pad in (("street", -1), ("n_residents", 0), ("n_grids", 0)):
+                for c, pad in (("street", -1), ("n_residents", 0), ("n_grids", 0), ("type", -1)):
                     want = np.full(C, pad, dtype=np.int32)
                     want[:Cs] = s["communities/" + c][row]
                     if not np.array_equal(f["communities/" + c][idx], want):

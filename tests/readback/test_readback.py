@@ -15,7 +15,7 @@ SCHEMA_VERSION = 1
 ROOT_TEXT_ATTRS = ("govsim_version", "git_revision", "command_line", "created", "config")
 RUN_COLUMNS = ("run_id", "arm", "replicate", "seed", "pair", "status", "wall_seconds")
 SERIES_ATTRS = ("kind", "units", "long_name")
-COMMUNITY_COLUMNS = ("street", "n_residents", "n_grids")
+COMMUNITY_COLUMNS = ("street", "n_residents", "n_grids", "type")
 PREFIXES = ("n_", "new_", "cum_", "mean_", "share_", "p90_")
 REQUIRED_METRICS = (
     "n_open_cases",
@@ -166,6 +166,14 @@ def main(argv):
             for axis, want in enumerate(("run", "community")):
                 got = scale_names(d.dims[axis])
                 require(got == [want], "/communities/%s dimension %d has scales %s, expected [%r]" % (c, axis, got, want))
+        t = f["communities/type"]
+        require(text(t.attrs.get("flag_meanings", "")) == "old commercial work_unit resettled",
+                "/communities/type has flag_meanings %r" % t.attrs.get("flag_meanings"))
+        require(list(t.attrs.get("flag_values", [])) == [0, 1, 2, 3], "/communities/type has no flag_values 0..3")
+        street = f["communities/street"][()]
+        types = t[()]
+        require(np.all((types >= 0) == (street >= 0)) and np.all(types <= 3),
+                "/communities/type is not a type 0..3 for each community and -1 for padding")
         n_res = f["communities/n_residents"][()].sum(axis=1)
         if "series/n_residents" in f and T > 0:
             day0 = f["series/n_residents"][:, 0]

@@ -93,6 +93,24 @@ TEST(Scenario, CrossParameterChecks) {
   EXPECT_NE(msg.find(":3: key 'district.share_elderly'"), std::string::npos) << msg;
 }
 
+TEST(Scenario, CommunityTypeShares) {
+  // Shares that do not sum to 1: the message names the four keys and the line of the first one set.
+  auto msg = load_error("[district]\ncommunities = 10\ntype_share_commercial = 0.5\n");
+  EXPECT_NE(
+      msg.find(":3: keys 'district.type_share_old', 'district.type_share_commercial', "
+               "'district.type_share_work_unit' and 'district.type_share_resettled' must sum to 1 (they sum "
+               "to 1.1"),
+      std::string::npos)
+      << msg;
+  EXPECT_EQ(load_error("[district]\ntype_share_old = 0.5\ntype_share_commercial = 0.2\n"), "");
+  // A type whose weights give it young and elderly shares above 1 in all.
+  msg = load_error("[district]\nshare_young = 0.4\nshare_elderly = 0.4\nold_elderly_weight = 3\n");
+  EXPECT_NE(msg.find(":4: key 'district.old_elderly_weight': with 'district.old_young_weight' it gives old "
+                     "communities young and elderly shares of"),
+            std::string::npos)
+      << msg;
+}
+
 TEST(Scenario, SplitList) {
   EXPECT_EQ(split_list(" a, b ,,c "), (std::vector<std::string>{"a", "b", "c"}));
   EXPECT_TRUE(split_list("").empty());
