@@ -1,5 +1,5 @@
 // Recording declared in one place: each metric has a name (n_ stock, new_ flow, cum_ total, mean_/share_/
-// p90_ state summaries), a unit, a description, whether it is also kept per community, and how to read it
+// p90_ state summaries, gini_/worst_decile_ summaries across communities), a unit, a description, whether it is also kept per community, and how to read it
 // off a day's Tally. The HDF5 writer lays out whatever is registered here.
 #pragma once
 

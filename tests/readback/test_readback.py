@@ -16,7 +16,7 @@ ROOT_TEXT_ATTRS = ("govsim_version", "git_revision", "command_line", "created", 
 RUN_COLUMNS = ("run_id", "arm", "replicate", "seed", "pair", "status", "wall_seconds")
 SERIES_ATTRS = ("kind", "units", "long_name")
 COMMUNITY_COLUMNS = ("street", "n_residents", "n_grids", "type")
-PREFIXES = ("n_", "new_", "cum_", "mean_", "share_", "p90_")
+PREFIXES = ("n_", "new_", "cum_", "mean_", "share_", "p90_", "gini_", "worst_decile_")
 REQUIRED_METRICS = (
     "n_open_cases",
     "new_resolved",
