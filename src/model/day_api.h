@@ -48,6 +48,8 @@ class DayApi {
   const std::vector<std::uint32_t>& reported_today(std::uint32_t c) const {
     return s_.communities[c].reported_today;
   }
+  // The community level's own queue (FIFO): ids into the community's pool; check each case's state and level.
+  const std::vector<std::uint32_t>& community_queue(std::uint32_t c) const { return s_.communities[c].queue; }
   const std::vector<CaseRef>& street_queue(std::uint32_t s) const { return s_.streets[s].queue; }
   const std::vector<CaseRef>& department_queue() const { return s_.department; }
   // Demands closed today (any outcome, any level), until the opinion phase has reached their residents.

@@ -54,6 +54,7 @@ void Ledger::close_case(CommunityState& cs, std::uint32_t id, Outcome outcome, f
       t.resolved_at[k.level] += 1;
       if (k.hard()) {
         t.hard_closed += 1;
+        t.hard_resolution_hours_sum += hours;
         if (k.day_reported + kSixMonthsDays < s_.params.run.days && s_.day - k.day_reported <= kSixMonthsDays)
           t.hard_cohort_closed_6m += 1;
       }

@@ -129,6 +129,9 @@ std::vector<MetricSpec> core_metrics() {
       true, [](const Tally& t) { return ratio(t.resolution_hours_sum, sum3(t.resolved)); });
   add("p90_resolution_hours", K::kQuantile, "h", "90th percentile of resolution hours, cases resolved today",
       true, [](const Tally& t) { return sum3(t.resolved) > 0 ? t.p90_resolution_hours : kNaN; });
+  add("mean_hard_resolution_hours", K::kMean, "h",
+      "Mean hours from report to resolution, hard problems resolved today", false,
+      [](const Tally& t) { return ratio(t.hard_resolution_hours_sum, t.hard_closed); });
   add("share_resolved_in_time", K::kShare, "share", "Share of today's resolutions within the expected hours", false,
       [](const Tally& t) { return ratio(t.resolved_in_time, sum3(t.resolved)); });
   add("mean_gw_utilisation", K::kMean, "hours/normal hour",
@@ -136,6 +139,10 @@ std::vector<MetricSpec> core_metrics() {
       [](const Tally& t) { return ratio(t.admin_hours + t.case_hours + t.scheduled_visit_hours, t.normal_hours); });
   add("mean_gw_fatigue", K::kMean, "0-1", "Mean grid-worker fatigue, workers in post", false,
       [](const Tally& t) { return ratio(t.fatigue_sum, t.workers_in_post); });
+  add("mean_gw_willingness", K::kMean, "0-1",
+      "Mean grid-worker willingness (share of the hours left after tasks given to residents), workers in "
+      "post",
+      true, [](const Tally& t) { return ratio(t.willingness_sum, t.workers_in_post); });
   add("mean_satisfaction", K::kMean, "0-1", "Mean resident satisfaction", true,
       [](const Tally& t) { return ratio(t.satisfaction_sum, t.residents); });
   add("share_good", K::kShare, "share", "Share of residents rating good or very good", true,

@@ -88,6 +88,13 @@ inline constexpr double kInf = std::numeric_limits<double>::infinity();
   X(fatigue_threshold, Real, 0.9, 0, 3, "utilisation", "assumption", "Utilisation above which fatigue grows") \
   X(fatigue_gain, Real, 0.08, 0, 1, "1/day per unit excess", "assumption", "Fatigue growth rate")             \
   X(fatigue_recovery, Real, 0.03, 0, 1, "1/day per unit slack", "assumption", "Fatigue recovery rate")        \
+  X(willingness_threshold, Real, 0.5, 0, 10, "task hours/normal hour",                                    \
+    "assumption (seed 003: 大量的自上而下的任务分派挤占了基层工作者的时间与精力 … 削弱了回应民众需求的能力与意愿)", \
+    "Smoothed top-down task load (tasks done and waiting, per normal hour) above which willingness falls")   \
+  X(willingness_slope, Real, 1.0, 0, 100, "1/unit excess load", "assumption",                              \
+    "Willingness lost per unit of smoothed task load above the threshold (willingness scales case hours)")  \
+  X(willingness_memory_days, Real, 30, 1, 3650, "days", "assumption",                                      \
+    "Time constant of the smoothed task load: how long a load must last to move willingness")               \
   X(quit_base_per_year, Real, 0.12, 0, 1, "probability/year", "assumption", "Turnover of rested workers")     \
   X(quit_fatigue_per_day, Real, 0.004, 0, 1, "probability/day", "assumption",                               \
     "Extra daily quit probability of a fully fatigued worker (scaled by fatigue squared)")                  \

@@ -52,6 +52,8 @@ inline World tiny_world(const std::vector<std::uint32_t>& grids_per_community, s
     w.workers.fatigue.push_back(0.0f);
     w.workers.tenure_days.push_back(1000.0f);
     w.workers.admin_backlog.push_back(0.0f);
+    w.workers.task_load.push_back(0.0f);
+    w.workers.willingness.push_back(1.0f);
     w.workers.vacant_until.push_back(-1);
   }
   w.neighbours.resize(H, H);
