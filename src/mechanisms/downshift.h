@@ -6,8 +6,8 @@
 //              list ("梳理工作职责清单", for grid workers), seed 004 the burden reduction ("社區(qū)減負(fù)").
 // The mechanism adds tasks to the workers' in-trays; their effects (less time for residents, overtime,
 // fatigue, turnover, and the workers' willingness) follow from the core's time budget, not from a penalty of
-// its own. Its failure mode is its own. Seed 003: "一些下沉至社区的事项超出了基层的承担能力",
-// "事务下沉,但责任没有下沉", "常常有'无能为力'的感觉". Without the authority (tasks; capped for the listed
+// its own. Its failure mode is its own. Seed 003: 一些下沉至社区的事项超出了基层的承担能力 …
+// “事务下沉,但责任没有下沉” … 常常有“无能为力”的感觉. Without the authority (tasks; capped for the listed
 // share), some of the hard problems that reach the community are the community's on paper: it holds them,
 // powerless, for stuck_days, then bounces them back up the ladder. With responsibility and resources moved
 // too (staffed) nothing is stuck.
@@ -36,7 +36,7 @@ namespace govsim {
     "tasks, capped: share of the hard problems reaching the community moved down to it without the "      \
     "authority to settle them (capped: times duty_list_share)")                                             \
   X(stuck_days, Int, 14, 0, 3650, "days",                                                                    \
-    "assumption (seed 003: 常常有'无能为力'的感觉; no duration given)",                                         \
+    "assumption (seed 003: 常常有“无能为力”的感觉; no duration given)",                                         \
     "Days the community holds such a problem, powerless, before it bounces it back up the ladder")
 
 struct DownshiftParams {
