@@ -119,6 +119,15 @@ class DayApi {
   // and multipliers; with or without the per-grid shared-affair lever.
   double arrival_rate(std::uint32_t g, DemandKind kind, bool with_grid_lever = true) const;
   int transfer_delay(Level to) const { return ledger_.transfer_delay(to); }
+  // The share of a resident's chance of taking part (a council, volunteering) that their workload leaves:
+  // 1 - workload_<band> * (1 - digital propensity * lever digital_participation). Multiplies the mechanism's
+  // own chance (e.g. participation propensity for a council).
+  double time_to_take_part(std::uint32_t r) const {
+    const auto& o = s_.params.opinion;
+    const double load[kAgeBands] = {o.workload_young, o.workload_working, o.workload_elderly};
+    const double digital = s_.world.residents.digital[r] / 255.0;
+    return 1.0 - load[s_.world.residents.age[r]] * (1.0 - digital * s_.levers.digital_participation);
+  }
   double level_capacity(Level level, std::uint32_t community = 0) const {
     return ledger_.level_capacity(level, community);
   }

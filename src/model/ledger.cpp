@@ -136,24 +136,39 @@ void Ledger::resolve_held(std::uint32_t c, std::uint32_t id, double hour) {
 
 namespace {
 
+// A count of residents at or above a threshold and its calendar of crossings.
+struct Counted {
+  double* count = nullptr;
+  CrossingCalendar* calendar = nullptr;
+};
+
 // Moves one opinion (satisfaction or trust) of a resident from its stored value v at `tau` to its value today
 // plus d (clamped), keeping a count of residents at or above `threshold` and that count's calendar of
-// crossings. Returns the new stored value.
+// crossings, and the same for a second count if given (a subgroup's, e.g. the resident's age band; the
+// crossing days are computed once for both). Returns the new stored value.
 float move_opinion(const Relaxation& rx, float v, float rest, std::int32_t tau, std::int32_t today, double d,
-                   double threshold, double* count, CrossingCalendar* calendar, double* sum) {
+                   double threshold, Counted counted, double* sum, Counted also = {}) {
   bool was = false;
-  if (calendar) {
+  if (counted.calendar) {
     const std::int32_t due = rx.crossing_day(v, rest, tau, threshold);
-    if (due > today) calendar->add(due, v >= threshold ? +1 : -1);  // cancels the scheduled crossing
+    if (due > today) {  // cancels the scheduled crossing
+      counted.calendar->add(due, v >= threshold ? +1 : -1);
+      if (also.calendar) also.calendar->add(due, v >= threshold ? +1 : -1);
+    }
     was = Relaxation::above_on(v, threshold, due, today);
   }
   const double now = rx.value(v, rest, today - tau);
   const auto next = static_cast<float>(std::clamp(now + d, 0.0, 1.0));
   if (sum) *sum += static_cast<double>(next) - now;
-  if (calendar) {
+  if (counted.calendar) {
     const bool is = next >= threshold;
-    *count += (is ? 1 : 0) - (was ? 1 : 0);
-    calendar->add(rx.crossing_day(next, rest, today, threshold), is ? -1 : +1);
+    const std::int32_t due = rx.crossing_day(next, rest, today, threshold);
+    *counted.count += (is ? 1 : 0) - (was ? 1 : 0);
+    counted.calendar->add(due, is ? -1 : +1);
+    if (also.calendar) {
+      *also.count += (is ? 1 : 0) - (was ? 1 : 0);
+      also.calendar->add(due, is ? -1 : +1);
+    }
   }
   return next;
 }
@@ -168,11 +183,14 @@ std::pair<double, double> Ledger::adjust_opinion(CommunityState& cs, std::uint32
   auto& t = cs.tally;
   const double s_before = rx.value(res.satisfaction[r], res.rest_satisfaction[r], today - tau);
   const double t_before = rx.value(res.trust[r], res.rest_trust[r], today - tau);
+  const std::uint8_t band = res.age[r];
   res.satisfaction[r] = move_opinion(rx, res.satisfaction[r], res.rest_satisfaction[r], tau, today, d_sat,
-                                     o.good_threshold, &t.good, &cs.good_calendar, &t.satisfaction_sum);
+                                     o.good_threshold, {&t.good, &cs.good_calendar}, &t.satisfaction_sum,
+                                     {&t.good_by_age[band], &cs.good_calendar_by_age[band]});
   const bool aware = (res.flags[r] & kAware) != 0;
-  res.trust[r] = move_opinion(rx, res.trust[r], res.rest_trust[r], tau, today, d_trust, o.committee_good_threshold,
-                              &t.committee_good, aware ? &cs.committee_calendar : nullptr, &t.trust_sum);
+  res.trust[r] =
+      move_opinion(rx, res.trust[r], res.rest_trust[r], tau, today, d_trust, o.committee_good_threshold,
+                   {&t.committee_good, aware ? &cs.committee_calendar : nullptr}, &t.trust_sum);
   res.touched[r] = today;
   return {res.satisfaction[r] - s_before, res.trust[r] - t_before};
 }
@@ -215,6 +233,7 @@ void Ledger::begin_opinion_day(CommunityState& cs) {
   auto& t = cs.tally;
   const std::int32_t today = std::max(0, s_.day);
   t.good += cs.good_calendar.take(today);
+  for (int a = 0; a < kAgeBands; ++a) t.good_by_age[a] += cs.good_calendar_by_age[a].take(today);
   t.committee_good += cs.committee_calendar.take(today);
   if (today == 0) return;
   const double f = std::exp(-relaxation().rate);

@@ -147,6 +147,10 @@ std::vector<MetricSpec> core_metrics() {
       [](const Tally& t) { return ratio(t.satisfaction_sum, t.residents); });
   add("share_good", K::kShare, "share", "Share of residents rating good or very good", true,
       [](const Tally& t) { return ratio(t.good, t.residents); });
+  for (int a = 0; a < 3; ++a)
+    add(std::string("share_good_") + ages[a], K::kShare, "share",
+        std::string("Share of ") + (a == 1 ? "working-age" : ages[a]) + " residents rating good or very good",
+        false, [a](const Tally& t) { return ratio(t.good_by_age[a], t.residents_by_age[a]); });
   add("mean_trust", K::kMean, "0-1", "Mean trust in the community Party organisation", true,
       [](const Tally& t) { return ratio(t.trust_sum, t.residents); });
   add("share_aware", K::kShare, "share", "Share of residents aware of the big Party committee", true,
@@ -159,10 +163,11 @@ std::vector<MetricSpec> core_metrics() {
       "Share of the residents aware of the big Party committee who rate its work good or very good", false,
       [](const Tally& t) { return ratio(t.committee_good, t.aware); });
   // Participation by age band per head, so bands of different sizes compare (seed 004: mostly the elderly).
-  for (int a : {0, 2})
+  for (int a : {0, 1, 2})
     add(std::string("mean_reports_per_1000_") + ages[a], K::kMean, "reports/1000 residents/day",
-        std::string("Demands reported today (including found by visits) per 1000 ") + ages[a] + " residents", false,
-        [a](const Tally& t) { return 1000.0 * ratio(t.reported_by_age[a], t.residents_by_age[a]); });
+        std::string("Demands reported today (including found by visits) per 1000 ") +
+            (a == 1 ? "working-age" : ages[a]) + " residents",
+        false, [a](const Tally& t) { return 1000.0 * ratio(t.reported_by_age[a], t.residents_by_age[a]); });
   add("share_reports_young", K::kShare, "share", "Share of today's reports (including found by visits) made by young residents",
       true, [](const Tally& t) { return ratio(t.reported_by_age[0], sum3(t.reported_by_age)); });
   add("mean_report_ratio_young_elderly", K::kMean, "x",

@@ -39,6 +39,7 @@ Simulation::Simulation(const Params& params, World world, std::uint64_t seed) {
       t.satisfaction_sum += r.satisfaction[i];
       t.trust_sum += r.trust[i];
       t.good += r.satisfaction[i] >= good ? 1 : 0;
+      t.good_by_age[r.age[i]] += r.satisfaction[i] >= good ? 1 : 0;
       t.aware += (r.flags[i] & kAware) ? 1 : 0;
       t.committee_good += (r.flags[i] & kAware) && r.trust[i] >= committee ? 1 : 0;
       cs.rest_satisfaction_sum += r.rest_satisfaction[i];

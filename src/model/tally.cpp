@@ -51,6 +51,7 @@ void Tally::add(const Tally& o) {
   satisfaction_sum += o.satisfaction_sum;
   trust_sum += o.trust_sum;
   good += o.good;
+  add_arr(good_by_age, o.good_by_age);
   committee_good += o.committee_good;
   aware += o.aware;
 }

@@ -31,6 +31,7 @@ struct Tally {
   double latent = 0, open_hard = 0, coordinating = 0;
   double workers_in_post = 0, vacancies = 0, fatigue_sum = 0, willingness_sum = 0;
   double residents = 0, satisfaction_sum = 0, trust_sum = 0, good = 0, aware = 0;
+  std::array<double, kAgeBands> good_by_age{};  // `good` by the residents' age band (sums to `good`)
   double committee_good = 0;  // aware residents rating the big Party committee's work good (trust)
   std::array<double, kAgeBands> residents_by_age{};
   // Filled from the day's resolution times by the recorder.

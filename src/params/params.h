@@ -173,6 +173,12 @@ inline constexpr double kInf = std::numeric_limits<double>::infinity();
     "Mean digital-channel propensity, young")                                                               \
   X(digital_working, Real, 0.6, 0, 1, "probability", "assumption", "Mean digital propensity, working age")   \
   X(digital_elderly, Real, 0.15, 0, 1, "probability", "assumption", "Mean digital propensity, elderly")      \
+  X(workload_young, Real, 0.2, 0, 1, "share", "assumption (seed 003: 居民平时工作生活较忙; seed 004: 中青年居民 … 參與較少)", \
+    "Share of the chance of taking part in councils and volunteering that work and daily life take away, young") \
+  X(workload_working, Real, 0.3, 0, 1, "share", "assumption (seed 003: 居民平时工作生活较忙)",                  \
+    "Share of the chance of taking part that work and daily life take away, working age")                    \
+  X(workload_elderly, Real, 0.0, 0, 1, "share", "assumption (retired: no work taking their time)",           \
+    "Share of the chance of taking part that work and daily life take away, elderly")                        \
   X(report_trust_weight, Real, 0.5, 0, 1, "-", "assumption", "Weight of trust in the reporting probability")  \
   X(latent_give_up_days, Int, 30, 1, 3650, "days", "assumption", "Days an unreported demand waits to be found")
 

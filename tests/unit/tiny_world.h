@@ -111,6 +111,8 @@ inline Params quiet_params(int days) {
   p.opinion.aware_forget_per_year = 0;
   p.ladder.coordination_days = 0;
   p.ladder.passback_per_party = 0;
+  // Nobody's workload keeps them from a council or from volunteering (tests of that rule switch it on).
+  p.opinion.workload_young = p.opinion.workload_working = p.opinion.workload_elderly = 0;
   return p;
 }
 
