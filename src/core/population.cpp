@@ -259,6 +259,8 @@ World generate_world(const Params& p, std::uint64_t seed) {
   wk.fatigue.assign(W, 0.0f);
   wk.tenure_days.resize(W);
   wk.admin_backlog.assign(W, 0.0f);
+  wk.task_load.assign(W, 0.0f);
+  wk.willingness.assign(W, 1.0f);
   wk.vacant_until.assign(W, -1);
 #pragma omp parallel for schedule(static)
   for (std::int64_t gi = 0; gi < G; ++gi) {

@@ -37,7 +37,8 @@ enum class Purpose : std::uint32_t {
   kVisits = 1007,
   kProperty = 1008,
   kSocialWorkers = 1009,
-  kShock = 1010
+  kShock = 1010,
+  kDownshiftAuthority = 1011  // which hard problems down-shifting moves to a community without the authority
 };
 
 class Rng {

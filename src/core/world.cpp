@@ -38,7 +38,8 @@ std::size_t World::bytes() const {
   b += vbytes(communities.first_grid) + vbytes(communities.street) + vbytes(communities.leader) +
        vbytes(communities.type);
   b += vbytes(workers.grid) + vbytes(workers.fatigue) + vbytes(workers.tenure_days) +
-       vbytes(workers.admin_backlog) + vbytes(workers.vacant_until);
+       vbytes(workers.admin_backlog) + vbytes(workers.task_load) + vbytes(workers.willingness) +
+       vbytes(workers.vacant_until);
   b += vbytes(units.type) + vbytes(units.community) + vbytes(units.engagement) +
        vbytes(units.budget_staff_days) + vbytes(units.capability);
   b += vbytes(members.resident) + vbytes(members.community);

@@ -101,9 +101,11 @@ struct Streets {
 
 struct GridWorkers {
   std::vector<std::uint32_t> grid;
-  std::vector<float> fatigue;              // 0..1
-  std::vector<float> tenure_days;          // days in post (drives efficiency)
-  std::vector<float> admin_backlog;        // hours of administrative tasks waiting
+  std::vector<float> fatigue;        // 0..1
+  std::vector<float> tenure_days;    // days in post (drives efficiency)
+  std::vector<float> admin_backlog;  // hours of administrative tasks waiting
+  std::vector<float> task_load;      // top-down task load per normal hour, smoothed (drives willingness)
+  std::vector<float> willingness;    // 0..1: share of the hours left after tasks given to residents
   std::vector<std::int32_t> vacant_until;  // -1 when in post; else the day a replacement starts
   std::size_t size() const { return grid.size(); }
 };

@@ -12,12 +12,14 @@ void DigitalPlatform::initialize(DayApi& api) {
   Levers& lv = api.levers();
   // Combined with any other digital channel as independent chances of reaching a resident.
   lv.digital_uptake = 1.0 - (1.0 - lv.digital_uptake) * (1.0 - p_.uptake);
+  lv.digital_participation = 1.0 - (1.0 - lv.digital_participation) * (1.0 - p_.participation_reach);
   lv.delay_reduction_days += static_cast<int>(p_.routing_days_saved);
   if (p_.grid_deadline_hours > 0)
     lv.grid_deadline_hours =
         lv.grid_deadline_hours > 0 ? std::min(lv.grid_deadline_hours, p_.grid_deadline_hours) : p_.grid_deadline_hours;
 
-  // Who reports is measured by the core for every arm: share_reports_young, mean_report_ratio_young_elderly.
+  // Who reports is measured by the core for every arm: share_reports_young, mean_report_ratio_young_elderly;
+  // who takes part, by the mechanisms that hold councils and volunteering (triage, dual registration).
 }
 
 void DigitalPlatform::act(Phase, DayApi&) {}

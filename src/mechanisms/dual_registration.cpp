@@ -33,11 +33,18 @@ void DualRegistration::initialize(DayApi& api) {
   mobilised_today_.assign(C, 0.0);
   mine_.assign(G, 0.0f);
   grid_weight_.assign(G, 0.0);
-  // Which registered members are active: one draw each, once (stream (member, 0, 0)).
+  // Which registered members are active: one draw each, once (stream (member, 0, 0)). A member's workload
+  // takes part of the chance away (they are in service, so mostly of working age); a digital way to claim
+  // posts gives some of it back (DayApi::time_to_take_part).
   total_members_ = static_cast<double>(w.members.size());
+  active_by_age_.assign(C, {0.0, 0.0, 0.0});
   for (std::uint32_t m = 0; m < w.members.size(); ++m) {
     Rng rng(api.seed(), Purpose::kDualRegistration, m, 0, 0);
-    if (rng.bernoulli(p_.share_active)) active_[w.members.community[m]] += 1;
+    const std::uint32_t r = w.members.resident[m];
+    if (rng.bernoulli(p_.share_active * api.time_to_take_part(r))) {
+      active_[w.members.community[m]] += 1;
+      active_by_age_[w.members.community[m]][w.residents[r].age] += 1;
+    }
   }
   for (std::uint32_t c = 0; c < C; ++c) {
     surge_[c] = std::floor(p_.surge_share * active_[c] + 0.5);
@@ -67,6 +74,24 @@ void DualRegistration::initialize(DayApi& api) {
                   sum_or(task_today_), ""});
   api.add_metric({"cum_dr_volunteer_hours", K::kTotal, "hours", "Volunteer hours offered since day 0", false, nullptr,
                   "new_dr_volunteer_hours"});
+  // Volunteering by age band: each community's hours shared among its active members, by their band (surge
+  // members are the active pool scaled, so they share its bands).
+  const char* bands[kAgeBands] = {"young", "working", "elderly"};
+  for (int a = 0; a < kAgeBands; ++a)
+    api.add_metric(
+        {std::string("new_dr_volunteer_hours_") + bands[a], K::kFlow, "hours/day",
+         std::string("Volunteer hours offered today by ") + (a == 1 ? "working-age" : bands[a]) + " members",
+         false,
+         [this, a](const Tally&, int c) {
+           auto of = [&](std::size_t k) {
+             return active_[k] > 0 ? hours_today_[k] * active_by_age_[k][a] / active_[k] : 0.0;
+           };
+           if (c >= 0) return of(static_cast<std::size_t>(c));
+           double s = 0;
+           for (std::size_t k = 0; k < active_.size(); ++k) s += of(k);
+           return s;
+         },
+         ""});
 }
 
 void DualRegistration::draw_delays(DayApi& api, int start) {

@@ -9,8 +9,12 @@
 // exceeds mobilisation_max_hours; how the delays spread below it is our assumption.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <string>
 #include <vector>
+
+#include "core/world.h"
 
 #include "model/mechanism.h"
 #include "params/params.h"
@@ -63,6 +67,7 @@ class DualRegistration : public Mechanism {
 
   DualRegistrationParams p_;
   std::vector<double> active_;        // per community: active members (routine pool)
+  std::vector<std::array<double, kAgeBands>> active_by_age_;  // per community: of which by age band
   std::vector<double> surge_;         // per community: members mobilised in a shock
   std::vector<double> grid_weight_;   // per grid: its share of its community's households
   std::vector<float> mine_;           // per grid: hours this mechanism put into levers.volunteer_hours today

@@ -99,6 +99,14 @@ void Triage::initialize(DayApi& api) {
       flow(&Flows::settled));
   add("new_tr_council_returned", K::kFlow, "cases/day", "Shared affairs a council meeting sent to the community level",
       false, flow(&Flows::council_returned));
+  // Participation by age band (seed 004: those who take part are mostly a few elderly residents).
+  add("new_tr_council_participants_young", K::kFlow, "residents/day",
+      "Young residents attending council meetings held today", false, flow(&Flows::participants_young));
+  add("new_tr_council_participants_working", K::kFlow, "residents/day",
+      "Working-age residents attending council meetings held today", false,
+      flow(&Flows::participants_working));
+  add("new_tr_council_participants_elderly", K::kFlow, "residents/day",
+      "Elderly residents attending council meetings held today", false, flow(&Flows::participants_elderly));
   total("cum_tr_triaged", "new_tr_triaged", "cases", "Reports triaged since day 0");
   total("cum_tr_misrouted", "new_tr_misrouted", "cases", "Reports misrouted since day 0");
   total("cum_tr_self_resolved", "new_tr_self_resolved", "cases", "Household affairs settled by residents since day 0");
@@ -270,14 +278,29 @@ void Triage::council(DayApi& api, std::uint32_t c) {
   agenda.resize(keep);
   const int every = static_cast<int>(p_.council_interval_days);
   if (day % every != every - 1) return;
+  // Invitees are residents of the community drawn at random; each comes with their participation propensity
+  // times the time their workload leaves them (seed 003: 居民平时工作生活较忙; the digital platform gives
+  // some back).
   Rng rng(api.seed(), Purpose::kTriage, c, static_cast<std::uint32_t>(day), kQuorumStream);
+  const World& w = api.world();
+  const std::uint32_t r0 = w.community_first_resident(c), n = w.community_end_resident(c) - r0;
   Int attendees = 0;
-  for (Int i = 0; i < p_.council_invitees; ++i) attendees += rng.bernoulli(participation_[c]) ? 1 : 0;
+  double by_age[kAgeBands] = {0, 0, 0};
+  for (Int i = 0; i < p_.council_invitees && n > 0; ++i) {
+    const std::uint32_t r = r0 + rng.below(n);
+    if (rng.bernoulli(w.residents[r].participation / 255.0 * api.time_to_take_part(r))) {
+      attendees += 1;
+      by_age[w.residents[r].age] += 1;
+    }
+  }
   if (attendees < p_.council_quorum) {
     f.meetings_failed += 1;  // the agenda waits for the next meeting
     return;
   }
   f.meetings += 1;
+  f.participants_young += by_age[0];
+  f.participants_working += by_age[1];
+  f.participants_elderly += by_age[2];
   // Settled at the meeting, held at the end of the working day.
   const double hour = lp.work_start_hour + api.params().grid.hours_per_day;
   keep = 0;

@@ -78,6 +78,7 @@ class Triage : public Mechanism {
     double triaged = 0, residents = 0, council = 0, government = 0, misrouted = 0, misroute_redirected = 0;
     double self_resolved = 0, self_returned = 0, meetings = 0, meetings_failed = 0, settled = 0,
            council_returned = 0;
+    double participants_young = 0, participants_working = 0, participants_elderly = 0;  // at meetings held
   };
   struct Totals {  // the run's totals, for outcomes()
     double triaged = 0, misrouted = 0, self_resolved = 0, self_returned = 0, meetings = 0, meetings_failed = 0,

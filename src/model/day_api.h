@@ -48,6 +48,8 @@ class DayApi {
   const std::vector<std::uint32_t>& reported_today(std::uint32_t c) const {
     return s_.communities[c].reported_today;
   }
+  // The community level's own queue (FIFO): ids into the community's pool; check each case's state and level.
+  const std::vector<std::uint32_t>& community_queue(std::uint32_t c) const { return s_.communities[c].queue; }
   const std::vector<CaseRef>& street_queue(std::uint32_t s) const { return s_.streets[s].queue; }
   const std::vector<CaseRef>& department_queue() const { return s_.department; }
   // Demands closed today (any outcome, any level), until the opinion phase has reached their residents.
@@ -127,6 +129,15 @@ class DayApi {
   // and multipliers; with or without the per-grid shared-affair lever.
   double arrival_rate(std::uint32_t g, DemandKind kind, bool with_grid_lever = true) const;
   int transfer_delay(Level to) const { return ledger_.transfer_delay(to); }
+  // The share of a resident's chance of taking part (a council, volunteering) that their workload leaves:
+  // 1 - workload_<band> * (1 - digital propensity * lever digital_participation). Multiplies the mechanism's
+  // own chance (e.g. participation propensity for a council).
+  double time_to_take_part(std::uint32_t r) const {
+    const auto& o = s_.params.opinion;
+    const double load[kAgeBands] = {o.workload_young, o.workload_working, o.workload_elderly};
+    const double digital = s_.world.residents[r].digital / 255.0;
+    return 1.0 - load[s_.world.residents[r].age] * (1.0 - digital * s_.levers.digital_participation);
+  }
   double level_capacity(Level level, std::uint32_t community = 0) const {
     return ledger_.level_capacity(level, community);
   }

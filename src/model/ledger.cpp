@@ -54,6 +54,7 @@ void Ledger::close_case(CommunityState& cs, std::uint32_t id, Outcome outcome, f
       t.resolved_at[k.level] += 1;
       if (k.hard()) {
         t.hard_closed += 1;
+        t.hard_resolution_hours_sum += hours;
         if (k.day_reported + kSixMonthsDays < s_.params.run.days && s_.day - k.day_reported <= kSixMonthsDays)
           t.hard_cohort_closed_6m += 1;
       }
@@ -144,27 +145,42 @@ void Ledger::resolve_held(std::uint32_t c, std::uint32_t id, double hour) {
 
 namespace {
 
+// A count of residents at or above a threshold and its calendar of crossings.
+struct Counted {
+  double* count = nullptr;
+  CrossingCalendar* calendar = nullptr;
+};
+
 // Moves one opinion (satisfaction or trust) of a resident from its stored value v at `tau` to its value today
 // plus d (clamped), keeping a count of residents at or above `threshold` and that count's calendar of
-// crossings. `factor` is the relaxation since `tau` (Relaxation::factor); `now` receives today's value before
-// the change. Returns the new stored value.
+// crossings, and the same for a second count if given (a subgroup's, e.g. the resident's age band; the
+// crossing days are computed once for both). `factor` is the relaxation since `tau` (Relaxation::factor);
+// `now` receives today's value before the change. Returns the new stored value.
 float move_opinion(const Relaxation& rx, float v, float rest, std::int32_t tau, std::int32_t today,
-                   double factor, double d, double threshold, double* count, CrossingCalendar* calendar,
-                   double* sum, double* now) {
+                   double factor, double d, double threshold, Counted counted, double* sum, double* now,
+                   Counted also = {}) {
   *now = rx.value(v, rest, today - tau, factor);
   const auto next = static_cast<float>(std::clamp(*now + d, 0.0, 1.0));
   if (sum) *sum += static_cast<double>(next) - *now;
-  if (calendar) {
+  if (counted.calendar) {
     // The calendar holds v's crossing (the first day value() is across the threshold) while it is still to
     // come: today's value on v's side with rest across. Cancel it; otherwise it is past or never.
     const bool v_above = v >= threshold, was = *now >= threshold;
     if (v_above == was && v_above != (rest >= threshold)) {
       const std::int32_t due = rx.crossing_day(v, rest, tau, threshold);
-      if (due > today) calendar->add(due, v_above ? +1 : -1);
+      if (due > today) {
+        counted.calendar->add(due, v_above ? +1 : -1);
+        if (also.calendar) also.calendar->add(due, v_above ? +1 : -1);
+      }
     }
     const bool is = next >= threshold;
-    *count += (is ? 1 : 0) - (was ? 1 : 0);
-    calendar->add(rx.crossing_day(next, rest, today, threshold), is ? -1 : +1);
+    const std::int32_t due = rx.crossing_day(next, rest, today, threshold);
+    *counted.count += (is ? 1 : 0) - (was ? 1 : 0);
+    counted.calendar->add(due, is ? -1 : +1);
+    if (also.calendar) {
+      *also.count += (is ? 1 : 0) - (was ? 1 : 0);
+      also.calendar->add(due, is ? -1 : +1);
+    }
   }
   return next;
 }
@@ -180,13 +196,14 @@ std::pair<double, double> Ledger::adjust_opinion(CommunityState& cs, std::uint32
   const double f = rx.factor(today - tau);
   auto& t = cs.tally;
   double s_before = 0, t_before = 0;
-  rs.satisfaction =
-      move_opinion(rx, rs.satisfaction, rs.rest_satisfaction, tau, today, f, d_sat, o.good_threshold, &t.good,
-                   &cs.good_calendar, &t.satisfaction_sum, &s_before);
+  const std::uint8_t band = rs.age;
+  rs.satisfaction = move_opinion(rx, rs.satisfaction, rs.rest_satisfaction, tau, today, f, d_sat,
+                                 o.good_threshold, {&t.good, &cs.good_calendar}, &t.satisfaction_sum,
+                                 &s_before, {&t.good_by_age[band], &cs.good_calendar_by_age[band]});
   const bool aware = (rs.flags & kAware) != 0;
   rs.trust =
       move_opinion(rx, rs.trust, rs.rest_trust, tau, today, f, d_trust, o.committee_good_threshold,
-                   &t.committee_good, aware ? &cs.committee_calendar : nullptr, &t.trust_sum, &t_before);
+                   {&t.committee_good, aware ? &cs.committee_calendar : nullptr}, &t.trust_sum, &t_before);
   rs.touched = today;
   return {rs.satisfaction - s_before, rs.trust - t_before};
 }
@@ -229,6 +246,7 @@ void Ledger::begin_opinion_day(CommunityState& cs) {
   auto& t = cs.tally;
   const std::int32_t today = std::max(0, s_.day);
   t.good += cs.good_calendar.take(today);
+  for (int a = 0; a < kAgeBands; ++a) t.good_by_age[a] += cs.good_calendar_by_age[a].take(today);
   t.committee_good += cs.committee_calendar.take(today);
   if (today == 0) return;
   const double f = std::exp(-relaxation().rate);

@@ -16,6 +16,9 @@ struct Levers {
   double extra_worker_hours = 0.0;
   // Reporting: p' = p + (1 - p) * digital propensity * digital_uptake (a digital channel).
   double digital_uptake = 0.0;
+  // Taking part in councils and volunteering: the workload barrier is lowered in proportion to digital
+  // propensity * digital_participation (taking part online, at any hour).
+  double digital_participation = 0.0;
   // Days taken off every transfer delay between levels (not below 0).
   int delay_reduction_days = 0;
   // > 0: a case still at the grid this many hours after its report moves to the community (breach).

@@ -177,6 +177,9 @@ std::vector<MetricSpec> core_metrics() {
       true, [](const Tally& t) { return ratio(t.resolution_hours_sum, sum3(t.resolved)); });
   add("p90_resolution_hours", K::kQuantile, "h", "90th percentile of resolution hours, cases resolved today",
       true, [](const Tally& t) { return sum3(t.resolved) > 0 ? t.p90_resolution_hours : kNaN; });
+  add("mean_hard_resolution_hours", K::kMean, "h",
+      "Mean hours from report to resolution, hard problems resolved today", false,
+      [](const Tally& t) { return ratio(t.hard_resolution_hours_sum, t.hard_closed); });
   add("share_resolved_in_time", K::kShare, "share", "Share of today's resolutions within the expected hours", false,
       [](const Tally& t) { return ratio(t.resolved_in_time, sum3(t.resolved)); });
   add("mean_gw_utilisation", K::kMean, "hours/normal hour",
@@ -184,10 +187,18 @@ std::vector<MetricSpec> core_metrics() {
       [](const Tally& t) { return ratio(t.admin_hours + t.case_hours + t.scheduled_visit_hours, t.normal_hours); });
   add("mean_gw_fatigue", K::kMean, "0-1", "Mean grid-worker fatigue, workers in post", false,
       [](const Tally& t) { return ratio(t.fatigue_sum, t.workers_in_post); });
+  add("mean_gw_willingness", K::kMean, "0-1",
+      "Mean grid-worker willingness (share of the hours left after tasks given to residents), workers in "
+      "post",
+      true, [](const Tally& t) { return ratio(t.willingness_sum, t.workers_in_post); });
   add("mean_satisfaction", K::kMean, "0-1", "Mean resident satisfaction", true,
       [](const Tally& t) { return ratio(t.satisfaction_sum, t.residents); });
   add("share_good", K::kShare, "share", "Share of residents rating good or very good", true,
       [](const Tally& t) { return ratio(t.good, t.residents); });
+  for (int a = 0; a < 3; ++a)
+    add(std::string("share_good_") + ages[a], K::kShare, "share",
+        std::string("Share of ") + (a == 1 ? "working-age" : ages[a]) + " residents rating good or very good",
+        false, [a](const Tally& t) { return ratio(t.good_by_age[a], t.residents_by_age[a]); });
   add("mean_trust", K::kMean, "0-1", "Mean trust in the community Party organisation", true,
       [](const Tally& t) { return ratio(t.trust_sum, t.residents); });
   add("share_aware", K::kShare, "share", "Share of residents aware of the big Party committee", true,
@@ -200,10 +211,11 @@ std::vector<MetricSpec> core_metrics() {
       "Share of the residents aware of the big Party committee who rate its work good or very good", false,
       [](const Tally& t) { return ratio(t.committee_good, t.aware); });
   // Participation by age band per head, so bands of different sizes compare (seed 004: mostly the elderly).
-  for (int a : {0, 2})
+  for (int a : {0, 1, 2})
     add(std::string("mean_reports_per_1000_") + ages[a], K::kMean, "reports/1000 residents/day",
-        std::string("Demands reported today (including found by visits) per 1000 ") + ages[a] + " residents", false,
-        [a](const Tally& t) { return 1000.0 * ratio(t.reported_by_age[a], t.residents_by_age[a]); });
+        std::string("Demands reported today (including found by visits) per 1000 ") +
+            (a == 1 ? "working-age" : ages[a]) + " residents",
+        false, [a](const Tally& t) { return 1000.0 * ratio(t.reported_by_age[a], t.residents_by_age[a]); });
   add("share_reports_young", K::kShare, "share", "Share of today's reports (including found by visits) made by young residents",
       true, [](const Tally& t) { return ratio(t.reported_by_age[0], sum3(t.reported_by_age)); });
   add("mean_report_ratio_young_elderly", K::kMean, "x",

@@ -40,6 +40,7 @@ Simulation::Simulation(const Params& params, World world, std::uint64_t seed) {
       t.satisfaction_sum += r[i].satisfaction;
       t.trust_sum += r[i].trust;
       t.good += r[i].satisfaction >= good ? 1 : 0;
+      t.good_by_age[r[i].age] += r[i].satisfaction >= good ? 1 : 0;
       t.aware += (r[i].flags & kAware) ? 1 : 0;
       t.committee_good += (r[i].flags & kAware) && r[i].trust >= committee ? 1 : 0;
       cs.rest_satisfaction_sum += r[i].rest_satisfaction;
@@ -84,7 +85,8 @@ void Simulation::begin_day() {
     ledger_.begin_opinion_day(cs);
     // Residents move: each day a Poisson number per community, work only for those who move.
     const auto c = static_cast<std::uint32_t>(ci);
-    const std::uint32_t r0 = s_.world.community_first_resident(c), n = s_.world.community_end_resident(c) - r0;
+    const std::uint32_t r0 = s_.world.community_first_resident(c),
+                        n = s_.world.community_end_resident(c) - r0;
     if (n == 0) continue;
     Rng rng(s_.seed, Purpose::kMoving, c, day);
     const std::uint32_t movers = rng.poisson(moving * n);
@@ -97,14 +99,29 @@ void Simulation::begin_day() {
 
 void Simulation::run_phase(Phase p) {
   switch (p) {
-    case Phase::kDemand: phase_demand(); break;
-    case Phase::kReporting: phase_reporting(); break;
-    case Phase::kAssignment: phase_assignment(); break;
-    case Phase::kHandling: phase_handling(); break;
-    case Phase::kEscalation: phase_escalation(); break;
-    case Phase::kMechanisms: break;  // the core has no work here; mechanisms that act on the day's state do
-    case Phase::kOpinion: phase_opinion(); break;
-    case Phase::kRecording: phase_recording(); break;
+    case Phase::kDemand:
+      phase_demand();
+      break;
+    case Phase::kReporting:
+      phase_reporting();
+      break;
+    case Phase::kAssignment:
+      phase_assignment();
+      break;
+    case Phase::kHandling:
+      phase_handling();
+      break;
+    case Phase::kEscalation:
+      phase_escalation();
+      break;
+    case Phase::kMechanisms:
+      break;  // the core has no work here; mechanisms that act on the day's state do
+    case Phase::kOpinion:
+      phase_opinion();
+      break;
+    case Phase::kRecording:
+      phase_recording();
+      break;
   }
   if (log_phases_) phase_log_.push_back(std::to_string(s_.day) + ":" + phase_name(p));
   for (auto& m : mechanisms_) {

@@ -3,6 +3,7 @@
 // only its own CommunityState.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -40,6 +41,8 @@ struct CommunityState {
   std::vector<std::vector<CaseHandle>> review;
   // Opinion stocks without per-resident daily work (model/opinion.h).
   CrossingCalendar good_calendar;       // residents crossing opinion.good_threshold
+  // The same crossings by the resident's age band (share good by band, no per-resident daily work).
+  std::array<CrossingCalendar, kAgeBands> good_calendar_by_age;
   CrossingCalendar committee_calendar;  // aware residents' trust crossing opinion.committee_good_threshold
   double rest_satisfaction_sum = 0, rest_trust_sum = 0;
   Tally tally;

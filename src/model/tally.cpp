@@ -32,6 +32,7 @@ void Tally::add(const Tally& o) {
   breached += o.breached;
   scheduled_visit_hours += o.scheduled_visit_hours;
   resolution_hours_sum += o.resolution_hours_sum;
+  hard_resolution_hours_sum += o.hard_resolution_hours_sum;
   passed_back += o.passed_back;
   hard_cohort += o.hard_cohort;
   hard_cohort_closed_6m += o.hard_cohort_closed_6m;
@@ -46,11 +47,13 @@ void Tally::add(const Tally& o) {
   workers_in_post += o.workers_in_post;
   vacancies += o.vacancies;
   fatigue_sum += o.fatigue_sum;
+  willingness_sum += o.willingness_sum;
   residents += o.residents;
   add_arr(residents_by_age, o.residents_by_age);
   satisfaction_sum += o.satisfaction_sum;
   trust_sum += o.trust_sum;
   good += o.good;
+  add_arr(good_by_age, o.good_by_age);
   committee_good += o.committee_good;
   aware += o.aware;
 }
@@ -66,11 +69,11 @@ void Tally::clear_flows() {
   admin_hours = case_hours = visit_hours = overtime_hours = normal_hours = 0;
   quits = hires = 0;
   volunteer_hours = breached = scheduled_visit_hours = 0;
-  resolution_hours_sum = 0;
+  resolution_hours_sum = hard_resolution_hours_sum = 0;
   passed_back = coordination_started = hard_cohort = hard_cohort_closed_6m = 0;
   hours = {};
   yuan = {};
-  workers_in_post = vacancies = fatigue_sum = 0;
+  workers_in_post = vacancies = fatigue_sum = willingness_sum = 0;
   p90_resolution_hours = 0;
 }
 

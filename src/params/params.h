@@ -153,20 +153,25 @@ inline constexpr double kInf = std::numeric_limits<double>::infinity();
   X(admin_tasks_per_day, Real, 2, 0, 100, "tasks/worker/day", "assumption (seed 003: workers burdened)",     \
     "Administrative tasks arriving per worker per day")                                                      \
   X(admin_task_hours, Real, 1.5, 0, 100, "hours/task", "assumption", "Mean hours per administrative task")   \
-  X(assess_hours, Real, 0.25, 0, 24, "hours/case", "assumption", "Hours to assess a case before escalating") \
-  X(visit_hours_per_day, Real, 1.0, 0, 24, "hours/worker/day", "assumption",                                 \
-    "Routine door-to-door visiting, done only with hours left after tasks and cases")                        \
-  X(households_per_visit_hour, Real, 2, 0, 100, "households/hour", "assumption", "Visiting speed")           \
-  X(fatigue_threshold, Real, 0.9, 0, 3, "utilisation", "assumption",                                         \
-    "Utilisation above which fatigue grows")                                                                 \
-  X(fatigue_gain, Real, 0.08, 0, 1, "1/day per unit excess", "assumption", "Fatigue growth rate")            \
-  X(fatigue_recovery, Real, 0.03, 0, 1, "1/day per unit slack", "assumption", "Fatigue recovery rate")       \
-  X(quit_base_per_year, Real, 0.12, 0, 1, "probability/year", "assumption", "Turnover of rested workers")    \
-  X(quit_fatigue_per_day, Real, 0.004, 0, 1, "probability/day", "assumption",                                \
-    "Extra daily quit probability of a fully fatigued worker (scaled by fatigue squared)")                   \
-  X(replace_delay_days, Real, 30, 0, 3650, "days", "assumption", "Vacancy before a replacement starts")      \
-  X(novice_efficiency, Real, 0.6, 0.05, 1, "-", "assumption",                                                \
-    "Work rate of a new worker relative to trained")                                                         \
+  X(assess_hours, Real, 0.25, 0, 24, "hours/case", "assumption", "Hours to assess a case before escalating")  \
+  X(visit_hours_per_day, Real, 1.0, 0, 24, "hours/worker/day", "assumption",                                \
+    "Routine door-to-door visiting, done only with hours left after tasks and cases")                       \
+  X(households_per_visit_hour, Real, 2, 0, 100, "households/hour", "assumption", "Visiting speed")          \
+  X(fatigue_threshold, Real, 0.9, 0, 3, "utilisation", "assumption", "Utilisation above which fatigue grows") \
+  X(fatigue_gain, Real, 0.08, 0, 1, "1/day per unit excess", "assumption", "Fatigue growth rate")             \
+  X(fatigue_recovery, Real, 0.03, 0, 1, "1/day per unit slack", "assumption", "Fatigue recovery rate")        \
+  X(willingness_threshold, Real, 0.5, 0, 10, "task hours/normal hour",                                    \
+    "assumption (seed 003: 大量的自上而下的任务分派挤占了基层工作者的时间与精力 … 削弱了回应民众需求的能力与意愿)", \
+    "Smoothed top-down task load (tasks done and waiting, per normal hour) above which willingness falls")   \
+  X(willingness_slope, Real, 1.0, 0, 100, "1/unit excess load", "assumption",                              \
+    "Willingness lost per unit of smoothed task load above the threshold (willingness scales case hours)")  \
+  X(willingness_memory_days, Real, 30, 1, 3650, "days", "assumption",                                      \
+    "Time constant of the smoothed task load: how long a load must last to move willingness")               \
+  X(quit_base_per_year, Real, 0.12, 0, 1, "probability/year", "assumption", "Turnover of rested workers")     \
+  X(quit_fatigue_per_day, Real, 0.004, 0, 1, "probability/day", "assumption",                               \
+    "Extra daily quit probability of a fully fatigued worker (scaled by fatigue squared)")                  \
+  X(replace_delay_days, Real, 30, 0, 3650, "days", "assumption", "Vacancy before a replacement starts")       \
+  X(novice_efficiency, Real, 0.6, 0.05, 1, "-", "assumption", "Work rate of a new worker relative to trained") \
   X(ramp_days, Real, 120, 0, 3650, "days", "assumption", "Days for a new worker to reach full efficiency")
 
 #define GOVSIM_LADDER_PARAMS(X)                                                                               \
@@ -240,6 +245,12 @@ inline constexpr double kInf = std::numeric_limits<double>::infinity();
     "Mean digital-channel propensity, young")                                                               \
   X(digital_working, Real, 0.6, 0, 1, "probability", "assumption", "Mean digital propensity, working age")   \
   X(digital_elderly, Real, 0.15, 0, 1, "probability", "assumption", "Mean digital propensity, elderly")      \
+  X(workload_young, Real, 0.2, 0, 1, "share", "assumption (seed 003: 居民平时工作生活较忙; seed 004: 中青年居民 … 參與較少)", \
+    "Share of the chance of taking part in councils and volunteering that work and daily life take away, young") \
+  X(workload_working, Real, 0.3, 0, 1, "share", "assumption (seed 003: 居民平时工作生活较忙)",                  \
+    "Share of the chance of taking part that work and daily life take away, working age")                    \
+  X(workload_elderly, Real, 0.0, 0, 1, "share", "assumption (retired: no work taking their time)",           \
+    "Share of the chance of taking part that work and daily life take away, elderly")                        \
   X(report_trust_weight, Real, 0.5, 0, 1, "-", "assumption", "Weight of trust in the reporting probability")  \
   X(latent_give_up_days, Int, 30, 1, 3650, "days", "assumption", "Days an unreported demand waits to be found")
 

@@ -52,6 +52,8 @@ inline World tiny_world(const std::vector<std::uint32_t>& grids_per_community, s
     w.workers.fatigue.push_back(0.0f);
     w.workers.tenure_days.push_back(1000.0f);
     w.workers.admin_backlog.push_back(0.0f);
+    w.workers.task_load.push_back(0.0f);
+    w.workers.willingness.push_back(1.0f);
     w.workers.vacant_until.push_back(-1);
   }
   w.neighbours.resize(H, H);
@@ -109,6 +111,8 @@ inline Params quiet_params(int days) {
   p.opinion.aware_forget_per_year = 0;
   p.ladder.coordination_days = 0;
   p.ladder.passback_per_party = 0;
+  // Nobody's workload keeps them from a council or from volunteering (tests of that rule switch it on).
+  p.opinion.workload_young = p.opinion.workload_working = p.opinion.workload_elderly = 0;
   return p;
 }
 

@@ -32,8 +32,10 @@ void Simulation::work_grids(std::uint32_t c) {
                              ? gp.novice_efficiency + (1.0 - gp.novice_efficiency) *
                                                           std::min(1.0, wk.tenure_days[w] / gp.ramp_days)
                              : 1.0;
-      K += free_today_[w] * eff;
-      clock_free += free_today_[w];
+      // Willingness: the share of the hours left after tasks that the worker gives to residents.
+      const double offered = free_today_[w] * wk.willingness[w];
+      K += offered * eff;
+      clock_free += offered;
       admin += admin_today_[w] + visit_today_[w];  // both come before cases in the day
       ++active;
     }
@@ -87,16 +89,21 @@ void Simulation::work_grids(std::uint32_t c) {
           wk.tenure_days[w] = 0;
           wk.fatigue[w] = 0;
           wk.admin_backlog[w] = 0;
+          wk.task_load[w] = 0;
+          wk.willingness[w] = 1;
           t.hires += 1;
         } else {
           t.vacancies += 1;
         }
         continue;
       }
-      const double cases = free_today_[w] * case_share;
-      // Scheduled visits count as work; routine visits fill what is left of the normal hours.
+      const double offered = free_today_[w] * wk.willingness[w];
+      const double cases = offered * case_share;
+      // Scheduled visits count as work; routine visits fill what is left of the normal hours the worker
+      // offers.
       const double worked = admin_today_[w] + visit_today_[w] + cases;
-      const double visit = std::min(gp.visit_hours_per_day, std::max(0.0, normal - worked));
+      const double room = std::min(normal, admin_today_[w] + visit_today_[w] + offered);
+      const double visit = std::min(gp.visit_hours_per_day, std::max(0.0, room - worked));
       visit_hours += visit + visit_today_[w];
       t.admin_hours += admin_today_[w];
       t.case_hours += cases;
@@ -114,6 +121,15 @@ void Simulation::work_grids(std::uint32_t c) {
                  gp.fatigue_recovery * std::max(0.0, gp.fatigue_threshold - u);
       f = std::clamp(f, 0.0, 1.0);
       wk.fatigue[w] = static_cast<float>(f);
+      // Seed 003: top-down tasks crowd out time and weaken the willingness to respond to residents. The load
+      // is today's tasks done and still waiting (up to a day's capacity), smoothed over
+      // willingness_memory_days.
+      const double load =
+          std::min<double>(admin_today_[w] + wk.admin_backlog[w], normal + gp.max_overtime_hours) / normal;
+      const double smoothed = wk.task_load[w] + (load - wk.task_load[w]) / gp.willingness_memory_days;
+      wk.task_load[w] = static_cast<float>(smoothed);
+      wk.willingness[w] = static_cast<float>(std::clamp(
+          1.0 - gp.willingness_slope * std::max(0.0, smoothed - gp.willingness_threshold), 0.0, 1.0));
       wk.tenure_days[w] += 1;
       Rng rng(s_.seed, Purpose::kTurnover, w, day);
       if (rng.bernoulli((q_base + gp.quit_fatigue_per_day * f * f) * s_.levers.quit_multiplier)) {
@@ -122,6 +138,7 @@ void Simulation::work_grids(std::uint32_t c) {
       } else {
         t.workers_in_post += 1;
         t.fatigue_sum += f;
+        t.willingness_sum += wk.willingness[w];
       }
     }
 

@@ -217,5 +217,47 @@ TEST(Opinion, LateResolutionCostsMoreThanTheOverrunCap) {
   EXPECT_DOUBLE_EQ(series(sim, "share_resolved_in_time", 1), 0.0);
 }
 
+// Willingness (seed 003: top-down tasks weaken the willingness to respond to residents). Every day 6 h of
+// tasks land in an 8 h day (no overtime): the load is 6 / 8 = 0.75, smoothed with time constant 30 days, so
+// after n days it is 0.75 (1 - (29/30)^n) and willingness is 1 - (load - 0.5). Then the tasks stop and it
+// recovers.
+TEST(Ladder, WillingnessFallsUnderSustainedTasksAndRecovers) {
+  const int days = 200;
+  Simulation sim(quiet_params(days), tiny_world({1}, 1), 7);
+  auto& wk = sim.world().workers;
+  // Plenty of grid work waiting, so the hours the worker gives to cases are all used.
+  sim.begin_day();
+  for (int i = 0; i < 40; ++i) sim.raise_demand(0, 0, DemandKind::kHousehold, Level::kGrid, 10.0f, 9.0f);
+  wk.admin_backlog[0] = 6.0f;
+  testing::finish_day(sim);
+  auto day_with_tasks = [&](double hours) {
+    sim.begin_day();
+    sim.run_phase(Phase::kDemand);
+    sim.api().add_task_hours(0, hours);
+    for (int ph = static_cast<int>(Phase::kReporting); ph < kPhases; ++ph)
+      sim.run_phase(static_cast<Phase>(ph));
+  };
+  for (int d = 1; d < 60; ++d) day_with_tasks(6.0);
+  const double load = 0.75 * (1.0 - std::pow(29.0 / 30.0, 60));
+  EXPECT_NEAR(wk.task_load[0], load, 1e-5);
+  EXPECT_NEAR(wk.willingness[0], 1.0 - (load - 0.5), 1e-5);
+  EXPECT_NEAR(series(sim, "mean_gw_willingness", 59), 1.0 - (load - 0.5), 1e-5);
+  // Falling once the load has passed the threshold (after day 32: 0.75 (1 - (29/30)^33) > 0.5).
+  EXPECT_EQ(series(sim, "mean_gw_willingness", 20), 1.0);
+  EXPECT_LT(series(sim, "mean_gw_willingness", 59), series(sim, "mean_gw_willingness", 40));
+  EXPECT_LT(series(sim, "mean_gw_willingness", 40), 1.0);
+  // Day 59's case hours: the 2 h left after tasks, times yesterday's willingness.
+  const double w58 = series(sim, "mean_gw_willingness", 58);
+  EXPECT_NEAR(series(sim, "new_case_hours", 59), 2.0 * w58, 1e-5);
+  EXPECT_NEAR(series(sim, "mean_gw_utilisation", 59), (6.0 + 2.0 * w58) / 8.0, 1e-5);
+  // The tasks stop: the load decays as load (29/30)^n and willingness is back to 1 once it is under 0.5.
+  for (int d = 60; d < days; ++d) day_with_tasks(0.0);
+  EXPECT_GT(series(sim, "mean_gw_willingness", 65), series(sim, "mean_gw_willingness", 59));
+  const int back = 59 + static_cast<int>(std::ceil(std::log(0.5 / load) / std::log(29.0 / 30.0)));
+  EXPECT_LT(series(sim, "mean_gw_willingness", back - 1), 1.0);
+  EXPECT_EQ(series(sim, "mean_gw_willingness", back), 1.0);
+  EXPECT_EQ(series(sim, "mean_gw_willingness", days - 1), 1.0);
+}
+
 }  // namespace
 }  // namespace govsim
