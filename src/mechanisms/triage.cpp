@@ -51,6 +51,7 @@ void Triage::initialize(DayApi& api) {
   misrouted_.assign(C, {});
   flows_.assign(C, {});
   sorted_.assign(C, 0);
+  to_government_.assign(C, {});
 
   using K = MetricKind;
   MetricDeclarer md(api);
@@ -115,20 +116,27 @@ void Triage::initialize(DayApi& api) {
 }
 
 void Triage::act(Phase phase, DayApi& api) {
-  const auto C = static_cast<std::uint32_t>(api.world().communities.size());
+  const auto C = static_cast<std::int64_t>(api.world().communities.size());
+  // Each community's channels touch only its own cases and queues, so communities run in parallel; what
+  // goes to the shared street and department queues waits for route_to_government, in community order.
   if (phase == Phase::kReporting) {
     std::fill(flows_.begin(), flows_.end(), Flows{});  // yesterday's flows have been recorded
     std::fill(sorted_.begin(), sorted_.end(), 0);      // the core has started today's list of reports
-    for (std::uint32_t c = 0; c < C; ++c) {
+#pragma omp parallel for schedule(dynamic, 16)
+    for (std::int64_t ci = 0; ci < C; ++ci) {
+      const auto c = static_cast<std::uint32_t>(ci);
       sort_reports(api, c);
       come_back(api, c);
       council(api, c);
     }
+    route_to_government(api);
     return;
   }
   // Handling: the demands today's visits found are reports too; they are workable from tomorrow, like the
   // reporting phase's.
-  for (std::uint32_t c = 0; c < C; ++c) sort_reports(api, c);
+#pragma omp parallel for schedule(dynamic, 16)
+  for (std::int64_t ci = 0; ci < C; ++ci) sort_reports(api, static_cast<std::uint32_t>(ci));
+  route_to_government(api);
   // The last act of the day: today's flows are complete.
   for (const auto& f : flows_) {
     totals_.triaged += f.triaged;
@@ -139,6 +147,7 @@ void Triage::act(Phase phase, DayApi& api) {
     totals_.meetings_failed += f.meetings_failed;
     totals_.settled += f.settled;
     totals_.council_returned += f.council_returned;
+    for (int i = 0; i < 3; ++i) totals_.misrouted_to[i] += f.misrouted_to[i];
   }
 }
 
@@ -171,7 +180,7 @@ void Triage::sort_reports(DayApi& api, std::uint32_t c) {
       // One of the two wrong channels (which one only matters for the record: each bounces it on to the right
       // one after the same delay).
       const int wrong = (right + 1 + (u_which < 0.5 ? 0 : 1)) % 3;
-      totals_.misrouted_to[wrong] += 1;
+      f.misrouted_to[wrong] += 1;
       f.misrouted += 1;
       if (p_.misroute_delay_days > 0) {
         h.due = day + static_cast<std::int32_t>(p_.misroute_delay_days);
@@ -204,18 +213,27 @@ void Triage::enter(DayApi& api, std::uint32_t c, Held h, bool held) {
       on_agenda_[c].push_back(h);
       f.council += 1;
       break;
-    case kGovernment: {
-      // Straight to the street, after its transfer delay (at least a day); a department's affair skips the
-      // street's assessment too.
-      const int from = day + std::max(1, api.transfer_delay(Level::kStreet));
-      if (held) api.give_back(h.handle, from);  // into the grid queue it was taken from, then routed on
-      const bool dept = api.find(h.handle)->required == static_cast<std::uint8_t>(Level::kDepartment);
-      api.route(h.handle, dept ? Level::kDepartment : Level::kStreet, from);
+    case kGovernment:
+      to_government_[c].push_back({h.handle, held});
       f.government += 1;
       break;
-    }
     case kNone:
       break;
+  }
+}
+
+// Straight to the street, after its transfer delay (at least a day); a department's affair skips the street's
+// assessment too. In community order and, within a community, in the order the cases were entered, as if each
+// had been routed when it was entered: the routing moves no other case of the community.
+void Triage::route_to_government(DayApi& api) {
+  const int from = api.day() + std::max(1, api.transfer_delay(Level::kStreet));
+  for (auto& list : to_government_) {
+    for (const ToGovernment& g : list) {
+      if (g.held) api.give_back(g.handle, from);  // into the grid queue it was taken from, then routed on
+      const bool dept = api.find(g.handle)->required == static_cast<std::uint8_t>(Level::kDepartment);
+      api.route(g.handle, dept ? Level::kDepartment : Level::kStreet, from);
+    }
+    list.clear();
   }
 }
 

@@ -79,6 +79,7 @@ class Triage : public Mechanism {
     double self_resolved = 0, self_returned = 0, meetings = 0, meetings_failed = 0, settled = 0,
            council_returned = 0;
     double participants_young = 0, participants_working = 0, participants_elderly = 0;  // at meetings held
+    double misrouted_to[3] = {0, 0, 0};  // by the wrong channel drawn
   };
   struct Totals {  // the run's totals, for outcomes()
     double triaged = 0, misrouted = 0, self_resolved = 0, self_returned = 0, meetings = 0, meetings_failed = 0,
@@ -90,6 +91,8 @@ class Triage : public Mechanism {
   void enter(DayApi& api, std::uint32_t c, Held h, bool held);
   void come_back(DayApi& api, std::uint32_t c);
   void council(DayApi& api, std::uint32_t c);
+  // Routes the public affairs entered today to the street or a department, in community order.
+  void route_to_government(DayApi& api);
 
   TriageParams p_;
   bool public_all_ = true;  // public_scope: all (true) or hard (false)
@@ -99,6 +102,13 @@ class Triage : public Mechanism {
   std::vector<std::vector<Held>> misrouted_;            // per community: in a wrong channel
   std::vector<Flows> flows_;
   std::vector<std::size_t> sorted_;  // per community: entries of today's reports sorted so far
+  // Per community: public affairs entered today, routed after the communities' parallel work because the
+  // street's and departments' queues are shared (`held`: back from a wrong channel).
+  struct ToGovernment {
+    CaseHandle handle;
+    bool held;
+  };
+  std::vector<std::vector<ToGovernment>> to_government_;
   Totals totals_;
 };
 
