@@ -129,6 +129,24 @@ struct Members {  // in-service Party members registered with a home community (
   std::size_t size() const { return resident.size(); }
 };
 
+// The word-of-mouth network's matrix. Eigen 3.4's SparseMatrix has no move operations (a "move" copies), and
+// a World is moved into its Simulation: without these the network (1 GB at city scale) was copied twice and
+// held twice for the whole run.
+struct Network : Eigen::SparseMatrix<float, Eigen::ColMajor, std::int32_t> {
+  using Base = Eigen::SparseMatrix<float, Eigen::ColMajor, std::int32_t>;
+  using Base::Base;
+  using Base::operator=;
+  Network() = default;
+  Network(const Network&) = default;
+  Network& operator=(const Network&) = default;
+  Network(Network&& o) noexcept { swap(o); }
+  Network& operator=(Network&& o) noexcept {
+    swap(o);
+    return *this;
+  }
+  ~Network() = default;
+};
+
 struct World {
   Residents residents;
   Households households;
@@ -141,7 +159,7 @@ struct World {
   Members members;
   // Word-of-mouth network: column r lists the residents who hear about r's experiences, with weights.
   // Links stay within a grid, so communities can be updated in parallel without sharing residents.
-  Eigen::SparseMatrix<float, Eigen::ColMajor, std::int32_t> neighbours;
+  Network neighbours;
   // At or above 0 when every link has this weight (build_network's network): experiences then read only the
   // link indices, one cache miss fewer per experience. Below 0 (a hand-made network): read each weight.
   float neighbour_weight = -1.0f;
