@@ -242,6 +242,16 @@ void Ledger::forget_committee(CommunityState& cs, std::uint32_t r) {
   cs.tally.aware -= 1;
 }
 
+void Ledger::start() {
+  const double m = s_.params.opinion.memory_days;
+  const double rate = m > 0 ? 1.0 / m : 0.0;
+  // Days since a touch reach at most the run's length; crossings further out compute their decay.
+  const auto n = static_cast<std::size_t>(std::max<std::int64_t>(s_.params.run.days, 0)) + 1;
+  decay_.resize(n);
+  for (std::size_t i = 0; i < n; ++i) decay_[i] = std::exp(-rate * static_cast<std::int32_t>(i));
+  decay_rate_ = rate;
+}
+
 void Ledger::begin_opinion_day(CommunityState& cs) {
   auto& t = cs.tally;
   const std::int32_t today = std::max(0, s_.day);

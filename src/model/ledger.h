@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdint>
 #include <utility>
+#include <vector>
 
 #include "model/opinion.h"
 #include "model/state.h"
@@ -34,8 +35,14 @@ class Ledger {
   // --- opinion (model/opinion.h): values are read and set as of today, relaxation applied in closed form
   Relaxation relaxation() const {
     const double m = s_.params.opinion.memory_days;
-    return Relaxation{m > 0 ? 1.0 / m : 0.0};
+    const double rate = m > 0 ? 1.0 / m : 0.0;
+    if (rate == decay_rate_)
+      return Relaxation{rate, decay_.data(), static_cast<std::int32_t>(decay_.size())};
+    return Relaxation{rate};
   }
+  // Tabulates the relaxation's daily decay for the run's days (called once, before the first day): most of
+  // the opinion phase's exponentials.
+  void start();
   // Starts loading what an experience of resident r reads (r's record, r's neighbour list), so that the
   // misses of several events overlap; stage 0 the record and list offset, stage 1 the list itself.
   void prefetch_experience(std::uint32_t r, int stage) const {
@@ -140,6 +147,8 @@ class Ledger {
   void count_in_committee_rating(CommunityState& cs, std::uint32_t r, int sign);
 
   CoreState& s_;
+  std::vector<double> decay_;  // decay_[n] = exp(-decay_rate_ * n)
+  double decay_rate_ = -1.0;
 };
 
 }  // namespace govsim

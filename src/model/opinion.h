@@ -19,10 +19,16 @@ inline constexpr std::int32_t kNever = std::numeric_limits<std::int32_t>::max();
 
 struct Relaxation {
   double rate = 0.0;  // per day: 1 / opinion.memory_days
+  // Optional: table[n] = exp(-rate * n) for n < table_size (the Ledger's, for the days of the run), the same
+  // bits as computing it; without it, each decay is computed.
+  const double* table = nullptr;
+  std::int32_t table_size = 0;
 
+  // exp(-rate * days), days > 0.
+  double decay(std::int32_t days) const { return days < table_size ? table[days] : std::exp(-rate * days); }
   double value(double v, double rest, std::int32_t since_days) const {
     if (since_days <= 0 || rate <= 0.0) return v;
-    return decayed(v, rest, std::exp(-rate * since_days));
+    return decayed(v, rest, decay(since_days));
   }
   // value() with its decay factor exp(-rate * since_days) given, for callers that move several values
   // relaxed over the same days (the same arithmetic, so the same bits).
@@ -31,7 +37,7 @@ struct Relaxation {
     return decayed(v, rest, factor);
   }
   double factor(std::int32_t since_days) const {
-    return since_days <= 0 || rate <= 0.0 ? 1.0 : std::exp(-rate * since_days);
+    return since_days <= 0 || rate <= 0.0 ? 1.0 : decay(since_days);
   }
   static double decayed(double v, double rest, double factor) { return rest + (v - rest) * factor; }
   // The first day after `tau` on which a value v at `tau` stands on the other side of `threshold` (at or

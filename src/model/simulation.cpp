@@ -65,6 +65,7 @@ void Simulation::step() {
 
 void Simulation::begin_day() {
   if (!started_) {
+    ledger_.start();
     // Mechanisms initialise first, so they can declare their own metrics and set levers.
     for (auto& m : mechanisms_) m->initialize(api_);
     started_ = true;

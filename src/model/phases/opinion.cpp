@@ -18,7 +18,7 @@ void Simulation::phase_opinion() {
   auto& res = s_.world.residents;
   const auto C = static_cast<std::int64_t>(s_.world.communities.size());
   const auto day = static_cast<std::uint32_t>(s_.day);
-  const double rate = ledger_.relaxation().rate;
+  const Relaxation rx = ledger_.relaxation();
 #pragma omp parallel for schedule(dynamic, 1)
   for (std::int64_t ci = 0; ci < C; ++ci) {
     const auto c = static_cast<std::uint32_t>(ci);
@@ -37,7 +37,7 @@ void Simulation::phase_opinion() {
       switch (e.outcome) {
         case Outcome::kResolved: {
           // The problem is gone: its grievance comes back, as much of it as has not relaxed away already.
-          const double left = std::exp(-rate * std::max(0, age));
+          const double left = rx.factor(age);
           ledger_.adjust_opinion(cs, r, e.grievance_sat * left, e.grievance_trust * left);
           const double ratio = e.hours / expect[e.kind];
           if (ratio > 1.0) lost += o.loss_missed * std::min(ratio - 1.0, o.miss_cap);
