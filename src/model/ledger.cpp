@@ -148,7 +148,8 @@ namespace {
 // A count of residents at or above a threshold and its calendar of crossings.
 struct Counted {
   double* count = nullptr;
-  CrossingCalendar* calendar = nullptr;
+  decltype(CommunityState::calendar)* calendar = nullptr;
+  int lane = 0;
 };
 
 // Moves one opinion (satisfaction or trust) of a resident from its stored value v at `tau` to its value today
@@ -169,17 +170,17 @@ float move_opinion(const Relaxation& rx, float v, float rest, std::int32_t tau, 
     if (v_above == was && v_above != (rest >= threshold)) {
       const std::int32_t due = rx.crossing_day(v, rest, tau, threshold);
       if (due > today) {
-        counted.calendar->add(due, v_above ? +1 : -1);
-        if (also.calendar) also.calendar->add(due, v_above ? +1 : -1);
+        counted.calendar->add(counted.lane, due, v_above ? +1 : -1);
+        if (also.calendar) also.calendar->add(also.lane, due, v_above ? +1 : -1);
       }
     }
     const bool is = next >= threshold;
     const std::int32_t due = rx.crossing_day(next, rest, today, threshold);
     *counted.count += (is ? 1 : 0) - (was ? 1 : 0);
-    counted.calendar->add(due, is ? -1 : +1);
+    counted.calendar->add(counted.lane, due, is ? -1 : +1);
     if (also.calendar) {
       *also.count += (is ? 1 : 0) - (was ? 1 : 0);
-      also.calendar->add(due, is ? -1 : +1);
+      also.calendar->add(also.lane, due, is ? -1 : +1);
     }
   }
   return next;
@@ -198,12 +199,14 @@ std::pair<double, double> Ledger::adjust_opinion(CommunityState& cs, std::uint32
   double s_before = 0, t_before = 0;
   const std::uint8_t band = rs.age;
   rs.satisfaction = move_opinion(rx, rs.satisfaction, rs.rest_satisfaction, tau, today, f, d_sat,
-                                 o.good_threshold, {&t.good, &cs.good_calendar}, &t.satisfaction_sum,
-                                 &s_before, {&t.good_by_age[band], &cs.good_calendar_by_age[band]});
+                                 o.good_threshold, {&t.good, &cs.calendar, CommunityState::kGoodLane},
+                                 &t.satisfaction_sum, &s_before,
+                                 {&t.good_by_age[band], &cs.calendar, CommunityState::kGoodAgeLane + band});
   const bool aware = (rs.flags & kAware) != 0;
   rs.trust =
       move_opinion(rx, rs.trust, rs.rest_trust, tau, today, f, d_trust, o.committee_good_threshold,
-                   {&t.committee_good, aware ? &cs.committee_calendar : nullptr}, &t.trust_sum, &t_before);
+                   {&t.committee_good, aware ? &cs.calendar : nullptr, CommunityState::kCommitteeLane}, &t.trust_sum,
+                   &t_before);
   rs.touched = today;
   return {rs.satisfaction - s_before, rs.trust - t_before};
 }
@@ -216,7 +219,7 @@ void Ledger::count_in_committee_rating(CommunityState& cs, std::uint32_t r, int 
   const float v = res[r].trust;
   const std::int32_t due = rx.crossing_day(v, res[r].rest_trust, tau, thr);
   cs.tally.committee_good += sign * (Relaxation::above_on(v, thr, due, today) ? 1 : 0);
-  if (due > today) cs.committee_calendar.add(due, sign * (v >= thr ? -1 : +1));
+  if (due > today) cs.calendar.add(CommunityState::kCommitteeLane, due, sign * (v >= thr ? -1 : +1));
 }
 
 void Ledger::make_aware(CommunityState& cs, std::uint32_t r) {
@@ -255,9 +258,10 @@ void Ledger::start() {
 void Ledger::begin_opinion_day(CommunityState& cs) {
   auto& t = cs.tally;
   const std::int32_t today = std::max(0, s_.day);
-  t.good += cs.good_calendar.take(today);
-  for (int a = 0; a < kAgeBands; ++a) t.good_by_age[a] += cs.good_calendar_by_age[a].take(today);
-  t.committee_good += cs.committee_calendar.take(today);
+  const auto due = cs.calendar.take(today);
+  t.good += due[CommunityState::kGoodLane];
+  for (int a = 0; a < kAgeBands; ++a) t.good_by_age[a] += due[CommunityState::kGoodAgeLane + a];
+  t.committee_good += due[CommunityState::kCommitteeLane];
   if (today == 0) return;
   const double f = std::exp(-relaxation().rate);
   t.satisfaction_sum = cs.rest_satisfaction_sum + (t.satisfaction_sum - cs.rest_satisfaction_sum) * f;

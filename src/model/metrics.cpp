@@ -245,8 +245,10 @@ void Recorder::start(std::vector<MetricSpec> specs, int days, int communities) {
   series_.assign(specs_.size(), std::vector<double>(static_cast<std::size_t>(days), kNaN));
   by_community_.assign(specs_.size(), {});
   cum_source_.assign(specs_.size(), -1);
+  by_community_index_.clear();
   for (std::size_t i = 0; i < specs_.size(); ++i) {
     if (specs_[i].kind == MetricKind::kTotal) cum_source_[i] = static_cast<int>(index(specs_[i].cumulates));
+    if (specs_[i].by_community && specs_[i].kind != MetricKind::kTotal) by_community_index_.push_back(i);
     if (specs_[i].by_community)
       by_community_[i].assign(static_cast<std::size_t>(days) * static_cast<std::size_t>(communities),
                               std::numeric_limits<float>::quiet_NaN());
@@ -270,11 +272,15 @@ void Recorder::record(int day, const Tally& district, const std::vector<Tally>& 
       continue;
     }
     series_[i][day] = s.value(district, -1);
-    if (s.by_community) {
-      auto& buf = by_community_[i];
-      for (int c = 0; c < communities_; ++c)
-        buf[static_cast<std::size_t>(c) * days_ + day] = static_cast<float>(s.value(communities[c], c));
-    }
+  }
+  // Per-community values: each a miss in a community's row of days, so communities go in parallel (metric
+  // functions only read).
+  if (by_community_index_.empty()) return;
+#pragma omp parallel for schedule(static)
+  for (int c = 0; c < communities_; ++c) {
+    for (const std::size_t i : by_community_index_)
+      by_community_[i][static_cast<std::size_t>(c) * days_ + day] =
+          static_cast<float>(specs_[i].value(communities[c], c));
   }
 }
 

@@ -50,6 +50,7 @@ class Recorder {
   int days_ = 0, communities_ = 0;
   std::vector<std::vector<double>> series_;
   std::vector<std::vector<float>> by_community_;
+  std::vector<std::size_t> by_community_index_;  // the metrics kept by community
 };
 
 }  // namespace govsim

@@ -7,6 +7,7 @@
 // in a calendar (docs/ODD.md §7.2).
 #pragma once
 
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -75,42 +76,54 @@ struct Relaxation {
   }
 };
 
-// Changes in a count that fall due on future days: a ring of whole days for the near future, a list beyond.
+// Changes in several counts (lanes) that fall due on future days: a ring of whole days for the near future, a
+// list beyond. A day's changes of every lane sit side by side, so taking a day's changes and adding one
+// resident's crossings to two lanes touch one cache line, where a ring per count touched one each.
+template <int kLanes>
 class CrossingCalendar {
  public:
   static constexpr std::int32_t kRing = 512;
-  void add(std::int32_t day, std::int32_t delta) {
+  void add(int lane, std::int32_t day, std::int32_t delta) {
     if (day == kNever || delta == 0) return;
-    if (ring_.empty()) ring_.assign(kRing, 0);
+    if (ring_.empty()) ring_.assign(static_cast<std::size_t>(kRing) * kLanes, 0);
     if (day - base_ < kRing)
-      ring_[static_cast<std::size_t>(day % kRing)] += delta;
+      ring_[slot(day) + static_cast<std::size_t>(lane)] += delta;
     else
-      far_.emplace_back(day, delta);
+      far_.push_back({day, lane, delta});
   }
-  // The net change due on `day`; call once per day, in order, from day 0.
-  std::int32_t take(std::int32_t day) {
-    if (ring_.empty()) ring_.assign(kRing, 0);
+  // The net changes due on `day`, by lane; call once per day, in order, from day 0.
+  std::array<std::int32_t, kLanes> take(std::int32_t day) {
+    if (ring_.empty()) ring_.assign(static_cast<std::size_t>(kRing) * kLanes, 0);
     base_ = day;
     // Bring the far list within the ring every half turn.
     if (day % (kRing / 2) == 0 && !far_.empty()) {
       std::size_t keep = 0;
       for (const auto& e : far_) {
-        if (e.first - day < kRing)
-          ring_[static_cast<std::size_t>(e.first % kRing)] += e.second;
+        if (e.day - day < kRing)
+          ring_[slot(e.day) + static_cast<std::size_t>(e.lane)] += e.delta;
         else
           far_[keep++] = e;
       }
       far_.resize(keep);
     }
-    auto& slot = ring_[static_cast<std::size_t>(day % kRing)];
-    const std::int32_t d = slot;
-    slot = 0;
+    std::array<std::int32_t, kLanes> d{};
+    std::int32_t* at = &ring_[slot(day)];
+    for (int l = 0; l < kLanes; ++l) {
+      d[static_cast<std::size_t>(l)] = at[l];
+      at[l] = 0;
+    }
     return d;
   }
 
  private:
+  struct Far {
+    std::int32_t day;
+    std::int32_t lane;
+    std::int32_t delta;
+  };
+  static std::size_t slot(std::int32_t day) { return static_cast<std::size_t>(day % kRing) * kLanes; }
   std::vector<std::int32_t> ring_;
-  std::vector<std::pair<std::int32_t, std::int32_t>> far_;
+  std::vector<Far> far_;
   std::int32_t base_ = 0;
 };
 

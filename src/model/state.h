@@ -40,10 +40,11 @@ struct CommunityState {
   // kReviewDays days of its age (phases/opinion.cpp).
   std::vector<std::vector<CaseHandle>> review;
   // Opinion stocks without per-resident daily work (model/opinion.h).
-  CrossingCalendar good_calendar;       // residents crossing opinion.good_threshold
-  // The same crossings by the resident's age band (share good by band, no per-resident daily work).
-  std::array<CrossingCalendar, kAgeBands> good_calendar_by_age;
-  CrossingCalendar committee_calendar;  // aware residents' trust crossing opinion.committee_good_threshold
+  // Crossings of opinion.good_threshold (lane kGoodLane, and by the resident's age band, lane kGoodAgeLane +
+  // band: share good by band) and of aware residents' trust across opinion.committee_good_threshold (lane
+  // kCommitteeLane).
+  static constexpr int kGoodLane = 0, kCommitteeLane = 1, kGoodAgeLane = 2;
+  CrossingCalendar<2 + kAgeBands> calendar;
   double rest_satisfaction_sum = 0, rest_trust_sum = 0;
   Tally tally;
 };

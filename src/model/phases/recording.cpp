@@ -52,7 +52,10 @@ void Simulation::record_inequality(Tally& district, const std::vector<Tally>& ta
   auto& hours = window_hours_[s_.day % kInequalityWindowDays];
   auto& resolved = window_resolved_[s_.day % kInequalityWindowDays];
   std::vector<double> good(C), mean_hours(C);
-  for (std::size_t c = 0; c < C; ++c) {
+  // Each community's own sums, in the same order as ever: communities in parallel.
+#pragma omp parallel for schedule(static)
+  for (std::int64_t ci = 0; ci < static_cast<std::int64_t>(C); ++ci) {
+    const auto c = static_cast<std::size_t>(ci);
     const Tally& t = tallies[c];
     const double n = t.resolved[0] + t.resolved[1] + t.resolved[2];
     hours[c] = t.resolution_hours_sum;
