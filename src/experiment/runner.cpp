@@ -77,7 +77,7 @@ RunResult run_replicate(const Scenario& cfg, std::int64_t k, std::ostream* log) 
     if (name == "jh_share_closed_by_deadline") out.summary.listed_closed_by_deadline_share = value;
   }
   out.summary.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  out.recorder = std::make_unique<Recorder>(sim.recorder());
+  out.recorder = std::make_unique<Recorder>(sim.take_recorder());
   rec.arm = p.run.name;
   rec.replicate = k;
   rec.seed = seed;

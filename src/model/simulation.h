@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/world.h"
@@ -70,6 +71,9 @@ class Simulation {
   // What the mechanisms see (tests drive a mechanism by hand through it).
   DayApi& api() { return api_; }
   const Recorder& recorder() const { return recorder_; }
+  // Hands the recorder over after the run (its per-community series are hundreds of MB at city scale); the
+  // simulation keeps an empty one.
+  Recorder take_recorder() { return std::exchange(recorder_, Recorder{}); }
   const std::vector<std::string>& phase_log() const { return phase_log_; }
   void log_phases(bool on) { log_phases_ = on; }
 
