@@ -16,11 +16,40 @@
 
 namespace govsim {
 
-// Days between the reviews of an open demand's cost to its resident (the cost is the integral over the
-// interval, so the period changes when a cost is felt, not how much).
+// An open demand's cost to its resident is reviewed at ages of kReviewDays times a power of two (7, 14, 28,
+// 56, ... days) and at closing. The cost is the integral over the interval, so the spacing changes when a cost
+// is felt, not how much; doubling keeps a long-open problem's reviews to the log of its age, where weekly
+// reviews were most of the opinion phase's work (docs/ODD.md §7.8).
 inline constexpr int kReviewDays = 7;
+// Whether a problem of this age (days) is reviewed today.
+constexpr bool is_review_age(int age) {
+  if (age < kReviewDays || age % kReviewDays != 0) return false;
+  const int weeks = age / kReviewDays;
+  return (weeks & (weeks - 1)) == 0;
+}
+// The first review age at or after `age`.
+constexpr int first_review_age_from(int age) {
+  int r = kReviewDays;
+  while (r < age) r *= 2;
+  return r;
+}
+// The last review age strictly before `age` (0 if none): where the cost charged at `age` starts.
+constexpr int last_review_before(int age) {
+  if (age <= kReviewDays) return 0;
+  int r = kReviewDays;
+  while (2 * r < age) r *= 2;
+  return r;
+}
 // Seed 000's horizon for hard problems ("about six months"), read as 180 days.
 inline constexpr int kSixMonthsDays = 180;
+
+// An open demand on its review list: the slot, its generation, and the day of its next review (entries not due
+// are passed over without reading the case).
+struct ReviewEntry {
+  std::uint32_t id = 0;
+  std::uint32_t generation = 0;
+  std::int32_t next_day = 0;
+};
 
 // Everything one community owns.
 struct CommunityState {
@@ -36,9 +65,9 @@ struct CommunityState {
   std::vector<std::uint32_t> pending_release;    // closed slots, recycled after the next queue sweep
   std::vector<float> resolution_hours;           // today's resolutions, for quantiles
   std::vector<CaseHandle> coordinating;          // hard problems accepted by their parties, resolved when due
-  // Open demands (any state) by day raised modulo kReviewDays: each is reviewed for its open cost every
-  // kReviewDays days of its age (phases/opinion.cpp).
-  std::vector<std::vector<CaseHandle>> review;
+  // Open demands (any state) by day raised modulo kReviewDays, each reviewed for its open cost on its next
+  // review day (the review ages: is_review_age; phases/opinion.cpp); closed ones leave the list on that day.
+  std::vector<std::vector<ReviewEntry>> review;
   // Opinion stocks without per-resident daily work (model/opinion.h).
   // Crossings of opinion.good_threshold (lane kGoodLane, and by the resident's age band, lane kGoodAgeLane +
   // band: share good by band) and of aware residents' trust across opinion.committee_good_threshold (lane

@@ -9,8 +9,9 @@ namespace govsim {
 
 // opinion: residents live with their problems. A problem closed today gives back its grievance if resolved,
 // and costs its resident what it cost while open since its last review, plus a loss if it closed late,
-// was abandoned or lapsed; bad news passes to the neighbours. Then every open problem reaching a review
-// (each kReviewDays of its age) costs its resident the open cost of the interval (docs/ODD.md §7.2).
+// was abandoned or lapsed; bad news passes to the neighbours. Then every open problem reaching a review age
+// (7, 14, 28, ... days: is_review_age) costs its resident the open cost since its last review (docs/ODD.md
+// §7.8).
 
 void Simulation::phase_opinion() {
   const auto& o = s_.params.opinion;
@@ -32,7 +33,7 @@ void Simulation::phase_opinion() {
       const ClosedEvent& e = cs.closed[i];
       const std::uint32_t r = e.resident;
       const int age = s_.day - e.day_raised;
-      const int last_review = age > 0 ? kReviewDays * ((age - 1) / kReviewDays) : 0;
+      const int last_review = last_review_before(age);
       double lost = ledger_.open_loss(e.kind, last_review, age);  // share of satisfaction
       switch (e.outcome) {
         case Outcome::kResolved: {
@@ -75,21 +76,20 @@ void Simulation::phase_opinion() {
     std::size_t keep = 0;
     const std::size_t n_due = due.size();
     for (std::size_t i = 0; i < n_due; ++i) {
-      if (i + 8 < n_due) {
-        __builtin_prefetch(&cs.pool[due[i + 8].id]);
-        __builtin_prefetch(&cs.pool.generation_ref(due[i + 8].id));
+      ReviewEntry& e = due[i];
+      if (e.next_day != s_.day) {  // not due today: kept without reading the case
+        due[keep++] = e;
+        continue;
       }
-      if (i + 4 < n_due) ledger_.prefetch_experience(cs.pool[due[i + 4].id].resident, 0);
-      const CaseHandle h = due[i];
-      if (cs.pool.generation(h.id) != h.generation) continue;
-      const Case& k = cs.pool[h.id];
+      if (cs.pool.generation(e.id) != e.generation) continue;
+      const Case& k = cs.pool[e.id];
       const bool open = k.state == CaseState::kLatent || k.state == CaseState::kQueued ||
                         k.state == CaseState::kEscalated || k.state == CaseState::kHeld;
       if (!open) continue;
-      due[keep++] = h;
       const int age = s_.day - k.day_raised;
-      if (age < kReviewDays) continue;
-      const double lost = ledger_.open_loss(k.kind, age - kReviewDays, age);
+      e.next_day = k.day_raised + 2 * age;  // today's age is a review age; the next is twice it
+      due[keep++] = e;
+      const double lost = ledger_.open_loss(k.kind, last_review_before(age), age);
       if (lost > 0)
         ledger_.experience(cs, k.resident, -lost * ledger_.satisfaction(k.resident), [](std::uint32_t) {});
     }

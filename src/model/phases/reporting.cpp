@@ -42,7 +42,7 @@ void Simulation::phase_reporting() {
       k.grievance_sat = static_cast<float>(-moved.first);
       k.grievance_trust = static_cast<float>(-moved.second);
       cs.review[static_cast<std::size_t>(k.day_raised % kReviewDays)].push_back(
-          CaseHandle{c, id, cs.pool.generation(id)});
+          {id, cs.pool.generation(id), k.day_raised + first_review_age_from(s_.day - k.day_raised)});
       if (rng.bernoulli(p)) {
         ledger_.enqueue_at_grid(cs, id, s_.day + 1,
                                 k.day_raised == s_.day ? k.hour_raised : s_.params.ladder.work_start_hour);

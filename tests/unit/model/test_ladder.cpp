@@ -201,6 +201,31 @@ TEST(Opinion, AnOpenProblemCostsMoreTheLongerItStaysOpen) {
   EXPECT_LT(open_for_good, closed_late);
 }
 
+TEST(Opinion, ReviewsDoubleTheirSpacingAndEveryDayIsChargedOnce) {
+  // Reviews at 7, 14, 28, 56, ... days of age.
+  EXPECT_TRUE(is_review_age(7));
+  EXPECT_TRUE(is_review_age(14));
+  EXPECT_FALSE(is_review_age(21));
+  EXPECT_TRUE(is_review_age(28));
+  EXPECT_FALSE(is_review_age(35));
+  EXPECT_TRUE(is_review_age(448));
+  EXPECT_FALSE(is_review_age(0));
+  EXPECT_FALSE(is_review_age(3));
+  // Charged intervals tile the age: every review (and a closing on any day) starts where the last review
+  // ended, so a problem's cost is charged once however its reviews are spaced.
+  for (int close = 1; close <= 1000; ++close) {
+    int covered = 0;
+    for (int a = 1; a < close; ++a)
+      if (is_review_age(a)) {
+        ASSERT_EQ(last_review_before(a), covered) << a;
+        covered = a;
+      }
+    ASSERT_EQ(last_review_before(close), covered) << close;
+    ASSERT_GE(first_review_age_from(close), close);
+    ASSERT_TRUE(is_review_age(first_review_age_from(close)));
+  }
+}
+
 TEST(Opinion, LateResolutionCostsMoreThanTheOverrunCap) {
   Params p = quiet_params(3);
   p.opinion.expect_household_hours = 10;  // resolved after 25 h: overrun 1.5 expectations
