@@ -12,7 +12,8 @@ namespace govsim {
 
 void Simulation::phase_recording() {
   const auto C = s_.world.communities.size();
-  std::vector<Tally> tallies(C);
+  auto& tallies = tallies_;
+  tallies.resize(C);  // every entry is overwritten below
 #pragma omp parallel for schedule(dynamic, 8)
   for (std::int64_t ci = 0; ci < static_cast<std::int64_t>(C); ++ci) {
     auto& cs = s_.communities[ci];
