@@ -201,12 +201,8 @@ def gini(x, axis=0):
         return (2 * (idx * x).sum(axis=axis) / (n * tot)) - (n + 1) / n
 
 
-def community_heatmap(ds, metric, arm=None, run=None, per_1000_residents=False, title=None):
-    """Heat map of a per-community series (community x day) for one run (``run`` label, else replicate 0
-    of ``arm``, else the first run), with the Gini coefficient across communities by day beneath."""
-    var = metric + BY_COMMUNITY_SUFFIX
-    if var not in ds.data_vars:
-        raise KeyError(f"{metric!r} is not kept per community in this file")
+def _select_run(ds, arm, run):
+    """The run label to draw: ``run`` if given, else replicate 0 of ``arm``, else the first run."""
     if run is None:
         rows = ds["run"].values
         if arm is not None:
@@ -214,6 +210,16 @@ def community_heatmap(ds, metric, arm=None, run=None, per_1000_residents=False, 
             if rows.size == 0:
                 raise ValueError(f"no arm {arm!r}")
         run = rows[0]
+    return run
+
+
+def community_heatmap(ds, metric, arm=None, run=None, per_1000_residents=False, title=None):
+    """Heat map of a per-community series (community x day) for one run (``run`` label, else replicate 0
+    of ``arm``, else the first run), with the Gini coefficient across communities by day beneath."""
+    var = metric + BY_COMMUNITY_SUFFIX
+    if var not in ds.data_vars:
+        raise KeyError(f"{metric!r} is not kept per community in this file")
+    run = _select_run(ds, arm, run)
     da = ds[var].sel(run=run)
     x = np.asarray(da.transpose("community", "day").values, dtype=float)
     units = _units(ds, var)
@@ -270,17 +276,6 @@ def community_type_names(ds):
         return ()
     meanings = ds["community_type"].attrs.get("flag_meanings", "")
     return tuple(meanings.split()) or COMMUNITY_TYPES
-
-
-def _select_run(ds, arm, run):
-    if run is None:
-        rows = ds["run"].values
-        if arm is not None:
-            rows = rows[ds["arm"].values == arm]
-            if rows.size == 0:
-                raise ValueError(f"no arm {arm!r}")
-        run = rows[0]
-    return run
 
 
 def community_type_order(ds, run):
