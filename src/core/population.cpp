@@ -22,28 +22,17 @@ float clamp01(double x) {
 }  // namespace
 
 std::array<TypeWeights, kCommunityTypes> type_weights(const DistrictParams& d) {
-  std::array<TypeWeights, kCommunityTypes> w;
-  w[0] = {d.type_share_old,       d.old_elderly_weight,
-          d.old_young_weight,     {d.old_household_weight, d.old_shared_weight, d.old_public_weight},
-          d.old_unmanaged_weight, d.old_staff_weight};
-  w[1] = {d.type_share_commercial,
-          d.commercial_elderly_weight,
-          d.commercial_young_weight,
-          {d.commercial_household_weight, d.commercial_shared_weight, d.commercial_public_weight},
-          d.commercial_unmanaged_weight,
-          d.commercial_staff_weight};
-  w[2] = {d.type_share_work_unit,
-          d.work_unit_elderly_weight,
-          d.work_unit_young_weight,
-          {d.work_unit_household_weight, d.work_unit_shared_weight, d.work_unit_public_weight},
-          d.work_unit_unmanaged_weight,
-          d.work_unit_staff_weight};
-  w[3] = {d.type_share_resettled,
-          d.resettled_elderly_weight,
-          d.resettled_young_weight,
-          {d.resettled_household_weight, d.resettled_shared_weight, d.resettled_public_weight},
-          d.resettled_unmanaged_weight,
-          d.resettled_staff_weight};
+  // One type's share and weights, from its parameters district.type_share_<t> and
+  // district.<t>_<trait>_weight.
+#define GOVSIM_TYPE_WEIGHTS(t)                                                                            \
+  TypeWeights{d.type_share_##t,       d.t##_elderly_weight,                                               \
+              d.t##_young_weight,     {d.t##_household_weight, d.t##_shared_weight, d.t##_public_weight}, \
+              d.t##_unmanaged_weight, d.t##_staff_weight}
+  // In the order of the type codes (/communities/type).
+  std::array<TypeWeights, kCommunityTypes> w = {GOVSIM_TYPE_WEIGHTS(old), GOVSIM_TYPE_WEIGHTS(commercial),
+                                                GOVSIM_TYPE_WEIGHTS(work_unit),
+                                                GOVSIM_TYPE_WEIGHTS(resettled)};
+#undef GOVSIM_TYPE_WEIGHTS
   return w;
 }
 
