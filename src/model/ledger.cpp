@@ -198,15 +198,14 @@ std::pair<double, double> Ledger::adjust_opinion(CommunityState& cs, std::uint32
   auto& t = cs.tally;
   double s_before = 0, t_before = 0;
   const std::uint8_t band = rs.age;
-  rs.satisfaction = move_opinion(rx, rs.satisfaction, rs.rest_satisfaction, tau, today, f, d_sat,
-                                 o.good_threshold, {&t.good, &cs.calendar, CommunityState::kGoodLane},
-                                 &t.satisfaction_sum, &s_before,
-                                 {&t.good_by_age[band], &cs.calendar, CommunityState::kGoodAgeLane + band});
+  rs.satisfaction =
+      move_opinion(rx, rs.satisfaction, rs.rest_satisfaction, tau, today, f, d_sat, o.good_threshold,
+                   {&t.good, &cs.calendar, CommunityState::kGoodLane}, &t.satisfaction_sum, &s_before,
+                   {&t.good_by_age[band], &cs.calendar, CommunityState::kGoodAgeLane + band});
   const bool aware = (rs.flags & kAware) != 0;
-  rs.trust =
-      move_opinion(rx, rs.trust, rs.rest_trust, tau, today, f, d_trust, o.committee_good_threshold,
-                   {&t.committee_good, aware ? &cs.calendar : nullptr, CommunityState::kCommitteeLane}, &t.trust_sum,
-                   &t_before);
+  rs.trust = move_opinion(rx, rs.trust, rs.rest_trust, tau, today, f, d_trust, o.committee_good_threshold,
+                          {&t.committee_good, aware ? &cs.calendar : nullptr, CommunityState::kCommitteeLane},
+                          &t.trust_sum, &t_before);
   rs.touched = today;
   return {rs.satisfaction - s_before, rs.trust - t_before};
 }

@@ -36,8 +36,7 @@ class Ledger {
   Relaxation relaxation() const {
     const double m = s_.params.opinion.memory_days;
     const double rate = m > 0 ? 1.0 / m : 0.0;
-    if (rate == decay_rate_)
-      return Relaxation{rate, decay_.data(), static_cast<std::int32_t>(decay_.size())};
+    if (rate == decay_rate_) return Relaxation{rate, decay_.data(), static_cast<std::int32_t>(decay_.size())};
     return Relaxation{rate};
   }
   // Tabulates the relaxation's daily decay for the run's days (called once, before the first day): most of

@@ -112,7 +112,7 @@ class Simulation {
   Recorder recorder_;
   // Per-worker hours for today, set in assignment and used in handling.
   std::vector<float> admin_today_, free_today_, visit_today_;
-  std::vector<double> hist_;  // run-wide histogram of log10(resolution hours)
+  std::vector<double> hist_;    // run-wide histogram of log10(resolution hours)
   std::vector<Tally> tallies_;  // the day's community tallies, kept between days (no daily allocation)
   // Per community: resolution hours and resolutions of the last kInequalityWindowDays days ([day % W][c]),
   // and over the run, for the inequality of resolution times between communities.

@@ -17,9 +17,9 @@
 namespace govsim {
 
 // An open demand's cost to its resident is reviewed at ages of kReviewDays times a power of two (7, 14, 28,
-// 56, ... days) and at closing. The cost is the integral over the interval, so the spacing changes when a cost
-// is felt, not how much; doubling keeps a long-open problem's reviews to the log of its age, where weekly
-// reviews were most of the opinion phase's work (docs/ODD.md §7.8).
+// 56, ... days) and at closing. The cost is the integral over the interval, so the spacing changes when a
+// cost is felt, not how much; doubling keeps a long-open problem's reviews to the log of its age, where
+// weekly reviews were most of the opinion phase's work (docs/ODD.md §7.8).
 inline constexpr int kReviewDays = 7;
 // Whether a problem of this age (days) is reviewed today.
 constexpr bool is_review_age(int age) {
@@ -43,8 +43,8 @@ constexpr int last_review_before(int age) {
 // Seed 000's horizon for hard problems ("about six months"), read as 180 days.
 inline constexpr int kSixMonthsDays = 180;
 
-// An open demand on its review list: the slot, its generation, and the day of its next review (entries not due
-// are passed over without reading the case).
+// An open demand on its review list: the slot, its generation, and the day of its next review (entries not
+// due are passed over without reading the case).
 struct ReviewEntry {
   std::uint32_t id = 0;
   std::uint32_t generation = 0;
