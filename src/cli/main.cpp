@@ -1,4 +1,7 @@
 // govsim: agent-based simulation of community governance mechanisms.
+#include <unistd.h>
+
+#include <cstdlib>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -7,6 +10,17 @@
 #include "util/version.h"
 
 namespace {
+
+// OpenMP threads that wait at a barrier sleep instead of spinning, unless the user chose a policy: a spinning
+// thread holds a core that another process, or our own descheduled thread, needs (beside one busy process a
+// default year took 1.6 times as long at 2 threads as with passive waiting; docs/PERFORMANCE.md). libgomp
+// reads its environment once, when it loads, and the C library resets the environment after the executable's
+// pre-initialisers, so the only way to choose it from inside is to set it and start again.
+void prefer_passive_waiting(char** argv) {
+  if (std::getenv("OMP_WAIT_POLICY") != nullptr || std::getenv("GOMP_SPINCOUNT") != nullptr) return;
+  if (setenv("OMP_WAIT_POLICY", "passive", 0) != 0) return;
+  execv("/proc/self/exe", argv);  // returns only on failure: then run with libgomp's default
+}
 
 #ifdef GOVSIM_PYTHON_DEFAULT
 #define GOVSIM_PYTHON_DEFAULT_TEXT GOVSIM_PYTHON_DEFAULT
@@ -52,6 +66,7 @@ const char* kUsage =
 }  // namespace
 
 int main(int argc, char** argv) {
+  prefer_passive_waiting(argv);
   std::vector<std::string> args(argv + 1, argv + argc);
   std::string command_line;
   // Shell-quoted where needed, so the recorded command line can be pasted back into a shell.
