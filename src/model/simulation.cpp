@@ -21,6 +21,7 @@ Simulation::Simulation(const Params& params, World world, std::uint64_t seed) {
   free_today_.assign(s_.world.workers.size(), 0.0f);
   visit_today_.assign(s_.world.workers.size(), 0.0f);
   hist_.assign(kHistBins, 0.0);
+  tallies_.resize(C);
   const float good = static_cast<float>(s_.params.opinion.good_threshold);
   const float committee = static_cast<float>(s_.params.opinion.committee_good_threshold);
 #pragma omp parallel for schedule(dynamic, 1)
@@ -56,14 +57,64 @@ void Simulation::add_mechanism(std::unique_ptr<Mechanism> m) {
   mechanisms_.push_back(std::move(m));
 }
 
-// The day, as an outline: every phase in the order of the schedule (model/phase.h), each followed by the
-// mechanisms that act in it.
+const Simulation::PhaseParts Simulation::kPhaseParts[kPhases] = {
+    {{{&Simulation::demand_community}}},
+    {{{&Simulation::reporting_community}}},
+    {{{&Simulation::assignment_community}}},
+    {{{&Simulation::handling_community}, {nullptr, &Simulation::handling_district}}},
+    {{{&Simulation::escalation_community},
+      {nullptr, &Simulation::escalation_district},
+      {&Simulation::release_community}}},
+    {},  // mechanisms: the core has no work here; mechanisms that act on the day's state do
+    {{{&Simulation::opinion_community}}},
+    {{{&Simulation::recording_community}, {nullptr, &Simulation::recording_district}}},
+};
+
+// The day, as an outline: every phase's parts in the order of the schedule (model/phase.h), each phase
+// followed by the mechanisms that act in it. Community parts wait in `pending` and run as one parallel pass
+// when district work or a mechanism needs every community's state: one barrier, and each community's data
+// still in cache from the part before (docs/PERFORMANCE.md).
 void Simulation::step() {
-  begin_day();
-  for (const PhaseInfo& p : kSchedule) run_phase(p.phase);
+  start_day();
+  CommunityWork pending[1 + kPhases * kMaxParts];
+  int n = 0;
+  pending[n++] = &Simulation::begin_community;
+  for (const PhaseInfo& info : kSchedule) {
+    for (const Part& part : kPhaseParts[static_cast<int>(info.phase)].parts) {
+      if (part.community != nullptr) {
+        pending[n++] = part.community;
+      } else if (part.district != nullptr) {
+        run_communities(pending, n);
+        n = 0;
+        (this->*part.district)();
+      }
+    }
+    bool acts = false;
+    for (const auto& m : mechanisms_) acts = acts || (m->phases() & phase_bit(info.phase)) != 0;
+    if (acts) {
+      run_communities(pending, n);
+      n = 0;
+    }
+    end_phase(info.phase);
+  }
+  run_communities(pending, n);
+}
+
+void Simulation::run_communities(const CommunityWork* work, int n) {
+  if (n == 0) return;
+  const auto C = static_cast<std::int64_t>(s_.communities.size());
+#pragma omp parallel for schedule(dynamic, 1)
+  for (std::int64_t ci = 0; ci < C; ++ci)
+    for (int i = 0; i < n; ++i) (this->*work[i])(static_cast<std::uint32_t>(ci));
 }
 
 void Simulation::begin_day() {
+  start_day();
+  const CommunityWork begin = &Simulation::begin_community;
+  run_communities(&begin, 1);
+}
+
+void Simulation::start_day() {
   if (!started_) {
     ledger_.start();
     // Mechanisms initialise first, so they can declare their own metrics and set levers.
@@ -76,54 +127,33 @@ void Simulation::begin_day() {
   }
   ++s_.day;
   if (s_.day >= s_.params.run.days) throw std::logic_error("day beyond run.days");
-  const auto C = static_cast<std::int64_t>(s_.communities.size());
-  const double moving = s_.params.opinion.moving_per_year / 365.0;
-  const double forget = s_.params.opinion.aware_forget_per_year / 365.0;
+}
+
+// The day's opinion bookkeeping, then residents who move away and awareness that fades.
+void Simulation::begin_community(std::uint32_t c) {
+  auto& cs = s_.communities[c];
+  ledger_.begin_opinion_day(cs);
+  // Residents move: each day a Poisson number per community, work only for those who move.
+  const std::uint32_t r0 = s_.world.community_first_resident(c), n = s_.world.community_end_resident(c) - r0;
+  if (n == 0) return;
   const auto day = static_cast<std::uint32_t>(s_.day);
-#pragma omp parallel for schedule(static)
-  for (std::int64_t ci = 0; ci < C; ++ci) {
-    auto& cs = s_.communities[ci];
-    ledger_.begin_opinion_day(cs);
-    // Residents move: each day a Poisson number per community, work only for those who move.
-    const auto c = static_cast<std::uint32_t>(ci);
-    const std::uint32_t r0 = s_.world.community_first_resident(c),
-                        n = s_.world.community_end_resident(c) - r0;
-    if (n == 0) continue;
-    Rng rng(s_.seed, Purpose::kMoving, c, day);
-    const std::uint32_t movers = rng.poisson(moving * n);
-    for (std::uint32_t i = 0; i < movers; ++i) ledger_.replace_resident(cs, r0 + rng.below(n));
-    // Awareness fades unless renewed: a Poisson number of residents a day are reached by the fading.
-    const std::uint32_t fading = rng.poisson(forget * n);
-    for (std::uint32_t i = 0; i < fading; ++i) ledger_.forget_committee(cs, r0 + rng.below(n));
-  }
+  Rng rng(s_.seed, Purpose::kMoving, c, day);
+  const std::uint32_t movers = rng.poisson(s_.params.opinion.moving_per_year / 365.0 * n);
+  for (std::uint32_t i = 0; i < movers; ++i) ledger_.replace_resident(cs, r0 + rng.below(n));
+  // Awareness fades unless renewed: a Poisson number of residents a day are reached by the fading.
+  const std::uint32_t fading = rng.poisson(s_.params.opinion.aware_forget_per_year / 365.0 * n);
+  for (std::uint32_t i = 0; i < fading; ++i) ledger_.forget_committee(cs, r0 + rng.below(n));
 }
 
 void Simulation::run_phase(Phase p) {
-  switch (p) {
-    case Phase::kDemand:
-      phase_demand();
-      break;
-    case Phase::kReporting:
-      phase_reporting();
-      break;
-    case Phase::kAssignment:
-      phase_assignment();
-      break;
-    case Phase::kHandling:
-      phase_handling();
-      break;
-    case Phase::kEscalation:
-      phase_escalation();
-      break;
-    case Phase::kMechanisms:
-      break;  // the core has no work here; mechanisms that act on the day's state do
-    case Phase::kOpinion:
-      phase_opinion();
-      break;
-    case Phase::kRecording:
-      phase_recording();
-      break;
+  for (const Part& part : kPhaseParts[static_cast<int>(p)].parts) {
+    if (part.community != nullptr) run_communities(&part.community, 1);
+    if (part.district != nullptr) (this->*part.district)();
   }
+  end_phase(p);
+}
+
+void Simulation::end_phase(Phase p) {
   if (log_phases_) phase_log_.push_back(std::to_string(s_.day) + ":" + phase_name(p));
   for (auto& m : mechanisms_) {
     if (m->phases() & phase_bit(p)) {

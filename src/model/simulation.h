@@ -54,7 +54,8 @@ class Simulation {
   void run();  // params.run.days days, then finalize
   RunSummary summary() const;
 
-  // Sets up the day and runs one phase; step() calls these in order. Tests use them to watch a phase.
+  // Sets up the day and runs one phase, each its own pass over the communities; step() does the same work
+  // with passes fused (the same bits). Tests use them to watch a phase.
   void begin_day();
   void run_phase(Phase p);
 
@@ -84,14 +85,36 @@ class Simulation {
   }
 
  private:
-  // The phases, one file each (model/phases/).
-  void phase_demand();
-  void phase_reporting();
-  void phase_assignment();
-  void phase_handling();
-  void phase_escalation();
-  void phase_opinion();
-  void phase_recording();
+  // The phases, one file each (model/phases/), as parts: work on one community that touches only that
+  // community's state (its residents, grids, workers, cases and tallies), or district work run alone. A
+  // phase is its parts in order (kPhaseParts in simulation.cpp); step() runs consecutive community parts in
+  // one parallel pass, each community taking them in order, unless a mechanism acts in between.
+  using CommunityWork = void (Simulation::*)(std::uint32_t c);
+  using DistrictWork = void (Simulation::*)();
+  struct Part {
+    CommunityWork community = nullptr;  // one of the two
+    DistrictWork district = nullptr;
+  };
+  static constexpr int kMaxParts = 3;
+  struct PhaseParts {
+    Part parts[kMaxParts];
+  };
+  static const PhaseParts kPhaseParts[kPhases];
+  void start_day();  // the day's district set-up, before any community's work
+  void run_communities(const CommunityWork* work, int n);
+  void end_phase(Phase p);  // the phase's log entry and the mechanisms acting in it
+  void begin_community(std::uint32_t c);
+  void demand_community(std::uint32_t c);
+  void reporting_community(std::uint32_t c);
+  void assignment_community(std::uint32_t c);
+  void handling_community(std::uint32_t c);
+  void handling_district();
+  void escalation_community(std::uint32_t c);
+  void escalation_district();
+  void release_community(std::uint32_t c);
+  void opinion_community(std::uint32_t c);
+  void recording_community(std::uint32_t c);
+  void recording_district();
   void record_inequality(Tally& district, const std::vector<Tally>& tallies);
   void finalize();
 

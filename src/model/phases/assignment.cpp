@@ -8,15 +8,16 @@ namespace govsim {
 
 // assignment: administrative tasks arrive and pre-empt; what is left of each worker's day goes to cases.
 
-void Simulation::phase_assignment() {
+// Per community: its grids' workers, who are numbered grid by grid.
+void Simulation::assignment_community(std::uint32_t c) {
   const auto& gp = s_.params.grid;
   auto& wk = s_.world.workers;
-  const auto W = static_cast<std::int64_t>(wk.size());
+  const auto& gr = s_.world.grids;
+  const auto& cm = s_.world.communities;
   const auto day = static_cast<std::uint32_t>(s_.day);
   const double capacity = gp.hours_per_day + s_.levers.extra_worker_hours + gp.max_overtime_hours;
-#pragma omp parallel for schedule(static)
-  for (std::int64_t wi = 0; wi < W; ++wi) {
-    const auto w = static_cast<std::uint32_t>(wi);
+  const std::uint32_t w_end = gr.first_worker[cm.first_grid[c + 1]];
+  for (std::uint32_t w = gr.first_worker[cm.first_grid[c]]; w < w_end; ++w) {
     admin_today_[w] = 0.0f;
     free_today_[w] = 0.0f;
     visit_today_[w] = 0.0f;

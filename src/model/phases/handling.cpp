@@ -55,8 +55,9 @@ void Simulation::work_grids(std::uint32_t c) {
         const double spent = s_.levers.volunteer_hours[g] - left;
         if (k.work_left <= 0)
           ledger_.close_case(cs, id, Outcome::kResolved,
-                     static_cast<float>(s_.params.ladder.work_start_hour + spent * gp.hours_per_day /
-                                                                           std::max(1e-9, double(s_.levers.volunteer_hours[g]))));
+                             static_cast<float>(s_.params.ladder.work_start_hour +
+                                                spent * gp.hours_per_day /
+                                                    std::max(1e-9, double(s_.levers.volunteer_hours[g]))));
         if (left <= 0) break;
       }
       t.volunteer_hours += s_.levers.volunteer_hours[g] - left;
@@ -64,7 +65,8 @@ void Simulation::work_grids(std::uint32_t c) {
     }
     const double team = normal / gp.hours_per_day;
     const double used = work_fifo(
-        q, s_.day, static_cast<std::uint8_t>(Level::kGrid), K, [&](std::uint32_t id) -> Case& { return cs.pool[id]; },
+        q, s_.day, static_cast<std::uint8_t>(Level::kGrid), K,
+        [&](std::uint32_t id) -> Case& { return cs.pool[id]; },
         [&](std::uint32_t id, double used_so_far) {
           // Work is spread over the team working in parallel (staff moved down count as extra people).
           const double hour =
@@ -155,7 +157,8 @@ void Simulation::work_grids(std::uint32_t c) {
         Rng rng(s_.seed, Purpose::kOpinion, g, day, 1);
         for (std::uint32_t i = 0; i < n_visit; ++i) {
           const std::uint32_t h = s_.world.grids.first_household[g] + (from + i) % H;
-          if (rng.bernoulli(s_.levers.visit_awareness)) ledger_.make_aware(cs, s_.world.households.first_resident[h]);
+          if (rng.bernoulli(s_.levers.visit_awareness))
+            ledger_.make_aware(cs, s_.world.households.first_resident[h]);
         }
       }
       auto& lat = cs.grid_latent[g - g0];
@@ -167,7 +170,8 @@ void Simulation::work_grids(std::uint32_t c) {
           t.latent -= 1;
           t.found_by_visit += 1;
           // Found on a visit: reported in the middle of the working day.
-          ledger_.enqueue_at_grid(cs, id, s_.day + 1, s_.params.ladder.work_start_hour + 0.5 * gp.hours_per_day);
+          ledger_.enqueue_at_grid(cs, id, s_.day + 1,
+                                  s_.params.ladder.work_start_hour + 0.5 * gp.hours_per_day);
         } else {
           lat[keep++] = id;
         }
@@ -176,7 +180,6 @@ void Simulation::work_grids(std::uint32_t c) {
     }
   }
 }
-
 
 // A level above the grid: its staff work the queue over their day, from work_start_hour for `span` hours.
 void Simulation::work_community(std::uint32_t c) {
@@ -240,8 +243,8 @@ void Simulation::settle_coordinated(std::uint32_t c) {
   std::size_t keep = 0;
   for (const CaseHandle& h : cs.coordinating) {
     const Case& k = cs.pool[h.id];
-    const bool here = cs.pool.generation(h.id) == h.generation && k.state == CaseState::kQueued && k.coordinated &&
-                      k.level >= static_cast<std::uint8_t>(Level::kStreet);
+    const bool here = cs.pool.generation(h.id) == h.generation && k.state == CaseState::kQueued &&
+                      k.coordinated && k.level >= static_cast<std::uint8_t>(Level::kStreet);
     if (!here) {
       cs.tally.coordinating -= 1;
       continue;
@@ -306,14 +309,14 @@ void Simulation::work_department() {
                         used - counted);
 }
 
-void Simulation::phase_handling() {
-  const auto C = static_cast<std::int64_t>(s_.world.communities.size());
-#pragma omp parallel for schedule(dynamic, 1)
-  for (std::int64_t ci = 0; ci < C; ++ci) {
-    settle_coordinated(static_cast<std::uint32_t>(ci));
-    work_grids(static_cast<std::uint32_t>(ci));
-    work_community(static_cast<std::uint32_t>(ci));
-  }
+void Simulation::handling_community(std::uint32_t c) {
+  settle_coordinated(c);
+  work_grids(c);
+  work_community(c);
+}
+
+// After every community's grids and committee: the streets, the departments, and their pay.
+void Simulation::handling_district() {
   const auto S = static_cast<std::int64_t>(s_.streets.size());
 #pragma omp parallel for schedule(dynamic, 1)
   for (std::int64_t s = 0; s < S; ++s) work_street(static_cast<std::uint32_t>(s));

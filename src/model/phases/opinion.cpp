@@ -13,88 +13,83 @@ namespace govsim {
 // (7, 14, 28, ... days: is_review_age) costs its resident the open cost since its last review (docs/ODD.md
 // §7.8).
 
-void Simulation::phase_opinion() {
+void Simulation::opinion_community(std::uint32_t c) {
   const auto& o = s_.params.opinion;
   const double expect[kKinds] = {o.expect_household_hours, o.expect_shared_hours, o.expect_public_hours};
   auto& res = s_.world.residents;
-  const auto C = static_cast<std::int64_t>(s_.world.communities.size());
   const auto day = static_cast<std::uint32_t>(s_.day);
   const Relaxation rx = ledger_.relaxation();
-#pragma omp parallel for schedule(dynamic, 1)
-  for (std::int64_t ci = 0; ci < C; ++ci) {
-    const auto c = static_cast<std::uint32_t>(ci);
-    auto& cs = s_.communities[c];
-    Rng rng(s_.seed, Purpose::kOpinion, c, day);
-    const std::size_t n_closed = cs.closed.size();
-    for (std::size_t i = 0; i < n_closed; ++i) {
-      // Each event's resident and neighbours are cache misses; start them a few events ahead.
-      if (i + 8 < n_closed) ledger_.prefetch_experience(cs.closed[i + 8].resident, 0);
-      if (i + 4 < n_closed) ledger_.prefetch_experience(cs.closed[i + 4].resident, 1);
-      const ClosedEvent& e = cs.closed[i];
-      const std::uint32_t r = e.resident;
-      const int age = s_.day - e.day_raised;
-      const int last_review = last_review_before(age);
-      double lost = ledger_.open_loss(e.kind, last_review, age);  // share of satisfaction
-      switch (e.outcome) {
-        case Outcome::kResolved: {
-          // The problem is gone: its grievance comes back, as much of it as has not relaxed away already.
-          const double left = rx.factor(age);
-          ledger_.adjust_opinion(cs, r, e.grievance_sat * left, e.grievance_trust * left);
-          const double ratio = e.hours / expect[e.kind];
-          if (ratio > 1.0) lost += o.loss_missed * std::min(ratio - 1.0, o.miss_cap);
-          break;
-        }
-        case Outcome::kAbandoned:
-          lost += o.loss_abandoned;
-          break;
-        case Outcome::kGaveUp:
-          lost += o.loss_gave_up;
-          break;
+  auto& cs = s_.communities[c];
+  Rng rng(s_.seed, Purpose::kOpinion, c, day);
+  const std::size_t n_closed = cs.closed.size();
+  for (std::size_t i = 0; i < n_closed; ++i) {
+    // Each event's resident and neighbours are cache misses; start them a few events ahead.
+    if (i + 8 < n_closed) ledger_.prefetch_experience(cs.closed[i + 8].resident, 0);
+    if (i + 4 < n_closed) ledger_.prefetch_experience(cs.closed[i + 4].resident, 1);
+    const ClosedEvent& e = cs.closed[i];
+    const std::uint32_t r = e.resident;
+    const int age = s_.day - e.day_raised;
+    const int last_review = last_review_before(age);
+    double lost = ledger_.open_loss(e.kind, last_review, age);  // share of satisfaction
+    switch (e.outcome) {
+      case Outcome::kResolved: {
+        // The problem is gone: its grievance comes back, as much of it as has not relaxed away already.
+        const double left = rx.factor(age);
+        ledger_.adjust_opinion(cs, r, e.grievance_sat * left, e.grievance_trust * left);
+        const double ratio = e.hours / expect[e.kind];
+        if (ratio > 1.0) lost += o.loss_missed * std::min(ratio - 1.0, o.miss_cap);
+        break;
       }
-      const bool contact = e.level >= static_cast<std::uint8_t>(Level::kCommunity);
-      if (contact && !(res[r].flags & kAware) && rng.bernoulli(o.aware_on_contact)) ledger_.make_aware(cs, r);
-      const bool source_aware = (res[r].flags & kAware) != 0;
-      auto hear_of_committee = [&](std::uint32_t j) {
-        if (contact && source_aware && !(res[j].flags & kAware) && rng.bernoulli(o.aware_by_wom))
-          ledger_.make_aware(cs, j);
-      };
-      // The experience reaches the resident and, by word of mouth, the neighbours, who may hear of the
-      // committee. A problem met in time costs nothing more, so only the news of the committee travels
-      // (most closures: touching five residents for no change was most of this phase's time).
-      if (lost > 0) {
-        ledger_.experience(cs, r, -std::min(1.0, lost) * ledger_.satisfaction(r), hear_of_committee);
-      } else if (contact && source_aware) {
-        const auto& net = s_.world.neighbours;
-        for (std::remove_reference_t<decltype(net)>::InnerIterator it(net, r); it; ++it)
-          hear_of_committee(static_cast<std::uint32_t>(it.index()));
-      }
-      cs.pending_release.push_back(e.case_id);
+      case Outcome::kAbandoned:
+        lost += o.loss_abandoned;
+        break;
+      case Outcome::kGaveUp:
+        lost += o.loss_gave_up;
+        break;
     }
-    cs.closed.clear();
-    // Problems still open at a review cost their residents (and, told, their neighbours) the interval's cost.
-    auto& due = cs.review[static_cast<std::size_t>(s_.day % kReviewDays)];
-    std::size_t keep = 0;
-    const std::size_t n_due = due.size();
-    for (std::size_t i = 0; i < n_due; ++i) {
-      ReviewEntry& e = due[i];
-      if (e.next_day != s_.day) {  // not due today: kept without reading the case
-        due[keep++] = e;
-        continue;
-      }
-      if (cs.pool.generation(e.id) != e.generation) continue;
-      const Case& k = cs.pool[e.id];
-      const bool open = k.state == CaseState::kLatent || k.state == CaseState::kQueued ||
-                        k.state == CaseState::kEscalated || k.state == CaseState::kHeld;
-      if (!open) continue;
-      const int age = s_.day - k.day_raised;
-      e.next_day = k.day_raised + 2 * age;  // today's age is a review age; the next is twice it
-      due[keep++] = e;
-      const double lost = ledger_.open_loss(k.kind, last_review_before(age), age);
-      if (lost > 0)
-        ledger_.experience(cs, k.resident, -lost * ledger_.satisfaction(k.resident), [](std::uint32_t) {});
+    const bool contact = e.level >= static_cast<std::uint8_t>(Level::kCommunity);
+    if (contact && !(res[r].flags & kAware) && rng.bernoulli(o.aware_on_contact)) ledger_.make_aware(cs, r);
+    const bool source_aware = (res[r].flags & kAware) != 0;
+    auto hear_of_committee = [&](std::uint32_t j) {
+      if (contact && source_aware && !(res[j].flags & kAware) && rng.bernoulli(o.aware_by_wom))
+        ledger_.make_aware(cs, j);
+    };
+    // The experience reaches the resident and, by word of mouth, the neighbours, who may hear of the
+    // committee. A problem met in time costs nothing more, so only the news of the committee travels
+    // (most closures: touching five residents for no change was most of this phase's time).
+    if (lost > 0) {
+      ledger_.experience(cs, r, -std::min(1.0, lost) * ledger_.satisfaction(r), hear_of_committee);
+    } else if (contact && source_aware) {
+      const auto& net = s_.world.neighbours;
+      for (std::remove_reference_t<decltype(net)>::InnerIterator it(net, r); it; ++it)
+        hear_of_committee(static_cast<std::uint32_t>(it.index()));
     }
-    due.resize(keep);
+    cs.pending_release.push_back(e.case_id);
   }
+  cs.closed.clear();
+  // Problems still open at a review cost their residents (and, told, their neighbours) the interval's cost.
+  auto& due = cs.review[static_cast<std::size_t>(s_.day % kReviewDays)];
+  std::size_t keep = 0;
+  const std::size_t n_due = due.size();
+  for (std::size_t i = 0; i < n_due; ++i) {
+    ReviewEntry& e = due[i];
+    if (e.next_day != s_.day) {  // not due today: kept without reading the case
+      due[keep++] = e;
+      continue;
+    }
+    if (cs.pool.generation(e.id) != e.generation) continue;
+    const Case& k = cs.pool[e.id];
+    const bool open = k.state == CaseState::kLatent || k.state == CaseState::kQueued ||
+                      k.state == CaseState::kEscalated || k.state == CaseState::kHeld;
+    if (!open) continue;
+    const int age = s_.day - k.day_raised;
+    e.next_day = k.day_raised + 2 * age;  // today's age is a review age; the next is twice it
+    due[keep++] = e;
+    const double lost = ledger_.open_loss(k.kind, last_review_before(age), age);
+    if (lost > 0)
+      ledger_.experience(cs, k.resident, -lost * ledger_.satisfaction(k.resident), [](std::uint32_t) {});
+  }
+  due.resize(keep);
 }
 
 }  // namespace govsim

@@ -10,17 +10,16 @@ namespace govsim {
 
 // recording: per-community tallies, reduced in community order, handed to the recorder.
 
-void Simulation::phase_recording() {
+void Simulation::recording_community(std::uint32_t c) {
+  auto& cs = s_.communities[c];
+  std::vector<float> tmp = cs.resolution_hours;
+  cs.tally.p90_resolution_hours = p90(tmp);
+  tallies_[c] = cs.tally;  // tallies_ has one entry per community from the start
+}
+
+void Simulation::recording_district() {
   const auto C = s_.world.communities.size();
-  auto& tallies = tallies_;
-  tallies.resize(C);  // every entry is overwritten below
-#pragma omp parallel for schedule(dynamic, 8)
-  for (std::int64_t ci = 0; ci < static_cast<std::int64_t>(C); ++ci) {
-    auto& cs = s_.communities[ci];
-    std::vector<float> tmp = cs.resolution_hours;
-    cs.tally.p90_resolution_hours = p90(tmp);
-    tallies[ci] = cs.tally;
-  }
+  const auto& tallies = tallies_;
   Tally district;
   std::vector<float> all;
   for (std::size_t c = 0; c < C; ++c) {
