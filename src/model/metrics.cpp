@@ -263,7 +263,7 @@ std::size_t Recorder::index(const std::string& name) const {
 
 double Recorder::at(const std::string& name, int day) const { return series_[index(name)][day]; }
 
-void Recorder::record(int day, const Tally& district, const std::vector<Tally>& communities) {
+void Recorder::record_district(int day, const Tally& district) {
   for (std::size_t i = 0; i < specs_.size(); ++i) {
     const auto& s = specs_[i];
     if (s.kind == MetricKind::kTotal) {
@@ -272,15 +272,6 @@ void Recorder::record(int day, const Tally& district, const std::vector<Tally>& 
       continue;
     }
     series_[i][day] = s.value(district, -1);
-  }
-  // Per-community values: each a miss in a community's row of days, so communities go in parallel (metric
-  // functions only read).
-  if (by_community_index_.empty()) return;
-#pragma omp parallel for schedule(static)
-  for (int c = 0; c < communities_; ++c) {
-    for (const std::size_t i : by_community_index_)
-      by_community_[i][static_cast<std::size_t>(c) * days_ + day] =
-          static_cast<float>(specs_[i].value(communities[c], c));
   }
 }
 

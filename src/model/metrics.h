@@ -1,6 +1,7 @@
 // Recording declared in one place: each metric has a name (n_ stock, new_ flow, cum_ total, mean_/share_/
-// p90_ state summaries, gini_/worst_decile_ summaries across communities), a unit, a description, whether it is also kept per community, and how to read it
-// off a day's Tally. The HDF5 writer lays out whatever is registered here.
+// p90_ state summaries, gini_/worst_decile_ summaries across communities), a unit, a description, whether it
+// is also kept per community, and how to read it off a day's Tally. The HDF5 writer lays out whatever is
+// registered here.
 #pragma once
 
 #include <functional>
@@ -33,7 +34,14 @@ class Recorder {
   Recorder() = default;
   // Fixes the metric list and sizes the buffers; no metric may be added afterwards.
   void start(std::vector<MetricSpec> specs, int days, int communities);
-  void record(int day, const Tally& district, const std::vector<Tally>& communities);
+  // A day's values: the district's, and each community's (communities may be recorded in parallel, each
+  // once a day; metric functions only read).
+  void record_district(int day, const Tally& district);
+  void record_community(int day, std::uint32_t c, const Tally& community) {
+    for (const std::size_t i : by_community_index_)
+      by_community_[i][static_cast<std::size_t>(c) * days_ + day] =
+          static_cast<float>(specs_[i].value(community, static_cast<int>(c)));
+  }
 
   const std::vector<MetricSpec>& specs() const { return specs_; }
   int days() const { return days_; }

@@ -22,6 +22,12 @@ Simulation::Simulation(const Params& params, World world, std::uint64_t seed) {
   visit_today_.assign(s_.world.workers.size(), 0.0f);
   hist_.assign(kHistBins, 0.0);
   tallies_.resize(C);
+  window_hours_.assign(C * kInequalityWindowDays, 0.0);
+  window_resolved_.assign(C * kInequalityWindowDays, 0.0);
+  run_hours_.assign(C, 0.0);
+  run_resolved_.assign(C, 0.0);
+  good_.assign(C, 0.0);
+  mean_hours_.assign(C, 0.0);
   const float good = static_cast<float>(s_.params.opinion.good_threshold);
   const float committee = static_cast<float>(s_.params.opinion.committee_good_threshold);
 #pragma omp parallel for schedule(dynamic, 1)

@@ -96,6 +96,9 @@ class Simulation {
     DistrictWork district = nullptr;
   };
   static constexpr int kMaxParts = 3;
+  // Streets are worked in parallel only when there are this many: a parallel loop costs a barrier (tens of
+  // microseconds with sleeping threads), more than a few streets' work (the default district has 7).
+  static constexpr std::int64_t kParallelStreets = 64;
   struct PhaseParts {
     Part parts[kMaxParts];
   };
@@ -115,7 +118,7 @@ class Simulation {
   void opinion_community(std::uint32_t c);
   void recording_community(std::uint32_t c);
   void recording_district();
-  void record_inequality(Tally& district, const std::vector<Tally>& tallies);
+  void inequality_community(std::uint32_t c);
   void finalize();
 
   // Handling, per level (model/phases/handling.cpp).
@@ -137,10 +140,11 @@ class Simulation {
   std::vector<float> admin_today_, free_today_, visit_today_;
   std::vector<double> hist_;    // run-wide histogram of log10(resolution hours)
   std::vector<Tally> tallies_;  // the day's community tallies, kept between days (no daily allocation)
-  // Per community: resolution hours and resolutions of the last kInequalityWindowDays days ([day % W][c]),
-  // and over the run, for the inequality of resolution times between communities.
-  std::vector<std::vector<double>> window_hours_, window_resolved_;
-  std::vector<double> run_hours_, run_resolved_;
+  // Per community: resolution hours and resolutions of the last kInequalityWindowDays days ([c * W + day %
+  // W]), and over the run, for the inequality of resolution times between communities; today's share good
+  // and mean resolution hours over the window.
+  std::vector<double> window_hours_, window_resolved_;
+  std::vector<double> run_hours_, run_resolved_, good_, mean_hours_;
   double run_work_hours_ = 0, run_normal_hours_ = 0;
   bool log_phases_ = false;
   std::vector<std::string> phase_log_;

@@ -93,7 +93,7 @@ void Simulation::escalation_district() {
   auto ref_c = [](const CaseRef& r) { return r.community; };
   auto ref_id = [](const CaseRef& r) { return r.id; };
   const auto S = static_cast<std::int64_t>(s_.streets.size());
-#pragma omp parallel for schedule(dynamic, 1)
+#pragma omp parallel for schedule(dynamic, 1) if (S >= kParallelStreets)
   for (std::int64_t s = 0; s < S; ++s) sweep(s_, ledger_, s_.streets[s].queue, 2, ref_c, ref_id);
   sweep(s_, ledger_, s_.department, 3, ref_c, ref_id);
 }

@@ -318,7 +318,7 @@ void Simulation::handling_community(std::uint32_t c) {
 // After every community's grids and committee: the streets, the departments, and their pay.
 void Simulation::handling_district() {
   const auto S = static_cast<std::int64_t>(s_.streets.size());
-#pragma omp parallel for schedule(dynamic, 1)
+#pragma omp parallel for schedule(dynamic, 1) if (S >= kParallelStreets)
   for (std::int64_t s = 0; s < S; ++s) work_street(static_cast<std::uint32_t>(s));
   work_department();
   // The streets' and departments' staff are paid for their day on duty (summoned teams included: whistle).
