@@ -67,9 +67,14 @@ void Comparison::run(std::ostream* log, bool progress) {
   std::size_t done = 0, total = 0;
   for (const auto& a : arms_) total += static_cast<std::size_t>(a.params.run.replicates);
   progress = progress && isatty(2);
-  for (std::size_t a = 0; a < arms_.size(); ++a) {
-    for (std::int64_t k = 0; k < arms_[a].params.run.replicates; ++k) {
-      results_[a].push_back(run_replicate(arms_[a], k, done == 0 ? log : nullptr));
+  // Replicate by replicate, so that every arm's run k copies the world the first one built (common random
+  // numbers: the same world unless an arm changes a parameter it is built from).
+  WorldCache worlds(std::size_t{512} << 20);
+  const std::int64_t K = arms_.empty() ? 0 : arms_.front().params.run.replicates;  // the same in every arm
+  for (std::int64_t k = 0; k < K; ++k) {
+    for (std::size_t a = 0; a < arms_.size(); ++a) {
+      results_[a].push_back(
+          run_replicate(arms_[a], k, done == 0 ? log : nullptr, arms_.size() > 1 ? &worlds : nullptr));
       ++done;
       if (progress && total > 1)
         std::cerr << "\rgovsim: " << done << " of " << total << " runs" << std::flush;

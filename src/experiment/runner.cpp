@@ -30,12 +30,12 @@ void record_parameters(const Scenario& cfg, RunRecord& rec) {
   }
 }
 
-RunResult run_replicate(const Scenario& cfg, std::int64_t k, std::ostream* log) {
+RunResult run_replicate(const Scenario& cfg, std::int64_t k, std::ostream* log, WorldCache* worlds) {
   const Params& p = cfg.params;
   const auto t0 = std::chrono::steady_clock::now();
   const std::uint64_t seed =
       derive_seed(static_cast<std::uint64_t>(p.run.seed), static_cast<std::uint64_t>(k));
-  World world = generate_world(p, seed);
+  World world = worlds != nullptr ? worlds->get(cfg, seed) : generate_world(p, seed);
   RunResult out;
   RunRecord& rec = out.record;
   const auto C = world.communities.size();

@@ -5,9 +5,10 @@
 #include <iosfwd>
 #include <memory>
 
+#include "experiment/scenario.h"
+#include "experiment/world_cache.h"
 #include "io/h5_writer.h"
 #include "model/simulation.h"
-#include "experiment/scenario.h"
 
 namespace govsim {
 
@@ -18,8 +19,10 @@ struct RunResult {
 };
 
 // Replicate k uses derive_seed(run.seed, k) whatever the arm: common random numbers across arms.
-// `log`, if given, gets a one-line description of the world.
-RunResult run_replicate(const Scenario& cfg, std::int64_t replicate, std::ostream* log);
+// `log`, if given, gets a one-line description of the world. With `worlds`, the world comes from that cache
+// (the same bits as building it).
+RunResult run_replicate(const Scenario& cfg, std::int64_t replicate, std::ostream* log,
+                        WorldCache* worlds = nullptr);
 
 // Every resolved parameter of `cfg` into `rec.params` / `rec.numeric` (the /runs parameter columns).
 void record_parameters(const Scenario& cfg, RunRecord& rec);

@@ -225,6 +225,8 @@ SweepResult run_sweep(const Experiment& exp, const SweepOptions& opt,
     if (progress) progress(prog);
   };
 
+  // Replicate k's world, shared by every arm and point that builds it alike (512 MiB of worlds at most).
+  WorldCache worlds(std::size_t{512} << 20);
   auto work = [&]() {
     while (auto pos = queue->next()) {
       const PlannedRun& r = exp.runs()[order[*pos]];
@@ -245,7 +247,7 @@ SweepResult run_sweep(const Experiment& exp, const SweepOptions& opt,
       try {
         cfg = exp.config(r);
         if (injected_failure(r.index)) throw std::runtime_error("injected failure (GOVSIM_TEST_FAIL_RUNS)");
-        res = run_replicate(*cfg, r.replicate, nullptr);
+        res = run_replicate(*cfg, r.replicate, nullptr, &worlds);
       } catch (const std::exception& e) {
         ok = false;
         failed.arm = r.arm;

@@ -1,0 +1,47 @@
+// Worlds built once per (seed, world parameters) and copied for every run that shares them. Under common
+// random numbers replicate k of every arm and design point builds the same world unless the point varies
+// a parameter the world is built from (generate_world reads the district, opinion, grid and demand
+// sections: kWorldSections), so a comparison of four arms builds a quarter of its worlds.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "core/world.h"
+#include "experiment/scenario.h"
+
+namespace govsim {
+
+// The parameter sections generate_world reads (tests/unit/experiment/test_world_cache.cpp checks that no
+// other parameter changes a world).
+inline constexpr const char* kWorldSections[] = {"district.", "opinion.", "grid.", "demand."};
+
+// The world's identity: the seed and every parameter of kWorldSections, as text.
+std::string world_key(const Scenario& cfg, std::uint64_t seed);
+
+class WorldCache {
+ public:
+  // Keeps worlds up to `max_bytes` in all (World::bytes), the least recently used leaving first; a world
+  // larger than that is built every time.
+  explicit WorldCache(std::size_t max_bytes) : max_bytes_(max_bytes) {}
+  // A copy of the world of (cfg, seed), built now if no earlier run built it. Safe from several threads.
+  World get(const Scenario& cfg, std::uint64_t seed);
+  std::size_t built() const { return built_; }
+  std::size_t reused() const { return reused_; }
+
+ private:
+  struct Entry {
+    std::string key;
+    std::shared_ptr<const World> world;
+    std::size_t bytes;
+  };
+  std::size_t max_bytes_, bytes_ = 0, built_ = 0, reused_ = 0;
+  std::list<Entry> entries_;  // most recently used first
+  std::mutex mutex_;
+};
+
+}  // namespace govsim
