@@ -188,6 +188,9 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
                 minutes > 0 ? r.district_years / minutes : 0.0,
                 r.run_seconds > 0 ? 100.0 * r.write_seconds / r.run_seconds : 0.0,
                 r.write_seconds - r.assemble_seconds, r.assemble_seconds);
+    if (r.executed > 0)
+      std::printf("%sworlds: %zu built, %zu shared with an earlier run of the same seed and world parameters\n",
+                  who.c_str(), r.worlds_built, r.worlds_shared);
     if (!r.file.empty() && r.mine > 0) std::printf("%swrote %s\n", who.c_str(), r.file.c_str());
     if (r.failed > 0)
       std::printf("%s%zu run(s) failed: see /runs/status and /runs/message; rerun the same command to retry them\n",

@@ -313,6 +313,8 @@ SweepResult run_sweep(const Experiment& exp, const SweepOptions& opt,
     }
     if (error) std::rethrow_exception(error);
   }
+  result.worlds_built = worlds.built();
+  result.worlds_shared = worlds.reused();
   queue.reset();  // collective under MPI: every rank has drained the queue
 
   // The shard's (rank's) file, rows in table order, from the journal.

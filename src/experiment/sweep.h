@@ -47,6 +47,7 @@ struct SweepResult {
   double write_seconds = 0;  // HDF5: journal files plus the shard file
   double assemble_seconds = 0;  // of which the shard file
   double district_years = 0;  // executed runs' simulated days / 365
+  std::size_t worlds_built = 0, worlds_shared = 0;  // runs that built their world, and that copied one
   std::string file;          // the shard's (or rank's) file
 };
 

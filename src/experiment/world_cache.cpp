@@ -6,11 +6,17 @@
 
 namespace govsim {
 
+bool is_world_parameter(const std::string& key) {
+  if (key.starts_with("district.")) return true;
+  for (const char* k : kWorldParameters)
+    if (key == k) return true;
+  return false;
+}
+
 std::string world_key(const Scenario& cfg, std::uint64_t seed) {
   std::string key = std::to_string(seed);
   for (const auto& s : cfg.registry().specs())
-    for (const char* section : kWorldSections)
-      if (s.key.starts_with(section)) key += "\n" + s.key + "=" + s.get();
+    if (is_world_parameter(s.key)) key += "\n" + s.key + "=" + s.get();
   return key;
 }
 

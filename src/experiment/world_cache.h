@@ -1,7 +1,7 @@
 // Worlds built once per (seed, world parameters) and copied for every run that shares them. Under common
 // random numbers replicate k of every arm and design point builds the same world unless the point varies
-// a parameter the world is built from (generate_world reads the district, opinion, grid and demand
-// sections: kWorldSections), so a comparison of four arms builds a quarter of its worlds.
+// a parameter the world is built from (is_world_parameter), so a comparison of four arms builds a quarter
+// of its worlds.
 #pragma once
 
 #include <cstddef>
@@ -16,11 +16,30 @@
 
 namespace govsim {
 
-// The parameter sections generate_world reads (tests/unit/experiment/test_world_cache.cpp checks that no
-// other parameter changes a world).
-inline constexpr const char* kWorldSections[] = {"district.", "opinion.", "grid.", "demand."};
+// The parameters generate_world reads: the district section and these (tests/unit/experiment/
+// test_world_cache.cpp moves every other parameter and checks that the world stays the same).
+inline constexpr const char* kWorldParameters[] = {"opinion.awareness_initial",
+                                                   "opinion.digital_elderly",
+                                                   "opinion.digital_working",
+                                                   "opinion.digital_young",
+                                                   "opinion.participation_elderly",
+                                                   "opinion.participation_working",
+                                                   "opinion.participation_young",
+                                                   "opinion.propensity_sd",
+                                                   "opinion.satisfaction_mean",
+                                                   "opinion.satisfaction_sd",
+                                                   "opinion.trust_mean",
+                                                   "opinion.trust_sd",
+                                                   "opinion.wom_degree",
+                                                   "opinion.wom_rewire",
+                                                   "opinion.wom_weight",
+                                                   "grid.ramp_days",
+                                                   "grid.staffing_cv",
+                                                   "grid.workers_per_grid",
+                                                   "demand.old_shared_multiplier"};
+bool is_world_parameter(const std::string& key);
 
-// The world's identity: the seed and every parameter of kWorldSections, as text.
+// The world's identity: the seed and every world parameter, as text.
 std::string world_key(const Scenario& cfg, std::uint64_t seed);
 
 class WorldCache {
