@@ -70,7 +70,7 @@ hid_t create_series(hid_t loc, const std::string& name, hid_t type, const std::v
   if (!empty) {
     check(H5Pset_chunk(dcpl, static_cast<int>(chunk.size()), chunk.data()), "chunk");
     check(H5Pset_shuffle(dcpl), "shuffle");
-    check(H5Pset_deflate(dcpl, 4), "deflate");
+    check(H5Pset_deflate(dcpl, 1), "deflate");
   }
   const double nan = std::nan("");
   check(H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &nan), "fill value");
