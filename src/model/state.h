@@ -51,12 +51,23 @@ struct ReviewEntry {
   std::int32_t next_day = 0;
 };
 
+// An unreported demand waiting at its grid, with what visits and lapsing read: both walk every waiting
+// demand every day, and reading each case's record was a cache miss per demand. A case closed otherwise (by
+// a mechanism) stays listed until a visit finds it or it reaches lapsing age; its generation then tells that
+// the slot no longer holds it.
+struct LatentEntry {
+  std::uint32_t id = 0;
+  std::uint32_t generation = 0;
+  std::uint32_t household = 0;  // offset within the grid
+  std::int32_t day_raised = 0;
+};
+
 // Everything one community owns.
 struct CommunityState {
   CasePool pool;
-  std::vector<std::vector<std::uint32_t>> grid_queue;   // per grid of the community, FIFO
-  std::vector<std::vector<std::uint32_t>> grid_latent;  // unreported demands per grid
-  std::vector<std::uint32_t> queue;                     // cases at the community level, FIFO
+  std::vector<std::vector<std::uint32_t>> grid_queue;  // per grid of the community, FIFO
+  std::vector<std::vector<LatentEntry>> grid_latent;   // unreported demands per grid
+  std::vector<std::uint32_t> queue;                    // cases at the community level, FIFO
   std::vector<std::uint32_t> raised_today;
   std::vector<std::uint32_t> reported_today;     // joined a grid queue as new reports today, in that order
   std::vector<std::uint32_t> up_from_grid;       // escalated today: grid -> community

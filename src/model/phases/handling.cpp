@@ -163,17 +163,20 @@ void Simulation::work_grids(std::uint32_t c) {
       }
       auto& lat = cs.grid_latent[g - g0];
       std::size_t keep = 0;
-      for (const std::uint32_t id : lat) {
-        if (cs.pool[id].state != CaseState::kLatent) continue;
-        const std::uint32_t rel = (cs.pool[id].household + H - from) % H;
+      for (const LatentEntry& e : lat) {
+        // (household - from) mod H, both below H, without a division per waiting demand.
+        const std::uint32_t rel = e.household >= from ? e.household - from : e.household + H - from;
         if (rel < n_visit) {
+          const std::uint32_t id = e.id;
+          if (cs.pool.generation(id) != e.generation || cs.pool[id].state != CaseState::kLatent)
+            continue;  // closed (or reported) by a mechanism since it was listed
           t.latent -= 1;
           t.found_by_visit += 1;
           // Found on a visit: reported in the middle of the working day.
           ledger_.enqueue_at_grid(cs, id, s_.day + 1,
                                   s_.params.ladder.work_start_hour + 0.5 * gp.hours_per_day);
         } else {
-          lat[keep++] = id;
+          lat[keep++] = e;
         }
       }
       lat.resize(keep);

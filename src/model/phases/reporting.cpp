@@ -44,7 +44,7 @@ void Simulation::reporting_community(std::uint32_t c) {
                               k.day_raised == s_.day ? k.hour_raised : s_.params.ladder.work_start_hour);
     } else {
       const std::uint32_t gl = k.grid - s_.world.communities.first_grid[c];
-      cs.grid_latent[gl].push_back(id);
+      cs.grid_latent[gl].push_back({id, cs.pool.generation(id), k.household, k.day_raised});
       cs.tally.latent += 1;
     }
   }
@@ -52,12 +52,14 @@ void Simulation::reporting_community(std::uint32_t c) {
   // Unreported demands that waited too long lapse.
   for (auto& lat : cs.grid_latent) {
     std::size_t keep = 0;
-    for (const std::uint32_t id : lat) {
-      if (cs.pool[id].state != CaseState::kLatent) continue;  // closed by a mechanism
-      if (s_.day - cs.pool[id].day_raised >= o.latent_give_up_days)
-        ledger_.close_case(cs, id, Outcome::kGaveUp, static_cast<float>(s_.params.ladder.work_start_hour));
-      else
-        lat[keep++] = id;
+    for (const LatentEntry& e : lat) {
+      if (s_.day - e.day_raised < o.latent_give_up_days) {
+        lat[keep++] = e;
+        continue;
+      }
+      if (cs.pool.generation(e.id) != e.generation || cs.pool[e.id].state != CaseState::kLatent)
+        continue;  // closed by a mechanism
+      ledger_.close_case(cs, e.id, Outcome::kGaveUp, static_cast<float>(s_.params.ladder.work_start_hour));
     }
     lat.resize(keep);
   }
