@@ -68,10 +68,11 @@ void Comparison::run(std::ostream* log, bool progress) {
   for (const auto& a : arms_) total += static_cast<std::size_t>(a.params.run.replicates);
   progress = progress && isatty(2);
   // Replicate by replicate, so that every arm's run k copies the world the first one built (common random
-  // numbers: the same world unless an arm changes a parameter it is built from).
-  WorldCache worlds(std::size_t{512} << 20);
+  // numbers: the same world unless an arm changes a parameter it is built from); the cache holds replicate
+  // k's worlds only.
   const std::int64_t K = arms_.empty() ? 0 : arms_.front().params.run.replicates;  // the same in every arm
   for (std::int64_t k = 0; k < K; ++k) {
+    WorldCache worlds(std::size_t{512} << 20);
     for (std::size_t a = 0; a < arms_.size(); ++a) {
       results_[a].push_back(
           run_replicate(arms_[a], k, done == 0 ? log : nullptr, arms_.size() > 1 ? &worlds : nullptr));
