@@ -206,7 +206,7 @@ SweepResult run_sweep(const Experiment& exp, const SweepOptions& opt,
                         {{"experiment_fingerprint", exp.fingerprint()}, {"design", exp.design_json()}}};
   // Journal files are compressed like any other: the shard file then copies their chunks without
   // recompressing them, and the compression runs while other runs compute.
-  const WriteOptions wopt{varied, -1, -1};
+  const WriteOptions wopt{varied, -1, -1, /*dimension_scales=*/false};
   if (progress) progress(prog);
 
   auto report = [&](const PlannedRun& r, const std::string& status) {

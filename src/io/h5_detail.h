@@ -81,7 +81,7 @@ inline void write_strings(hid_t loc, const std::string& name, const std::vector<
   for (const auto& s : v) ptrs.push_back(s.c_str());
   H d(create_1d(loc, name, type, v.size()), H5Dclose, "HDF5: create dataset");
   if (!v.empty()) check(H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), "write strings");
-  check(H5DSattach_scale(d, scale, 0), "attach_scale");
+  if (scale >= 0) check(H5DSattach_scale(d, scale, 0), "attach_scale");
 }
 
 inline std::string now_utc() {

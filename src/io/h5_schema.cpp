@@ -125,10 +125,14 @@ void write_schema1(const std::string& path, const Schema1& s) {
 
   // Dimension scales at the root, then /runs: one column per run field.
   Scales scales(file, R, T, C);
+  auto attach_scales = [&](hid_t dataset, const std::vector<hid_t>& to) {
+    if (s.dimension_scales) attach(dataset, to);
+  };
+  const hid_t run_scale = s.dimension_scales ? scales.run.id : -1;
   H runs_g(create_group(file, "runs"), H5Gclose);
   for (std::size_t k = 0; k < s.run_columns.size(); ++k) {
     const RunColumn& c = s.run_columns[k];
-    write_column(runs_g, c, scales.run);
+    write_column(runs_g, c, run_scale);
     if (!s.run_column_attributes && c.name != "pair") continue;
     H d(H5Dopen2(runs_g, c.name.c_str(), H5P_DEFAULT), H5Dclose, "HDF5: open /runs column");
     if (s.run_column_attributes) s.run_column_attributes(d, k);
@@ -140,7 +144,7 @@ void write_schema1(const std::string& path, const Schema1& s) {
   {
     std::vector<std::int64_t> day(T);
     for (hsize_t t = 0; t < T; ++t) day[t] = static_cast<std::int64_t>(t);
-    write_1d(time_g, "day", H5T_STD_I64LE, H5T_NATIVE_INT64, day, scales.day);
+    write_1d(time_g, "day", H5T_STD_I64LE, H5T_NATIVE_INT64, day, s.dimension_scales ? scales.day.id : -1);
   }
 
   // /communities: [run, community] int32, contiguous.
@@ -152,7 +156,7 @@ void write_schema1(const std::string& path, const Schema1& s) {
     H d(H5Dcreate2(com_g, name.c_str(), H5T_STD_I32LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
         H5Dclose, "HDF5: create /communities dataset");
     if (s.fill_communities) s.fill_communities(d, k);
-    attach(d, {scales.run, scales.community});
+    attach_scales(d, {scales.run, scales.community});
     if (name == "type") {  // CF flag attributes: code k means the k-th word of flag_meanings; -1 padding
       attr_text(d, "long_name", "community type");
       const std::vector<std::int32_t> codes = {0, 1, 2, 3};
@@ -186,9 +190,9 @@ void write_schema1(const std::string& path, const Schema1& s) {
       H d(id, H5Dclose, what.c_str());
       if (s.fill_series) s.fill_series(d, m, by_c);
       if (by_c)
-        attach(d, {scales.run, scales.community, scales.day});
+        attach_scales(d, {scales.run, scales.community, scales.day});
       else
-        attach(d, {scales.run, scales.day});
+        attach_scales(d, {scales.run, scales.day});
       if (s.series_attributes) s.series_attributes(d, m, by_c);
     }
   }

@@ -61,6 +61,10 @@ struct Metric {
 // or keep the dataset with H5Iinc_ref and write them later), or after (the `attributes` callbacks).
 struct Schema1 {
   hsize_t runs = 0, days = 0, communities = 0;
+  // Whether datasets are attached to the /run, /day and /community scales (what xarray and netCDF readers
+  // take their coordinates from). A sweep's journal files, read only by the combiner, which attaches its
+  // own, go without: attaching was a third of a journal file's writing time.
+  bool dimension_scales = true;
 
   // Root attributes after schema_version: the provenance (govsim_version, git_revision, command_line,
   // created, config, and any others).

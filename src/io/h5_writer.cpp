@@ -88,6 +88,7 @@ void write_file(const std::string& path, const std::vector<RunRecord>& runs, con
   h5::Schema1 schema;
   schema.runs = R;
   schema.days = T;
+  schema.dimension_scales = options.dimension_scales;
   schema.communities = C;
 
   // Standard root attributes; Provenance::attributes may replace any of them and add others.

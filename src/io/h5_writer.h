@@ -56,6 +56,9 @@ struct WriteOptions {
   std::vector<std::string> param_columns;
   // Write the days and communities of this shape even when no run has a recorder (all failed).
   int days = -1, communities = -1;
+  // Datasets attached to the /run, /day and /community dimension scales (off for a sweep's journal files:
+  // the combiner attaches its own).
+  bool dimension_scales = true;
 };
 
 // /runs/pair: runs with the same seed share every exogenous draw (common random numbers); pair numbers
