@@ -67,7 +67,15 @@ class CasePool {
     free_.push_back(id);
   }
   std::uint32_t generation(std::uint32_t id) const { return generation_[id]; }
-  const std::uint32_t& generation_ref(std::uint32_t id) const { return generation_[id]; }  // for prefetching
+  // The case in slot `id` if the slot still holds the case of that generation (and, with `state`, the case
+  // is in it); else nullptr. A list that keeps (id, generation) pairs reads its entries through this.
+  const Case* find(std::uint32_t id, std::uint32_t generation) const {
+    return generation_[id] == generation ? &cases_[id] : nullptr;
+  }
+  const Case* find(std::uint32_t id, std::uint32_t generation, CaseState state) const {
+    const Case* k = find(id, generation);
+    return k != nullptr && k->state == state ? k : nullptr;
+  }
   Case& operator[](std::uint32_t id) { return cases_[id]; }
   const Case& operator[](std::uint32_t id) const { return cases_[id]; }
   std::size_t capacity() const { return cases_.size(); }

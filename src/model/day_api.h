@@ -61,14 +61,10 @@ class DayApi {
   CaseHandle handle(std::uint32_t c, std::uint32_t id) const { return {c, id, s_.communities[c].pool.generation(id)}; }
   CaseHandle handle(const CaseRef& r) const { return handle(r.community, r.id); }
   // The handle's case, or nullptr if it has closed and its slot was recycled since the handle was taken.
-  const Case* find(const CaseHandle& h) const {
-    const auto& pool = s_.communities[h.community].pool;
-    return pool.generation(h.id) == h.generation ? &pool[h.id] : nullptr;
-  }
+  const Case* find(const CaseHandle& h) const { return s_.communities[h.community].pool.find(h.id, h.generation); }
   // The handle's case if it still occupies its slot and is in `state` (e.g. still held by the caller).
   const Case* find(const CaseHandle& h, CaseState state) const {
-    const Case* k = find(h);
-    return k && k->state == state ? k : nullptr;
+    return s_.communities[h.community].pool.find(h.id, h.generation, state);
   }
   // Raises a demand in household `household_offset` of grid g; it enters the reporting phase like any other.
   std::uint32_t raise_demand(std::uint32_t g, std::uint32_t household_offset, DemandKind kind, Level required,

@@ -168,7 +168,7 @@ void Simulation::work_grids(std::uint32_t c) {
         const std::uint32_t rel = e.household >= from ? e.household - from : e.household + H - from;
         if (rel < n_visit) {
           const std::uint32_t id = e.id;
-          if (cs.pool.generation(id) != e.generation || cs.pool[id].state != CaseState::kLatent)
+          if (!cs.pool.find(id, e.generation, CaseState::kLatent))
             continue;  // closed (or reported) by a mechanism since it was listed
           t.latent -= 1;
           t.found_by_visit += 1;

@@ -77,8 +77,9 @@ void Simulation::opinion_community(std::uint32_t c) {
       due[keep++] = e;
       continue;
     }
-    if (cs.pool.generation(e.id) != e.generation) continue;
-    const Case& k = cs.pool[e.id];
+    const Case* found = cs.pool.find(e.id, e.generation);
+    if (found == nullptr) continue;
+    const Case& k = *found;
     const bool open = k.state == CaseState::kLatent || k.state == CaseState::kQueued ||
                       k.state == CaseState::kEscalated || k.state == CaseState::kHeld;
     if (!open) continue;

@@ -57,8 +57,7 @@ void Simulation::reporting_community(std::uint32_t c) {
         lat[keep++] = e;
         continue;
       }
-      if (cs.pool.generation(e.id) != e.generation || cs.pool[e.id].state != CaseState::kLatent)
-        continue;  // closed by a mechanism
+      if (!cs.pool.find(e.id, e.generation, CaseState::kLatent)) continue;  // closed by a mechanism
       ledger_.close_case(cs, e.id, Outcome::kGaveUp, static_cast<float>(s_.params.ladder.work_start_hour));
     }
     lat.resize(keep);
