@@ -72,7 +72,7 @@ void Comparison::run(std::ostream* log, bool progress) {
   // k's worlds only.
   const std::int64_t K = arms_.empty() ? 0 : arms_.front().params.run.replicates;  // the same in every arm
   for (std::int64_t k = 0; k < K; ++k) {
-    WorldCache worlds(std::size_t{512} << 20);
+    WorldCache worlds(kWorldCacheBytes);
     for (std::size_t a = 0; a < arms_.size(); ++a) {
       results_[a].push_back(
           run_replicate(arms_[a], k, done == 0 ? log : nullptr, arms_.size() > 1 ? &worlds : nullptr));

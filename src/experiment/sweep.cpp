@@ -225,8 +225,8 @@ SweepResult run_sweep(const Experiment& exp, const SweepOptions& opt,
     if (progress) progress(prog);
   };
 
-  // Replicate k's world, shared by every arm and point that builds it alike (512 MiB of worlds at most).
-  WorldCache worlds(std::size_t{512} << 20);
+  // Replicate k's world, shared by every arm and point that builds it alike.
+  WorldCache worlds(kWorldCacheBytes);
   auto work = [&]() {
     while (auto pos = queue->next()) {
       const PlannedRun& r = exp.runs()[order[*pos]];

@@ -42,6 +42,9 @@ bool is_world_parameter(const std::string& key);
 // The world's identity: the seed and every world parameter, as text.
 std::string world_key(const Scenario& cfg, std::uint64_t seed);
 
+// What a sweep or comparison keeps of worlds (a default district's is about 14 MB, a city's 1.9 GB).
+inline constexpr std::size_t kWorldCacheBytes = std::size_t{512} << 20;
+
 class WorldCache {
  public:
   // Keeps worlds up to `max_bytes` in all (World::bytes), the least recently used leaving first; a world

@@ -55,9 +55,10 @@ struct Scales {
   }
 };
 
+// A scale below 0 is none (as in write_1d): that axis is left unattached.
 void attach(hid_t dataset, const std::vector<hid_t>& scales) {
   for (std::size_t k = 0; k < scales.size(); ++k)
-    check(H5DSattach_scale(dataset, scales[k], static_cast<unsigned>(k)), "attach");
+    if (scales[k] >= 0) check(H5DSattach_scale(dataset, scales[k], static_cast<unsigned>(k)), "attach");
 }
 
 // Chunked, shuffled and deflated, NaN where nothing was written. `type` is H5T_IEEE_F64LE or _F32LE.
@@ -125,14 +126,13 @@ void write_schema1(const std::string& path, const Schema1& s) {
 
   // Dimension scales at the root, then /runs: one column per run field.
   Scales scales(file, R, T, C);
-  auto attach_scales = [&](hid_t dataset, const std::vector<hid_t>& to) {
-    if (s.dimension_scales) attach(dataset, to);
-  };
-  const hid_t run_scale = s.dimension_scales ? scales.run.id : -1;
+  // What datasets are attached to: the scales, or none (-1) in a file written without.
+  const hid_t run = s.dimension_scales ? scales.run.id : -1, day = s.dimension_scales ? scales.day.id : -1,
+              community = s.dimension_scales ? scales.community.id : -1;
   H runs_g(create_group(file, "runs"), H5Gclose);
   for (std::size_t k = 0; k < s.run_columns.size(); ++k) {
     const RunColumn& c = s.run_columns[k];
-    write_column(runs_g, c, run_scale);
+    write_column(runs_g, c, run);
     if (!s.run_column_attributes && c.name != "pair") continue;
     H d(H5Dopen2(runs_g, c.name.c_str(), H5P_DEFAULT), H5Dclose, "HDF5: open /runs column");
     if (s.run_column_attributes) s.run_column_attributes(d, k);
@@ -142,9 +142,9 @@ void write_schema1(const std::string& path, const Schema1& s) {
   // /time/day
   H time_g(create_group(file, "time"), H5Gclose);
   {
-    std::vector<std::int64_t> day(T);
-    for (hsize_t t = 0; t < T; ++t) day[t] = static_cast<std::int64_t>(t);
-    write_1d(time_g, "day", H5T_STD_I64LE, H5T_NATIVE_INT64, day, s.dimension_scales ? scales.day.id : -1);
+    std::vector<std::int64_t> days(T);
+    for (hsize_t t = 0; t < T; ++t) days[t] = static_cast<std::int64_t>(t);
+    write_1d(time_g, "day", H5T_STD_I64LE, H5T_NATIVE_INT64, days, day);
   }
 
   // /communities: [run, community] int32, contiguous.
@@ -156,7 +156,7 @@ void write_schema1(const std::string& path, const Schema1& s) {
     H d(H5Dcreate2(com_g, name.c_str(), H5T_STD_I32LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
         H5Dclose, "HDF5: create /communities dataset");
     if (s.fill_communities) s.fill_communities(d, k);
-    attach_scales(d, {scales.run, scales.community});
+    attach(d, {run, community});
     if (name == "type") {  // CF flag attributes: code k means the k-th word of flag_meanings; -1 padding
       attr_text(d, "long_name", "community type");
       const std::vector<std::int32_t> codes = {0, 1, 2, 3};
@@ -190,9 +190,9 @@ void write_schema1(const std::string& path, const Schema1& s) {
       H d(id, H5Dclose, what.c_str());
       if (s.fill_series) s.fill_series(d, m, by_c);
       if (by_c)
-        attach_scales(d, {scales.run, scales.community, scales.day});
+        attach(d, {run, community, day});
       else
-        attach_scales(d, {scales.run, scales.day});
+        attach(d, {run, day});
       if (s.series_attributes) s.series_attributes(d, m, by_c);
     }
   }
