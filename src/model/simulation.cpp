@@ -60,6 +60,7 @@ Simulation::~Simulation() = default;
 
 void Simulation::add_mechanism(std::unique_ptr<Mechanism> m) {
   if (started_) throw std::logic_error("mechanisms must be added before the first day");
+  acting_ |= m->phases();
   mechanisms_.push_back(std::move(m));
 }
 
@@ -77,47 +78,59 @@ const Simulation::PhaseParts Simulation::kPhaseParts[kPhases] = {
 };
 
 // The day, as an outline: every phase's parts in the order of the schedule (model/phase.h), each phase
-// followed by the mechanisms that act in it. Community parts wait in `pending` and run as one parallel pass
-// when district work or a mechanism needs every community's state: one barrier, and each community's data
-// still in cache from the part before (docs/PERFORMANCE.md).
+// followed by the mechanisms that act in it. Community parts wait and run as one parallel pass when district
+// work or a mechanism needs every community's state: one barrier, and each community's data still in cache
+// from the part before (docs/PERFORMANCE.md).
 void Simulation::step() {
   start_day();
-  CommunityWork pending[1 + kPhases * kMaxParts];
-  int n = 0;
-  pending[n++] = &Simulation::begin_community;
-  for (const PhaseInfo& info : kSchedule) {
-    for (const Part& part : kPhaseParts[static_cast<int>(info.phase)].parts) {
-      if (part.community != nullptr) {
-        pending[n++] = part.community;
-      } else if (part.district != nullptr) {
-        run_communities(pending, n);
-        n = 0;
-        (this->*part.district)();
-      }
-    }
-    bool acts = false;
-    for (const auto& m : mechanisms_) acts = acts || (m->phases() & phase_bit(info.phase)) != 0;
-    if (acts) {
-      run_communities(pending, n);
-      n = 0;
-    }
-    end_phase(info.phase);
-  }
-  run_communities(pending, n);
-}
-
-void Simulation::run_communities(const CommunityWork* work, int n) {
-  if (n == 0) return;
-  const auto C = static_cast<std::int64_t>(s_.communities.size());
-#pragma omp parallel for schedule(dynamic, 1)
-  for (std::int64_t ci = 0; ci < C; ++ci)
-    for (int i = 0; i < n; ++i) (this->*work[i])(static_cast<std::uint32_t>(ci));
+  Pending pending;
+  pending.add(&Simulation::begin_community);
+  for (const PhaseInfo& info : kSchedule) run_phase(info.phase, pending);
+  run_pending(pending);
 }
 
 void Simulation::begin_day() {
   start_day();
-  const CommunityWork begin = &Simulation::begin_community;
-  run_communities(&begin, 1);
+  Pending pending;
+  pending.add(&Simulation::begin_community);
+  run_pending(pending);
+}
+
+void Simulation::run_phase(Phase p) {
+  Pending pending;
+  run_phase(p, pending);
+  run_pending(pending);
+}
+
+// A phase's community parts join `pending`; district work, and a mechanism acting in the phase, first run
+// what is pending. A phase never has two community parts in a row, so run on its own each part is a pass.
+void Simulation::run_phase(Phase p, Pending& pending) {
+  for (const Part& part : kPhaseParts[static_cast<int>(p)].parts) {
+    if (part.community != nullptr) pending.add(part.community);
+    if (part.district != nullptr) {
+      run_pending(pending);
+      (this->*part.district)();
+    }
+  }
+  if (acting_ & phase_bit(p)) run_pending(pending);
+  if (log_phases_) phase_log_.push_back(std::to_string(s_.day) + ":" + phase_name(p));
+  for (auto& m : mechanisms_) {
+    if (m->phases() & phase_bit(p)) {
+      m->act(p, api_);
+      if (log_phases_) phase_log_.push_back(std::to_string(s_.day) + ":" + phase_name(p) + ":" + m->name());
+    }
+  }
+}
+
+void Simulation::run_pending(Pending& pending) {
+  if (pending.n == 0) return;
+  const auto C = static_cast<std::int64_t>(s_.communities.size());
+  const CommunityWork* work = pending.work;
+  const int n = pending.n;
+#pragma omp parallel for schedule(dynamic, 1)
+  for (std::int64_t ci = 0; ci < C; ++ci)
+    for (int i = 0; i < n; ++i) (this->*work[i])(static_cast<std::uint32_t>(ci));
+  pending.n = 0;
 }
 
 void Simulation::start_day() {
@@ -149,24 +162,6 @@ void Simulation::begin_community(std::uint32_t c) {
   // Awareness fades unless renewed: a Poisson number of residents a day are reached by the fading.
   const std::uint32_t fading = rng.poisson(s_.params.opinion.aware_forget_per_year / 365.0 * n);
   for (std::uint32_t i = 0; i < fading; ++i) ledger_.forget_committee(cs, r0 + rng.below(n));
-}
-
-void Simulation::run_phase(Phase p) {
-  for (const Part& part : kPhaseParts[static_cast<int>(p)].parts) {
-    if (part.community != nullptr) run_communities(&part.community, 1);
-    if (part.district != nullptr) (this->*part.district)();
-  }
-  end_phase(p);
-}
-
-void Simulation::end_phase(Phase p) {
-  if (log_phases_) phase_log_.push_back(std::to_string(s_.day) + ":" + phase_name(p));
-  for (auto& m : mechanisms_) {
-    if (m->phases() & phase_bit(p)) {
-      m->act(p, api_);
-      if (log_phases_) phase_log_.push_back(std::to_string(s_.day) + ":" + phase_name(p) + ":" + m->name());
-    }
-  }
 }
 
 void Simulation::run() {

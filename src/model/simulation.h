@@ -103,9 +103,15 @@ class Simulation {
     Part parts[kMaxParts];
   };
   static const PhaseParts kPhaseParts[kPhases];
+  // Community parts waiting for the next parallel pass, in the order they run on each community.
+  struct Pending {
+    CommunityWork work[1 + kPhases * kMaxParts];
+    int n = 0;
+    void add(CommunityWork w) { work[n++] = w; }
+  };
   void start_day();  // the day's district set-up, before any community's work
-  void run_communities(const CommunityWork* work, int n);
-  void end_phase(Phase p);  // the phase's log entry and the mechanisms acting in it
+  void run_phase(Phase p, Pending& pending);
+  void run_pending(Pending& pending);
   void begin_community(std::uint32_t c);
   void demand_community(std::uint32_t c);
   void reporting_community(std::uint32_t c);
@@ -133,6 +139,7 @@ class Simulation {
   Ledger ledger_{s_};
   std::vector<MetricSpec> extra_metrics_;
   bool started_ = false, finalized_ = false;
+  PhaseMask acting_ = 0;  // the phases some mechanism acts in
   DayApi api_{s_, ledger_, extra_metrics_, started_};
   std::vector<std::unique_ptr<Mechanism>> mechanisms_;
   Recorder recorder_;
