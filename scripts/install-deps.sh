@@ -7,7 +7,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   libboost-program-options-dev libeigen3-dev libhdf5-dev hdf5-tools nlohmann-json3-dev
-  librandom123-dev libgtest-dev libgmock-dev libbenchmark-dev
+  librandom123-dev libdeflate-dev libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-h5py python3-numpy python3-pandas python3-xarray python3-h5netcdf
   time
   # analysis/ (figures, statistics, govsim report); scipy also checks the Sobol' points (tests/design)

@@ -33,7 +33,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+double since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
 
 std::string host_name() {
   char buf[256] = {};
@@ -133,8 +135,8 @@ std::string plan_tsv(const Experiment& exp) {
   for (const auto& a : exp.axes()) out << '\t' << a.key;
   out << '\n';
   for (const auto& r : exp.runs()) {
-    out << r.index << '\t' << r.id << '\t' << r.point << '\t' << r.block << '\t' << r.arm << '\t' << r.replicate
-        << '\t' << r.seed;
+    out << r.index << '\t' << r.id << '\t' << r.point << '\t' << r.block << '\t' << r.arm << '\t'
+        << r.replicate << '\t' << r.seed;
     for (const auto& [k, v] : r.values) out << '\t' << v;
     out << '\n';
   }
@@ -189,12 +191,15 @@ SweepResult run_sweep(const Experiment& exp, const SweepOptions& opt,
   std::size_t to_run = 0;
   for (std::size_t i : mine) to_run += fs::exists(ok_path(exp.runs()[i])) ? 0 : 1;
   // Many runs: one thread each. Few large runs: the rest of the threads go inside each run.
-  int jobs = opt.jobs > 0 ? opt.jobs : static_cast<int>(std::min<std::size_t>(threads, std::max<std::size_t>(to_run, 1)));
+  int jobs = opt.jobs > 0
+                 ? opt.jobs
+                 : static_cast<int>(std::min<std::size_t>(threads, std::max<std::size_t>(to_run, 1)));
   if (opt.ranks > 1 && opt.jobs <= 0) jobs = threads;  // runs per rank are not known in advance
   jobs = std::max(1, std::min(jobs, threads));
   const int inner = std::max(1, threads / jobs);
 
-  std::unique_ptr<WorkQueue> queue = opt.ranks > 1 ? make_mpi_queue(order.size()) : make_local_queue(order.size());
+  std::unique_ptr<WorkQueue> queue =
+      opt.ranks > 1 ? make_mpi_queue(order.size()) : make_local_queue(order.size());
 
   std::mutex mu;  // HDF5 (serial build) and the shared counters below
   SweepProgress prog;
@@ -202,7 +207,8 @@ SweepResult run_sweep(const Experiment& exp, const SweepOptions& opt,
   std::vector<std::size_t> taken;  // rows this process handled (under MPI, those it took from the queue)
   std::size_t executed = 0;
   const auto varied = exp.varied_keys();
-  const Provenance prov{opt.command_line, exp.config_text(),
+  const Provenance prov{opt.command_line,
+                        exp.config_text(),
                         {{"experiment_fingerprint", exp.fingerprint()}, {"design", exp.design_json()}}};
   // Journal files are compressed like any other: the shard file then copies their chunks without
   // recompressing them, and the compression runs while other runs compute.
@@ -219,8 +225,8 @@ SweepResult run_sweep(const Experiment& exp, const SweepOptions& opt,
     prog.elapsed_seconds = since(t0);
     if (executed > 0 && prog.elapsed_seconds > 0) {
       prog.runs_per_minute = 60.0 * static_cast<double>(executed) / prog.elapsed_seconds;
-      prog.eta_seconds = opt.ranks > 1 ? -1
-                                       : static_cast<double>(prog.total - prog.done) * 60.0 / prog.runs_per_minute;
+      prog.eta_seconds =
+          opt.ranks > 1 ? -1 : static_cast<double>(prog.total - prog.done) * 60.0 / prog.runs_per_minute;
     }
     if (progress) progress(prog);
   };
@@ -265,18 +271,30 @@ SweepResult run_sweep(const Experiment& exp, const SweepOptions& opt,
       rec.block = r.block;
       rec.group = r.group;
       rec.wall_seconds = run_s;
+      WriteOptions w = wopt;
+      if (!ok && cfg) {
+        w.days = static_cast<int>(cfg->params.run.days);
+        w.communities = static_cast<int>(cfg->params.district.communities);
+      } else if (!ok) {
+        w.days = 0;
+        w.communities = 0;
+      }
+      // Compressing the series is most of a journal file's cost: done here, beside the other runs.
+      const auto t_encode = Clock::now();
+      const std::vector<RunRecord> recs{std::move(rec)};
+      std::shared_ptr<const EncodedSeries> encoded;
+      std::string error;
+      try {
+        encoded = encode_series(recs, w);
+      } catch (const std::exception& e) {
+        error = e.what();
+      }
+      const double encode_s = since(t_encode);
       std::lock_guard<std::mutex> lock(mu);
       const auto t_write = Clock::now();
       try {
-        WriteOptions w = wopt;
-        if (!ok && cfg) {
-          w.days = static_cast<int>(cfg->params.run.days);
-          w.communities = static_cast<int>(cfg->params.district.communities);
-        } else if (!ok) {
-          w.days = 0;
-          w.communities = 0;
-        }
-        write_results((ok ? ok_path(r) : failed_path(r)).string(), {rec}, prov, w);
+        if (!encoded) throw std::runtime_error(error);
+        write_results((ok ? ok_path(r) : failed_path(r)).string(), recs, prov, w, encoded.get());
         if (ok) {
           std::error_code ec;
           fs::remove(failed_path(r), ec);  // an earlier attempt failed; this one did not
@@ -284,7 +302,7 @@ SweepResult run_sweep(const Experiment& exp, const SweepOptions& opt,
       } catch (const std::exception& e) {
         throw std::runtime_error("writing run " + r.id + " to " + journal.string() + ": " + e.what());
       }
-      result.write_seconds += since(t_write);
+      result.write_seconds += encode_s + since(t_write);
       result.run_seconds += run_s;
       if (ok) result.district_years += static_cast<double>(cfg->params.run.days) / 365.0;
       ++executed;
@@ -320,24 +338,27 @@ SweepResult run_sweep(const Experiment& exp, const SweepOptions& opt,
   // The shard's (rank's) file, rows in table order, from the journal.
   std::sort(taken.begin(), taken.end());
   result.mine = taken.size();
-  const std::string name = opt.ranks > 1 ? "rank-" + std::to_string(opt.rank) + "-of-" + std::to_string(opt.ranks)
-                                         : "shard-" + std::to_string(opt.shard) + "-of-" + std::to_string(opt.shards);
+  const std::string name = opt.ranks > 1
+                               ? "rank-" + std::to_string(opt.rank) + "-of-" + std::to_string(opt.ranks)
+                               : "shard-" + std::to_string(opt.shard) + "-of-" + std::to_string(opt.shards);
   result.file = (dir / (name + ".h5")).string();
   std::vector<RowSource> rows;
   for (std::size_t i : taken) {
     const PlannedRun& r = exp.runs()[i];
     const fs::path p = fs::exists(ok_path(r)) ? ok_path(r) : failed_path(r);
-    if (!fs::exists(p)) throw std::runtime_error("run " + r.id + " left no journal file in " + journal.string());
+    if (!fs::exists(p))
+      throw std::runtime_error("run " + r.id + " left no journal file in " + journal.string());
     rows.push_back({p.string(), 0});
   }
   const auto t_write = Clock::now();
   if (!rows.empty())
-    combine_results(rows, result.file, CombineMode::kCopy,
-                    {{"command_line", opt.command_line},
-                     {"experiment_fingerprint", exp.fingerprint()},
-                     {"design", exp.design_json()},
-                     {"shard", opt.ranks > 1 ? "rank " + std::to_string(opt.rank) + "/" + std::to_string(opt.ranks)
-                                             : std::to_string(opt.shard) + "/" + std::to_string(opt.shards)}});
+    combine_results(
+        rows, result.file, CombineMode::kCopy,
+        {{"command_line", opt.command_line},
+         {"experiment_fingerprint", exp.fingerprint()},
+         {"design", exp.design_json()},
+         {"shard", opt.ranks > 1 ? "rank " + std::to_string(opt.rank) + "/" + std::to_string(opt.ranks)
+                                 : std::to_string(opt.shard) + "/" + std::to_string(opt.shards)}});
   result.assemble_seconds = since(t_write);
   result.write_seconds += result.assemble_seconds;
   result.wall_seconds = since(t0);

@@ -1,12 +1,14 @@
 #include "io/h5_writer.h"
 
 #include "io/h5_detail.h"
+#include "io/h5_filter.h"
 #include "io/h5_schema.h"
 #include "util/version.h"
 
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <memory>
 #include <set>
 #include <stdexcept>
 
@@ -58,10 +60,13 @@ std::vector<ParamColumn> param_columns(const std::vector<RunRecord>& runs, const
   return out;
 }
 
-void write_file(const std::string& path, const std::vector<RunRecord>& runs, const Provenance& prov,
-                const WriteOptions& options) {
+// The file's days and communities: those of the runs that completed (a failed run, without a recorder, has
+// NaN series), or the options' when every run failed.
+struct Shape {
+  hsize_t T = 0, C = 0;
+};
+Shape shape_of(const std::vector<RunRecord>& runs, const WriteOptions& options) {
   if (runs.empty()) throw std::runtime_error("no runs to write");
-  // Days and communities from the runs that completed; a failed run (no recorder) has NaN series.
   int days = -1, communities = -1;
   for (const auto& r : runs) {
     if (!r.recorder) continue;
@@ -81,9 +86,107 @@ void write_file(const std::string& path, const std::vector<RunRecord>& runs, con
     days = options.days;
     communities = options.communities;
   }
+  return {static_cast<hsize_t>(days), static_cast<hsize_t>(communities)};
+}
+
+// The union of the runs' metrics in first-seen order.
+std::vector<const MetricSpec*> metrics_of(const std::vector<RunRecord>& runs) {
+  std::vector<const MetricSpec*> metrics;
+  for (const auto& r : runs)
+    if (r.recorder)
+      for (const auto& s : r.recorder->specs()) {
+        bool seen = false;
+        for (const auto* m : metrics) seen |= m->name == s.name;
+        if (!seen) metrics.push_back(&s);
+      }
+  return metrics;
+}
+
+long find_metric(const Recorder* rec, const std::string& name) {
+  if (!rec) return -1;
+  const auto& sp = rec->specs();
+  for (std::size_t i = 0; i < sp.size(); ++i)
+    if (sp[i].name == name) return static_cast<long>(i);
+  return -1;
+}
+
+}  // namespace
+
+// Chunk k of dataset d: run k / per_run, community block k % per_run (by community; per_run is 1 for
+// /series). Empty: a run without the metric (NaN, the fill value: the chunk is not written).
+struct EncodedSeries {
+  hsize_t T = 0, C = 0, block = 1;                              // block: communities per chunk
+  std::vector<std::string> names;                               // metrics in file order
+  std::vector<std::vector<std::vector<unsigned char>>> chunks;  // [2 * metric + by_community][chunk]
+};
+
+std::shared_ptr<const EncodedSeries> encode_series(const std::vector<RunRecord>& runs,
+                                                   const WriteOptions& options) {
+  const Shape shape = shape_of(runs, options);
+  const auto metrics = metrics_of(runs);
+  auto enc = std::make_shared<EncodedSeries>();
+  enc->T = shape.T;
+  enc->C = shape.C;
+  enc->block = h5::by_community_chunk(shape.C, shape.T)[1];
+  const hsize_t R = runs.size(), T = shape.T, C = shape.C, B = enc->block;
+  const hsize_t per_run = C > 0 ? (C + B - 1) / B : 0;
+  for (const auto* m : metrics) enc->names.push_back(m->name);
+  enc->chunks.resize(2 * metrics.size());
+  // Every chunk on its own: (dataset, run, community block), spread over the threads.
+  struct Job {
+    std::size_t dataset;
+    hsize_t run, block;
+  };
+  std::vector<Job> jobs;
+  for (std::size_t k = 0; k < metrics.size(); ++k) {
+    enc->chunks[2 * k].resize(T > 0 ? R : 0);
+    for (hsize_t i = 0; i < R && T > 0; ++i) jobs.push_back({2 * k, i, 0});
+    if (!metrics[k]->by_community) continue;
+    enc->chunks[2 * k + 1].resize(T > 0 ? R * per_run : 0);
+    for (hsize_t i = 0; i < R && T > 0; ++i)
+      for (hsize_t b = 0; b < per_run; ++b) jobs.push_back({2 * k + 1, i, b});
+  }
+  std::exception_ptr error;
+#pragma omp parallel for schedule(dynamic)
+  for (std::size_t j = 0; j < jobs.size(); ++j) {
+    try {
+      const Job& job = jobs[j];
+      const std::string& name = enc->names[job.dataset / 2];
+      const Recorder* rec = runs[job.run].recorder;
+      const long m = find_metric(rec, name);
+      if (m < 0) continue;  // NaN: left to the fill value
+      if (job.dataset % 2 == 0) {
+        const auto& v = rec->series(static_cast<std::size_t>(m));
+        enc->chunks[job.dataset][job.run] = h5::encode_chunk(v.data(), T * sizeof(double), sizeof(double));
+      } else {
+        // [community][day]; communities past the run's own (and past the file's, in an edge chunk) are NaN.
+        const auto& v = rec->by_community(static_cast<std::size_t>(m));
+        std::vector<float> buf(B * T, std::nanf(""));
+        const std::size_t first = job.block * B * T;
+        if (first < v.size())
+          std::copy(v.begin() + static_cast<std::ptrdiff_t>(first),
+                    v.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(v.size(), first + B * T)),
+                    buf.begin());
+        enc->chunks[job.dataset][job.run * per_run + job.block] =
+            h5::encode_chunk(buf.data(), buf.size() * sizeof(float), sizeof(float));
+      }
+    } catch (...) {
+#pragma omp critical(govsim_encode_error)
+      if (!error) error = std::current_exception();
+    }
+  }
+  if (error) std::rethrow_exception(error);
+  return enc;
+}
+
+namespace {
+
+void write_file(const std::string& path, const std::vector<RunRecord>& runs, const Provenance& prov,
+                const WriteOptions& options, const EncodedSeries& enc) {
+  const Shape shape = shape_of(runs, options);
+  if (shape.T != enc.T || shape.C != enc.C) throw std::runtime_error("encoded series do not match the runs");
   const auto R = static_cast<hsize_t>(runs.size());
-  const auto T = static_cast<hsize_t>(days);
-  const auto C = static_cast<hsize_t>(communities);
+  const hsize_t T = shape.T, C = shape.C;
 
   h5::Schema1 schema;
   schema.runs = R;
@@ -199,56 +302,21 @@ void write_file(const std::string& path, const std::vector<RunRecord>& runs, con
 
   // /series/<metric> [run, day] and /series_by_community/<metric> [run, community, day]: the union of the
   // runs' metrics in first-seen order; a run without a metric (its mechanism is off, or it failed) holds NaN
-  // there, and so do the communities a run does not have.
-  std::vector<const MetricSpec*> metrics;
-  for (const auto& r : runs)
-    if (r.recorder)
-      for (const auto& s : r.recorder->specs()) {
-        bool seen = false;
-        for (const auto* m : metrics) seen |= m->name == s.name;
-        if (!seen) metrics.push_back(&s);
-      }
-  for (const MetricSpec* m : metrics) schema.metrics.push_back({m->name, true, m->by_community});
-  auto find = [](const Recorder* rec, const std::string& name) -> long {
-    if (!rec) return -1;
-    const auto& sp = rec->specs();
-    for (std::size_t i = 0; i < sp.size(); ++i)
-      if (sp[i].name == name) return static_cast<long>(i);
-    return -1;
-  };
+  // there, and so do the communities a run does not have. The chunks come encoded (encode_series).
+  const auto metrics = metrics_of(runs);
+  if (metrics.size() != enc.names.size()) throw std::runtime_error("encoded series do not match the runs");
+  for (std::size_t k = 0; k < metrics.size(); ++k) {
+    if (metrics[k]->name != enc.names[k]) throw std::runtime_error("encoded series do not match the runs");
+    schema.metrics.push_back({metrics[k]->name, true, metrics[k]->by_community});
+  }
   schema.fill_series = [&](hid_t d, std::size_t k, bool by_c) {
-    const MetricSpec& s = *metrics[k];
-    if (!by_c) {
-      std::vector<double> buf;
-      buf.reserve(R * T);
-      for (const auto& r : runs) {
-        const long m = find(r.recorder, s.name);
-        if (m < 0) {
-          buf.insert(buf.end(), T, std::nan(""));
-        } else {
-          const auto& v = r.recorder->series(static_cast<std::size_t>(m));
-          buf.insert(buf.end(), v.begin(), v.end());
-        }
-      }
-      if (!buf.empty())
-        check(H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()), "write");
-      return;
-    }
-    std::vector<float> buf(C * T);
-    for (hsize_t i = 0; i < R; ++i) {
-      std::fill(buf.begin(), buf.end(), std::nanf(""));
-      const long m = find(runs[i].recorder, s.name);
-      if (m >= 0) {
-        const auto& v = runs[i].recorder->by_community(static_cast<std::size_t>(m));
-        std::copy(v.begin(),
-                  v.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(v.size(), buf.size())),
-                  buf.begin());  // [community][day]: a run's fewer communities come first, NaN after
-      }
-      const hsize_t start[3] = {i, 0, 0}, count[3] = {1, C, T};
-      H fs(H5Dget_space(d), H5Sclose);
-      check(H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, nullptr, count, nullptr), "select");
-      H ms(H5Screate_simple(3, count, nullptr), H5Sclose);
-      if (C * T > 0) check(H5Dwrite(d, H5T_NATIVE_FLOAT, ms, fs, H5P_DEFAULT, buf.data()), "write");
+    const auto& chunks = enc.chunks[2 * k + by_c];
+    const hsize_t per_run = by_c ? (R > 0 ? chunks.size() / R : 0) : 1;
+    for (std::size_t j = 0; j < chunks.size(); ++j) {
+      if (chunks[j].empty()) continue;
+      const hsize_t run = j / per_run, block = j % per_run;
+      const hsize_t offset[3] = {run, block * enc.block, 0};
+      check(H5Dwrite_chunk(d, H5P_DEFAULT, 0, offset, chunks[j].size(), chunks[j].data()), "write chunk");
     }
   };
   schema.series_attributes = [&](hid_t d, std::size_t k, bool) {
@@ -276,8 +344,13 @@ void write_file(const std::string& path, const std::vector<RunRecord>& runs, con
 }  // namespace
 
 void write_results(const std::string& path, const std::vector<RunRecord>& runs, const Provenance& prov,
-                   const WriteOptions& options) {
-  h5::write_atomically(path, [&](const std::string& tmp) { write_file(tmp, runs, prov, options); });
+                   const WriteOptions& options, const EncodedSeries* encoded) {
+  std::shared_ptr<const EncodedSeries> own;
+  if (!encoded) {
+    own = encode_series(runs, options);
+    encoded = own.get();
+  }
+  h5::write_atomically(path, [&](const std::string& tmp) { write_file(tmp, runs, prov, options, *encoded); });
 }
 
 }  // namespace govsim

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -36,8 +37,8 @@ struct RunRecord {
   // Every resolved parameter as (key, text, numeric?) for the /runs columns of those that differ.
   std::vector<std::pair<std::string, std::string>> params;
   std::vector<bool> numeric;
-  const Recorder* recorder = nullptr;  // null for a failed run: its series are NaN
-  CommunityInfo communities;  // this run's world
+  const Recorder* recorder = nullptr;                    // null for a failed run: its series are NaN
+  CommunityInfo communities;                             // this run's world
   std::vector<std::pair<std::string, double>> outcomes;  // mechanisms' run-level outcomes
   // Each mechanism's self-description, as (key, value) attribute pairs.
   std::vector<std::pair<std::string, std::vector<std::pair<std::string, std::string>>>> mechanisms;
@@ -65,7 +66,14 @@ struct WriteOptions {
 // are dense ranks of the seed in first-seen order. Runs without a recorder (failed) get NaN series and
 // outcomes and padded /communities rows; runs with fewer communities than the file are padded (NaN series,
 // street -1, 0 residents, 0 grids). Throws std::runtime_error if the runs with recorders differ in days.
+// The CPU-heavy part of writing: every series chunk shuffled and deflated as the file stores it, on this
+// call's threads and outside any HDF5 call, so callers that serialise HDF5 (a sweep's journal) compress
+// outside their lock. write_results() encodes them itself when given none.
+struct EncodedSeries;
+std::shared_ptr<const EncodedSeries> encode_series(const std::vector<RunRecord>& runs,
+                                                   const WriteOptions& options = {});
+
 void write_results(const std::string& path, const std::vector<RunRecord>& runs, const Provenance& prov,
-                   const WriteOptions& options = {});
+                   const WriteOptions& options = {}, const EncodedSeries* encoded = nullptr);
 
 }  // namespace govsim
