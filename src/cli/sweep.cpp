@@ -75,8 +75,8 @@ std::pair<int, int> shard_from(const std::string& option) {
   const int i = std::atoi(id) - (min ? std::atoi(min) : 0);
   const int n = std::atoi(count);
   if (n < 1 || i < 0 || i >= n)
-    throw InputError("environment: SLURM_ARRAY_TASK_ID=" + std::string(id) + ", SLURM_ARRAY_TASK_COUNT=" + count +
-                     ": not a shard i/N (use a contiguous --array=0-(N-1))");
+    throw InputError("environment: SLURM_ARRAY_TASK_ID=" + std::string(id) + ", SLURM_ARRAY_TASK_COUNT=" +
+                     count + ": not a shard i/N (use a contiguous --array=0-(N-1))");
   return {i, n};
 }
 
@@ -98,12 +98,14 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
   desc.add_options()("experiment", po::value<std::string>(&path), "experiment INI file")(
       "out", po::value<std::string>(&out_dir), "output directory")(
       "set", po::value<std::vector<std::string>>(&sets)->composing(), "key=value override (repeatable)")(
-      "shard", po::value<std::string>(&shard_text), "run slice i of N (i/N); default from a Slurm array task")(
-      "threads", po::value<int>(&threads), "OpenMP threads in all")(
+      "shard", po::value<std::string>(&shard_text),
+      "run slice i of N (i/N); default from a Slurm array task")("threads", po::value<int>(&threads),
+                                                                 "OpenMP threads in all")(
       "jobs", po::value<int>(&jobs), "runs at once (default: as many as threads while runs outnumber them)")(
       "json-progress", po::bool_switch(&json_progress), "one JSON line per finished run on stderr")(
-      "allow-changed", po::bool_switch(&allow_changed), "run into a directory made by a different experiment")(
-      "quiet", po::bool_switch(&quiet), "no progress line and no summary");
+      "allow-changed", po::bool_switch(&allow_changed),
+      "run into a directory made by a different experiment")("quiet", po::bool_switch(&quiet),
+                                                             "no progress line and no summary");
   add_parameter_options(desc);
   po::positional_options_description pos;
   pos.add("experiment", 1);
@@ -113,7 +115,8 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
   std::pair<int, int> shard{0, 1};
   if (const int rc = input_or_exit([&] {
         parse_arguments(args, desc, pos, sets);
-        if (path.empty()) throw InputError("command line: an experiment file is required (govsim sweep EXPERIMENT.ini)");
+        if (path.empty())
+          throw InputError("command line: an experiment file is required (govsim sweep EXPERIMENT.ini)");
         if (out_dir.empty()) throw InputError("command line: --out DIR is required");
         if (!fs::exists(path)) throw InputError(path + ": experiment file not found");
         require_out_parent(out_dir);
@@ -123,8 +126,9 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
         shard = shard_from(shard_text);
         if (!mpi.active && launched_by_mpi() && std::getenv("OMPI_COMM_WORLD_SIZE") &&
             std::atoi(std::getenv("OMPI_COMM_WORLD_SIZE")) > 1)
-          throw InputError("command line: started by mpirun, but this govsim was built without MPI "
-                           "(cmake -DGOVSIM_MPI=ON)");
+          throw InputError(
+              "command line: started by mpirun, but this govsim was built without MPI "
+              "(cmake -DGOVSIM_MPI=ON)");
         if (mpi.world.size > 1 && shard.second > 1)
           throw InputError("command line: --shard and MPI ranks both split the table; use one of them");
         exp.load(path, sets);
@@ -160,8 +164,8 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
       std::fprintf(stderr, "%s\n", json_text(line, {.spaces = true}).c_str());
       std::fflush(stderr);
     } else if (tty) {
-      std::fprintf(stderr, "\r%ssweep: %zu/%zu runs, %.1f runs/min, ETA %s, %zu failed   ", who.c_str(), p.done,
-                   p.total, p.runs_per_minute, clock_text(p.eta_seconds).c_str(), p.failed);
+      std::fprintf(stderr, "\r%ssweep: %zu/%zu runs, %.1f runs/min, ETA %s, %zu failed   ", who.c_str(),
+                   p.done, p.total, p.runs_per_minute, clock_text(p.eta_seconds).c_str(), p.failed);
       std::fflush(stderr);
     }
   };
@@ -181,20 +185,24 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
   if (tty) std::fprintf(stderr, "\n");
   if (!quiet) {
     const double minutes = r.wall_seconds / 60.0;
-    std::printf("%ssweep: %zu of %zu runs here (%zu run, %zu already done, %zu failed) in %.1f s: %.1f runs/min, "
-                "%.2f district-years/min; HDF5 writing %.1f%% of run time (%.2f s journal, %.2f s shard file)\n",
-                who.c_str(), r.mine, r.planned, r.executed, r.skipped, r.failed, r.wall_seconds,
-                minutes > 0 ? static_cast<double>(r.executed) / minutes : 0.0,
-                minutes > 0 ? r.district_years / minutes : 0.0,
-                r.run_seconds > 0 ? 100.0 * r.write_seconds / r.run_seconds : 0.0,
-                r.write_seconds - r.assemble_seconds, r.assemble_seconds);
+    std::printf(
+        "%ssweep: %zu of %zu runs here (%zu run, %zu already done, %zu failed) in %.1f s: %.1f runs/min, "
+        "%.2f district-years/min; HDF5 writing %.1f%% of run time (%.2f s journal, of which %.2f s "
+        "compressing; %.2f s shard file)\n",
+        who.c_str(), r.mine, r.planned, r.executed, r.skipped, r.failed, r.wall_seconds,
+        minutes > 0 ? static_cast<double>(r.executed) / minutes : 0.0,
+        minutes > 0 ? r.district_years / minutes : 0.0,
+        r.run_seconds > 0 ? 100.0 * r.write_seconds / r.run_seconds : 0.0,
+        r.write_seconds - r.assemble_seconds, r.compress_seconds, r.assemble_seconds);
     if (r.executed > 0)
-      std::printf("%sworlds: %zu built, %zu shared with an earlier run of the same seed and world parameters\n",
-                  who.c_str(), r.worlds_built, r.worlds_shared);
+      std::printf(
+          "%sworlds: %zu built, %zu shared with an earlier run of the same seed and world parameters\n",
+          who.c_str(), r.worlds_built, r.worlds_shared);
     if (!r.file.empty() && r.mine > 0) std::printf("%swrote %s\n", who.c_str(), r.file.c_str());
     if (r.failed > 0)
-      std::printf("%s%zu run(s) failed: see /runs/status and /runs/message; rerun the same command to retry them\n",
-                  who.c_str(), r.failed);
+      std::printf(
+          "%s%zu run(s) failed: see /runs/status and /runs/message; rerun the same command to retry them\n",
+          who.c_str(), r.failed);
   }
   return r.failed > 0 ? 1 : 0;
 }
@@ -222,7 +230,8 @@ int cmd_slurm(const std::vector<std::string>& args, const std::string& command_l
   Experiment exp;
   if (const int rc = input_or_exit([&] {
         parse_arguments(args, desc, pos, sets);
-        if (path.empty()) throw InputError("command line: an experiment file is required (govsim slurm EXPERIMENT.ini)");
+        if (path.empty())
+          throw InputError("command line: an experiment file is required (govsim slurm EXPERIMENT.ini)");
         if (out_dir.empty()) throw InputError("command line: --out DIR is required");
         if (!fs::exists(path)) throw InputError(path + ": experiment file not found");
         if (cpus < 1) throw InputError("command line: --cpus-per-task must be at least 1");
@@ -273,9 +282,11 @@ int cmd_slurm(const std::vector<std::string>& args, const std::string& command_l
   // Margins: 1.5x plus 5 minutes for the time (Slurm kills at the limit; a resumed task loses nothing),
   // 1.5x plus 256 MB for memory (several runs of a task may be in memory at once).
   const long limit_min = static_cast<long>(std::ceil((worst * 1.5 + 300.0) / 60.0));
-  std::size_t per_shard = (runs.size() + static_cast<std::size_t>(shards) - 1) / static_cast<std::size_t>(shards);
+  std::size_t per_shard =
+      (runs.size() + static_cast<std::size_t>(shards) - 1) / static_cast<std::size_t>(shards);
   const long at_once = static_cast<long>(std::min<std::size_t>(static_cast<std::size_t>(cpus), per_shard));
-  const long mem_mb = static_cast<long>(std::ceil(static_cast<double>(rss_kb) / 1024.0 * 1.5 * at_once)) + 256;
+  const long mem_mb =
+      static_cast<long>(std::ceil(static_cast<double>(rss_kb) / 1024.0 * 1.5 * at_once)) + 256;
 
   fs::create_directories(out_dir);
   fs::create_directories(fs::path(out_dir) / "slurm");
@@ -290,9 +301,10 @@ int cmd_slurm(const std::vector<std::string>& args, const std::string& command_l
   std::snprintf(hhmm, sizeof hhmm, "%ld:%02ld:00", limit_min / 60, limit_min % 60);
   f << "#!/bin/bash\n"
     << "# Written by: " << command_line << "\n"
-    << "# Experiment " << exp.path() << ": " << runs.size() << " runs (fingerprint " << exp.fingerprint() << ")\n"
-    << "# Pilot: run " << big.id << " (costliest), " << days_pilot << " of " << days_full << " days on " << cpus
-    << " cores: " << pilot_seconds << " s, peak RSS " << rss_kb / 1024 << " MB\n"
+    << "# Experiment " << exp.path() << ": " << runs.size() << " runs (fingerprint " << exp.fingerprint()
+    << ")\n"
+    << "# Pilot: run " << big.id << " (costliest), " << days_pilot << " of " << days_full << " days on "
+    << cpus << " cores: " << pilot_seconds << " s, peak RSS " << rss_kb / 1024 << " MB\n"
     << "# Estimated work: " << total / 3600.0 << " core-group hours in all; the slowest of " << shards
     << " shards " << worst / 60.0 << " min\n"
     << "#SBATCH --job-name=govsim-sweep\n"
@@ -313,8 +325,9 @@ int cmd_slurm(const std::vector<std::string>& args, const std::string& command_l
     return 1;
   }
   fs::permissions(script, fs::perms::owner_exec | fs::perms::group_exec, fs::perm_options::add);
-  std::printf("wrote %s: %d array tasks x %d cores, --time=%s, --mem=%ldM (pilot %.2f s for %d days, %ld MB)\n",
-              script.c_str(), shards, cpus, hhmm, mem_mb, pilot_seconds, days_pilot, rss_kb / 1024);
+  std::printf(
+      "wrote %s: %d array tasks x %d cores, --time=%s, --mem=%ldM (pilot %.2f s for %d days, %ld MB)\n",
+      script.c_str(), shards, cpus, hhmm, mem_mb, pilot_seconds, days_pilot, rss_kb / 1024);
   std::printf("submit:  sbatch %s\nthen:    %s merge %s --out %s\n", script.c_str(), quote(exe).c_str(),
               quote(fs::absolute(out_dir).string()).c_str(),
               quote((fs::absolute(out_dir) / "all.h5").string()).c_str());

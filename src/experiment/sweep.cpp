@@ -212,7 +212,7 @@ SweepResult run_sweep(const Experiment& exp, const SweepOptions& opt,
                         {{"experiment_fingerprint", exp.fingerprint()}, {"design", exp.design_json()}}};
   // Journal files are compressed like any other: the shard file then copies their chunks without
   // recompressing them, and the compression runs while other runs compute.
-  const WriteOptions wopt{varied, -1, -1, /*dimension_scales=*/false};
+  const WriteOptions wopt{varied, -1, -1, /*dimension_scales=*/false, /*journal=*/true};
   if (progress) progress(prog);
 
   auto report = [&](const PlannedRun& r, const std::string& status) {
@@ -303,6 +303,7 @@ SweepResult run_sweep(const Experiment& exp, const SweepOptions& opt,
         throw std::runtime_error("writing run " + r.id + " to " + journal.string() + ": " + e.what());
       }
       result.write_seconds += encode_s + since(t_write);
+      result.compress_seconds += encode_s;
       result.run_seconds += run_s;
       if (ok) result.district_years += static_cast<double>(cfg->params.run.days) / 365.0;
       ++executed;

@@ -21,9 +21,9 @@ namespace govsim {
 
 struct SweepOptions {
   std::string out_dir;
-  int shard = 0, shards = 1;  // this process runs the table rows with index % shards == shard
-  int threads = 0;            // all OpenMP threads of this process (0: the OpenMP default)
-  int jobs = 0;               // runs at once (0: as many as threads while runs outnumber them)
+  int shard = 0, shards = 1;   // this process runs the table rows with index % shards == shard
+  int threads = 0;             // all OpenMP threads of this process (0: the OpenMP default)
+  int jobs = 0;                // runs at once (0: as many as threads while runs outnumber them)
   bool allow_changed = false;  // run into a DIR made by a different experiment
   int rank = 0, ranks = 1;     // MPI: with ranks > 1 runs are handed out dynamically across ranks
   std::string command_line;
@@ -43,12 +43,13 @@ struct SweepResult {
   std::size_t mine = 0;     // rows this shard or rank handled
   std::size_t executed = 0, skipped = 0, failed = 0;
   double wall_seconds = 0;
-  double run_seconds = 0;    // summed over executed runs (simulation, world generation included)
-  double write_seconds = 0;  // HDF5: journal files plus the shard file
+  double run_seconds = 0;       // summed over executed runs (simulation, world generation included)
+  double write_seconds = 0;     // HDF5: journal files plus the shard file
   double assemble_seconds = 0;  // of which the shard file
-  double district_years = 0;  // executed runs' simulated days / 365
+  double compress_seconds = 0;  // and of which compressing journals' series (outside HDF5's lock)
+  double district_years = 0;    // executed runs' simulated days / 365
   std::size_t worlds_built = 0, worlds_shared = 0;  // runs that built their world, and that copied one
-  std::string file;          // the shard's (or rank's) file
+  std::string file;                                 // the shard's (or rank's) file
 };
 
 // Runs this process's share of the table and writes its file. Progress is reported through `progress`

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <unordered_map>
@@ -19,9 +20,12 @@ namespace {
 
 using h5::check;
 using h5::H;
+using h5::kByCommunityBlock;
 using h5::kCommunityColumns;
+using h5::kJournalVersion;
 using h5::kNumCommunityColumns;
 using h5::kSchemaVersion;
+using h5::kSeriesBlock;
 using h5::Metric;
 using h5::Schema1;
 using h5::write_mechanisms;
@@ -104,8 +108,8 @@ herr_t collect_attr(hid_t, const char* name, const H5A_info_t*, void* data) {
 // Copies `src`'s attributes to `dst`, except those of the dimension-scale machinery (they hold references
 // into the source file) and those named in `skip`.
 void copy_attributes(hid_t src, hid_t dst, const std::set<std::string>& skip = {}) {
-  static const std::set<std::string> kScaleAttrs = {"DIMENSION_LIST", "REFERENCE_LIST", "CLASS", "NAME",
-                                                    "_Netcdf4Dimid", "_Netcdf4Coordinates"};
+  static const std::set<std::string> kScaleAttrs = {"DIMENSION_LIST", "REFERENCE_LIST",     "CLASS", "NAME",
+                                                    "_Netcdf4Dimid",  "_Netcdf4Coordinates"};
   std::vector<std::string> names;
   hsize_t idx = 0;
   check(H5Aiterate2(src, H5_INDEX_NAME, H5_ITER_INC, &idx, collect_attr, &names), "list attributes");
@@ -135,10 +139,14 @@ enum class ColType { kInt64, kUInt64, kFloat64, kString };
 
 const char* type_name(ColType t) {
   switch (t) {
-    case ColType::kInt64: return "int64";
-    case ColType::kUInt64: return "uint64";
-    case ColType::kFloat64: return "float64";
-    case ColType::kString: return "string";
+    case ColType::kInt64:
+      return "int64";
+    case ColType::kUInt64:
+      return "uint64";
+    case ColType::kFloat64:
+      return "float64";
+    case ColType::kString:
+      return "string";
   }
   return "?";
 }
@@ -216,19 +224,45 @@ struct Source {
   std::vector<std::string> series, by_community;
   std::unordered_set<std::string> has_series, has_by_community;
   std::vector<std::pair<hsize_t, hsize_t>> rows;  // (output row, source row), output rows increasing
+  // A sweep's journal file (one run): each group's series in one block whose row k is metric series[k]
+  // (by_community[k]), described by text-array attributes.
+  bool blocked = false;
+  std::unordered_map<std::string, hsize_t> block_row[2];     // [by_community]: metric -> row
+  std::vector<std::string> kind[2], units[2], long_name[2];  // [by_community][row]
 };
+
+// Where a metric's values are in a source: the dataset's path and, per output row, the source row (a
+// journal's block row is the metric's).
+std::string source_path(const Source& s, const std::string& metric, bool by_c) {
+  if (s.blocked) return by_c ? kByCommunityBlock : kSeriesBlock;
+  return std::string(by_c ? "series_by_community/" : "series/") + metric;
+}
+
+std::vector<std::pair<hsize_t, hsize_t>> source_rows(const Source& s, const std::string& metric, bool by_c) {
+  if (!s.blocked) return s.rows;
+  std::vector<std::pair<hsize_t, hsize_t>> rows = s.rows;
+  for (auto& r : rows) r.second = s.block_row[by_c].at(metric);
+  return rows;
+}
 
 Source scan(const std::string& path) {
   Source s;
   s.path = path;
   H file(open_file(path), H5Fclose);
   in_file(path, [&] {
-    std::int64_t version = -1;
+    std::int64_t version = -1, journal = -1;
     if (H5Aexists(file, "schema_version") > 0) {
       H a(H5Aopen(file, "schema_version", H5P_DEFAULT), H5Aclose);
       check(H5Aread(a, H5T_NATIVE_INT64, &version), "read schema_version");
+    } else if (H5Aexists(file, "journal_version") > 0) {
+      H a(H5Aopen(file, "journal_version", H5P_DEFAULT), H5Aclose);
+      check(H5Aread(a, H5T_NATIVE_INT64, &journal), "read journal_version");
+      if (journal != kJournalVersion)
+        throw std::runtime_error("a sweep journal file of version " + std::to_string(journal) +
+                                 ", which this govsim does not read");
+      s.blocked = true;
     }
-    if (version != kSchemaVersion)
+    if (version != kSchemaVersion && !s.blocked)
       throw std::runtime_error("not a schema-1 govsim file (schema_version " +
                                (version < 0 ? std::string("missing") : std::to_string(version)) + ")");
     s.R = length(file, "run");
@@ -238,13 +272,37 @@ Source scan(const std::string& path) {
     if (s.run_columns.empty()) throw std::runtime_error("no /runs columns");
     H g(H5Gopen2(file, "runs", H5P_DEFAULT), H5Gclose);
     for (const auto& c : s.run_columns) s.runs.emplace(c, read_column(g, c, s.R));
-    s.series = members(file, "series");
-    s.by_community = members(file, "series_by_community");
-    for (const auto& m : s.series) {
-      H d(H5Dopen2(file, ("series/" + m).c_str(), H5P_DEFAULT), H5Dclose, "HDF5: open series");
-      if (dims_of(d) != std::vector<hsize_t>{s.R, s.T}) throw std::runtime_error("/series/" + m + " is not [run, day]");
+    if (s.blocked) {
+      if (s.R != 1) throw std::runtime_error("a journal file with " + std::to_string(s.R) + " runs");
+      for (const bool by_c : {false, true}) {
+        const char* name = by_c ? kByCommunityBlock : kSeriesBlock;
+        if (!exists(file, name)) continue;  // no metrics of this kind
+        H d(H5Dopen2(file, name, H5P_DEFAULT), H5Dclose, "HDF5: open a series block");
+        auto& names = by_c ? s.by_community : s.series;
+        names = h5::read_texts(d, "names");
+        s.kind[by_c] = h5::read_texts(d, "kind");
+        s.units[by_c] = h5::read_texts(d, "units");
+        s.long_name[by_c] = h5::read_texts(d, "long_name");
+        const auto M = static_cast<hsize_t>(names.size());
+        if (dims_of(d) != (by_c ? std::vector<hsize_t>{M, s.C, s.T} : std::vector<hsize_t>{M, s.T}))
+          throw std::runtime_error(std::string("/") + name + " does not have one row per name");
+        for (const auto* v : {&s.kind[by_c], &s.units[by_c], &s.long_name[by_c]})
+          if (v->size() != names.size())
+            throw std::runtime_error(std::string("/") + name + " does not describe each of its rows");
+        for (hsize_t k = 0; k < M; ++k)
+          if (!s.block_row[by_c].emplace(names[k], k).second)
+            throw std::runtime_error(std::string("/") + name + " names " + names[k] + " twice");
+      }
+    } else {
+      s.series = members(file, "series");
+      s.by_community = members(file, "series_by_community");
     }
-    for (const auto& m : s.by_community) {
+    for (const auto& m : s.blocked ? std::vector<std::string>{} : s.series) {
+      H d(H5Dopen2(file, ("series/" + m).c_str(), H5P_DEFAULT), H5Dclose, "HDF5: open series");
+      if (dims_of(d) != std::vector<hsize_t>{s.R, s.T})
+        throw std::runtime_error("/series/" + m + " is not [run, day]");
+    }
+    for (const auto& m : s.blocked ? std::vector<std::string>{} : s.by_community) {
       H d(H5Dopen2(file, ("series_by_community/" + m).c_str(), H5P_DEFAULT), H5Dclose, "HDF5: open series");
       if (dims_of(d) != std::vector<hsize_t>{s.R, s.C, s.T})
         throw std::runtime_error("/series_by_community/" + m + " is not [run, community, day]");
@@ -303,7 +361,8 @@ std::vector<Stretch> coalesce(const std::vector<std::pair<hsize_t, hsize_t>>& ro
       s.out_stride = rows[k].first - rows[j].first;
       s.src_stride = rows[k].second - rows[j].second;
       while (k < rows.size() && rows[k].first > rows[k - 1].first && rows[k].second > rows[k - 1].second &&
-             rows[k].first - rows[k - 1].first == s.out_stride && rows[k].second - rows[k - 1].second == s.src_stride)
+             rows[k].first - rows[k - 1].first == s.out_stride &&
+             rows[k].second - rows[k - 1].second == s.src_stride)
         ++k;
     }
     s.count = k - j;
@@ -323,7 +382,8 @@ std::vector<Stretch> pieces(const Stretch& s, hsize_t max_rows) {
 }
 
 // Selects rows of a stretch (one side) and the leading `extent` of the other axes.
-void select_rows(hid_t space, hsize_t start, hsize_t stride, hsize_t count, const std::vector<hsize_t>& extent) {
+void select_rows(hid_t space, hsize_t start, hsize_t stride, hsize_t count,
+                 const std::vector<hsize_t>& extent) {
   std::vector<hsize_t> st(extent.size() + 1, 0), sd(extent.size() + 1, 1), ct(extent.size() + 1, 1),
       bl(extent.size() + 1, 1);
   st[0] = start;
@@ -388,35 +448,49 @@ struct Datasets {
   }
 };
 
-// Whether `src` and `dst` store chunks alike (type, chunk shape of one row, filters, extent past the run
-// axis), so compressed chunks can be copied as they are.
-bool same_chunks(hid_t src, hid_t dst) {
-  H ts(H5Dget_type(src), H5Tclose), td(H5Dget_type(dst), H5Tclose);
-  if (H5Tequal(ts, td) <= 0) return false;
-  const auto ds = dims_of(src), dd = dims_of(dst);
-  if (ds.size() != dd.size() || !std::equal(ds.begin() + 1, ds.end(), dd.begin() + 1)) return false;
-  H ps(H5Dget_create_plist(src), H5Pclose), pd(H5Dget_create_plist(dst), H5Pclose);
-  if (H5Pget_layout(ps) != H5D_CHUNKED || H5Pget_layout(pd) != H5D_CHUNKED) return false;
-  std::vector<hsize_t> cs(ds.size()), cd(dd.size());
-  if (H5Pget_chunk(ps, static_cast<int>(cs.size()), cs.data()) != static_cast<int>(cs.size()) ||
-      H5Pget_chunk(pd, static_cast<int>(cd.size()), cd.data()) != static_cast<int>(cd.size()) || cs != cd ||
-      cs[0] != 1)
-    return false;
-  const int n = H5Pget_nfilters(ps);
-  if (n < 0 || n != H5Pget_nfilters(pd)) return false;
+// How a dataset stores its chunks: element type, extent past the run axis, chunk shape (of one row) and
+// filters. Two datasets with equal layouts hold interchangeable compressed chunks.
+struct ChunkLayout {
+  H5T_class_t type_class = H5T_NO_CLASS;
+  std::size_t type_size = 0;
+  H5T_order_t order = H5T_ORDER_ERROR;
+  H5T_sign_t sign = H5T_SGN_ERROR;
+  std::vector<hsize_t> extent, chunk;
+  std::vector<std::vector<unsigned>> filters;  // id, flags, then the client values
+  bool operator==(const ChunkLayout&) const = default;
+};
+
+// nullopt: not chunked by single rows (its values are copied through memory instead).
+std::optional<ChunkLayout> chunk_layout(hid_t d) {
+  ChunkLayout l;
+  H type(H5Dget_type(d), H5Tclose);
+  l.type_class = H5Tget_class(type);
+  l.type_size = H5Tget_size(type);
+  l.order = H5Tget_order(type);
+  l.sign = l.type_class == H5T_INTEGER ? H5Tget_sign(type) : H5T_SGN_NONE;
+  const auto dims = dims_of(d);
+  if (dims.empty()) return std::nullopt;
+  l.extent.assign(dims.begin() + 1, dims.end());
+  H plist(H5Dget_create_plist(d), H5Pclose);
+  if (H5Pget_layout(plist) != H5D_CHUNKED) return std::nullopt;
+  l.chunk.resize(dims.size());
+  if (H5Pget_chunk(plist, static_cast<int>(l.chunk.size()), l.chunk.data()) !=
+          static_cast<int>(l.chunk.size()) ||
+      l.chunk[0] != 1)
+    return std::nullopt;
+  const int n = H5Pget_nfilters(plist);
+  if (n < 0) return std::nullopt;
   for (int k = 0; k < n; ++k) {
-    unsigned flags[2] = {0, 0}, config[2] = {0, 0};
-    std::size_t nelem[2] = {16, 16};
-    unsigned values[2][16] = {};
-    const H5Z_filter_t a = H5Pget_filter2(ps, static_cast<unsigned>(k), &flags[0], &nelem[0], values[0], 0,
-                                          nullptr, &config[0]);
-    const H5Z_filter_t b = H5Pget_filter2(pd, static_cast<unsigned>(k), &flags[1], &nelem[1], values[1], 0,
-                                          nullptr, &config[1]);
-    if (a < 0 || a != b || flags[0] != flags[1] || nelem[0] != nelem[1] ||
-        !std::equal(values[0], values[0] + std::min<std::size_t>(nelem[0], 16), values[1]))
-      return false;
+    unsigned flags = 0, config = 0, values[16] = {};
+    std::size_t nelem = 16;
+    const H5Z_filter_t id =
+        H5Pget_filter2(plist, static_cast<unsigned>(k), &flags, &nelem, values, 0, nullptr, &config);
+    if (id < 0) return std::nullopt;
+    std::vector<unsigned> f = {static_cast<unsigned>(id), flags};
+    f.insert(f.end(), values, values + std::min<std::size_t>(nelem, 16));
+    l.filters.push_back(std::move(f));
   }
-  return true;
+  return l;
 }
 
 // Copies the chunks of source rows to output rows as stored (no decompression): chunks hold one row.
@@ -451,8 +525,8 @@ void copy_chunks(hid_t src, hid_t dst, const std::vector<std::pair<hsize_t, hsiz
   }
 }
 
-void combine(const std::vector<RowSource>& rows, const std::string& out, const std::string& tmp, CombineMode mode,
-             const std::vector<std::pair<std::string, std::string>>& attributes) {
+void combine(const std::vector<RowSource>& rows, const std::string& out, const std::string& tmp,
+             CombineMode mode, const std::vector<std::pair<std::string, std::string>>& attributes) {
   if (rows.empty()) throw std::runtime_error("no rows to combine");
   // Sources in order of first use; each scanned once, then opened again only to copy from it.
   std::vector<Source> sources;
@@ -505,7 +579,7 @@ void combine(const std::vector<RowSource>& rows, const std::string& out, const s
   // Root attributes: the first source's, then combined_from, then the caller's (which win).
   schema.root_attributes = [&](hid_t file) {
     in_file(out, [&] {
-      std::set<std::string> overridden = {"combined_from", "schema_version"};
+      std::set<std::string> overridden = {"combined_from", "schema_version", "journal_version"};
       for (const auto& [k, v] : attributes) overridden.insert(k);
       in_file(sources.front().path, [&] { copy_attributes(files.get(0), file, overridden); });
       std::string from;
@@ -534,15 +608,23 @@ void combine(const std::vector<RowSource>& rows, const std::string& out, const s
         for (const auto& s : sources) {
           auto it = s.runs.find(name);
           if (it != s.runs.end() && it->second.type != out_col.type)
-            throw std::runtime_error(s.path + ": /runs/" + name + " is " + type_name(it->second.type) + ", but " +
-                                     sources[first].path + " has " + type_name(out_col.type));
+            throw std::runtime_error(s.path + ": /runs/" + name + " is " + type_name(it->second.type) +
+                                     ", but " + sources[first].path + " has " + type_name(out_col.type));
         }
       }
       switch (out_col.type) {
-        case ColType::kInt64: out_col.i.assign(R, -1); break;
-        case ColType::kUInt64: out_col.u.assign(R, 0); break;
-        case ColType::kFloat64: out_col.f.assign(R, std::nan("")); break;
-        case ColType::kString: out_col.s.assign(R, ""); break;
+        case ColType::kInt64:
+          out_col.i.assign(R, -1);
+          break;
+        case ColType::kUInt64:
+          out_col.u.assign(R, 0);
+          break;
+        case ColType::kFloat64:
+          out_col.f.assign(R, std::nan(""));
+          break;
+        case ColType::kString:
+          out_col.s.assign(R, "");
+          break;
       }
       for (hsize_t o = 0; o < R; ++o) {
         const auto& [si, row] = picks[o];
@@ -550,10 +632,18 @@ void combine(const std::vector<RowSource>& rows, const std::string& out, const s
         if (it == sources[si].runs.end()) continue;
         const Column& c = it->second;
         switch (out_col.type) {
-          case ColType::kInt64: out_col.i[o] = c.i[row]; break;
-          case ColType::kUInt64: out_col.u[o] = c.u[row]; break;
-          case ColType::kFloat64: out_col.f[o] = c.f[row]; break;
-          case ColType::kString: out_col.s[o] = c.s[row]; break;
+          case ColType::kInt64:
+            out_col.i[o] = c.i[row];
+            break;
+          case ColType::kUInt64:
+            out_col.u[o] = c.u[row];
+            break;
+          case ColType::kFloat64:
+            out_col.f[o] = c.f[row];
+            break;
+          case ColType::kString:
+            out_col.s[o] = c.s[row];
+            break;
         }
       }
       if (name == "run_id")
@@ -626,7 +716,7 @@ void combine(const std::vector<RowSource>& rows, const std::string& out, const s
       if (!(by_c ? metric.by_community : metric.series)) continue;
       const std::size_t first = first_with([&](const Source& s) { return has(s, metric.name, by_c); });
       first_source[2 * m + by_c] = first;
-      const std::string path = path_of(m, by_c);
+      const std::string path = source_path(sources[first], metric.name, by_c);
       hid_t type = -1;
       in_file(sources[first].path, [&] {
         H sd(H5Dopen2(files.get(first), path.c_str(), H5P_DEFAULT), H5Dclose);
@@ -639,6 +729,7 @@ void combine(const std::vector<RowSource>& rows, const std::string& out, const s
   }
   Datasets series_d;
   series_d.ids.assign(2 * M, -1);
+  std::vector<std::optional<ChunkLayout>> out_layout(2 * M);  // of series_d, read when first needed
   // Writes are whole chunks: no chunk cache needed, and none kept for every open dataset.
   H dapl(H5Pcreate(H5P_DATASET_ACCESS), H5Pclose);
   check(H5Pset_chunk_cache(dapl, H5D_CHUNK_CACHE_NSLOTS_DEFAULT, 0, H5D_CHUNK_CACHE_W0_DEFAULT), "cache");
@@ -651,19 +742,22 @@ void combine(const std::vector<RowSource>& rows, const std::string& out, const s
   } else {
     schema.virtual_mappings = [&](hid_t dcpl, hid_t vspace, std::size_t m, bool by_c) {
       const std::string& name = schema.metrics[m].name;
-      const std::string src_path = "/" + path_of(m, by_c);
-      std::string escaped_path;
-      for (char c : src_path) escaped_path += c == '%' ? std::string("%%") : std::string(1, c);
       for (const auto& s : sources) {
         if (!has(s, name, by_c)) continue;
-        const std::vector<hsize_t> sdims = by_c ? std::vector<hsize_t>{s.R, s.C, T} : std::vector<hsize_t>{s.R, T};
-        const std::vector<hsize_t> extent(sdims.begin() + 1, sdims.end());  // a padded source maps [0:Cs, 0:T]
+        const std::string src_path = "/" + source_path(s, name, by_c);
+        std::string escaped_path;
+        for (char c : src_path) escaped_path += c == '%' ? std::string("%%") : std::string(1, c);
+        const hsize_t srows = s.blocked ? (by_c ? s.by_community : s.series).size() : s.R;
+        const std::vector<hsize_t> sdims =
+            by_c ? std::vector<hsize_t>{srows, s.C, T} : std::vector<hsize_t>{srows, T};
+        const std::vector<hsize_t> extent(sdims.begin() + 1,
+                                          sdims.end());  // a padded source maps [0:Cs, 0:T]
         bool empty = false;
         for (auto e : extent) empty |= e == 0;
         if (empty) continue;
         H sspace(H5Screate_simple(static_cast<int>(sdims.size()), sdims.data(), nullptr), H5Sclose);
         const std::string vname = vds_name(s.path, out);
-        for (const auto& st : coalesce(s.rows)) {
+        for (const auto& st : coalesce(source_rows(s, name, by_c))) {
           select_rows(vspace, st.out0, st.out_stride, st.count, extent);
           select_rows(sspace, st.src0, st.src_stride, st.count, extent);
           check(H5Pset_virtual(dcpl, vspace, vname.c_str(), escaped_path.c_str(), sspace), "set_virtual");
@@ -674,6 +768,14 @@ void combine(const std::vector<RowSource>& rows, const std::string& out, const s
   schema.series_attributes = [&](hid_t d, std::size_t m, bool by_c) {
     const std::size_t first = first_source[2 * m + by_c];
     const std::string path = path_of(m, by_c);
+    const Source& s = sources[first];
+    if (s.blocked) {  // a journal keeps them as text arrays on its block
+      const hsize_t row = s.block_row[by_c].at(schema.metrics[m].name);
+      h5::attr_text(d, "kind", s.kind[by_c][row]);
+      h5::attr_text(d, "units", s.units[by_c][row]);
+      h5::attr_text(d, "long_name", s.long_name[by_c][row]);
+      return;
+    }
     in_file(sources[first].path, [&] {
       H sd(H5Dopen2(files.get(first), path.c_str(), H5P_DEFAULT), H5Dclose);
       copy_attributes(sd, d);
@@ -719,6 +821,15 @@ void combine(const std::vector<RowSource>& rows, const std::string& out, const s
             }
         }
         // Series: a block of rows at a time; padded communities and missing metrics stay NaN (fill value).
+        std::optional<H> blocks[2];  // a journal's, open
+        std::optional<ChunkLayout> block_layout[2];
+        if (s.blocked && mode == CombineMode::kCopy)
+          for (const bool by_c : {false, true})
+            if (!(by_c ? s.by_community : s.series).empty()) {
+              blocks[by_c].emplace(H5Dopen2(src, by_c ? kByCommunityBlock : kSeriesBlock, H5P_DEFAULT),
+                                   H5Dclose, "HDF5: open a series block");
+              block_layout[by_c] = chunk_layout(*blocks[by_c]);
+            }
         if (mode == CombineMode::kCopy)
           for (std::size_t m = 0; m < M; ++m)
             for (const bool by_c : {false, true}) {
@@ -729,9 +840,20 @@ void combine(const std::vector<RowSource>& rows, const std::string& out, const s
               hsize_t row_elems = 1;
               for (auto e : extent) row_elems *= e;
               if (row_elems == 0) continue;
-              H sd(H5Dopen2(src, path_of(m, by_c).c_str(), H5P_DEFAULT), H5Dclose);
-              if (same_chunks(sd, dst)) {  // the usual case: files written by the same writer
-                copy_chunks(sd, dst, s.rows);
+              const std::string& name = schema.metrics[m].name;
+              // A journal's block is opened once for all its metrics.
+              std::optional<H> own;
+              hid_t sd = s.blocked ? blocks[by_c]->id : -1;
+              if (sd < 0) {
+                own.emplace(H5Dopen2(src, source_path(s, name, by_c).c_str(), H5P_DEFAULT), H5Dclose,
+                            "HDF5: open series");
+                sd = own->id;
+              }
+              const auto src_rows = source_rows(s, name, by_c);
+              if (!out_layout[2 * m + by_c]) out_layout[2 * m + by_c] = chunk_layout(dst);
+              const auto& src_layout = s.blocked ? block_layout[by_c] : chunk_layout(sd);
+              if (src_layout && out_layout[2 * m + by_c] && *src_layout == *out_layout[2 * m + by_c]) {
+                copy_chunks(sd, dst, src_rows);  // the usual case: files written by the same writer
                 continue;
               }
               H ftype(H5Dget_type(sd), H5Tclose);
@@ -739,7 +861,7 @@ void combine(const std::vector<RowSource>& rows, const std::string& out, const s
               const std::size_t elem = H5Tget_size(mtype);
               const hsize_t max_rows = std::max<hsize_t>(1, kBlockBytes / (row_elems * elem));
               std::vector<unsigned char> buf;
-              for (const auto& whole : stretches)
+              for (const auto& whole : coalesce(src_rows))
                 for (const auto& p : pieces(whole, max_rows)) {
                   buf.resize(p.count * row_elems * elem);
                   std::vector<hsize_t> mdims = {p.count};
@@ -784,7 +906,8 @@ FileRuns read_runs(const std::string& file) {
   auto strings = [&](const char* name) {
     auto it = s.runs.find(name);
     if (it == s.runs.end()) return std::vector<std::string>(s.R);
-    if (it->second.type != ColType::kString) throw std::runtime_error(file + ": /runs/" + name + " is not text");
+    if (it->second.type != ColType::kString)
+      throw std::runtime_error(file + ": /runs/" + name + " is not text");
     return it->second.s;
   };
   out.run_hash = strings("run_hash");

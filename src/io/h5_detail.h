@@ -1,9 +1,9 @@
 // HDF5 helpers shared by the schema-1 layout (h5_schema.h), the writer and the combiner. Internal to src/io.
 #pragma once
 
+#include <fcntl.h>
 #include <hdf5.h>
 #include <hdf5_hl.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -62,6 +62,36 @@ inline void attr_int(hid_t obj, const std::string& name, std::int64_t value) {
   check(H5Awrite(a, H5T_NATIVE_INT64, &value), "attr write");
 }
 
+// A 1-D text-array attribute (variable-length UTF-8), and reading one back (empty if absent).
+inline void attr_texts(hid_t obj, const std::string& name, const std::vector<std::string>& values) {
+  H type(text_type(), H5Tclose);
+  const hsize_t n = values.size();
+  H space(n ? H5Screate_simple(1, &n, nullptr) : H5Screate(H5S_NULL), H5Sclose);
+  H a(H5Acreate2(obj, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
+      "HDF5: create attribute");
+  std::vector<const char*> ptrs;
+  for (const auto& v : values) ptrs.push_back(v.c_str());
+  if (n) check(H5Awrite(a, type, ptrs.data()), "attr write");
+}
+
+inline std::vector<std::string> read_texts(hid_t obj, const std::string& name) {
+  std::vector<std::string> out;
+  if (H5Aexists(obj, name.c_str()) <= 0) return out;
+  H a(H5Aopen(obj, name.c_str(), H5P_DEFAULT), H5Aclose, "HDF5: open attribute");
+  H ftype(H5Aget_type(a), H5Tclose);
+  H space(H5Aget_space(a), H5Sclose);
+  const hssize_t n = H5Sget_simple_extent_npoints(space);
+  if (H5Tget_class(ftype) != H5T_STRING || H5Tis_variable_str(ftype) <= 0)
+    throw std::runtime_error("attribute " + name + " is not variable-length text");
+  if (n <= 0 || H5Sget_simple_extent_type(space) == H5S_NULL) return out;
+  H mtype(text_type(), H5Tclose);
+  std::vector<char*> ptrs(static_cast<std::size_t>(n), nullptr);
+  check(H5Aread(a, mtype, ptrs.data()), "read attribute");
+  for (char* p : ptrs) out.emplace_back(p ? p : "");
+  H5Dvlen_reclaim(mtype, space, H5P_DEFAULT, ptrs.data());
+  return out;
+}
+
 inline hid_t create_1d(hid_t loc, const std::string& name, hid_t file_type, hsize_t n) {
   H space(H5Screate_simple(1, &n, nullptr), H5Sclose);
   return H5Dcreate2(loc, name.c_str(), file_type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
@@ -75,7 +105,8 @@ void write_1d(hid_t loc, const std::string& name, hid_t file_type, hid_t mem_typ
   if (scale >= 0) check(H5DSattach_scale(d, scale, 0), "attach_scale");
 }
 
-inline void write_strings(hid_t loc, const std::string& name, const std::vector<std::string>& v, hid_t scale) {
+inline void write_strings(hid_t loc, const std::string& name, const std::vector<std::string>& v,
+                          hid_t scale) {
   H type(text_type(), H5Tclose);
   std::vector<const char*> ptrs;
   for (const auto& s : v) ptrs.push_back(s.c_str());

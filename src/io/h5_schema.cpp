@@ -118,10 +118,19 @@ std::vector<hsize_t> by_community_chunk(hsize_t C, hsize_t T) {
   return {1, cchunk, std::max<hsize_t>(T, 1)};
 }
 
+namespace {
+
+void write_blocks(hid_t file, const Schema1& s);
+void write_series(hid_t file, const Schema1& s, hid_t run, hid_t day, hid_t community);
+
+}  // namespace
+
 void write_schema1(const std::string& path, const Schema1& s) {
   const hsize_t R = s.runs, T = s.days, C = s.communities;
   H file(create_file(path), H5Fclose, "HDF5: create file");
-  attr_int(file, "schema_version", kSchemaVersion);
+  if (s.series_blocks && R != 1) throw std::runtime_error("a journal file holds one run");
+  attr_int(file, s.series_blocks ? "journal_version" : "schema_version",
+           s.series_blocks ? kJournalVersion : kSchemaVersion);
   if (s.root_attributes) s.root_attributes(file);
 
   // Dimension scales at the root, then /runs: one column per run field.
@@ -169,7 +178,48 @@ void write_schema1(const std::string& path, const Schema1& s) {
     }
   }
 
-  // /series/<metric> [run, day] float64 and /series_by_community/<metric> [run, community, day] float32.
+  if (s.series_blocks) {
+    write_blocks(file, s);
+  } else {
+    write_series(file, s, run, day, community);
+  }
+
+  // /mechanisms/<arm>/<name>
+  H mech_g(create_group(file, "mechanisms"), H5Gclose);
+  if (s.finish) s.finish(mech_g);
+  check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flush");
+}
+
+namespace {
+
+// A journal's two blocks (Schema1::series_blocks); a block with no metrics is not written.
+void write_blocks(hid_t file, const Schema1& s) {
+  const hsize_t T = s.days, C = s.communities;
+  for (const bool by_c : {false, true}) {
+    std::vector<std::size_t> which;
+    std::vector<std::string> names;
+    for (std::size_t m = 0; m < s.metrics.size(); ++m)
+      if (by_c ? s.metrics[m].by_community : s.metrics[m].series) {
+        which.push_back(m);
+        names.push_back(s.metrics[m].name);
+      }
+    if (which.empty()) continue;
+    const hsize_t M = which.size();
+    const hid_t type = by_c ? s.metrics[which[0]].by_community_type : s.metrics[which[0]].series_type;
+    const std::vector<hsize_t> dims = by_c ? std::vector<hsize_t>{M, C, T} : std::vector<hsize_t>{M, T};
+    const char* name = by_c ? kByCommunityBlock : kSeriesBlock;
+    H d(create_series(file, name, type, dims, by_c ? by_community_chunk(C, T) : series_chunk(T),
+                      s.series_access),
+        H5Dclose, "HDF5: create a series block");
+    if (s.fill_block) s.fill_block(d, which, by_c);
+    attr_texts(d, "names", names);
+    if (s.block_attributes) s.block_attributes(d, which, by_c);
+  }
+}
+
+// /series/<metric> [run, day] float64 and /series_by_community/<metric> [run, community, day] float32.
+void write_series(hid_t file, const Schema1& s, hid_t run, hid_t day, hid_t community) {
+  const hsize_t R = s.runs, T = s.days, C = s.communities;
   H series_g(create_group(file, "series"), H5Gclose);
   H by_c_g(create_group(file, "series_by_community"), H5Gclose);
   for (std::size_t m = 0; m < s.metrics.size(); ++m) {
@@ -196,12 +246,9 @@ void write_schema1(const std::string& path, const Schema1& s) {
       if (s.series_attributes) s.series_attributes(d, m, by_c);
     }
   }
-
-  // /mechanisms/<arm>/<name>
-  H mech_g(create_group(file, "mechanisms"), H5Gclose);
-  if (s.finish) s.finish(mech_g);
-  check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flush");
 }
+
+}  // namespace
 
 void write_mechanisms(hid_t mechanisms, const std::string& arm, const std::vector<std::string>& names,
                       const std::function<void(hid_t group, std::size_t k)>& attributes) {

@@ -18,6 +18,11 @@
 namespace govsim::h5 {
 
 inline constexpr int kSchemaVersion = 1;
+// A sweep's journal file (Schema1::series_blocks) carries journal_version instead of schema_version, and its
+// series in two blocks instead of a dataset per metric.
+inline constexpr int kJournalVersion = 1;
+inline constexpr const char* kSeriesBlock = "series_block";
+inline constexpr const char* kByCommunityBlock = "series_by_community_block";
 // /runs/pair's long_name (the combiner recomputes the column and keeps a source's long_name if it has one).
 inline constexpr const char* kPairLongName =
     "runs with equal pair share every exogenous draw (common random numbers)";
@@ -65,6 +70,17 @@ struct Schema1 {
   // take their coordinates from). A sweep's journal files, read only by the combiner, which attaches its
   // own, go without: attaching was a third of a journal file's writing time.
   bool dimension_scales = true;
+
+  // A sweep's journal file (one run, read only by the combiner, which turns it back into schema 1): each
+  // group's metrics in one block, /series_block [metric, day] and /series_by_community_block [metric,
+  // community, day], chunked as the schema-1 datasets are (a row's chunks are a schema-1 row's chunks), with
+  // the metrics' names as a text-array attribute `names`; `fill_block` writes a block's values and
+  // `block_attributes` its other attributes. Two datasets instead of one per metric: most of a journal's
+  // cost. The file has journal_version instead of schema_version.
+  bool series_blocks = false;
+  std::function<void(hid_t block, const std::vector<std::size_t>& metrics, bool by_community)> fill_block;
+  std::function<void(hid_t block, const std::vector<std::size_t>& metrics, bool by_community)>
+      block_attributes;
 
   // Root attributes after schema_version: the provenance (govsim_version, git_revision, command_line,
   // created, config, and any others).

@@ -185,13 +185,15 @@ void write_file(const std::string& path, const std::vector<RunRecord>& runs, con
                 const WriteOptions& options, const EncodedSeries& enc) {
   const Shape shape = shape_of(runs, options);
   if (shape.T != enc.T || shape.C != enc.C) throw std::runtime_error("encoded series do not match the runs");
+  if (options.journal && runs.size() != 1) throw std::runtime_error("a journal file holds one run");
   const auto R = static_cast<hsize_t>(runs.size());
   const hsize_t T = shape.T, C = shape.C;
 
   h5::Schema1 schema;
   schema.runs = R;
   schema.days = T;
-  schema.dimension_scales = options.dimension_scales;
+  schema.dimension_scales = options.dimension_scales && !options.journal;
+  schema.series_blocks = options.journal;
   schema.communities = C;
 
   // Standard root attributes; Provenance::attributes may replace any of them and add others.
@@ -324,6 +326,27 @@ void write_file(const std::string& path, const std::vector<RunRecord>& runs, con
     h5::attr_text(d, "kind", metric_kind_name(s.kind));
     h5::attr_text(d, "units", s.unit);
     h5::attr_text(d, "long_name", s.description);
+  };
+  // A journal: row j of a block is metric which[j], whose chunks go to row j.
+  schema.fill_block = [&](hid_t d, const std::vector<std::size_t>& which, bool by_c) {
+    for (std::size_t j = 0; j < which.size(); ++j)
+      for (std::size_t b = 0; b < enc.chunks[2 * which[j] + by_c].size(); ++b) {
+        const auto& chunk = enc.chunks[2 * which[j] + by_c][b];
+        if (chunk.empty()) continue;
+        const hsize_t offset[3] = {j, b * enc.block, 0};
+        check(H5Dwrite_chunk(d, H5P_DEFAULT, 0, offset, chunk.size(), chunk.data()), "write chunk");
+      }
+  };
+  schema.block_attributes = [&](hid_t d, const std::vector<std::size_t>& which, bool) {
+    std::vector<std::string> kind, units, long_name;
+    for (std::size_t k : which) {
+      kind.push_back(metric_kind_name(metrics[k]->kind));
+      units.push_back(metrics[k]->unit);
+      long_name.push_back(metrics[k]->description);
+    }
+    h5::attr_texts(d, "kind", kind);
+    h5::attr_texts(d, "units", units);
+    h5::attr_texts(d, "long_name", long_name);
   };
 
   // /mechanisms/<arm>/<name>: each mechanism's own description, per arm (arms may configure it differently).

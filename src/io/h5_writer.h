@@ -60,6 +60,9 @@ struct WriteOptions {
   // Datasets attached to the /run, /day and /community dimension scales (off for a sweep's journal files:
   // the combiner attaches its own).
   bool dimension_scales = true;
+  // A sweep's journal file: one run, its series in two blocks (io/h5_schema.h, Schema1::series_blocks), read
+  // back by combine_results. Implies no dimension scales.
+  bool journal = false;
 };
 
 // /runs/pair: runs with the same seed share every exogenous draw (common random numbers); pair numbers

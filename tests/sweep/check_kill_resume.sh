@@ -12,13 +12,21 @@ start=$(date +%s%N)
 "$govsim" sweep "$exp" --out "$tmp/ref" --threads 2 --quiet
 wall_ns=$(( $(date +%s%N) - start ))
 total=$(($(wc -l < "$tmp/ref/plan.tsv") - 1))
-# Kill after a quarter of the uninterrupted time, again and again, until a sweep finishes by itself.
-delay=$(awk -v ns="$wall_ns" 'BEGIN { printf "%.3f", ns / 4e9 }')
+# Kill each attempt once it has journaled one more run than the last (a fixed delay may be shorter than
+# start-up plus a run, and then no attempt gets anywhere), a little later in each attempt (0 to a sixteenth
+# of the uninterrupted time: mid-run, mid-journal, mid-shard file), until a sweep finishes by itself.
+shopt -s nullglob
+journaled() {  # without forking: polled every few milliseconds
+  local all=("$tmp"/resumed/runs/*.h5) failed=("$tmp"/resumed/runs/*.failed.h5)
+  echo $((${#all[@]} - ${#failed[@]}))
+}
 interrupted=0
 for attempt in $(seq 1 20); do
+  before=$(journaled)
   "$govsim" sweep "$exp" --out "$tmp/resumed" --threads 2 --quiet &
   pid=$!
-  sleep "$delay"
+  while kill -0 "$pid" 2>/dev/null && [ "$(journaled)" -le "$before" ]; do sleep 0.005; done
+  sleep "$(awk -v ns="$wall_ns" -v k="$attempt" 'BEGIN { printf "%.3f", ns / 16e9 * ((k * 7) % 10) / 10 }')"
   if kill -9 "$pid" 2>/dev/null; then
     wait "$pid" 2>/dev/null || true
     done_runs=$(find "$tmp/resumed/runs" -name '*.h5' 2>/dev/null | grep -vc failed || true)

@@ -25,9 +25,8 @@ namespace fs = std::filesystem;
 class H5Files : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("govsim_h5_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() / ("govsim_h5_" + std::to_string(::getpid()) + "_" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
@@ -86,7 +85,9 @@ struct File {
   }
   std::vector<double> doubles(const std::string& name) const { return read<double>(name, H5T_NATIVE_DOUBLE); }
   std::vector<float> floats(const std::string& name) const { return read<float>(name, H5T_NATIVE_FLOAT); }
-  std::vector<std::int64_t> ints(const std::string& name) const { return read<std::int64_t>(name, H5T_NATIVE_INT64); }
+  std::vector<std::int64_t> ints(const std::string& name) const {
+    return read<std::int64_t>(name, H5T_NATIVE_INT64);
+  }
   std::vector<std::string> strings(const std::string& name) const {
     hid_t t = H5Tcopy(H5T_C_S1);
     H5Tset_size(t, H5T_VARIABLE);
@@ -132,7 +133,9 @@ struct File {
   }
 };
 
-bool same(double a, double b) { return a == b || (std::isnan(a) && std::isnan(b)); }
+bool same(double a, double b) {
+  return a == b || (std::isnan(a) && std::isnan(b));
+}
 
 TEST_F(H5Files, AFailedRunHasNanRowsAndItsStatus) {
   const RunResult& ok = run(3, 0);
@@ -284,7 +287,8 @@ void expect_rows_equal(const std::string& out, const std::vector<RowSource>& row
       const auto y = has ? s.floats("series_by_community/" + m) : std::vector<float>{};
       for (std::size_t c = 0; c < C; ++c)
         for (std::size_t t = 0; t < T; ++t) {
-          const float want = has && c < Cs ? y[(static_cast<std::size_t>(rows[o].row) * Cs + c) * T + t] : std::nanf("");
+          const float want =
+              has && c < Cs ? y[(static_cast<std::size_t>(rows[o].row) * Cs + c) * T + t] : std::nanf("");
           ASSERT_TRUE(same(x[(o * C + c) * T + t], want)) << m << " row " << o;
         }
     }
@@ -382,6 +386,73 @@ TEST_F(Combine, ReadRunsGivesHashesStatusAndIndex) {
   EXPECT_EQ(b.run_hash, (std::vector<std::string>{"", ""}));
   EXPECT_EQ(b.status, (std::vector<std::string>{"failed", "ok"}));
   EXPECT_EQ(b.index, (std::vector<std::int64_t>{-1, -1}));
+}
+
+// A dataset's text attribute.
+std::string text_attribute(const std::string& file, const std::string& dataset, const char* name) {
+  File f(file);
+  hid_t d = H5Dopen2(f.id, dataset.c_str(), H5P_DEFAULT);
+  hid_t a = H5Aopen(d, name, H5P_DEFAULT);
+  hid_t t = H5Tcopy(H5T_C_S1);
+  H5Tset_size(t, H5T_VARIABLE);
+  H5Tset_cset(t, H5T_CSET_UTF8);
+  char* p = nullptr;
+  H5Aread(a, t, &p);
+  std::string v = p ? p : "";
+  free(p);
+  H5Tclose(t);
+  H5Aclose(a);
+  H5Dclose(d);
+  return v;
+}
+
+// A sweep's journal files hold their series in two blocks; combined (copy or virtual, alone or with
+// schema-1 files) they give the rows the same runs give written as schema-1 files.
+TEST_F(H5Files, JournalsCombineIntoTheRowsOfSchema1Files) {
+  const std::vector<RunRecord> runs = {run(3, 0).record, run(2, 1).record, failed(run(3, 2).record)};
+  WriteOptions journal;
+  journal.journal = true;
+  journal.days = 5;  // the failed run's shape
+  journal.communities = 3;
+  std::vector<RowSource> from_journals, from_files;
+  for (std::size_t k = 0; k < runs.size(); ++k) {
+    const std::string j = path("j" + std::to_string(k) + ".h5"), s = path("s" + std::to_string(k) + ".h5");
+    write_results(j, {runs[k]}, {"cmd", "", {}}, journal);
+    WriteOptions plain;
+    plain.days = 5;
+    plain.communities = 3;
+    write_results(s, {runs[k]}, {"cmd", "", {}}, plain);
+    from_journals.push_back({j, 0});
+    from_files.push_back({s, 0});
+  }
+  {
+    File j(path("j0.h5"));
+    EXPECT_TRUE(j.has("series_block"));
+    EXPECT_TRUE(j.has("series_by_community_block"));
+    EXPECT_FALSE(j.has("series"));
+    EXPECT_EQ(H5Aexists(j.id, "schema_version"), 0);
+    EXPECT_GT(H5Aexists(j.id, "journal_version"), 0);
+    EXPECT_FALSE(File(path("j2.h5")).has("series_block"));  // a failed run has no metrics
+  }
+  for (const auto mode : {CombineMode::kCopy, CombineMode::kVirtual}) {
+    const std::string out = path(mode == CombineMode::kCopy ? "copy.h5" : "virtual.h5");
+    combine_results(from_journals, out, mode);
+    expect_rows_equal(out, from_files);
+    EXPECT_EQ(File(out).members("series"), File(path("s0.h5")).members("series"));
+    for (const char* attr : {"kind", "units", "long_name"}) {
+      EXPECT_EQ(text_attribute(out, "series/new_resolved", attr),
+                text_attribute(path("s0.h5"), "series/new_resolved", attr));
+      EXPECT_EQ(text_attribute(out, "series_by_community/mean_trust", attr),
+                text_attribute(path("s0.h5"), "series_by_community/mean_trust", attr));
+    }
+  }
+  // Mixed with a schema-1 file, rows out of order.
+  combine_results({from_journals[1], from_files[0], from_journals[0]}, path("mixed.h5"), CombineMode::kCopy);
+  expect_rows_equal(path("mixed.h5"), {from_files[1], from_files[0], from_files[0]});
+  // A journal holds one run.
+  EXPECT_THROW(write_results(path("two.h5"), {runs[0], runs[1]}, {"cmd", "", {}}, journal),
+               std::runtime_error);
+  EXPECT_FALSE(fs::exists(path("two.h5")));
 }
 
 }  // namespace
