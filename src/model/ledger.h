@@ -44,13 +44,25 @@ class Ledger {
   void start();
   // Starts loading what an experience of resident r reads (r's record, r's neighbour list), so that the
   // misses of several events overlap; stage 0 the record and list offset, stage 1 the list itself.
+  // Both cache lines a resident's record may straddle.
+  void prefetch_resident(std::uint32_t r) const {
+    const auto* p = reinterpret_cast<const char*>(&s_.world.residents[r]);
+    __builtin_prefetch(p);
+    __builtin_prefetch(p + sizeof(s_.world.residents[r]) - 1);
+  }
   void prefetch_experience(std::uint32_t r, int stage) const {
     const auto& net = s_.world.neighbours;
     if (stage == 0) {
-      __builtin_prefetch(&s_.world.residents[r]);
+      prefetch_resident(r);
       __builtin_prefetch(net.outerIndexPtr() + r);
-    } else if (net.isCompressed()) {
+    } else if (!net.isCompressed()) {
+      return;
+    } else if (stage == 1) {
       __builtin_prefetch(net.innerIndexPtr() + net.outerIndexPtr()[r]);
+    } else {  // the neighbours' records, which experience() moves
+      const std::int32_t* inner = net.innerIndexPtr();
+      for (std::int32_t p = net.outerIndexPtr()[r], end = net.outerIndexPtr()[r + 1]; p < end; ++p)
+        prefetch_resident(static_cast<std::uint32_t>(inner[p]));
     }
   }
   // A resident's satisfaction and trust today.

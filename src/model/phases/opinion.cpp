@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "core/rng.h"
 
@@ -26,6 +27,7 @@ void Simulation::opinion_community(std::uint32_t c) {
     // Each event's resident and neighbours are cache misses; start them a few events ahead.
     if (i + 8 < n_closed) ledger_.prefetch_experience(cs.closed[i + 8].resident, 0);
     if (i + 4 < n_closed) ledger_.prefetch_experience(cs.closed[i + 4].resident, 1);
+    if (i + 2 < n_closed) ledger_.prefetch_experience(cs.closed[i + 2].resident, 2);
     const ClosedEvent& e = cs.closed[i];
     const std::uint32_t r = e.resident;
     const int age = s_.day - e.day_raised;
@@ -71,12 +73,29 @@ void Simulation::opinion_community(std::uint32_t c) {
   auto& due = cs.review[static_cast<std::size_t>(s_.day % kReviewDays)];
   std::size_t keep = 0;
   const std::size_t n_due = due.size();
+  // The entries due today, so that their cases, residents and neighbours can be fetched a few ahead: each
+  // is a cache miss, and one after the other they were most of this loop's time.
+  thread_local std::vector<std::uint32_t> today;
+  today.clear();
+  for (std::size_t i = 0; i < n_due; ++i)
+    if (due[i].next_day == s_.day) today.push_back(static_cast<std::uint32_t>(i));
+  const std::size_t n_today = today.size(), n_residents = res.size();
+  auto resident_of = [&](std::size_t t) {  // a listed slot's resident, whether or not it still holds the case
+    const std::uint32_t r = cs.pool[due[today[t]].id].resident;
+    return r < n_residents ? r : 0;
+  };
+  std::size_t reached = 0;  // of today's entries
   for (std::size_t i = 0; i < n_due; ++i) {
     ReviewEntry& e = due[i];
     if (e.next_day != s_.day) {  // not due today: kept without reading the case
       due[keep++] = e;
       continue;
     }
+    const std::size_t t = reached++;
+    if (t + 12 < n_today) cs.pool.prefetch(due[today[t + 12]].id);
+    if (t + 8 < n_today) ledger_.prefetch_experience(resident_of(t + 8), 0);
+    if (t + 4 < n_today) ledger_.prefetch_experience(resident_of(t + 4), 1);
+    if (t + 2 < n_today) ledger_.prefetch_experience(resident_of(t + 2), 2);
     const Case* found = cs.pool.find(e.id, e.generation);
     if (found == nullptr) continue;
     const Case& k = *found;
