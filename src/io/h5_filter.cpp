@@ -2,6 +2,7 @@
 
 #include <libdeflate.h>
 
+#include <algorithm>
 #include <memory>
 #include <stdexcept>
 
@@ -25,22 +26,23 @@ libdeflate_compressor* compressor() {
 
 std::vector<unsigned char> encode_chunk(const void* data, std::size_t nbytes, std::size_t element) {
   // Shuffle as H5Z's filter does: byte k of value i goes to k * n + i; bytes past the last whole value stay.
+  // Scratch buffers per thread: the result is allocated once, at its compressed size.
+  thread_local std::vector<unsigned char> shuffled, out;
   const auto* in = static_cast<const unsigned char*>(data);
-  std::vector<unsigned char> shuffled(nbytes);
+  shuffled.resize(nbytes);
   const std::size_t n = element > 1 ? nbytes / element : 0;
   if (n > 1) {
     for (std::size_t k = 0; k < element; ++k)
       for (std::size_t i = 0; i < n; ++i) shuffled[k * n + i] = in[i * element + k];
-    for (std::size_t b = n * element; b < nbytes; ++b) shuffled[b] = in[b];
+    std::copy(in + n * element, in + nbytes, shuffled.begin() + static_cast<std::ptrdiff_t>(n * element));
   } else {
-    shuffled.assign(in, in + nbytes);
+    std::copy(in, in + nbytes, shuffled.begin());
   }
   libdeflate_compressor* c = compressor();
-  std::vector<unsigned char> out(libdeflate_zlib_compress_bound(c, nbytes));
+  out.resize(libdeflate_zlib_compress_bound(c, nbytes));
   const std::size_t size = libdeflate_zlib_compress(c, shuffled.data(), nbytes, out.data(), out.size());
   if (size == 0) throw std::runtime_error("deflate failed");
-  out.resize(size);
-  return out;
+  return {out.begin(), out.begin() + static_cast<std::ptrdiff_t>(size)};
 }
 
 }  // namespace govsim::h5

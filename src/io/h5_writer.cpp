@@ -110,14 +110,53 @@ long find_metric(const Recorder* rec, const std::string& name) {
   return -1;
 }
 
+using Chunks = std::vector<std::vector<unsigned char>>;
+
+// The chunks of one dataset: chunk k is run k / per_run's community block k % per_run (per_run is 1 for
+// /series). Empty: a run without the metric (NaN, the fill value: the chunk is not written). Encoded on
+// this call's threads.
+Chunks encode_dataset(const std::vector<RunRecord>& runs, const std::string& name, bool by_c, hsize_t T,
+                      hsize_t C) {
+  const hsize_t R = runs.size(), B = h5::by_community_chunk(C, T)[1];
+  const hsize_t per_run = !by_c ? 1 : C > 0 ? (C + B - 1) / B : 0;
+  Chunks chunks(T > 0 ? R * per_run : 0);
+  std::exception_ptr error;
+#pragma omp parallel for schedule(dynamic) if (chunks.size() > 1)
+  for (std::size_t j = 0; j < chunks.size(); ++j) {
+    try {
+      const hsize_t run = j / per_run, block = j % per_run;
+      const Recorder* rec = runs[run].recorder;
+      const long m = find_metric(rec, name);
+      if (m < 0) continue;  // NaN: left to the fill value
+      if (!by_c) {
+        const auto& v = rec->series(static_cast<std::size_t>(m));
+        chunks[j] = h5::encode_chunk(v.data(), T * sizeof(double), sizeof(double));
+        continue;
+      }
+      // [community][day]; communities past the run's own (and past the file's, in an edge chunk) are NaN.
+      const auto& v = rec->by_community(static_cast<std::size_t>(m));
+      std::vector<float> buf(B * T, std::nanf(""));
+      const std::size_t first = block * B * T;
+      if (first < v.size())
+        std::copy(v.begin() + static_cast<std::ptrdiff_t>(first),
+                  v.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(v.size(), first + B * T)),
+                  buf.begin());
+      chunks[j] = h5::encode_chunk(buf.data(), buf.size() * sizeof(float), sizeof(float));
+    } catch (...) {
+#pragma omp critical(govsim_encode_error)
+      if (!error) error = std::current_exception();
+    }
+  }
+  if (error) std::rethrow_exception(error);
+  return chunks;
+}
+
 }  // namespace
 
-// Chunk k of dataset d: run k / per_run, community block k % per_run (by community; per_run is 1 for
-// /series). Empty: a run without the metric (NaN, the fill value: the chunk is not written).
 struct EncodedSeries {
-  hsize_t T = 0, C = 0, block = 1;                              // block: communities per chunk
-  std::vector<std::string> names;                               // metrics in file order
-  std::vector<std::vector<std::vector<unsigned char>>> chunks;  // [2 * metric + by_community][chunk]
+  hsize_t T = 0, C = 0;
+  std::vector<std::string> names;  // metrics in file order
+  std::vector<Chunks> chunks;      // [2 * metric + by_community]
 };
 
 std::shared_ptr<const EncodedSeries> encode_series(const std::vector<RunRecord>& runs,
@@ -127,64 +166,21 @@ std::shared_ptr<const EncodedSeries> encode_series(const std::vector<RunRecord>&
   auto enc = std::make_shared<EncodedSeries>();
   enc->T = shape.T;
   enc->C = shape.C;
-  enc->block = h5::by_community_chunk(shape.C, shape.T)[1];
-  const hsize_t R = runs.size(), T = shape.T, C = shape.C, B = enc->block;
-  const hsize_t per_run = C > 0 ? (C + B - 1) / B : 0;
   for (const auto* m : metrics) enc->names.push_back(m->name);
-  enc->chunks.resize(2 * metrics.size());
-  // Every chunk on its own: (dataset, run, community block), spread over the threads.
-  struct Job {
-    std::size_t dataset;
-    hsize_t run, block;
-  };
-  std::vector<Job> jobs;
-  for (std::size_t k = 0; k < metrics.size(); ++k) {
-    enc->chunks[2 * k].resize(T > 0 ? R : 0);
-    for (hsize_t i = 0; i < R && T > 0; ++i) jobs.push_back({2 * k, i, 0});
-    if (!metrics[k]->by_community) continue;
-    enc->chunks[2 * k + 1].resize(T > 0 ? R * per_run : 0);
-    for (hsize_t i = 0; i < R && T > 0; ++i)
-      for (hsize_t b = 0; b < per_run; ++b) jobs.push_back({2 * k + 1, i, b});
+  for (const auto* m : metrics) {
+    enc->chunks.push_back(encode_dataset(runs, m->name, false, shape.T, shape.C));
+    enc->chunks.push_back(m->by_community ? encode_dataset(runs, m->name, true, shape.T, shape.C) : Chunks{});
   }
-  std::exception_ptr error;
-#pragma omp parallel for schedule(dynamic)
-  for (std::size_t j = 0; j < jobs.size(); ++j) {
-    try {
-      const Job& job = jobs[j];
-      const std::string& name = enc->names[job.dataset / 2];
-      const Recorder* rec = runs[job.run].recorder;
-      const long m = find_metric(rec, name);
-      if (m < 0) continue;  // NaN: left to the fill value
-      if (job.dataset % 2 == 0) {
-        const auto& v = rec->series(static_cast<std::size_t>(m));
-        enc->chunks[job.dataset][job.run] = h5::encode_chunk(v.data(), T * sizeof(double), sizeof(double));
-      } else {
-        // [community][day]; communities past the run's own (and past the file's, in an edge chunk) are NaN.
-        const auto& v = rec->by_community(static_cast<std::size_t>(m));
-        std::vector<float> buf(B * T, std::nanf(""));
-        const std::size_t first = job.block * B * T;
-        if (first < v.size())
-          std::copy(v.begin() + static_cast<std::ptrdiff_t>(first),
-                    v.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(v.size(), first + B * T)),
-                    buf.begin());
-        enc->chunks[job.dataset][job.run * per_run + job.block] =
-            h5::encode_chunk(buf.data(), buf.size() * sizeof(float), sizeof(float));
-      }
-    } catch (...) {
-#pragma omp critical(govsim_encode_error)
-      if (!error) error = std::current_exception();
-    }
-  }
-  if (error) std::rethrow_exception(error);
   return enc;
 }
 
 namespace {
 
 void write_file(const std::string& path, const std::vector<RunRecord>& runs, const Provenance& prov,
-                const WriteOptions& options, const EncodedSeries& enc) {
+                const WriteOptions& options, const EncodedSeries* enc) {
   const Shape shape = shape_of(runs, options);
-  if (shape.T != enc.T || shape.C != enc.C) throw std::runtime_error("encoded series do not match the runs");
+  if (enc && (shape.T != enc->T || shape.C != enc->C))
+    throw std::runtime_error("encoded series do not match the runs");
   if (options.journal && runs.size() != 1) throw std::runtime_error("a journal file holds one run");
   const auto R = static_cast<hsize_t>(runs.size());
   const hsize_t T = shape.T, C = shape.C;
@@ -306,18 +302,29 @@ void write_file(const std::string& path, const std::vector<RunRecord>& runs, con
   // runs' metrics in first-seen order; a run without a metric (its mechanism is off, or it failed) holds NaN
   // there, and so do the communities a run does not have. The chunks come encoded (encode_series).
   const auto metrics = metrics_of(runs);
-  if (metrics.size() != enc.names.size()) throw std::runtime_error("encoded series do not match the runs");
+  if (enc && metrics.size() != enc->names.size())
+    throw std::runtime_error("encoded series do not match the runs");
   for (std::size_t k = 0; k < metrics.size(); ++k) {
-    if (metrics[k]->name != enc.names[k]) throw std::runtime_error("encoded series do not match the runs");
+    if (enc && metrics[k]->name != enc->names[k])
+      throw std::runtime_error("encoded series do not match the runs");
     schema.metrics.push_back({metrics[k]->name, true, metrics[k]->by_community});
   }
+  // A dataset's chunks: given, or encoded now (one dataset at a time, so a file of many runs never holds
+  // all its compressed series in memory at once).
+  const hsize_t block = h5::by_community_chunk(C, T)[1];
+  Chunks scratch;
+  auto chunks_of = [&](std::size_t k, bool by_c) -> const Chunks& {
+    if (enc) return enc->chunks[2 * k + by_c];
+    scratch = encode_dataset(runs, metrics[k]->name, by_c, T, C);
+    return scratch;
+  };
   schema.fill_series = [&](hid_t d, std::size_t k, bool by_c) {
-    const auto& chunks = enc.chunks[2 * k + by_c];
+    const Chunks& chunks = chunks_of(k, by_c);
     const hsize_t per_run = by_c ? (R > 0 ? chunks.size() / R : 0) : 1;
     for (std::size_t j = 0; j < chunks.size(); ++j) {
       if (chunks[j].empty()) continue;
-      const hsize_t run = j / per_run, block = j % per_run;
-      const hsize_t offset[3] = {run, block * enc.block, 0};
+      const hsize_t run = j / per_run, b = j % per_run;
+      const hsize_t offset[3] = {run, b * block, 0};
       check(H5Dwrite_chunk(d, H5P_DEFAULT, 0, offset, chunks[j].size(), chunks[j].data()), "write chunk");
     }
   };
@@ -329,13 +336,14 @@ void write_file(const std::string& path, const std::vector<RunRecord>& runs, con
   };
   // A journal: row j of a block is metric which[j], whose chunks go to row j.
   schema.fill_block = [&](hid_t d, const std::vector<std::size_t>& which, bool by_c) {
-    for (std::size_t j = 0; j < which.size(); ++j)
-      for (std::size_t b = 0; b < enc.chunks[2 * which[j] + by_c].size(); ++b) {
-        const auto& chunk = enc.chunks[2 * which[j] + by_c][b];
-        if (chunk.empty()) continue;
-        const hsize_t offset[3] = {j, b * enc.block, 0};
-        check(H5Dwrite_chunk(d, H5P_DEFAULT, 0, offset, chunk.size(), chunk.data()), "write chunk");
+    for (std::size_t j = 0; j < which.size(); ++j) {
+      const Chunks& chunks = chunks_of(which[j], by_c);
+      for (std::size_t b = 0; b < chunks.size(); ++b) {
+        if (chunks[b].empty()) continue;
+        const hsize_t offset[3] = {j, b * block, 0};
+        check(H5Dwrite_chunk(d, H5P_DEFAULT, 0, offset, chunks[b].size(), chunks[b].data()), "write chunk");
       }
+    }
   };
   schema.block_attributes = [&](hid_t d, const std::vector<std::size_t>& which, bool) {
     std::vector<std::string> kind, units, long_name;
@@ -368,12 +376,7 @@ void write_file(const std::string& path, const std::vector<RunRecord>& runs, con
 
 void write_results(const std::string& path, const std::vector<RunRecord>& runs, const Provenance& prov,
                    const WriteOptions& options, const EncodedSeries* encoded) {
-  std::shared_ptr<const EncodedSeries> own;
-  if (!encoded) {
-    own = encode_series(runs, options);
-    encoded = own.get();
-  }
-  h5::write_atomically(path, [&](const std::string& tmp) { write_file(tmp, runs, prov, options, *encoded); });
+  h5::write_atomically(path, [&](const std::string& tmp) { write_file(tmp, runs, prov, options, encoded); });
 }
 
 }  // namespace govsim
