@@ -1,10 +1,13 @@
 #include "experiment/comparison.h"
 
+#include <omp.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
 #include <iostream>
+#include <memory>
+#include <mutex>
 #include <stdexcept>
 
 namespace govsim {
@@ -62,26 +65,67 @@ void Comparison::load(const std::string& scenario, const std::vector<std::string
 }
 
 void Comparison::run(std::ostream* log, bool progress) {
-  results_.clear();
-  results_.resize(arms_.size());
-  std::size_t done = 0, total = 0;
-  for (const auto& a : arms_) total += static_cast<std::size_t>(a.params.run.replicates);
-  progress = progress && isatty(2);
-  // Replicate by replicate, so that every arm's run k copies the world the first one built (common random
-  // numbers: the same world unless an arm changes a parameter it is built from); the cache holds replicate
-  // k's worlds only.
+  const std::size_t A = arms_.size();
   const std::int64_t K = arms_.empty() ? 0 : arms_.front().params.run.replicates;  // the same in every arm
-  for (std::int64_t k = 0; k < K; ++k) {
-    WorldCache worlds(kWorldCacheBytes);
-    for (std::size_t a = 0; a < arms_.size(); ++a) {
-      results_[a].push_back(
-          run_replicate(arms_[a], k, done == 0 ? log : nullptr, arms_.size() > 1 ? &worlds : nullptr));
-      ++done;
-      if (progress && total > 1)
-        std::cerr << "\rgovsim: " << done << " of " << total << " runs" << std::flush;
+  results_.clear();
+  results_.resize(A);
+  for (auto& r : results_) r.resize(static_cast<std::size_t>(K));
+  const std::size_t total = A * static_cast<std::size_t>(K);
+  progress = progress && isatty(2);
+  // Runs are independent (each keyed by its seed and replicate), so whole runs go side by side, each on
+  // threads / jobs threads: no barriers between them, where one run on every thread meets a barrier at every
+  // pass of its day. Same results at any thread count.
+  const int threads = omp_get_max_threads();
+  const int jobs = static_cast<int>(std::clamp<std::size_t>(total, 1, static_cast<std::size_t>(threads)));
+  const int inner = std::max(1, threads / jobs);
+  // Replicate by replicate, so that every arm's run k copies the world the first one built (common random
+  // numbers: the same world unless an arm changes a parameter it is built from); replicate k's cache is
+  // dropped once its runs are done, so only the replicates in progress (at most `jobs`) hold worlds.
+  std::vector<std::unique_ptr<WorldCache>> caches(static_cast<std::size_t>(K));
+  std::vector<std::size_t> left(static_cast<std::size_t>(K), A);
+  std::mutex mu;
+  std::size_t next = 0, done = 0;
+  std::exception_ptr error;
+  auto work = [&] {
+    for (;;) {
+      std::size_t i = 0;
+      WorldCache* cache = nullptr;
+      {
+        std::lock_guard lock(mu);
+        if (error || next == total) return;
+        i = next++;
+        auto& c = caches[i / A];
+        if (A > 1 && !c) c = std::make_unique<WorldCache>(kWorldCacheBytes);
+        cache = c.get();
+      }
+      const std::size_t k = i / A, a = i % A;
+      try {
+        RunResult r = run_replicate(arms_[a], static_cast<std::int64_t>(k), i == 0 ? log : nullptr, cache);
+        std::lock_guard lock(mu);
+        results_[a][k] = std::move(r);
+        if (--left[k] == 0) caches[k].reset();
+        ++done;
+        if (progress && total > 1)
+          std::cerr << "\rgovsim: " << done << " of " << total << " runs" << std::flush;
+      } catch (...) {
+        std::lock_guard lock(mu);
+        if (!error) error = std::current_exception();
+        return;
+      }
+    }
+  };
+  if (jobs == 1) {
+    work();
+  } else {
+    omp_set_max_active_levels(inner > 1 ? 2 : 1);
+#pragma omp parallel num_threads(jobs)
+    {
+      omp_set_num_threads(inner);
+      work();
     }
   }
   if (progress && total > 1) std::cerr << "\n";
+  if (error) std::rethrow_exception(error);
 }
 
 std::size_t Comparison::arm_index(const std::string& name) const {

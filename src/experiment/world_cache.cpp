@@ -23,6 +23,8 @@ std::string world_key(const Scenario& cfg, std::uint64_t seed) {
 World WorldCache::get(const Scenario& cfg, std::uint64_t seed) {
   const std::string key = world_key(cfg, seed);
   std::shared_ptr<const World> found;
+  std::shared_future<std::shared_ptr<const World>> pending;
+  std::promise<std::shared_ptr<const World>> promise;
   {
     std::lock_guard lock(mutex_);
     auto it = std::find_if(entries_.begin(), entries_.end(), [&](const Entry& e) { return e.key == key; });
@@ -30,23 +32,45 @@ World WorldCache::get(const Scenario& cfg, std::uint64_t seed) {
       entries_.splice(entries_.begin(), entries_, it);
       found = it->world;
       ++reused_;
+    } else if (auto b = building_.find(key); b != building_.end()) {
+      pending = b->second.world;
+      ++b->second.waiting;
+      ++reused_;
+    } else {
+      building_.emplace(key, Building{promise.get_future().share(), 0});
     }
   }
-  if (found) return *found;  // the copy is made outside the lock
-  World world = generate_world(cfg.params, seed);
-  const std::size_t bytes = world.bytes();
-  std::lock_guard lock(mutex_);
-  ++built_;
-  if (bytes > max_bytes_) return world;
-  if (std::none_of(entries_.begin(), entries_.end(), [&](const Entry& e) { return e.key == key; })) {
-    entries_.push_front({key, std::make_shared<const World>(world), bytes});
-    bytes_ += bytes;
-    while (bytes_ > max_bytes_) {
-      bytes_ -= entries_.back().bytes;
-      entries_.pop_back();
+  if (found) return *found;                    // the copy is made outside the lock
+  if (pending.valid()) return *pending.get();  // built by another thread (rethrows its error)
+  std::shared_ptr<World> world;
+  try {
+    world = std::make_shared<World>(generate_world(cfg.params, seed));
+  } catch (...) {
+    std::lock_guard lock(mutex_);
+    building_.erase(key);
+    promise.set_exception(std::current_exception());
+    throw;
+  }
+  const std::size_t bytes = world->bytes();
+  bool waited = false;
+  {
+    std::lock_guard lock(mutex_);
+    ++built_;
+    waited = building_.at(key).waiting > 0;
+    building_.erase(key);
+    if (bytes <= max_bytes_) {
+      entries_.push_front({key, world, bytes});
+      bytes_ += bytes;
+      while (bytes_ > max_bytes_) {
+        bytes_ -= entries_.back().bytes;
+        entries_.pop_back();
+      }
     }
   }
-  return world;
+  promise.set_value(world);
+  // A world too big to keep, that nobody waited for, is handed over without a copy (a city's is 1.9 GB).
+  if (bytes > max_bytes_ && !waited) return std::move(*world);
+  return *world;
 }
 
 }  // namespace govsim

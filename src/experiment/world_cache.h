@@ -6,7 +6,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <future>
 #include <list>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -50,7 +52,8 @@ class WorldCache {
   // Keeps worlds up to `max_bytes` in all (World::bytes), the least recently used leaving first; a world
   // larger than that is built every time.
   explicit WorldCache(std::size_t max_bytes) : max_bytes_(max_bytes) {}
-  // A copy of the world of (cfg, seed), built now if no earlier run built it. Safe from several threads.
+  // A copy of the world of (cfg, seed), built now if no earlier run built it. Safe from several threads: a
+  // thread asking for a world another is building waits for it rather than building it again.
   World get(const Scenario& cfg, std::uint64_t seed);
   std::size_t built() const { return built_; }
   std::size_t reused() const { return reused_; }
@@ -63,6 +66,11 @@ class WorldCache {
   };
   std::size_t max_bytes_, bytes_ = 0, built_ = 0, reused_ = 0;
   std::list<Entry> entries_;  // most recently used first
+  struct Building {           // a world one thread is building, and how many others wait for it
+    std::shared_future<std::shared_ptr<const World>> world;
+    int waiting = 0;
+  };
+  std::map<std::string, Building> building_;
   std::mutex mutex_;
 };
 

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "core/population.h"
 #include "experiment/runner.h"
@@ -104,6 +106,27 @@ TEST(WorldCache, KeepsWithinItsBytes) {
   EXPECT_EQ(cache.reused(), 0u);
   cache.get(base, 1);
   EXPECT_EQ(cache.reused(), 1u);
+}
+
+// Threads asking for one world at once build it once: the others wait for it. A world too big to keep is
+// built again by a later request, and handed to each requester whole.
+TEST(WorldCache, ThreadsAskingAtOnceBuildOnce) {
+  const Scenario base = small();
+  const World want = generate_world(base.params, 5);
+  for (const std::size_t room : {std::size_t{64} << 20, std::size_t{1}}) {
+    WorldCache cache(room);
+    std::vector<World> got(4);
+    std::vector<std::thread> threads;
+    for (std::size_t t = 0; t < got.size(); ++t)
+      threads.emplace_back([&, t] { got[t] = cache.get(base, 5); });
+    for (auto& t : threads) t.join();
+    for (const auto& w : got) EXPECT_TRUE(same_world(w, want));
+    EXPECT_EQ(cache.built() + cache.reused(), 4u);
+    EXPECT_GE(cache.built(), 1u);
+    if (room > 1) {
+      EXPECT_EQ(cache.built(), 1u);  // kept, or waited for
+    }
+  }
 }
 
 }  // namespace
