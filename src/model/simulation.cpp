@@ -1,8 +1,13 @@
 #include "model/simulation.h"
 
+#include <omp.h>
+
+#include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <numeric>
 #include <stdexcept>
+#include <string>
 
 #include "core/rng.h"
 #include "model/inequality.h"
@@ -164,8 +169,45 @@ void Simulation::begin_community(std::uint32_t c) {
   for (std::uint32_t i = 0; i < fading; ++i) ledger_.forget_committee(cs, r0 + rng.below(n));
 }
 
+namespace {
+
+// Days between probes of the thread count: the first, and the most after the same answer again and again.
+constexpr std::int64_t kFirstProbeGap = 32, kLongestProbeGap = 512;
+
+bool fixed_threads() {
+  const char* v = std::getenv("GOVSIM_FIXED_THREADS");
+  return v != nullptr && *v != '\0' && std::string(v) != "0";
+}
+
+}  // namespace
+
 void Simulation::run() {
-  while (s_.day + 1 < s_.params.run.days) step();
+  // A probe is four days on one thread, all threads, one, all (alternated, so both counts see alike days);
+  // the rest use whichever count took less time. The gap to the next probe doubles each time the answer
+  // stays the same and starts again from 32 days when it changes: a probe costs about two days at one
+  // thread where all threads are faster, so on a steady machine the probes cost well under 1%.
+  const int all = omp_get_max_threads();
+  const bool probe = all > 1 && !fixed_threads();
+  int use = all;
+  std::int64_t gap = kFirstProbeGap, next_probe = 0;
+  int probe_day = -1;              // 0-3 while probing
+  double seconds[2] = {0.0, 0.0};  // this probe's days on one thread, on all
+  for (std::int64_t n = 0; s_.day + 1 < s_.params.run.days; ++n) {
+    if (probe && n == next_probe) probe_day = 0;
+    omp_set_num_threads(probe_day < 0 ? use : probe_day % 2 == 0 ? 1 : all);
+    const auto t0 = std::chrono::steady_clock::now();
+    step();
+    if (probe_day < 0) continue;
+    seconds[probe_day % 2] += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (++probe_day < 4) continue;
+    const int faster = seconds[0] < seconds[1] ? 1 : all;
+    gap = faster == use ? std::min(2 * gap, kLongestProbeGap) : kFirstProbeGap;
+    use = faster;
+    next_probe = n + 1 + gap;
+    probe_day = -1;
+    seconds[0] = seconds[1] = 0.0;
+  }
+  omp_set_num_threads(all);
   finalize();
 }
 

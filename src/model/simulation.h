@@ -51,7 +51,10 @@ class Simulation {
   void add_mechanism(std::unique_ptr<Mechanism> m);  // before the first day; acts in the order added
   void add_metric(MetricSpec spec) { api_.add_metric(std::move(spec)); }  // before the first day
   void step();                                                            // one day, all phases in order
-  void run();  // params.run.days days, then finalize
+  // params.run.days days, then finalize. With several threads it probes now and then whether one thread
+  // is faster (on a machine whose cores other processes hold, barriers wait for a core), and uses the
+  // faster count until the next probe (the same bits either way); GOVSIM_FIXED_THREADS=1 keeps every thread.
+  void run();
   RunSummary summary() const;
 
   // Sets up the day and runs one phase, each its own pass over the communities; step() does the same work
