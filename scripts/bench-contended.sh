@@ -5,10 +5,10 @@
 # then beside BUSY CPU-bound processes (default 1). Prints each time, the medians, and the ratios time(1
 # thread) / time(2 threads) in each sitting: above 1 means two threads help. Set GOVSIM to time another
 # binary, OMP_WAIT_POLICY to override govsim's choice of passive waiting.
-# Usage: scripts/bench-contended.sh [PAIRS=5] [COMMUNITIES=224] [BUSY=1] [DAYS=365]
+# Usage: scripts/bench-contended.sh [ROUNDS=5] [COMMUNITIES=224] [BUSY=1] [DAYS=365]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-pairs=${1:-5} communities=${2:-224} busy=${3:-1} days=${4:-365}
+rounds=${1:-5} communities=${2:-224} busy=${3:-1} days=${4:-365}
 govsim=${GOVSIM:-build/src/govsim}
 tmp=$(mktemp -d)
 pids=()
@@ -19,7 +19,7 @@ cleanup() {
 trap cleanup EXIT
 sitting() {
   local what=$1
-  for i in $(seq 1 "$pairs"); do
+  for i in $(seq 1 "$rounds"); do
     for t in 1 2 2f; do  # 2f: two threads on every day (GOVSIM_FIXED_THREADS=1, no probing for one)
       GOVSIM_FIXED_THREADS=$([ "$t" = 2f ] && echo 1 || echo 0) /usr/bin/time -f "%e" -o "$tmp/t" "$govsim" run \
         scenarios/baseline.ini --set district.communities="$communities" --set run.days="$days" \
