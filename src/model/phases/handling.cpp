@@ -21,7 +21,15 @@ void Simulation::work_grids(std::uint32_t c) {
   const auto day = static_cast<std::uint32_t>(s_.day);
   const double q_base = 1.0 - std::pow(1.0 - gp.quit_base_per_year, 1.0 / 365.0);
   const double wage = s_.params.cost.wage_grid_per_hour;
-  for (std::uint32_t g = g0; g < s_.world.communities.first_grid[c + 1]; ++g) {
+  const std::uint32_t g_end = s_.world.communities.first_grid[c + 1];
+  for (std::uint32_t g = g0; g < g_end; ++g) {
+    // A grid's queue and the cases at its head are cache misses: start them two grids and one grid ahead.
+    if (g + 2 < g_end && !cs.grid_queue[g + 2 - g0].empty())
+      __builtin_prefetch(cs.grid_queue[g + 2 - g0].data());
+    if (g + 1 < g_end) {
+      const auto& next = cs.grid_queue[g + 1 - g0];
+      for (std::size_t j = 0; j < std::min<std::size_t>(next.size(), 2); ++j) cs.pool.prefetch(next[j]);
+    }
     const std::uint32_t w0 = s_.world.grids.first_worker[g], w1 = s_.world.grids.first_worker[g + 1];
     // Pooled capacity of the grid's workers in post, weighted by experience.
     double K = 0, clock_free = 0, admin = 0;
