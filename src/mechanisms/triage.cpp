@@ -13,7 +13,8 @@
 namespace govsim {
 
 namespace {
-// Sub-stream of a council's quorum draw; never a case's arrival number (those are below 2^26 or at least 2^31).
+// Sub-stream of a council's quorum draw; never a case's arrival number (those are below 2^26 or at least
+// 2^31).
 constexpr std::uint32_t kQuorumStream = 0x40000000u;
 }  // namespace
 
@@ -28,8 +29,10 @@ Triage::Triage(const TriageParams& p) : p_(p) {
 
 Triage::Channel Triage::channel_of(std::uint8_t kind, std::uint8_t required) const {
   switch (static_cast<DemandKind>(kind)) {
-    case DemandKind::kHousehold: return required == static_cast<std::uint8_t>(Level::kGrid) ? kResidents : kNone;
-    case DemandKind::kShared: return kCouncil;
+    case DemandKind::kHousehold:
+      return required == static_cast<std::uint8_t>(Level::kGrid) ? kResidents : kNone;
+    case DemandKind::kShared:
+      return kCouncil;
     case DemandKind::kPublic:
       return public_all_ || required >= static_cast<std::uint8_t>(Level::kStreet) ? kGovernment : kNone;
   }
@@ -88,18 +91,18 @@ void Triage::initialize(DayApi& api) {
   add("new_tr_misroute_redirected", K::kFlow, "cases/day",
       "Misrouted cases entering their right channel after the delay", false,
       flow(&Flows::misroute_redirected));
-  add("new_tr_self_resolved", K::kFlow, "cases/day", "Household affairs settled by residents and members", true,
-      flow(&Flows::self_resolved));
+  add("new_tr_self_resolved", K::kFlow, "cases/day", "Household affairs settled by residents and members",
+      true, flow(&Flows::self_resolved));
   add("new_tr_self_returned", K::kFlow, "cases/day", "Household affairs handed back to the grid queue", false,
       flow(&Flows::self_returned));
-  add("new_tr_council_meetings", K::kFlow, "meetings/day", "Consultation council meetings held (quorum reached)",
-      false, flow(&Flows::meetings));
-  add("new_tr_council_no_quorum", K::kFlow, "meetings/day", "Council meetings that failed for want of a quorum",
-      false, flow(&Flows::meetings_failed));
+  add("new_tr_council_meetings", K::kFlow, "meetings/day",
+      "Consultation council meetings held (quorum reached)", false, flow(&Flows::meetings));
+  add("new_tr_council_no_quorum", K::kFlow, "meetings/day",
+      "Council meetings that failed for want of a quorum", false, flow(&Flows::meetings_failed));
   add("new_tr_settled", K::kFlow, "cases/day", "Shared affairs settled at a council meeting", true,
       flow(&Flows::settled));
-  add("new_tr_council_returned", K::kFlow, "cases/day", "Shared affairs a council meeting sent to the community level",
-      false, flow(&Flows::council_returned));
+  add("new_tr_council_returned", K::kFlow, "cases/day",
+      "Shared affairs a council meeting sent to the community level", false, flow(&Flows::council_returned));
   // Participation by age band (seed 004: those who take part are mostly a few elderly residents).
   add("new_tr_council_participants_young", K::kFlow, "residents/day",
       "Young residents attending council meetings held today", false, flow(&Flows::participants_young));
@@ -110,8 +113,10 @@ void Triage::initialize(DayApi& api) {
       "Elderly residents attending council meetings held today", false, flow(&Flows::participants_elderly));
   total("cum_tr_triaged", "new_tr_triaged", "cases", "Reports triaged since day 0");
   total("cum_tr_misrouted", "new_tr_misrouted", "cases", "Reports misrouted since day 0");
-  total("cum_tr_self_resolved", "new_tr_self_resolved", "cases", "Household affairs settled by residents since day 0");
-  total("cum_tr_council_meetings", "new_tr_council_meetings", "meetings", "Council meetings held since day 0");
+  total("cum_tr_self_resolved", "new_tr_self_resolved", "cases",
+        "Household affairs settled by residents since day 0");
+  total("cum_tr_council_meetings", "new_tr_council_meetings", "meetings",
+        "Council meetings held since day 0");
   total("cum_tr_settled", "new_tr_settled", "cases", "Shared affairs settled by councils since day 0");
 }
 
@@ -160,6 +165,7 @@ void Triage::sort_reports(DayApi& api, std::uint32_t c) {
   const auto& reported = api.reported_today(c);
   // Holding and routing leave the grid queues as they are (the next sweep drops the entries).
   for (std::size_t i = sorted_[c]; i < reported.size(); ++i) {
+    if (i + 8 < reported.size()) pool.prefetch(reported[i + 8]);  // each case is a cache miss
     const std::uint32_t id = reported[i];
     const Case& k = pool[id];
     // Taken by a mechanism acting before triage (red property, in the reporting phase) or closed since.
@@ -341,13 +347,15 @@ void Triage::council(DayApi& api, std::uint32_t c) {
 
 void Triage::describe(AttributeSink& out) const {
   GOVSIM_TRIAGE_PARAMS(GOVSIM_DESCRIBE_FIELD)
-  const double mean = participation_.empty() ? 0.0
-                                             : std::accumulate(participation_.begin(), participation_.end(), 0.0) /
-                                                   static_cast<double>(participation_.size());
+  const double mean = participation_.empty()
+                          ? 0.0
+                          : std::accumulate(participation_.begin(), participation_.end(), 0.0) /
+                                static_cast<double>(participation_.size());
   out.number("mean_council_participation", mean);
-  out.text("summary",
-           "Three-affairs triage (三会解三事): household affairs to residents, shared affairs to consultation "
-           "councils, public affairs to government; misrouting costs days");
+  out.text(
+      "summary",
+      "Three-affairs triage (三会解三事): household affairs to residents, shared affairs to consultation "
+      "councils, public affairs to government; misrouting costs days");
 }
 
 void Triage::outcomes(std::vector<std::pair<std::string, double>>& out) const {
