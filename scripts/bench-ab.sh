@@ -29,6 +29,8 @@ for line in open(sys.argv[1]):
     what, side, s = line.split()
     t.setdefault((what, side), []).append(float(s))
 for what in ("year", "sweep"):
+    if (what, "a") not in t:  # N or M was 0
+        continue
     a, b = statistics.median(t[(what, "a")]), statistics.median(t[(what, "b")])
     print(f"{what}: median A {a:.2f} s, B {b:.2f} s, B/A {b / a:.3f} ({len(t[(what, 'a')])} pairs)")
 PY
