@@ -1,5 +1,7 @@
 #include "experiment/comparison.h"
 
+#include "experiment/work_queue.h"
+
 #include <omp.h>
 #include <unistd.h>
 
@@ -72,60 +74,37 @@ void Comparison::run(std::ostream* log, bool progress) {
   for (auto& r : results_) r.resize(static_cast<std::size_t>(K));
   const std::size_t total = A * static_cast<std::size_t>(K);
   progress = progress && isatty(2);
-  // Runs are independent (each keyed by its seed and replicate), so whole runs go side by side, each on
-  // threads / jobs threads: no barriers between them, where one run on every thread meets a barrier at every
-  // pass of its day. Same results at any thread count.
+  // Runs are independent (each keyed by its seed and replicate): whole runs side by side, one per thread
+  // (run_jobs). Same results at any thread count.
   const int threads = omp_get_max_threads();
   const int jobs = static_cast<int>(std::clamp<std::size_t>(total, 1, static_cast<std::size_t>(threads)));
-  const int inner = std::max(1, threads / jobs);
   // Replicate by replicate, so that every arm's run k copies the world the first one built (common random
   // numbers: the same world unless an arm changes a parameter it is built from); replicate k's cache is
   // dropped once its runs are done, so only the replicates in progress (at most `jobs`) hold worlds.
   std::vector<std::unique_ptr<WorldCache>> caches(static_cast<std::size_t>(K));
   std::vector<std::size_t> left(static_cast<std::size_t>(K), A);
   std::mutex mu;
-  std::size_t next = 0, done = 0;
-  std::exception_ptr error;
-  auto work = [&] {
-    for (;;) {
-      std::size_t i = 0;
+  std::size_t done = 0;
+  const auto queue = make_local_queue(total);
+  run_jobs(jobs, threads, [&] {
+    while (const auto pos = queue->next()) {
+      const std::size_t i = *pos, k = i / A, a = i % A;
       WorldCache* cache = nullptr;
       {
         std::lock_guard lock(mu);
-        if (error || next == total) return;
-        i = next++;
-        auto& c = caches[i / A];
-        if (A > 1 && !c) c = std::make_unique<WorldCache>(kWorldCacheBytes);
-        cache = c.get();
+        if (A > 1 && !caches[k]) caches[k] = std::make_unique<WorldCache>(kWorldCacheBytes);
+        cache = caches[k].get();
       }
-      const std::size_t k = i / A, a = i % A;
-      try {
-        RunResult r = run_replicate(arms_[a], static_cast<std::int64_t>(k), i == 0 ? log : nullptr, cache);
-        std::lock_guard lock(mu);
-        results_[a][k] = std::move(r);
-        if (--left[k] == 0) caches[k].reset();
-        ++done;
-        if (progress && total > 1)
-          std::cerr << "\rgovsim: " << done << " of " << total << " runs" << std::flush;
-      } catch (...) {
-        std::lock_guard lock(mu);
-        if (!error) error = std::current_exception();
-        return;
-      }
+      RunResult r = run_replicate(arms_[a], static_cast<std::int64_t>(k), i == 0 ? log : nullptr, cache);
+      std::lock_guard lock(mu);
+      results_[a][k] = std::move(r);
+      if (--left[k] == 0) caches[k].reset();
+      ++done;
+      if (progress && total > 1)
+        std::cerr << "\rgovsim: " << done << " of " << total << " runs" << std::flush;
     }
-  };
-  if (jobs == 1) {
-    work();
-  } else {
-    omp_set_max_active_levels(inner > 1 ? 2 : 1);
-#pragma omp parallel num_threads(jobs)
-    {
-      omp_set_num_threads(inner);
-      work();
-    }
-  }
+  });
   if (progress && total > 1) std::cerr << "\n";
-  if (error) std::rethrow_exception(error);
 }
 
 std::size_t Comparison::arm_index(const std::string& name) const {

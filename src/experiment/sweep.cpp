@@ -196,7 +196,6 @@ SweepResult run_sweep(const Experiment& exp, const SweepOptions& opt,
                  : static_cast<int>(std::min<std::size_t>(threads, std::max<std::size_t>(to_run, 1)));
   if (opt.ranks > 1 && opt.jobs <= 0) jobs = threads;  // runs per rank are not known in advance
   jobs = std::max(1, std::min(jobs, threads));
-  const int inner = std::max(1, threads / jobs);
 
   std::unique_ptr<WorkQueue> queue =
       opt.ranks > 1 ? make_mpi_queue(order.size()) : make_local_queue(order.size());
@@ -279,28 +278,29 @@ SweepResult run_sweep(const Experiment& exp, const SweepOptions& opt,
         w.days = 0;
         w.communities = 0;
       }
+      auto journal_error = [&](const std::exception& e) {
+        return std::runtime_error("writing run " + r.id + " to " + journal.string() + ": " + e.what());
+      };
       // Compressing the series is most of a journal file's cost: done here, beside the other runs.
       const auto t_encode = Clock::now();
       const std::vector<RunRecord> recs{std::move(rec)};
       std::shared_ptr<const EncodedSeries> encoded;
-      std::string error;
       try {
         encoded = encode_series(recs, w);
       } catch (const std::exception& e) {
-        error = e.what();
+        throw journal_error(e);
       }
       const double encode_s = since(t_encode);
       std::lock_guard<std::mutex> lock(mu);
       const auto t_write = Clock::now();
       try {
-        if (!encoded) throw std::runtime_error(error);
         write_results((ok ? ok_path(r) : failed_path(r)).string(), recs, prov, w, encoded.get());
         if (ok) {
           std::error_code ec;
           fs::remove(failed_path(r), ec);  // an earlier attempt failed; this one did not
         }
       } catch (const std::exception& e) {
-        throw std::runtime_error("writing run " + r.id + " to " + journal.string() + ": " + e.what());
+        throw journal_error(e);
       }
       result.write_seconds += encode_s + since(t_write);
       result.compress_seconds += encode_s;
@@ -313,25 +313,7 @@ SweepResult run_sweep(const Experiment& exp, const SweepOptions& opt,
     }
   };
 
-  if (jobs == 1) {
-    omp_set_num_threads(threads);
-    work();
-  } else {
-    // Runs side by side, each with `inner` threads of its own (nested parallelism).
-    omp_set_max_active_levels(inner > 1 ? 2 : 1);
-    std::exception_ptr error;
-#pragma omp parallel num_threads(jobs)
-    {
-      omp_set_num_threads(inner);
-      try {
-        work();
-      } catch (...) {
-#pragma omp critical(govsim_sweep_error)
-        if (!error) error = std::current_exception();
-      }
-    }
-    if (error) std::rethrow_exception(error);
-  }
+  run_jobs(jobs, threads, work);
   result.worlds_built = worlds.built();
   result.worlds_shared = worlds.reused();
   queue.reset();  // collective under MPI: every rank has drained the queue

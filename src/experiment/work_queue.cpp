@@ -1,9 +1,13 @@
 #include "experiment/work_queue.h"
 
+#include <omp.h>
+
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
+#include <exception>
 #include <iostream>
 #include <mutex>
 #include <thread>
@@ -40,6 +44,28 @@ MpiWorld g_world;
 
 std::unique_ptr<WorkQueue> make_local_queue(std::size_t n) {
   return std::make_unique<LocalQueue>(n);
+}
+
+void run_jobs(int jobs, int threads, const std::function<void()>& work) {
+  if (jobs <= 1) {
+    omp_set_num_threads(threads);
+    work();
+    return;
+  }
+  const int inner = std::max(1, threads / jobs);
+  omp_set_max_active_levels(inner > 1 ? 2 : 1);
+  std::exception_ptr error;
+#pragma omp parallel num_threads(jobs)
+  {
+    omp_set_num_threads(inner);
+    try {
+      work();
+    } catch (...) {
+#pragma omp critical(govsim_run_jobs_error)
+      if (!error) error = std::current_exception();
+    }
+  }
+  if (error) std::rethrow_exception(error);
 }
 
 MpiWorld mpi_world() {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -20,6 +21,12 @@ class WorkQueue {
 
 // Positions for the threads of this process only.
 std::unique_ptr<WorkQueue> make_local_queue(std::size_t n);
+
+// Runs `work` (a loop that takes positions from a WorkQueue until none is left) on `jobs` threads at once,
+// each with threads / jobs threads of its own for the parallel loops inside it (nested); one job runs on the
+// calling thread with all `threads`. Whole runs side by side meet no barrier, where one run on every thread
+// meets one at every pass of its day. After every job has returned, rethrows the first exception one threw.
+void run_jobs(int jobs, int threads, const std::function<void()>& work);
 
 // MPI environment: rank/size (0/1 without MPI or outside mpirun).
 struct MpiWorld {

@@ -58,10 +58,14 @@ class DayApi {
   const Tally& tally(std::uint32_t c) const { return s_.communities[c].tally; }
 
   // --- cases, through handles
-  CaseHandle handle(std::uint32_t c, std::uint32_t id) const { return {c, id, s_.communities[c].pool.generation(id)}; }
+  CaseHandle handle(std::uint32_t c, std::uint32_t id) const {
+    return {c, id, s_.communities[c].pool.generation(id)};
+  }
   CaseHandle handle(const CaseRef& r) const { return handle(r.community, r.id); }
   // The handle's case, or nullptr if it has closed and its slot was recycled since the handle was taken.
-  const Case* find(const CaseHandle& h) const { return s_.communities[h.community].pool.find(h.id, h.generation); }
+  const Case* find(const CaseHandle& h) const {
+    return s_.communities[h.community].pool.find(h.id, h.generation);
+  }
   // The handle's case if it still occupies its slot and is in `state` (e.g. still held by the caller).
   const Case* find(const CaseHandle& h, CaseState state) const {
     return s_.communities[h.community].pool.find(h.id, h.generation, state);
@@ -72,7 +76,9 @@ class DayApi {
   // Takes a queued case out of the ladder (it stays open, at no level).
   void hold(const CaseHandle& h) { ledger_.hold(h.community, live(h)); }
   // Puts a held case back in its level's queue, workable from `available_day`.
-  void give_back(const CaseHandle& h, int available_day) { ledger_.give_back(h.community, live(h), available_day); }
+  void give_back(const CaseHandle& h, int available_day) {
+    ledger_.give_back(h.community, live(h), available_day);
+  }
   // Moves a queued case to another level's queue, workable from `available_day`.
   void route(const CaseHandle& h, Level to, int available_day) {
     ledger_.route(h.community, live(h), to, available_day);
