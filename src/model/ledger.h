@@ -42,14 +42,14 @@ class Ledger {
   // Tabulates the relaxation's daily decay for the run's days (called once, before the first day): most of
   // the opinion phase's exponentials.
   void start();
-  // Starts loading what an experience of resident r reads (r's record, r's neighbour list), so that the
-  // misses of several events overlap; stage 0 the record and list offset, stage 1 the list itself.
   // Both cache lines a resident's record may straddle.
   void prefetch_resident(std::uint32_t r) const {
     const auto* p = reinterpret_cast<const char*>(&s_.world.residents[r]);
     __builtin_prefetch(p);
     __builtin_prefetch(p + sizeof(s_.world.residents[r]) - 1);
   }
+  // Starts loading what an experience of resident r reads, so that the misses of several events overlap:
+  // stage 0 r's record and list offset, stage 1 r's neighbour list, stage 2 the neighbours' records.
   void prefetch_experience(std::uint32_t r, int stage) const {
     const auto& net = s_.world.neighbours;
     if (stage == 0) {
@@ -59,11 +59,19 @@ class Ledger {
       return;
     } else if (stage == 1) {
       __builtin_prefetch(net.innerIndexPtr() + net.outerIndexPtr()[r]);
-    } else {  // the neighbours' records, which experience() moves
+    } else {
       const std::int32_t* inner = net.innerIndexPtr();
       for (std::int32_t p = net.outerIndexPtr()[r], end = net.outerIndexPtr()[r + 1]; p < end; ++p)
         prefetch_resident(static_cast<std::uint32_t>(inner[p]));
     }
+  }
+  // In a loop at event i of n whose event j is resident_of(j)'s experience: the three stages 8, 4 and 2
+  // events ahead.
+  template <class ResidentOf>
+  void prefetch_experiences_ahead(std::size_t i, std::size_t n, ResidentOf resident_of) const {
+    if (i + 8 < n) prefetch_experience(resident_of(i + 8), 0);
+    if (i + 4 < n) prefetch_experience(resident_of(i + 4), 1);
+    if (i + 2 < n) prefetch_experience(resident_of(i + 2), 2);
   }
   // A resident's satisfaction and trust today.
   double satisfaction(std::uint32_t r) const {

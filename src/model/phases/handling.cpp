@@ -253,13 +253,12 @@ void Simulation::settle_coordinated(std::uint32_t c) {
   auto& cs = s_.communities[c];
   std::size_t keep = 0;
   for (const CaseHandle& h : cs.coordinating) {
-    const Case& k = cs.pool[h.id];
-    const bool here = cs.pool.generation(h.id) == h.generation && k.state == CaseState::kQueued &&
-                      k.coordinated && k.level >= static_cast<std::uint8_t>(Level::kStreet);
-    if (!here) {
+    const Case* found = cs.pool.find(h.id, h.generation, CaseState::kQueued);
+    if (found == nullptr || !found->coordinated || found->level < static_cast<std::uint8_t>(Level::kStreet)) {
       cs.tally.coordinating -= 1;
       continue;
     }
+    const Case& k = *found;
     if (s_.day - k.day_reported >= lp.abandon_days) {
       cs.tally.coordinating -= 1;
       ledger_.close_case(cs, h.id, Outcome::kAbandoned, static_cast<float>(lp.work_start_hour));

@@ -25,9 +25,7 @@ void Simulation::opinion_community(std::uint32_t c) {
   const std::size_t n_closed = cs.closed.size();
   for (std::size_t i = 0; i < n_closed; ++i) {
     // Each event's resident and neighbours are cache misses; start them a few events ahead.
-    if (i + 8 < n_closed) ledger_.prefetch_experience(cs.closed[i + 8].resident, 0);
-    if (i + 4 < n_closed) ledger_.prefetch_experience(cs.closed[i + 4].resident, 1);
-    if (i + 2 < n_closed) ledger_.prefetch_experience(cs.closed[i + 2].resident, 2);
+    ledger_.prefetch_experiences_ahead(i, n_closed, [&](std::size_t j) { return cs.closed[j].resident; });
     const ClosedEvent& e = cs.closed[i];
     const std::uint32_t r = e.resident;
     const int age = s_.day - e.day_raised;
@@ -93,9 +91,7 @@ void Simulation::opinion_community(std::uint32_t c) {
     }
     const std::size_t t = reached++;
     if (t + 12 < n_today) cs.pool.prefetch(due[today[t + 12]].id);
-    if (t + 8 < n_today) ledger_.prefetch_experience(resident_of(t + 8), 0);
-    if (t + 4 < n_today) ledger_.prefetch_experience(resident_of(t + 4), 1);
-    if (t + 2 < n_today) ledger_.prefetch_experience(resident_of(t + 2), 2);
+    ledger_.prefetch_experiences_ahead(t, n_today, resident_of);
     const Case* found = cs.pool.find(e.id, e.generation);
     if (found == nullptr) continue;
     const Case& k = *found;
