@@ -73,6 +73,14 @@ class Ledger {
     if (i + 4 < n) prefetch_experience(resident_of(i + 4), 1);
     if (i + 2 < n) prefetch_experience(resident_of(i + 2), 2);
   }
+  // Before such a loop: the stages its first events get from no earlier event. A community has a few events
+  // a day, so most loops are shorter than 8 and were left without their residents' records fetched.
+  template <class ResidentOf>
+  void prefetch_experiences_first(std::size_t n, ResidentOf resident_of) const {
+    for (std::size_t j = 0; j < std::min<std::size_t>(n, 8); ++j) prefetch_experience(resident_of(j), 0);
+    for (std::size_t j = 0; j < std::min<std::size_t>(n, 4); ++j) prefetch_experience(resident_of(j), 1);
+    for (std::size_t j = 0; j < std::min<std::size_t>(n, 2); ++j) prefetch_experience(resident_of(j), 2);
+  }
   // A resident's satisfaction and trust today.
   double satisfaction(std::uint32_t r) const {
     const auto& res = s_.world.residents;

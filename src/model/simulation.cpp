@@ -8,6 +8,7 @@
 #include <numeric>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "core/rng.h"
 #include "model/inequality.h"
@@ -162,11 +163,22 @@ void Simulation::begin_community(std::uint32_t c) {
   if (n == 0) return;
   const auto day = static_cast<std::uint32_t>(s_.day);
   Rng rng(s_.seed, Purpose::kMoving, c, day);
+  // Awareness fades unless renewed: a Poisson number of residents a day are reached by the fading. Both
+  // lists are drawn first (the same draws in the same order) so that each resident, a cache miss, can be
+  // fetched a few ahead.
+  thread_local std::vector<std::uint32_t> who;
+  who.clear();
   const std::uint32_t movers = rng.poisson(s_.params.opinion.moving_per_year / 365.0 * n);
-  for (std::uint32_t i = 0; i < movers; ++i) ledger_.replace_resident(cs, r0 + rng.below(n));
-  // Awareness fades unless renewed: a Poisson number of residents a day are reached by the fading.
+  for (std::uint32_t i = 0; i < movers; ++i) who.push_back(r0 + rng.below(n));
   const std::uint32_t fading = rng.poisson(s_.params.opinion.aware_forget_per_year / 365.0 * n);
-  for (std::uint32_t i = 0; i < fading; ++i) ledger_.forget_committee(cs, r0 + rng.below(n));
+  for (std::uint32_t i = 0; i < fading; ++i) who.push_back(r0 + rng.below(n));
+  for (std::size_t i = 0; i < who.size(); ++i) {
+    if (i + 8 < who.size()) ledger_.prefetch_resident(who[i + 8]);
+    if (i < movers)
+      ledger_.replace_resident(cs, who[i]);
+    else
+      ledger_.forget_committee(cs, who[i]);
+  }
 }
 
 namespace {

@@ -22,10 +22,20 @@ void Simulation::work_grids(std::uint32_t c) {
   const double q_base = 1.0 - std::pow(1.0 - gp.quit_base_per_year, 1.0 / 365.0);
   const double wage = s_.params.cost.wage_grid_per_hour;
   const std::uint32_t g_end = s_.world.communities.first_grid[c + 1];
+  for (std::uint32_t g = g0; g < std::min(g_end, g0 + 2); ++g) {  // what no earlier grid fetches below
+    if (!cs.grid_queue[g - g0].empty()) {
+      __builtin_prefetch(cs.grid_queue[g - g0].data());
+      cs.pool.prefetch(cs.grid_queue[g - g0][0]);
+    }
+    if (!cs.grid_latent[g - g0].empty()) __builtin_prefetch(cs.grid_latent[g - g0].data());
+  }
   for (std::uint32_t g = g0; g < g_end; ++g) {
-    // A grid's queue and the cases at its head are cache misses: start them two grids and one grid ahead.
-    if (g + 2 < g_end && !cs.grid_queue[g + 2 - g0].empty())
-      __builtin_prefetch(cs.grid_queue[g + 2 - g0].data());
+    // A grid's queue, its waiting demands and the cases at its queue's head are cache misses: start them two
+    // grids and one grid ahead.
+    if (g + 2 < g_end) {
+      if (!cs.grid_queue[g + 2 - g0].empty()) __builtin_prefetch(cs.grid_queue[g + 2 - g0].data());
+      if (!cs.grid_latent[g + 2 - g0].empty()) __builtin_prefetch(cs.grid_latent[g + 2 - g0].data());
+    }
     if (g + 1 < g_end) {
       const auto& next = cs.grid_queue[g + 1 - g0];
       for (std::size_t j = 0; j < std::min<std::size_t>(next.size(), 2); ++j) cs.pool.prefetch(next[j]);

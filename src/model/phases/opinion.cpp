@@ -23,9 +23,11 @@ void Simulation::opinion_community(std::uint32_t c) {
   auto& cs = s_.communities[c];
   Rng rng(s_.seed, Purpose::kOpinion, c, day);
   const std::size_t n_closed = cs.closed.size();
+  // Each event's resident and neighbours are cache misses; start them a few events ahead.
+  const auto closed_resident = [&](std::size_t j) { return cs.closed[j].resident; };
+  ledger_.prefetch_experiences_first(n_closed, closed_resident);
   for (std::size_t i = 0; i < n_closed; ++i) {
-    // Each event's resident and neighbours are cache misses; start them a few events ahead.
-    ledger_.prefetch_experiences_ahead(i, n_closed, [&](std::size_t j) { return cs.closed[j].resident; });
+    ledger_.prefetch_experiences_ahead(i, n_closed, closed_resident);
     const ClosedEvent& e = cs.closed[i];
     const std::uint32_t r = e.resident;
     const int age = s_.day - e.day_raised;
@@ -82,6 +84,8 @@ void Simulation::opinion_community(std::uint32_t c) {
     const std::uint32_t r = cs.pool[due[today[t]].id].resident;
     return r < n_residents ? r : 0;
   };
+  for (std::size_t t = 0; t < std::min<std::size_t>(n_today, 12); ++t) cs.pool.prefetch(due[today[t]].id);
+  ledger_.prefetch_experiences_first(n_today, resident_of);
   std::size_t reached = 0;  // of today's entries
   for (std::size_t i = 0; i < n_due; ++i) {
     ReviewEntry& e = due[i];

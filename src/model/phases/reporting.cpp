@@ -17,8 +17,10 @@ void Simulation::reporting_community(std::uint32_t c) {
   // Yesterday's reports (those found on visits included) have been seen by every phase that reads them.
   cs.reported_today.clear();
   const auto& raised = cs.raised_today;
+  // The resident's record is a cache miss; start it a few arrivals ahead (the first four before the loop).
+  for (std::size_t i = 0; i < std::min<std::size_t>(raised.size(), 4); ++i)
+    ledger_.prefetch_experience(cs.pool[raised[i]].resident, 0);
   for (std::size_t i = 0; i < raised.size(); ++i) {
-    // The resident's record is a cache miss; start it a few arrivals ahead.
     if (i + 4 < raised.size()) ledger_.prefetch_experience(cs.pool[raised[i + 4]].resident, 0);
     const std::uint32_t id = raised[i];
     Case& k = cs.pool[id];
@@ -49,8 +51,12 @@ void Simulation::reporting_community(std::uint32_t c) {
     }
   }
   cs.raised_today.clear();
-  // Unreported demands that waited too long lapse.
-  for (auto& lat : cs.grid_latent) {
+  // Unreported demands that waited too long lapse. Each grid's list is a cache miss: start it two ahead.
+  const std::size_t n_grids = cs.grid_latent.size();
+  for (std::size_t gl = 0; gl < n_grids; ++gl) {
+    if (gl + 2 < n_grids && !cs.grid_latent[gl + 2].empty())
+      __builtin_prefetch(cs.grid_latent[gl + 2].data());
+    auto& lat = cs.grid_latent[gl];
     std::size_t keep = 0;
     for (const LatentEntry& e : lat) {
       if (s_.day - e.day_raised < o.latent_give_up_days) {
