@@ -348,26 +348,77 @@ World generate_world(const Params& p, std::uint64_t seed) {
   return w;
 }
 
-void build_network(World& w, int degree, double rewire, float weight, std::uint64_t seed) {
+void build_network(World& w, int degree, double rewire, float weight, std::uint64_t seed, bool allow_inline) {
   const auto N = static_cast<std::int64_t>(w.residents.size());
   auto& m = w.neighbours;
-  m.resize(N, N);
-  m.resizeNonZeros(0);
   w.neighbour_weight = weight;
+  w.links_inline = false;
+  const auto G = static_cast<std::uint32_t>(w.grids.size());
+  std::uint32_t largest = 0;
+  for (std::uint32_t g = 0; g < G; ++g)
+    largest = std::max(largest, w.grid_end_resident(g) - w.grid_first_resident(g));
   if (degree <= 0 || N == 0) {
+    m.resize(N, N);
+    m.resizeNonZeros(0);
     m.makeCompressed();
     return;
   }
-  // Each column gets min(degree, grid size - 1) entries; fill the compressed arrays directly.
-  const auto G = static_cast<std::uint32_t>(w.grids.size());
-  std::vector<std::int32_t> deg(static_cast<std::size_t>(N));
-  for (std::uint32_t g = 0; g < G; ++g) {
+  // Resident r's k links, r in a grid of n residents from a: the ring lattice of the k nearest residents in
+  // household order (k/2 on each side), some rewired to a random resident of the same grid; duplicates and
+  // self-links are redrawn. The callers sort them.
+  auto links_of = [&](std::uint32_t r, std::uint32_t a, std::uint32_t n, int k, std::int32_t* col) {
+    Rng rng(seed, Purpose::kNetwork, r, 0);
+    for (int j = 0; j < k; ++j) {
+      const std::int64_t off = (j / 2 + 1) * ((j % 2 == 0) ? 1 : -1);
+      std::uint32_t t =
+          a + static_cast<std::uint32_t>(((static_cast<std::int64_t>(r - a) + off) % n + n) % n);
+      if (rng.bernoulli(rewire)) t = a + rng.below(n);
+      for (int tries = 0; tries < 32; ++tries) {
+        bool clash = (t == r);
+        for (int q = 0; q < j && !clash; ++q) clash = (col[q] == static_cast<std::int32_t>(t));
+        if (!clash) break;
+        t = a + rng.below(n);
+      }
+      col[j] = static_cast<std::int32_t>(t);
+    }
+  };
+  auto links_in_grid = [&](std::uint32_t g) {
     const std::uint32_t a = w.grid_first_resident(g), b = w.grid_end_resident(g);
-    const int k = std::min<int>(degree, static_cast<int>(b - a) - 1);
-    for (std::uint32_t r = a; r < b; ++r) deg[r] = std::max(k, 0);
+    return std::max(0, std::min<int>(degree, static_cast<int>(b - a) - 1));
+  };
+
+  // Few links, each within an int16 offset (grids of at most 32,768 residents): in the residents' records.
+  if (allow_inline && degree <= kInlineLinks && largest <= 32768) {
+    m = Network();
+    w.links_inline = true;
+    auto& res = w.residents;
+#pragma omp parallel for schedule(dynamic, 64)
+    for (std::int64_t gi = 0; gi < G; ++gi) {
+      const auto g = static_cast<std::uint32_t>(gi);
+      const std::uint32_t a = w.grid_first_resident(g), b = w.grid_end_resident(g);
+      const int k = links_in_grid(g);
+      for (std::uint32_t r = a; r < b; ++r) {
+        std::int32_t col[kInlineLinks] = {};
+        links_of(r, a, b - a, k, col);
+        for (int i = 1; i < k; ++i)  // insertion sort: at most kInlineLinks
+          for (int j = i; j > 0 && col[j - 1] > col[j]; --j) std::swap(col[j - 1], col[j]);
+        for (int l = 0; l < kInlineLinks; ++l)
+          res[r].link[l] = l < k ? static_cast<std::int16_t>(col[l] - static_cast<std::int32_t>(r)) : 0;
+      }
+    }
+    return;
   }
+
+  // Otherwise Eigen's compressed columns: each column gets min(degree, grid size - 1) entries, filled
+  // directly.
+  m.resize(N, N);
+  m.resizeNonZeros(0);
   std::vector<std::int64_t> start(static_cast<std::size_t>(N) + 1, 0);
-  for (std::int64_t r = 0; r < N; ++r) start[r + 1] = start[r] + deg[r];
+  for (std::uint32_t g = 0; g < G; ++g) {
+    const int k = links_in_grid(g);
+    for (std::uint32_t r = w.grid_first_resident(g); r < w.grid_end_resident(g); ++r)
+      start[r + 1] = start[r] + k;
+  }
   if (start[N] >= (1ll << 31)) throw InputError("opinion.wom_degree: network too large for 32-bit indices");
   m.resizeNonZeros(static_cast<Eigen::Index>(start[N]));
   auto* outer = m.outerIndexPtr();
@@ -378,28 +429,10 @@ void build_network(World& w, int degree, double rewire, float weight, std::uint6
   for (std::int64_t gi = 0; gi < G; ++gi) {
     const auto g = static_cast<std::uint32_t>(gi);
     const std::uint32_t a = w.grid_first_resident(g), b = w.grid_end_resident(g);
-    const std::uint32_t n = b - a;
+    const int k = links_in_grid(g);
     for (std::uint32_t r = a; r < b; ++r) {
-      const int k = deg[r];
-      if (k == 0) continue;
-      Rng rng(seed, Purpose::kNetwork, r, 0);
-      std::int32_t* col = inner + start[r];
-      // Ring lattice: the k nearest residents in household order (k/2 on each side), some rewired to a
-      // random resident of the same grid; duplicates and self-links are redrawn.
-      for (int j = 0; j < k; ++j) {
-        const std::int64_t off = (j / 2 + 1) * ((j % 2 == 0) ? 1 : -1);
-        std::uint32_t t =
-            a + static_cast<std::uint32_t>(((static_cast<std::int64_t>(r - a) + off) % n + n) % n);
-        if (rng.bernoulli(rewire)) t = a + rng.below(n);
-        for (int tries = 0; tries < 32; ++tries) {
-          bool clash = (t == r);
-          for (int q = 0; q < j && !clash; ++q) clash = (col[q] == static_cast<std::int32_t>(t));
-          if (!clash) break;
-          t = a + rng.below(n);
-        }
-        col[j] = static_cast<std::int32_t>(t);
-      }
-      std::sort(col, col + k);
+      links_of(r, a, b - a, k, inner + start[r]);
+      std::sort(inner + start[r], inner + start[r] + k);
       for (int j = 0; j < k; ++j) val[start[r] + j] = weight;
     }
   }

@@ -41,8 +41,10 @@ void check_types(const DistrictParams& d, const std::array<double, kCommunityTyp
 World generate_world(const Params& p, std::uint64_t seed);
 
 // Builds the neighbour network within each grid: a ring over the grid's residents in household order, with
-// a share of links rewired to random residents of the same grid.
-void build_network(World& w, int degree, double rewire, float weight, std::uint64_t seed);
+// a share of links rewired to random residents of the same grid. The links go into the residents' records
+// where they fit (World::links_inline) unless allow_inline is false; the same links either way.
+void build_network(World& w, int degree, double rewire, float weight, std::uint64_t seed,
+                   bool allow_inline = true);
 
 template <class Where>
 void check_types(const DistrictParams& d, const std::array<double, kCommunityTypes>& residents, Where where) {

@@ -43,8 +43,9 @@ std::size_t World::bytes() const {
   b += vbytes(units.type) + vbytes(units.community) + vbytes(units.engagement) +
        vbytes(units.budget_staff_days) + vbytes(units.capability);
   b += vbytes(members.resident) + vbytes(members.community);
-  b += static_cast<std::size_t>(neighbours.nonZeros()) * (sizeof(float) + sizeof(std::int32_t)) +
-       static_cast<std::size_t>(neighbours.outerSize() + 1) * sizeof(std::int32_t);
+  if (neighbours.outerSize() > 0)  // empty when the links are in the records
+    b += static_cast<std::size_t>(neighbours.nonZeros()) * (sizeof(float) + sizeof(std::int32_t)) +
+         static_cast<std::size_t>(neighbours.outerSize() + 1) * sizeof(std::int32_t);
   return b;
 }
 

@@ -35,9 +35,13 @@ inline constexpr std::uint8_t kPartyMember = 1u << 0;
 inline constexpr std::uint8_t kAware = 1u << 1;      // aware of the community big Party committee
 inline constexpr std::uint8_t kInService = 1u << 2;  // in-service member registered here (双报到)
 
+// Links of the word-of-mouth network a resident's record can hold (World::links_inline).
+inline constexpr int kInlineLinks = 4;
+
 // One resident's state in one record: a day's events reach a resident (and their neighbours) at random, and
-// one record is one cache line's read where nine columns were nine (docs/PERFORMANCE.md). 24 bytes.
-struct ResidentState {
+// one record is one cache line's read where nine columns were nine (docs/PERFORMANCE.md). 32 bytes, aligned
+// so that a record never straddles two lines.
+struct alignas(32) ResidentState {
   // Satisfaction and trust (0..1) on the day `touched`; between touches they relax toward the resident's
   // resting levels (model/opinion.h), so read them through Ledger/DayApi, which apply the relaxation.
   float satisfaction;       // rating good or very good at >= opinion.good_threshold
@@ -49,9 +53,13 @@ struct ResidentState {
   std::uint8_t flags;          // kPartyMember | kAware | kInService
   std::uint8_t participation;  // propensity to take part / report, quantised x/255
   std::uint8_t digital;        // propensity to use digital channels, quantised x/255
+  // With World::links_inline, the neighbours who hear of this resident's experiences, as offsets j - r in
+  // ascending order of j; the unused ones are 0 (no resident links to itself). An experience then reads the
+  // records alone, where the network's matrix cost two dependent cache misses more.
+  std::array<std::int16_t, kInlineLinks> link;
   bool operator==(const ResidentState&) const = default;
 };
-static_assert(sizeof(ResidentState) == 24, "a resident's record should stay 24 bytes");
+static_assert(sizeof(ResidentState) == 32, "a resident's record should stay 32 bytes");
 
 struct Residents {
   std::vector<ResidentState> state;
@@ -130,8 +138,8 @@ struct Members {  // in-service Party members registered with a home community (
 };
 
 // The word-of-mouth network's matrix. Eigen 3.4's SparseMatrix has no move operations (a "move" copies), and
-// a World is moved into its Simulation: without these the network (1 GB at city scale) was copied twice and
-// held twice for the whole run.
+// a World is moved into its Simulation: without these the network (1 GB at city scale, when not inline) was
+// copied twice and held twice for the whole run.
 struct Network : Eigen::SparseMatrix<float, Eigen::ColMajor, std::int32_t> {
   using Base = Eigen::SparseMatrix<float, Eigen::ColMajor, std::int32_t>;
   using Base::Base;
@@ -158,11 +166,35 @@ struct World {
   Leaders leaders;
   Members members;
   // Word-of-mouth network: column r lists the residents who hear about r's experiences, with weights.
-  // Links stay within a grid, so communities can be updated in parallel without sharing residents.
+  // Links stay within a grid, so communities can be updated in parallel without sharing residents. Empty
+  // when links_inline.
   Network neighbours;
   // At or above 0 when every link has this weight (build_network's network): experiences then read only the
-  // link indices, one cache miss fewer per experience. Below 0 (a hand-made network): read each weight.
+  // link indices. Below 0 (a hand-made network): read each weight.
   float neighbour_weight = -1.0f;
+  // The links are in the residents' records (ResidentState::link) and `neighbours` is empty: build_network's
+  // network when every resident has at most kInlineLinks links, each within 32,767 residents.
+  bool links_inline = false;
+
+  // f(j, weight) for each resident j who hears of r's experiences, in ascending order of j.
+  template <class F>
+  void for_each_neighbour(std::uint32_t r, F f) const {
+    if (links_inline) {
+      const auto& link = residents[r].link;
+      for (int l = 0; l < kInlineLinks && link[l] != 0; ++l)
+        f(static_cast<std::uint32_t>(static_cast<std::int64_t>(r) + link[l]), neighbour_weight);
+      return;
+    }
+    if (neighbour_weight >= 0.0f && neighbours.isCompressed()) {
+      const std::int32_t* inner = neighbours.innerIndexPtr();
+      for (std::int32_t p = neighbours.outerIndexPtr()[r], end = neighbours.outerIndexPtr()[r + 1]; p < end;
+           ++p)
+        f(static_cast<std::uint32_t>(inner[p]), neighbour_weight);
+      return;
+    }
+    for (Network::InnerIterator it(neighbours, r); it; ++it)
+      f(static_cast<std::uint32_t>(it.index()), it.value());
+  }
 
   std::uint32_t grid_first_resident(std::uint32_t g) const {
     return households.first_resident[grids.first_household[g]];

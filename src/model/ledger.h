@@ -42,17 +42,23 @@ class Ledger {
   // Tabulates the relaxation's daily decay for the run's days (called once, before the first day): most of
   // the opinion phase's exponentials.
   void start();
-  // Both cache lines a resident's record may straddle.
-  void prefetch_resident(std::uint32_t r) const {
-    const auto* p = reinterpret_cast<const char*>(&s_.world.residents[r]);
-    __builtin_prefetch(p);
-    __builtin_prefetch(p + sizeof(s_.world.residents[r]) - 1);
-  }
-  // Starts loading what an experience of resident r reads, so that the misses of several events overlap:
-  // stage 0 r's record and list offset, stage 1 r's neighbour list, stage 2 the neighbours' records.
+  // A resident's record: one cache line (32 bytes, aligned to 32).
+  void prefetch_resident(std::uint32_t r) const { __builtin_prefetch(&s_.world.residents[r]); }
+  // Starts loading what an experience of resident r reads, so that the misses of several events overlap.
+  // Links in the records: stage 0 r's record, stage 1 the neighbours' records (stage 2 has nothing left).
+  // Links in the matrix: stage 0 r's record and list offset, stage 1 r's list, stage 2 the neighbours'
+  // records.
   void prefetch_experience(std::uint32_t r, int stage) const {
-    const auto& net = s_.world.neighbours;
-    if (stage == 0) {
+    const auto& w = s_.world;
+    const auto& net = w.neighbours;
+    if (w.links_inline) {
+      if (stage == 0) {
+        prefetch_resident(r);
+      } else if (stage == 1) {
+        for (const std::int16_t off : w.residents[r].link)
+          if (off != 0) prefetch_resident(static_cast<std::uint32_t>(static_cast<std::int64_t>(r) + off));
+      }
+    } else if (stage == 0) {
       prefetch_resident(r);
       __builtin_prefetch(net.outerIndexPtr() + r);
     } else if (!net.isCompressed()) {
@@ -108,23 +114,11 @@ class Ledger {
   void experience(CommunityState& cs, std::uint32_t r, double d, F each_neighbour) {
     const double coupling = s_.params.opinion.trust_coupling;
     adjust_opinion(cs, r, d, coupling * d);
-    const auto& net = s_.world.neighbours;
-    if (s_.world.neighbour_weight >= 0.0f && net.isCompressed()) {
-      const double wd = static_cast<double>(s_.world.neighbour_weight) * d;  // as it.value() * d below
-      const std::int32_t* inner = net.innerIndexPtr();
-      for (std::int32_t p = net.outerIndexPtr()[r], end = net.outerIndexPtr()[r + 1]; p < end; ++p) {
-        const auto j = static_cast<std::uint32_t>(inner[p]);
-        adjust_opinion(cs, j, wd, coupling * wd);
-        each_neighbour(j);
-      }
-      return;
-    }
-    for (std::remove_reference_t<decltype(net)>::InnerIterator it(net, r); it; ++it) {
-      const auto j = static_cast<std::uint32_t>(it.index());
-      const double wd = it.value() * d;
+    s_.world.for_each_neighbour(r, [&](std::uint32_t j, float weight) {
+      const double wd = static_cast<double>(weight) * d;
       adjust_opinion(cs, j, wd, coupling * wd);
       each_neighbour(j);
-    }
+    });
   }
   // Makes a resident aware of the big Party committee (who then rates its work by their trust).
   void make_aware(CommunityState& cs, std::uint32_t r);

@@ -62,9 +62,7 @@ void Simulation::opinion_community(std::uint32_t c) {
     if (lost > 0) {
       ledger_.experience(cs, r, -std::min(1.0, lost) * ledger_.satisfaction(r), hear_of_committee);
     } else if (contact && source_aware) {
-      const auto& net = s_.world.neighbours;
-      for (std::remove_reference_t<decltype(net)>::InnerIterator it(net, r); it; ++it)
-        hear_of_committee(static_cast<std::uint32_t>(it.index()));
+      s_.world.for_each_neighbour(r, [&](std::uint32_t j, float) { hear_of_committee(j); });
     }
     cs.pending_release.push_back(e.case_id);
   }

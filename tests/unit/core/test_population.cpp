@@ -3,6 +3,8 @@
 
 #include <array>
 #include <cmath>
+#include <utility>
+#include <vector>
 
 #include "core/population.h"
 #include "params/params.h"
@@ -64,7 +66,8 @@ TEST(Population, OffsetsPartitionResidents) {
   const auto& fr = w.households.first_resident;
   for (std::size_t h = 0; h + 1 < fr.size(); ++h) ASSERT_LT(fr[h], fr[h + 1]) << "empty household " << h;
   EXPECT_EQ(fr.back(), w.residents.size());
-  EXPECT_EQ(w.community_end_resident(static_cast<std::uint32_t>(w.communities.size() - 1)), w.residents.size());
+  EXPECT_EQ(w.community_end_resident(static_cast<std::uint32_t>(w.communities.size() - 1)),
+            w.residents.size());
   for (std::uint32_t g = 0; g < w.grids.size(); ++g) {
     EXPECT_GE(w.grids.first_worker[g + 1] - w.grids.first_worker[g], 1u);
     EXPECT_GT(w.grid_end_resident(g), w.grid_first_resident(g));
@@ -73,20 +76,47 @@ TEST(Population, OffsetsPartitionResidents) {
 
 TEST(Population, NeighboursStayInTheGridWithoutSelfLinks) {
   const World w = generate_world(small_params(), 5);
-  const auto& m = w.neighbours;
-  ASSERT_EQ(m.cols(), static_cast<Eigen::Index>(w.residents.size()));
+  ASSERT_TRUE(w.links_inline);  // four links within small grids: in the records
   for (std::uint32_t g = 0; g < w.grids.size(); ++g) {
     const auto a = w.grid_first_resident(g), b = w.grid_end_resident(g);
     for (auto r = a; r < b; ++r) {
       int n = 0;
-      for (decltype(w.neighbours)::InnerIterator it(m, r); it; ++it, ++n) {
-        EXPECT_NE(it.index(), static_cast<Eigen::Index>(r));
-        EXPECT_GE(it.index(), static_cast<Eigen::Index>(a));
-        EXPECT_LT(it.index(), static_cast<Eigen::Index>(b));
-      }
+      std::uint32_t last = 0;
+      w.for_each_neighbour(r, [&](std::uint32_t j, float weight) {
+        EXPECT_NE(j, r);
+        EXPECT_GE(j, a);
+        EXPECT_LT(j, b);
+        if (n > 0) {
+          EXPECT_GT(j, last);  // ascending, no duplicates
+        }
+        EXPECT_EQ(weight, 0.25f);  // opinion.wom_weight
+        last = j;
+        ++n;
+      });
       EXPECT_EQ(n, std::min<int>(4, static_cast<int>(b - a) - 1));
     }
   }
+}
+
+// The links in the records and in Eigen's matrix (where they do not fit the records) are the same links.
+TEST(Population, InlineLinksAreTheMatrixLinks) {
+  World a = generate_world(small_params(), 5);
+  World b = a;
+  build_network(b, 4, 0.2, 0.25f, 5, /*allow_inline=*/false);
+  build_network(a, 4, 0.2, 0.25f, 5);
+  ASSERT_TRUE(a.links_inline);
+  ASSERT_FALSE(b.links_inline);
+  EXPECT_EQ(a.neighbours.outerSize(), 0);  // no matrix held
+  EXPECT_GT(b.neighbours.nonZeros(), 0);
+  for (std::uint32_t r = 0; r < a.residents.size(); ++r) {
+    std::vector<std::pair<std::uint32_t, float>> la, lb;
+    a.for_each_neighbour(r, [&](std::uint32_t j, float w) { la.emplace_back(j, w); });
+    b.for_each_neighbour(r, [&](std::uint32_t j, float w) { lb.emplace_back(j, w); });
+    ASSERT_EQ(la, lb) << "resident " << r;
+  }
+  // Five links do not fit the records: the matrix.
+  build_network(a, 5, 0.2, 0.25f, 5);
+  EXPECT_FALSE(a.links_inline);
 }
 
 TEST(Population, SameSeedSameWorldWhateverTheThreads) {
@@ -98,7 +128,7 @@ TEST(Population, SameSeedSameWorldWhateverTheThreads) {
   EXPECT_TRUE(a.residents.state == b.residents.state);
   EXPECT_EQ(a.households.first_resident, b.households.first_resident);
   EXPECT_EQ(a.workers.tenure_days, b.workers.tenure_days);
-  EXPECT_TRUE(a.neighbours.isApprox(b.neighbours, 0.0f));
+  EXPECT_EQ(a.links_inline, b.links_inline);  // the links themselves are in the records compared above
   const World c = generate_world(p, 100);
   EXPECT_FALSE(a.residents.state == c.residents.state);
 }

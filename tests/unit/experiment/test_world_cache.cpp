@@ -31,8 +31,8 @@ bool same_world(const World& a, const World& b) {
          a.units.engagement == b.units.engagement && a.units.budget_staff_days == b.units.budget_staff_days &&
          a.units.capability == b.units.capability && a.leaders.count == b.leaders.count &&
          a.members.resident == b.members.resident && a.members.community == b.members.community &&
-         a.neighbour_weight == b.neighbour_weight && a.neighbours.nonZeros() == b.neighbours.nonZeros() &&
-         a.neighbours.isApprox(b.neighbours, 0.0f);
+         a.neighbour_weight == b.neighbour_weight && a.links_inline == b.links_inline &&
+         a.neighbours.nonZeros() == b.neighbours.nonZeros() && a.neighbours.isApprox(b.neighbours, 0.0f);
 }
 
 Scenario small() {
