@@ -370,8 +370,11 @@ void build_network(World& w, int degree, double rewire, float weight, std::uint6
     Rng rng(seed, Purpose::kNetwork, r, 0);
     for (int j = 0; j < k; ++j) {
       const std::int64_t off = (j / 2 + 1) * ((j % 2 == 0) ? 1 : -1);
-      std::uint32_t t =
-          a + static_cast<std::uint32_t>(((static_cast<std::int64_t>(r - a) + off) % n + n) % n);
+      // Wrapped round the grid: |off| <= k < n, so one turn at most (no division per link).
+      std::int64_t at = static_cast<std::int64_t>(r - a) + off;
+      if (at < 0) at += n;
+      if (at >= static_cast<std::int64_t>(n)) at -= n;
+      std::uint32_t t = a + static_cast<std::uint32_t>(at);
       if (rng.bernoulli(rewire)) t = a + rng.below(n);
       for (int tries = 0; tries < 32; ++tries) {
         bool clash = (t == r);
