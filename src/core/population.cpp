@@ -385,9 +385,19 @@ void build_network(World& w, int degree, double rewire, float weight, std::uint6
       col[j] = static_cast<std::int32_t>(t);
     }
   };
-  auto links_in_grid = [&](std::uint32_t g) {
-    const std::uint32_t a = w.grid_first_resident(g), b = w.grid_end_resident(g);
-    return std::max(0, std::min<int>(degree, static_cast<int>(b - a) - 1));
+  auto links_in_grid = [&](std::uint32_t g) {  // k: min(degree, grid size - 1)
+    return std::max(
+        0, std::min<int>(degree, static_cast<int>(w.grid_end_resident(g) - w.grid_first_resident(g)) - 1));
+  };
+  // Every resident's links, grid by grid in parallel: store(r, first resident of r's grid, grid size, k).
+  auto each_resident = [&](auto store) {
+#pragma omp parallel for schedule(dynamic, 64)
+    for (std::int64_t gi = 0; gi < G; ++gi) {
+      const auto g = static_cast<std::uint32_t>(gi);
+      const std::uint32_t a = w.grid_first_resident(g), b = w.grid_end_resident(g);
+      const int k = links_in_grid(g);
+      for (std::uint32_t r = a; r < b; ++r) store(r, a, b - a, k);
+    }
   };
 
   // Few links, each within an int16 offset (grids of at most 32,768 residents): in the residents' records.
@@ -395,20 +405,14 @@ void build_network(World& w, int degree, double rewire, float weight, std::uint6
     m = Network();
     w.links_inline = true;
     auto& res = w.residents;
-#pragma omp parallel for schedule(dynamic, 64)
-    for (std::int64_t gi = 0; gi < G; ++gi) {
-      const auto g = static_cast<std::uint32_t>(gi);
-      const std::uint32_t a = w.grid_first_resident(g), b = w.grid_end_resident(g);
-      const int k = links_in_grid(g);
-      for (std::uint32_t r = a; r < b; ++r) {
-        std::int32_t col[kInlineLinks] = {};
-        links_of(r, a, b - a, k, col);
-        for (int i = 1; i < k; ++i)  // insertion sort: at most kInlineLinks
-          for (int j = i; j > 0 && col[j - 1] > col[j]; --j) std::swap(col[j - 1], col[j]);
-        for (int l = 0; l < kInlineLinks; ++l)
-          res[r].link[l] = l < k ? static_cast<std::int16_t>(col[l] - static_cast<std::int32_t>(r)) : 0;
-      }
-    }
+    each_resident([&](std::uint32_t r, std::uint32_t a, std::uint32_t n, int k) {
+      std::int32_t col[kInlineLinks] = {};
+      links_of(r, a, n, k, col);
+      for (int i = 1; i < k; ++i)  // insertion sort: at most kInlineLinks
+        for (int j = i; j > 0 && col[j - 1] > col[j]; --j) std::swap(col[j - 1], col[j]);
+      for (int l = 0; l < kInlineLinks; ++l)
+        res[r].link[l] = l < k ? static_cast<std::int16_t>(col[l] - static_cast<std::int32_t>(r)) : 0;
+    });
     return;
   }
 
@@ -428,17 +432,11 @@ void build_network(World& w, int degree, double rewire, float weight, std::uint6
   auto* inner = m.innerIndexPtr();
   auto* val = m.valuePtr();
   for (std::int64_t r = 0; r <= N; ++r) outer[r] = static_cast<std::int32_t>(start[r]);
-#pragma omp parallel for schedule(dynamic, 64)
-  for (std::int64_t gi = 0; gi < G; ++gi) {
-    const auto g = static_cast<std::uint32_t>(gi);
-    const std::uint32_t a = w.grid_first_resident(g), b = w.grid_end_resident(g);
-    const int k = links_in_grid(g);
-    for (std::uint32_t r = a; r < b; ++r) {
-      links_of(r, a, b - a, k, inner + start[r]);
-      std::sort(inner + start[r], inner + start[r] + k);
-      for (int j = 0; j < k; ++j) val[start[r] + j] = weight;
-    }
-  }
+  each_resident([&](std::uint32_t r, std::uint32_t a, std::uint32_t n, int k) {
+    links_of(r, a, n, k, inner + start[r]);
+    std::sort(inner + start[r], inner + start[r] + k);
+    for (int j = 0; j < k; ++j) val[start[r] + j] = weight;
+  });
 }
 
 }  // namespace govsim
