@@ -1,6 +1,7 @@
 #include "core/population.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <numeric>
 #include <stdexcept>
@@ -351,6 +352,7 @@ World generate_world(const Params& p, std::uint64_t seed) {
 void build_network(World& w, int degree, double rewire, float weight, std::uint64_t seed, bool allow_inline) {
   const auto N = static_cast<std::int64_t>(w.residents.size());
   auto& m = w.neighbours;
+  auto& res = w.residents;
   w.neighbour_weight = weight;
   w.links_inline = false;
   const auto G = static_cast<std::uint32_t>(w.grids.size());
@@ -358,6 +360,7 @@ void build_network(World& w, int degree, double rewire, float weight, std::uint6
   for (std::uint32_t g = 0; g < G; ++g)
     largest = std::max(largest, w.grid_end_resident(g) - w.grid_first_resident(g));
   if (degree <= 0 || N == 0) {
+    for (auto& rs : res.state) rs.link = {};
     m.resize(N, N);
     m.resizeNonZeros(0);
     m.makeCompressed();
@@ -401,19 +404,24 @@ void build_network(World& w, int degree, double rewire, float weight, std::uint6
   };
 
   // Few links, each within an int16 offset (grids of at most 32,768 residents): in the residents' records.
+  // Offset 0 ends a record's list, so a self-link (left when 32 redraws in a tiny grid all clash) cannot be
+  // held there: a world with one is built again as the matrix, which holds it like any link.
   if (allow_inline && degree <= kInlineLinks && largest <= 32768) {
     m = Network();
     w.links_inline = true;
-    auto& res = w.residents;
+    std::atomic<bool> self_link{false};
     each_resident([&](std::uint32_t r, std::uint32_t a, std::uint32_t n, int k) {
       std::int32_t col[kInlineLinks] = {};
       links_of(r, a, n, k, col);
       for (int i = 1; i < k; ++i)  // insertion sort: at most kInlineLinks
         for (int j = i; j > 0 && col[j - 1] > col[j]; --j) std::swap(col[j - 1], col[j]);
-      for (int l = 0; l < kInlineLinks; ++l)
+      for (int l = 0; l < kInlineLinks; ++l) {
         res[r].link[l] = l < k ? static_cast<std::int16_t>(col[l] - static_cast<std::int32_t>(r)) : 0;
+        if (l < k && res[r].link[l] == 0) self_link.store(true, std::memory_order_relaxed);
+      }
     });
-    return;
+    if (!self_link.load()) return;
+    w.links_inline = false;
   }
 
   // Otherwise Eigen's compressed columns: each column gets min(degree, grid size - 1) entries, filled
@@ -433,6 +441,7 @@ void build_network(World& w, int degree, double rewire, float weight, std::uint6
   auto* val = m.valuePtr();
   for (std::int64_t r = 0; r <= N; ++r) outer[r] = static_cast<std::int32_t>(start[r]);
   each_resident([&](std::uint32_t r, std::uint32_t a, std::uint32_t n, int k) {
+    res[r].link = {};  // the records hold no links
     links_of(r, a, n, k, inner + start[r]);
     std::sort(inner + start[r], inner + start[r] + k);
     for (int j = 0; j < k; ++j) val[start[r] + j] = weight;

@@ -54,8 +54,9 @@ struct alignas(32) ResidentState {
   std::uint8_t participation;  // propensity to take part / report, quantised x/255
   std::uint8_t digital;        // propensity to use digital channels, quantised x/255
   // With World::links_inline, the neighbours who hear of this resident's experiences, as offsets j - r in
-  // ascending order of j; the unused ones are 0 (no resident links to itself). An experience then reads the
-  // records alone, where the network's matrix cost two dependent cache misses more.
+  // ascending order of j; the unused ones are 0 (a world with a self-link keeps its links in the matrix:
+  // build_network). An experience then reads the records alone, where the network's matrix cost two dependent
+  // cache misses more.
   std::array<std::int16_t, kInlineLinks> link;
   bool operator==(const ResidentState&) const = default;
 };
