@@ -211,7 +211,7 @@ SweepResult run_sweep(const Experiment& exp, const SweepOptions& opt,
                         {{"experiment_fingerprint", exp.fingerprint()}, {"design", exp.design_json()}}};
   // Journal files are compressed like any other: the shard file then copies their chunks without
   // recompressing them, and the compression runs while other runs compute.
-  const WriteOptions wopt{varied, -1, -1, /*dimension_scales=*/false, /*journal=*/true};
+  const WriteOptions wopt{varied, -1, -1, /*journal=*/true};
   if (progress) progress(prog);
 
   auto report = [&](const PlannedRun& r, const std::string& status) {
@@ -283,7 +283,8 @@ SweepResult run_sweep(const Experiment& exp, const SweepOptions& opt,
       };
       // Compressing the series is most of a journal file's cost: done here, beside the other runs.
       const auto t_encode = Clock::now();
-      const std::vector<RunRecord> recs{std::move(rec)};
+      std::vector<RunRecord> recs;
+      recs.push_back(std::move(rec));
       std::shared_ptr<const EncodedSeries> encoded;
       try {
         encoded = encode_series(recs, w);

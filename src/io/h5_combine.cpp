@@ -296,16 +296,16 @@ Source scan(const std::string& path) {
     } else {
       s.series = members(file, "series");
       s.by_community = members(file, "series_by_community");
-    }
-    for (const auto& m : s.blocked ? std::vector<std::string>{} : s.series) {
-      H d(H5Dopen2(file, ("series/" + m).c_str(), H5P_DEFAULT), H5Dclose, "HDF5: open series");
-      if (dims_of(d) != std::vector<hsize_t>{s.R, s.T})
-        throw std::runtime_error("/series/" + m + " is not [run, day]");
-    }
-    for (const auto& m : s.blocked ? std::vector<std::string>{} : s.by_community) {
-      H d(H5Dopen2(file, ("series_by_community/" + m).c_str(), H5P_DEFAULT), H5Dclose, "HDF5: open series");
-      if (dims_of(d) != std::vector<hsize_t>{s.R, s.C, s.T})
-        throw std::runtime_error("/series_by_community/" + m + " is not [run, community, day]");
+      for (const auto& m : s.series) {
+        H d(H5Dopen2(file, ("series/" + m).c_str(), H5P_DEFAULT), H5Dclose, "HDF5: open series");
+        if (dims_of(d) != std::vector<hsize_t>{s.R, s.T})
+          throw std::runtime_error("/series/" + m + " is not [run, day]");
+      }
+      for (const auto& m : s.by_community) {
+        H d(H5Dopen2(file, ("series_by_community/" + m).c_str(), H5P_DEFAULT), H5Dclose, "HDF5: open series");
+        if (dims_of(d) != std::vector<hsize_t>{s.R, s.C, s.T})
+          throw std::runtime_error("/series_by_community/" + m + " is not [run, community, day]");
+      }
     }
     for (const auto& col : kCommunityColumns) {
       const char* c = col.name;
@@ -707,9 +707,6 @@ void combine(const std::vector<RowSource>& rows, const std::string& out, const s
   auto has = [](const Source& s, const std::string& name, bool by_c) {
     return by_c ? s.has_by_community.count(name) > 0 : s.has_series.count(name) > 0;
   };
-  auto path_of = [&](std::size_t m, bool by_c) {
-    return std::string(by_c ? "series_by_community/" : "series/") + schema.metrics[m].name;
-  };
   for (std::size_t m = 0; m < M; ++m) {
     Metric& metric = schema.metrics[m];
     for (const bool by_c : {false, true}) {
@@ -767,7 +764,6 @@ void combine(const std::vector<RowSource>& rows, const std::string& out, const s
   }
   schema.series_attributes = [&](hid_t d, std::size_t m, bool by_c) {
     const std::size_t first = first_source[2 * m + by_c];
-    const std::string path = path_of(m, by_c);
     const Source& s = sources[first];
     if (s.blocked) {  // a journal keeps them as text arrays on its block
       const hsize_t row = s.block_row[by_c].at(schema.metrics[m].name);
@@ -776,7 +772,8 @@ void combine(const std::vector<RowSource>& rows, const std::string& out, const s
       h5::attr_text(d, "long_name", s.long_name[by_c][row]);
       return;
     }
-    in_file(sources[first].path, [&] {
+    in_file(s.path, [&] {
+      const std::string path = source_path(s, schema.metrics[m].name, by_c);
       H sd(H5Dopen2(files.get(first), path.c_str(), H5P_DEFAULT), H5Dclose);
       copy_attributes(sd, d);
     });

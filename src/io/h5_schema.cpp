@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "io/h5_detail.h"
+#include "io/h5_filter.h"
 
 namespace govsim::h5 {
 
@@ -71,7 +72,7 @@ hid_t create_series(hid_t loc, const std::string& name, hid_t type, const std::v
   if (!empty) {
     check(H5Pset_chunk(dcpl, static_cast<int>(chunk.size()), chunk.data()), "chunk");
     check(H5Pset_shuffle(dcpl), "shuffle");
-    check(H5Pset_deflate(dcpl, 1), "deflate");
+    check(H5Pset_deflate(dcpl, kDeflateLevel), "deflate");
   }
   const double nan = std::nan("");
   check(H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &nan), "fill value");

@@ -188,7 +188,7 @@ void write_file(const std::string& path, const std::vector<RunRecord>& runs, con
   h5::Schema1 schema;
   schema.runs = R;
   schema.days = T;
-  schema.dimension_scales = options.dimension_scales && !options.journal;
+  schema.dimension_scales = !options.journal;
   schema.series_blocks = options.journal;
   schema.communities = C;
 

@@ -57,11 +57,8 @@ struct WriteOptions {
   std::vector<std::string> param_columns;
   // Write the days and communities of this shape even when no run has a recorder (all failed).
   int days = -1, communities = -1;
-  // Datasets attached to the /run, /day and /community dimension scales (off for a sweep's journal files:
-  // the combiner attaches its own).
-  bool dimension_scales = true;
   // A sweep's journal file: one run, its series in two blocks (io/h5_schema.h, Schema1::series_blocks), read
-  // back by combine_results. Implies no dimension scales.
+  // back by combine_results. Without dimension scales: the combiner attaches its own.
   bool journal = false;
 };
 
