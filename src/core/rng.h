@@ -27,6 +27,7 @@ enum class Purpose : std::uint32_t {
   kCoordination = 13,     // whether a hard problem's parties accept it or pass it back (推诿)
   kMoving = 14,           // residents moving out, replaced by newcomers
   kCommunityType = 15,    // a community's type (sub 0) and its staffing draw (sub 1)
+  kCalibration = 16,      // ABC-SMC's draws (keyed by the calibration seed; subs in experiment/abc_smc.cpp)
   kMechanismBase = 1000,  // mechanisms use kMechanismBase + their own offsets (below 65536)
   kJointHandling = 1001,
   kDownshift = 1002,
