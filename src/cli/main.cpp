@@ -62,6 +62,10 @@ const char* kUsage =
     "  govsim merge DIR --out FILE.h5 [--copy] [--allow-partial]\n"
     "      Merge a sweep's shard/rank files (DIR/plan.tsv order) into one schema-1 file: virtual\n"
     "      datasets over the shard files (kept next to it), or a self-contained copy with --copy.\n"
+    "  govsim calibrate CALIBRATION.ini --out DIR [--set key=value ...] [--threads N] [--jobs J]\n"
+    "                   [--allow-changed] [--quiet]\n"
+    "      Fit [priors] to [targets] by ABC-SMC (docs/CALIBRATION.md): each generation is a sweep into\n"
+    "      DIR, resumable and MPI-aware; DIR/calibration.h5 holds every generation and the posterior.\n"
     "  govsim slurm EXPERIMENT.ini --out DIR [--shards N] [--cpus-per-task C] [--partition P]\n"
     "               [--account A] [--pilot-days D] [--hours-per-shard H]\n"
     "      Write DIR/sweep.sbatch, a Slurm array job (one shard per task) with --time and --mem\n"
@@ -105,7 +109,8 @@ int main(int argc, char** argv) {
   if (cmd == "sweep") return govsim::cli::cmd_sweep(args, command_line);
   if (cmd == "merge") return govsim::cli::cmd_merge(args, command_line);
   if (cmd == "slurm") return govsim::cli::cmd_slurm(args, command_line);
+  if (cmd == "calibrate") return govsim::cli::cmd_calibrate(args, command_line);
   if (cmd == "report") return govsim::cli::cmd_report(args, command_line);
-  std::cerr << "govsim: unknown command '" << cmd << "' (known: run, plan, sweep, merge, slurm, validate, report, describe; see govsim --help)\n";
+  std::cerr << "govsim: unknown command '" << cmd << "' (known: run, plan, sweep, merge, slurm, calibrate, validate, report, describe; see govsim --help)\n";
   return 2;
 }

@@ -19,6 +19,7 @@
 
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "cli/sweep_support.h"
 #include "experiment/experiment.h"
 #include "experiment/runner.h"
 #include "experiment/sweep.h"
@@ -33,38 +34,6 @@ namespace govsim::cli {
 
 namespace {
 
-std::string clock_text(double seconds) {
-  if (seconds < 0) return "?";
-  const long s = std::lround(seconds);
-  char buf[32];
-  if (s >= 3600)
-    std::snprintf(buf, sizeof buf, "%ldh%02ldm", s / 3600, (s / 60) % 60);
-  else
-    std::snprintf(buf, sizeof buf, "%ldm%02lds", s / 60, s % 60);
-  return buf;
-}
-
-// Started by mpirun or srun: then (in an MPI build) the ranks share the table.
-bool launched_by_mpi() {
-  return std::getenv("OMPI_COMM_WORLD_SIZE") || std::getenv("PMIX_RANK") || std::getenv("PMI_RANK");
-}
-
-struct MpiGuard {
-  MpiWorld world;
-  bool active = false;
-  MpiGuard() {
-#ifdef GOVSIM_MPI
-    if (launched_by_mpi()) {
-      world = mpi_init(nullptr, nullptr);
-      active = true;
-    }
-#endif
-  }
-  ~MpiGuard() {
-    if (active) mpi_finalize();
-  }
-};
-
 // The shard from --shard, else from a Slurm array task's environment, else 0/1.
 std::pair<int, int> shard_from(const std::string& option) {
   if (!option.empty()) return parse_shard(option);
@@ -78,13 +47,6 @@ std::pair<int, int> shard_from(const std::string& option) {
     throw InputError("environment: SLURM_ARRAY_TASK_ID=" + std::string(id) + ", SLURM_ARRAY_TASK_COUNT=" +
                      count + ": not a shard i/N (use a contiguous --array=0-(N-1))");
   return {i, n};
-}
-
-int threads_from(int option) {
-  if (option > 0) return option;
-  if (std::getenv("OMP_NUM_THREADS")) return 0;  // OpenMP's own default honours it
-  if (const char* c = std::getenv("SLURM_CPUS_PER_TASK")) return std::max(1, std::atoi(c));
-  return 0;
 }
 
 }  // namespace

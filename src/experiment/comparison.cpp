@@ -50,6 +50,10 @@ void Comparison::load(const std::string& scenario, const std::vector<std::string
   if (file_.has_section("experiment") || file_.has_section("vary"))
     throw InputError(scenario +
                      ": this is an experiment file ([vary]/[experiment]); run it with govsim sweep");
+  if (file_.is_calibration())
+    throw InputError(scenario +
+                     ": this is a calibration file ([calibration]/[priors]/[targets]); run it with govsim "
+                     "calibrate");
   arms_.clear();
   names_.clear();
   if (file_.arms.empty()) arms_.push_back(file_.base);

@@ -245,6 +245,10 @@ void Experiment::load(const std::string& path, const std::vector<std::string>& o
   }
   const ScenarioFile file = read_scenario(path, param_sets);
   const Scenario& base = file.base;
+  if (file.is_calibration())
+    throw InputError(path +
+                     ": this is a calibration file ([calibration]/[priors]/[targets]); run it with govsim "
+                     "calibrate");
 
   // [experiment]: a key given twice in one file is an error; across included files the last wins (in the
   // place of the first, so that the first bad line in reading order is the one reported).
@@ -390,18 +394,6 @@ void Experiment::load(const std::string& path, const std::vector<std::string>& o
   const auto F = static_cast<std::int64_t>(tuples.size());
   points_ = static_cast<std::int64_t>(rows.size()) * F;
 
-  std::vector<Arm> arms = file.arms;
-  if (arms.empty()) {
-    arm_names_ = {base.params.run.name};
-  } else {
-    for (const auto& a : arms) arm_names_.push_back(a.name);
-  }
-  const double total = static_cast<double>(points_) * static_cast<double>(arm_names_.size()) *
-                       static_cast<double>(replicates_);
-  if (total > kMaxRuns)
-    throw InputError(path + ": " + format_real(total) +
-                     " runs (points x arms x replicates) is more than 10,000,000");
-
   point_values_.clear();
   point_values_.reserve(static_cast<std::size_t>(points_));
   std::vector<std::int64_t> groups;
@@ -421,6 +413,80 @@ void Experiment::load(const std::string& path, const std::vector<std::string>& o
       blocks.push_back(rows[s].block);
       groups.push_back(rows[s].group * F + f);
     }
+
+  build_table(base, file.arms, blocks, groups);
+
+  // Provenance: the resolved base scenario, then the sections that make it an experiment.
+  config_text_ = base.registry().to_ini();
+  if (!arms_.empty()) {
+    config_text_ += "\n[arms]\n";
+    for (const auto& a : arms_) {
+      config_text_ += a.name + " =";
+      for (std::size_t i = 0; i < a.overrides.size(); ++i) config_text_ += (i ? "; " : " ") + a.overrides[i];
+      config_text_ += "\n";
+    }
+  }
+  config_text_ += "\n[experiment]\ndesign = " + design_ + "\n";
+  if (design_ != "factorial") config_text_ += "samples = " + std::to_string(samples_) + "\n";
+  if (design_ == "lhs" || design_ == "morris")
+    config_text_ += "design_seed = " + std::to_string(design_seed_) + "\n";
+  if (design_ == "morris") config_text_ += "levels = " + std::to_string(morris_levels_) + "\n";
+  config_text_ += "replicates = " + std::to_string(replicates_) + "\n";
+  if (!axes_.empty()) {
+    config_text_ += "\n[vary]\n";
+    for (const auto& a : axes_) {
+      config_text_ += a.key + " = ";
+      if (a.sampled) {
+        config_text_ += "[" + format_real(a.lo) + ", " + format_real(a.hi) + "]";
+      } else {
+        for (std::size_t i = 0; i < a.levels.size(); ++i)
+          config_text_ += (i ? ", " : "") + level_text(a.levels[i]);
+      }
+      config_text_ += "\n";
+    }
+  }
+}
+
+void Experiment::load_points(const ScenarioFile& file, std::vector<VaryAxis> axes,
+                             std::vector<std::vector<std::string>> points, const std::vector<std::int64_t>& groups,
+                             std::int64_t replicates, const std::string& block) {
+  *this = Experiment();
+  path_ = file.path;
+  design_ = "given";
+  replicates_ = replicates;
+  axes_ = std::move(axes);
+  points_ = static_cast<std::int64_t>(points.size());
+  samples_ = points_;
+  for (auto& pt : points) {
+    std::vector<std::pair<std::string, std::string>> values;
+    for (std::size_t i = 0; i < axes_.size(); ++i) values.emplace_back(axes_[i].key, std::move(pt.at(i)));
+    point_values_.push_back(std::move(values));
+  }
+  build_table(file.base, file.arms, std::vector<std::string>(points.size(), block), groups);
+  config_text_ = file.base.registry().to_ini();
+  if (!arms_.empty()) {
+    config_text_ += "\n[arms]\n";
+    for (const auto& a : arms_) {
+      config_text_ += a.name + " =";
+      for (std::size_t i = 0; i < a.overrides.size(); ++i) config_text_ += (i ? "; " : " ") + a.overrides[i];
+      config_text_ += "\n";
+    }
+  }
+  config_text_ += "\n[experiment]\ndesign = given\nreplicates = " + std::to_string(replicates_) + "\n";
+}
+
+void Experiment::build_table(const Scenario& base, std::vector<Arm> arms, const std::vector<std::string>& blocks,
+                             const std::vector<std::int64_t>& groups) {
+  if (arms.empty()) {
+    arm_names_ = {base.params.run.name};
+  } else {
+    for (const auto& a : arms) arm_names_.push_back(a.name);
+  }
+  const double total = static_cast<double>(points_) * static_cast<double>(arm_names_.size()) *
+                       static_cast<double>(replicates_);
+  if (total > kMaxRuns)
+    throw InputError(path_ + ": " + format_real(total) +
+                     " runs (points x arms x replicates) is more than 10,000,000");
 
   // One configuration per (point, arm): replicates differ only in their seed. Copying the base for each
   // (build()) binds a new registry every time, too slow for large tables; instead one copy per arm is
@@ -477,36 +543,6 @@ void Experiment::load(const std::string& path, const std::vector<std::string>& o
       varied_keys_.push_back(specs[i].key);
   arms_ = std::move(arms);
   base_ = base;
-
-  // Provenance: the resolved base scenario, then the sections that make it an experiment.
-  config_text_ = base.registry().to_ini();
-  if (!arms_.empty()) {
-    config_text_ += "\n[arms]\n";
-    for (const auto& a : arms_) {
-      config_text_ += a.name + " =";
-      for (std::size_t i = 0; i < a.overrides.size(); ++i) config_text_ += (i ? "; " : " ") + a.overrides[i];
-      config_text_ += "\n";
-    }
-  }
-  config_text_ += "\n[experiment]\ndesign = " + design_ + "\n";
-  if (design_ != "factorial") config_text_ += "samples = " + std::to_string(samples_) + "\n";
-  if (design_ == "lhs" || design_ == "morris")
-    config_text_ += "design_seed = " + std::to_string(design_seed_) + "\n";
-  if (design_ == "morris") config_text_ += "levels = " + std::to_string(morris_levels_) + "\n";
-  config_text_ += "replicates = " + std::to_string(replicates_) + "\n";
-  if (!axes_.empty()) {
-    config_text_ += "\n[vary]\n";
-    for (const auto& a : axes_) {
-      config_text_ += a.key + " = ";
-      if (a.sampled) {
-        config_text_ += "[" + format_real(a.lo) + ", " + format_real(a.hi) + "]";
-      } else {
-        for (std::size_t i = 0; i < a.levels.size(); ++i)
-          config_text_ += (i ? ", " : "") + level_text(a.levels[i]);
-      }
-      config_text_ += "\n";
-    }
-  }
 }
 
 Scenario Experiment::build(std::int64_t point, const Arm* arm) const {
@@ -534,7 +570,15 @@ std::string Experiment::design_json() const {
   Json axes = Json::array();
   for (const auto& a : axes_) {
     Json axis = {{"key", a.key}};
-    if (a.sampled) {
+    if (design_ == "given") {
+      axis["kind"] = "given";
+      Json values = Json::array();
+      for (const auto& pt : point_values_) {
+        const auto at = static_cast<std::size_t>(&a - axes_.data());
+        values.push_back(pt[at].second);
+      }
+      axis["values"] = std::move(values);
+    } else if (a.sampled) {
       axis["kind"] = "bounds";
       axis["lo"] = a.lo;
       axis["hi"] = a.hi;

@@ -45,12 +45,20 @@ class Experiment {
   // Throws InputError.
   void load(const std::string& path, const std::vector<std::string>& overrides);
 
+  // A table of given points instead of a design (a calibration's proposals): the scenario of `file` (its
+  // [arms] too), each point's values for `axes` (parameter text; an error names the axis' `where`), each
+  // point's group, `replicates` per point and arm, and `block` on every row. Throws InputError.
+  void load_points(const ScenarioFile& file, std::vector<VaryAxis> axes,
+                   std::vector<std::vector<std::string>> points, const std::vector<std::int64_t>& groups,
+                   std::int64_t replicates, const std::string& block);
+
   const std::vector<PlannedRun>& runs() const { return runs_; }
   // A run's configuration: scenario, command-line overrides, the point's values, then the arm's overrides.
   Scenario config(const PlannedRun& run) const;
 
   const std::string& path() const { return path_; }
-  const std::string& design() const { return design_; }  // factorial | lhs | sobol | saltelli | morris
+  // factorial | lhs | sobol | saltelli | morris, or given (load_points)
+  const std::string& design() const { return design_; }
   const std::vector<VaryAxis>& axes() const { return axes_; }
   const std::vector<std::string>& arms() const { return arm_names_; }
   std::int64_t replicates() const { return replicates_; }
@@ -79,6 +87,10 @@ class Experiment {
   std::vector<std::vector<std::pair<std::string, std::string>>> point_values_;  // [point][axis]
   // A copy of the base, then the point's values (errors name the [vary] line), then the arm.
   Scenario build(std::int64_t point, const Arm* arm) const;
+  // The run table of points_ points (point_values_), each point's block and group, every arm and replicate;
+  // sets arm_names_, runs_, varied_keys_, arms_ and base_.
+  void build_table(const Scenario& base, std::vector<Arm> arms, const std::vector<std::string>& blocks,
+                   const std::vector<std::int64_t>& groups);
 };
 
 // 16 hex digits: a 64-bit hash (FNV-1a, then splitmix64's finaliser) of every resolved parameter as

@@ -62,7 +62,9 @@ struct IniReader {
         file.arms.push_back(std::move(arm));
         continue;
       }
-      if (section == "experiment" || section == "vary") {  // read by Experiment (experiment/experiment.h)
+      // Read by Experiment (experiment/experiment.h) and Calibration (experiment/calibration.h).
+      if (section == "experiment" || section == "vary" || section == "calibration" || section == "priors" ||
+          section == "targets") {
         file.section_lines[section].push_back({name, value, lineno, path, at});
         continue;
       }

@@ -38,7 +38,8 @@ struct CheckText {
   int line = 0;
   std::string where;
 };
-// One line of a section an experiment reads ([experiment], [vary]), kept as text.
+// One line of a section an experiment or a calibration reads ([experiment], [vary], [calibration],
+// [priors], [targets]), kept as text.
 struct SectionLine {
   std::string name, value;
   int line = 0;
@@ -103,6 +104,10 @@ struct ScenarioFile {
 
   const std::vector<SectionLine>& lines(const std::string& section) const;
   bool has_section(const std::string& section) const { return sections.count(section) > 0; }
+  // A calibration file: [calibration], [priors] or [targets] (run with govsim calibrate).
+  bool is_calibration() const {
+    return has_section("calibration") || has_section("priors") || has_section("targets");
+  }
 };
 
 }  // namespace govsim

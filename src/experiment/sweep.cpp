@@ -253,6 +253,7 @@ SweepResult run_sweep(const Experiment& exp, const SweepOptions& opt,
         cfg = exp.config(r);
         if (injected_failure(r.index)) throw std::runtime_error("injected failure (GOVSIM_TEST_FAIL_RUNS)");
         res = run_replicate(*cfg, r.replicate, nullptr, &worlds);
+        if (opt.finish_run) opt.finish_run(r, res);
       } catch (const std::exception& e) {
         ok = false;
         failed.arm = r.arm;

@@ -19,6 +19,8 @@
 
 namespace govsim {
 
+struct RunResult;
+
 struct SweepOptions {
   std::string out_dir;
   int shard = 0, shards = 1;   // this process runs the table rows with index % shards == shard
@@ -27,6 +29,10 @@ struct SweepOptions {
   bool allow_changed = false;  // run into a DIR made by a different experiment
   int rank = 0, ranks = 1;     // MPI: with ranks > 1 runs are handed out dynamically across ranks
   std::string command_line;
+  // Called, on the run's thread, after each run that succeeded and before its journal is written: it may add
+  // run-level outcomes to res.record.outcomes (a calibration's target values, /runs columns). An exception
+  // fails the run.
+  std::function<void(const PlannedRun& run, RunResult& res)> finish_run;
 };
 
 struct SweepProgress {

@@ -897,7 +897,7 @@ void combine_results(const std::vector<RowSource>& rows, const std::string& out,
   h5::write_atomically(out, [&](const std::string& tmp) { combine(rows, out, tmp, mode, attributes); });
 }
 
-FileRuns read_runs(const std::string& file) {
+FileRuns read_runs(const std::string& file, const std::vector<std::string>& reals) {
   const Source s = scan(file);
   FileRuns out;
   auto strings = [&](const char* name) {
@@ -916,6 +916,16 @@ FileRuns read_runs(const std::string& file) {
     out.index = it->second.i;
   } else {
     throw std::runtime_error(file + ": /runs/index is not an integer");
+  }
+  for (const auto& name : reals) {
+    const auto col = s.runs.find(name);
+    if (col == s.runs.end()) {
+      out.reals.emplace_back(s.R, NAN);
+    } else if (col->second.type == ColType::kFloat64) {
+      out.reals.push_back(col->second.f);
+    } else {
+      throw std::runtime_error(file + ": /runs/" + name + " is not float64");
+    }
   }
   return out;
 }

@@ -34,8 +34,10 @@ struct FileRuns {
   std::vector<std::string> run_hash;
   std::vector<std::string> status;
   std::vector<std::int64_t> index;  // /runs/index, -1 if absent
+  // The float64 columns named in read_runs()'s `reals` (NaN where a column is absent).
+  std::vector<std::vector<double>> reals;
 };
-FileRuns read_runs(const std::string& file);
+FileRuns read_runs(const std::string& file, const std::vector<std::string>& reals = {});
 
 // A root text attribute of a file ("" if absent).
 std::string read_text_attribute(const std::string& file, const std::string& name);

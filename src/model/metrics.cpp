@@ -1,5 +1,6 @@
 #include "model/metrics.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -253,6 +254,30 @@ void Recorder::start(std::vector<MetricSpec> specs, int days, int communities) {
       by_community_[i].assign(static_cast<std::size_t>(days) * static_cast<std::size_t>(communities),
                               std::numeric_limits<float>::quiet_NaN());
   }
+}
+
+void Recorder::keep_only(const std::vector<std::string>& names, bool by_community) {
+  std::size_t k = 0;
+  for (std::size_t i = 0; i < specs_.size(); ++i) {
+    if (std::find(names.begin(), names.end(), specs_[i].name) == names.end()) continue;
+    if (k != i) {
+      specs_[k] = std::move(specs_[i]);
+      series_[k] = std::move(series_[i]);
+      by_community_[k] = std::move(by_community_[i]);
+    }
+    if (!by_community) {
+      specs_[k].by_community = false;
+      by_community_[k].clear();
+    }
+    ++k;
+  }
+  specs_.resize(k);
+  series_.resize(k);
+  by_community_.resize(k);
+  cum_source_.clear();  // indices into the old list: recording is over
+  by_community_index_.clear();
+  for (std::size_t i = 0; i < k; ++i)
+    if (specs_[i].by_community && specs_[i].kind != MetricKind::kTotal) by_community_index_.push_back(i);
 }
 
 std::size_t Recorder::index(const std::string& name) const {

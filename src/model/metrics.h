@@ -51,6 +51,10 @@ class Recorder {
   const std::vector<float>& by_community(std::size_t m) const { return by_community_[m]; }
   double at(const std::string& name, int day) const;
   std::size_t index(const std::string& name) const;  // throws if unknown
+  // After the run: keeps only the metrics named (unknown names are ignored), and their per-community series
+  // only if `by_community`, so that a run written afterwards carries only those (a calibration's
+  // simulations keep what their targets read). No day may be recorded afterwards.
+  void keep_only(const std::vector<std::string>& names, bool by_community);
 
  private:
   std::vector<MetricSpec> specs_;
