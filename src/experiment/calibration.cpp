@@ -531,7 +531,20 @@ CalibrationResult run_calibration(const Calibration& cal, const CalibrationOptio
       seeds.push_back(p.seed);
       groups.push_back(static_cast<std::int64_t>(p.particle));
     }
-    return sweep(name, values, seeds, groups, s.replicates, false);
+    abc::Stats stats = sweep(name, values, seeds, groups, s.replicates, false);
+    // A target no simulation of the prior's generation gives (NaN: e.g. a 6-month share in a shorter run)
+    // would leave every distance infinite.
+    if (gen == 0)
+      for (std::size_t t = 0; t < targets.size(); ++t) {
+        bool any = false;
+        for (const auto& point : stats)
+          for (const auto& rep : point) any = any || std::isfinite(rep[t]);
+        if (!any)
+          throw InputError(targets[t].where + ": key '" + targets[t].name + "': '" + targets[t].metric +
+                           "' is NaN in every simulation of the prior's generation (nothing to fit; is the run " +
+                           "long enough for it?)");
+      }
+    return stats;
   };
   auto log_generation = [&](const abc::Generation& g) {
     if (!opt.log || opt.rank != 0) return;
