@@ -292,6 +292,15 @@ def write_report(path, out_dir, baseline=None, metrics=None, title=None):
     of index.html. ``metrics``: series names (reduced by their last value) or (name, how) pairs, instead
     of the key metrics; ``baseline``: the arm the others are compared with (default: the first)."""
     path = os.fspath(path)
+    from .calibration import is_calibration, write_calibration_report
+    try:
+        calibration = is_calibration(path)
+    except OSError as e:
+        raise OSError(f"{path}: {e}") from None
+    if calibration:  # govsim calibrate's result: its own report
+        if metrics or baseline:
+            raise ValueError("--metric and --baseline do not apply to a calibration file")
+        return write_calibration_report(path, out_dir, title=title, css=_CSS, frame_colours=FRAME_COLOURS)
     try:
         ds = open_results(path)
     except OSError as e:  # h5py's message does not name the file
