@@ -10,8 +10,9 @@ PACKAGES=(
   librandom123-dev libdeflate-dev libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-h5py python3-numpy python3-pandas python3-xarray python3-h5netcdf
   time
-  # analysis/ (figures, statistics, govsim report); scipy also checks the Sobol' points (tests/design)
-  python3-matplotlib python3-scipy python3-statsmodels
+  # analysis/ (figures, statistics, govsim report); scipy also checks the Sobol' points (tests/design);
+  # scikit-learn's decision tree is the CART of scenario discovery (govsim_analysis.discovery)
+  python3-matplotlib python3-scipy python3-statsmodels python3-sklearn
 )
 # Only the test command needs these: a real Slurm cluster, Open MPI, notebooks and a headless browser.
 if [ "${1:-}" = "--test" ]; then

@@ -46,7 +46,32 @@ def _add_report(sub):
     p.set_defaults(func=_report)
 
 
-COMMANDS = [_add_figures, _add_report]
+def _discover(args):
+    from .discovery import write_discovery_report
+
+    print(write_discovery_report(args.file, args.out, args.metric, how=args.how, arm=args.arm, baseline=args.baseline,
+                                 at_least=args.at_least, at_most=args.at_most, min_coverage=args.min_coverage,
+                                 max_depth=args.max_depth))
+    return 0
+
+
+def _add_discover(sub):
+    p = sub.add_parser("discover", help="scenario discovery (PRIM, CART) on a sweep file: where does a condition "
+                                        "on an outcome hold?")
+    p.add_argument("file", help="a sweep's merged or shard file (HDF5, schema 1)")
+    p.add_argument("--out", required=True, help="directory for index.html and the figures (created if missing)")
+    p.add_argument("--metric", required=True, help="series whose reduction is the outcome")
+    p.add_argument("--how", default="final", choices=["final", "mean", "sum", "max"], help="reduction over days")
+    p.add_argument("--arm", help="the arm (with --baseline: the arm minus the baseline, paired)")
+    p.add_argument("--baseline", help="the arm subtracted from --arm (paired by point and replicate)")
+    p.add_argument("--at-least", type=float, help="a case of interest has an outcome at least this")
+    p.add_argument("--at-most", type=float, help="a case of interest has an outcome at most this")
+    p.add_argument("--min-coverage", type=float, default=0.5, help="the chosen PRIM box covers at least this share")
+    p.add_argument("--max-depth", type=int, default=3, help="CART's depth")
+    p.set_defaults(func=_discover)
+
+
+COMMANDS = [_add_figures, _add_report, _add_discover]
 
 
 def main(argv=None):
