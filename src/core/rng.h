@@ -28,6 +28,7 @@ enum class Purpose : std::uint32_t {
   kMoving = 14,           // residents moving out, replaced by newcomers
   kCommunityType = 15,    // a community's type (sub 0) and its staffing draw (sub 1)
   kCalibration = 16,      // ABC-SMC's draws (keyed by the calibration seed; subs in experiment/abc_smc.cpp)
+  kOptimisation = 17,     // NSGA-II's draws (keyed by the optimisation seed; subs in experiment/nsga2.cpp)
   kMechanismBase = 1000,  // mechanisms use kMechanismBase + their own offsets (below 65536)
   kJointHandling = 1001,
   kDownshift = 1002,

@@ -122,21 +122,15 @@ std::vector<SectionLine> merged_lines(const std::vector<SectionLine>& lines, con
 
 }  // namespace
 
-Target parse_target(const std::string& name, const std::string& text, const std::string& where) {
+Target parse_metric(const std::string& name, const std::string& text, const std::string& where) {
   const std::string head = where + ": key '" + name + "': ";
-  const std::string form = "expected 'METRIC [over FIRST-LAST] ~ OBSERVED +- SE'";
-  if (name.empty() ||
-      name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") !=
-          std::string::npos)
-    throw InputError(head + "a target's name takes letters, digits and _ only (it names a /runs column)");
-  const auto tilde = text.find('~');
-  if (tilde == std::string::npos || text.find('~', tilde + 1) != std::string::npos)
-    throw InputError(head + form + ", got '" + text + "'");
+  if (name.empty() || name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") !=
+                          std::string::npos)
+    throw InputError(head + "a name takes letters, digits and _ only (it names a /runs column)");
   Target t;
   t.name = name;
   t.where = where;
-  std::string lhs = trim(text.substr(0, tilde));
-  const std::string rhs = trim(text.substr(tilde + 1));
+  std::string lhs = trim(text);
   const auto over = lhs.find(" over ");
   if (over != std::string::npos) {
     const std::string window = trim(lhs.substr(over + 6));
@@ -152,23 +146,29 @@ Target parse_target(const std::string& name, const std::string& text, const std:
       }
     }
     if (!ok || t.first < 0 || t.last < t.first)
-      throw InputError(head + "window 'over " + window +
-                       "': expected days FIRST-LAST with 0 <= FIRST <= LAST");
+      throw InputError(head + "window 'over " + window + "': expected days FIRST-LAST with 0 <= FIRST <= LAST");
     if (!windowed_form(lhs))
-      throw InputError(head +
-                       "a window 'over FIRST-LAST' needs mean:, final:, sum: or max: of a series, got '" +
+      throw InputError(head + "a window 'over FIRST-LAST' needs mean:, final:, sum: or max: of a series, got '" +
                        lhs + "'");
   }
   t.metric = lhs;
   if (t.metric.empty() || !is_known_metric_form(t.metric))
     throw InputError(head + "unknown metric '" + t.metric +
                      "' (a summary field, an outcome, or mean:/final:/sum:/max:/year:/drift: of a series)");
+  return t;
+}
+
+Target parse_target(const std::string& name, const std::string& text, const std::string& where) {
+  const std::string head = where + ": key '" + name + "': ";
+  const std::string form = "expected 'METRIC [over FIRST-LAST] ~ OBSERVED +- SE'";
+  const auto tilde = text.find('~');
+  if (tilde == std::string::npos || text.find('~', tilde + 1) != std::string::npos)
+    throw InputError(head + form + ", got '" + text + "'");
+  Target t = parse_metric(name, text.substr(0, tilde), where);
+  const std::string rhs = trim(text.substr(tilde + 1));
   auto pm = rhs.find("+-");
-  std::size_t pm_len = 2;
-  if (pm == std::string::npos) {
-    pm = rhs.find("\xC2\xB1");  // ±
-    pm_len = 2;
-  }
+  const std::size_t pm_len = 2;  // "+-", or "±" in UTF-8
+  if (pm == std::string::npos) pm = rhs.find("\xC2\xB1");
   if (pm == std::string::npos) throw InputError(head + form + ", got '" + text + "'");
   try {
     t.observed = parse_real(trim(rhs.substr(0, pm)));
@@ -180,6 +180,37 @@ Target parse_target(const std::string& name, const std::string& text, const std:
   if (!(t.se > 0) || !std::isfinite(t.se))
     throw InputError(head + "SE must be a positive number (the distance divides by it), got '" + rhs + "'");
   return t;
+}
+
+void check_metrics(const Scenario& base, const std::vector<Target>& metrics) {
+  const auto days = base.params.run.days;
+  for (const auto& t : metrics)
+    if (t.last >= days)
+      throw InputError(t.where + ": key '" + t.name + "': window ends on day " + std::to_string(t.last) +
+                       " but the run has days 0-" + std::to_string(days - 1) + " (run.days = " +
+                       std::to_string(days) + ")");
+  // Every metric exists: a one-day pilot on one community gives the series and outcome names.
+  Scenario pilot = base;
+  try {
+    pilot.set("run.days", "1", "pilot");
+    pilot.set("district.communities", "1", "pilot");
+    pilot.validate();
+  } catch (const InputError&) {
+    return;  // a configuration that needs more than one community: the runs will say
+  }
+  const RunResult r = run_replicate(pilot, 0, nullptr);
+  for (const auto& t : metrics) {
+    try {
+      if (t.metric.find(':') != std::string::npos)
+        (void)r.recorder->index(series_of(t.metric));
+      else
+        (void)run_value(r, t.metric);
+    } catch (const std::exception&) {
+      throw InputError(t.where + ": key '" + t.name + "': unknown metric '" + t.metric +
+                       "' (a summary field, a mechanism's outcome, or a reduction of a series; docs/OUTPUT.md "
+                       "lists them)");
+    }
+  }
 }
 
 double target_value(const RunResult& r, const Target& t) {
@@ -299,44 +330,10 @@ void Calibration::load(const std::string& path, const std::vector<std::string>& 
   if (priors_.empty()) throw InputError(path + ": [priors] is empty: nothing to calibrate");
 
   // [targets]
-  for (const auto& l : merged_lines(file_.lines("targets"), "targets")) {
-    Target t = parse_target(l.name, l.value, l.where);
-    if (t.last >= run.days)
-      throw InputError(l.where + ": key '" + l.name + "': window ends on day " + std::to_string(t.last) +
-                       " but the run has days 0-" + std::to_string(run.days - 1) +
-                       " (run.days = " + std::to_string(run.days) + ")");
-    targets_.push_back(std::move(t));
-  }
+  for (const auto& l : merged_lines(file_.lines("targets"), "targets"))
+    targets_.push_back(parse_target(l.name, l.value, l.where));
   if (targets_.empty()) throw InputError(path + ": [targets] is empty: nothing to fit");
-
-  // Every target's metric exists: a one-day pilot on one community gives the series and outcome names.
-  {
-    Scenario pilot = base;
-    bool built = true;
-    try {
-      pilot.set("run.days", "1", "pilot");
-      pilot.set("district.communities", "1", "pilot");
-      pilot.validate();
-    } catch (const InputError&) {
-      built = false;  // a configuration that needs more than one community: the runs will say
-    }
-    if (built) {
-      const RunResult r = run_replicate(pilot, 0, nullptr);
-      for (const auto& t : targets_) {
-        try {
-          if (t.metric.find(':') != std::string::npos)
-            (void)r.recorder->index(series_of(t.metric));
-          else
-            (void)run_value(r, t.metric);
-        } catch (const std::exception&) {
-          throw InputError(
-              t.where + ": key '" + t.name + "': unknown metric '" + t.metric +
-              "' (a summary field, a mechanism's outcome, or a reduction of a series; docs/OUTPUT.md "
-              "lists them)");
-        }
-      }
-    }
-  }
+  check_metrics(base, targets_);
 
   // Provenance: the resolved scenario, then the three sections as they were read.
   config_text_ = base.registry().to_ini();
@@ -388,6 +385,70 @@ std::string Calibration::fingerprint() const {
   return hash_hex(config_text_ + "\nversion=" + govsim_version() + "\nrevision=" + git_revision() + "\n");
 }
 
+std::vector<std::vector<std::vector<double>>> run_points(const ScenarioFile& file, const std::vector<VaryAxis>& axes,
+                                                         const std::vector<std::vector<std::string>>& points,
+                                                         const std::vector<std::int64_t>& groups, int replicates,
+                                                         const std::string& block, const std::vector<Target>& metrics,
+                                                         bool all_series, const std::string& dir,
+                                                         const BatchOptions& opt, BatchCounts& counts) {
+  using Values = std::vector<std::vector<std::vector<double>>>;
+  if (points.empty()) return {};
+  std::vector<std::string> columns, keep;
+  for (const auto& t : metrics) {
+    columns.push_back(t.column());
+    if (t.metric.find(':') != std::string::npos) keep.push_back(series_of(t.metric));
+  }
+  Experiment e;
+  e.load_points(file, axes, points, groups, replicates, block);
+  SweepOptions so;
+  so.out_dir = dir;
+  so.threads = opt.threads;
+  so.jobs = opt.jobs;
+  so.rank = opt.rank;
+  so.ranks = opt.ranks;
+  so.command_line = opt.command_line;
+  so.finish_run = [&](const PlannedRun&, RunResult& res) {
+    for (const auto& t : metrics) res.record.outcomes.emplace_back(t.column(), target_value(res, t));
+    if (!all_series) res.recorder->keep_only(keep, false);
+  };
+  const SweepResult sr = run_sweep(e, so, opt.progress);
+  counts.executed += sr.executed;
+  counts.skipped += sr.skipped;
+  if (sr.failed > 0)
+    throw std::runtime_error(std::to_string(sr.failed) + " run(s) of " + dir + " failed (their message: " +
+                             "/runs/message of " + sr.file + "); rerun the same command to retry them");
+  std::vector<std::string> files;
+  if (opt.ranks > 1) {
+    mpi_barrier();  // every rank's file is written
+    for (int r = 0; r < opt.ranks; ++r)
+      files.push_back((fs::path(dir) / ("rank-" + std::to_string(r) + "-of-" + std::to_string(opt.ranks) + ".h5"))
+                          .string());
+  } else {
+    files.push_back(sr.file);
+  }
+  Values out(points.size(), std::vector<std::vector<double>>(static_cast<std::size_t>(replicates),
+                                                             std::vector<double>(metrics.size(), NAN)));
+  std::size_t found = 0;
+  for (const auto& f : files) {
+    if (!fs::exists(f)) continue;  // a rank that took no run
+    const FileRuns fr = read_runs(f, columns);
+    for (std::size_t row = 0; row < fr.index.size(); ++row) {
+      const auto idx = fr.index[row];
+      if (idx < 0 || static_cast<std::size_t>(idx) >= e.runs().size())
+        throw std::runtime_error(f + ": /runs/index " + std::to_string(idx) + " is not a row of its table");
+      const PlannedRun& r = e.runs()[static_cast<std::size_t>(idx)];
+      if (fr.run_hash[row] != r.id) throw std::runtime_error(f + ": run " + fr.run_hash[row] + " is not this table's");
+      for (std::size_t t = 0; t < metrics.size(); ++t)
+        out[static_cast<std::size_t>(r.point)][static_cast<std::size_t>(r.replicate)][t] = fr.reals[t][row];
+      ++found;
+    }
+  }
+  if (found != e.runs().size())
+    throw std::runtime_error(dir + ": " + std::to_string(found) + " of " + std::to_string(e.runs().size()) +
+                             " runs found in its files");
+  return out;
+}
+
 CalibrationResult run_calibration(const Calibration& cal, const CalibrationOptions& opt) {
   using Clock = std::chrono::steady_clock;
   const auto t0 = Clock::now();
@@ -422,12 +483,9 @@ CalibrationResult run_calibration(const Calibration& cal, const CalibrationOptio
   const auto& targets = cal.targets();
   const abc::Settings& s = cal.settings();
   std::vector<double> observed, se;
-  std::vector<std::string> columns, keep;
   for (const auto& t : targets) {
     observed.push_back(t.observed);
     se.push_back(t.se);
-    columns.push_back(t.column());
-    if (t.metric.find(':') != std::string::npos) keep.push_back(series_of(t.metric));
   }
   // The points' axes: the priors' parameters, then run.seed (each proposal's own).
   std::vector<VaryAxis> axes;
@@ -451,6 +509,15 @@ CalibrationResult run_calibration(const Calibration& cal, const CalibrationOptio
   // DIR/name; the targets' values of every simulation, read back from the sweep's files (so a resumed
   // calibration reads exactly what a fresh one computed). `district_only`: the journals keep the district
   // series the targets read and nothing per community.
+  BatchOptions bo;
+  bo.threads = opt.threads;
+  bo.jobs = opt.jobs;
+  bo.rank = opt.rank;
+  bo.ranks = opt.ranks;
+  bo.command_line = opt.command_line;
+  bo.progress = opt.progress;
+  BatchCounts counts;
+  // One batch of points (per point: each prior's parameter value, and its run.seed) into DIR/name.
   auto sweep = [&](const std::string& name, const std::vector<std::vector<double>>& values,
                    const std::vector<std::uint64_t>& seeds, const std::vector<std::int64_t>& groups,
                    int replicates, bool all_series) -> abc::Stats {
@@ -463,58 +530,8 @@ CalibrationResult run_calibration(const Calibration& cal, const CalibrationOptio
       pt.push_back(std::to_string(seeds[i]));
       points.push_back(std::move(pt));
     }
-    Experiment e;
-    e.load_points(cal.file(), axes, points, groups, replicates, name);
-    SweepOptions so;
-    so.out_dir = (dir / name).string();
-    so.threads = opt.threads;
-    so.jobs = opt.jobs;
-    so.rank = opt.rank;
-    so.ranks = opt.ranks;
-    so.command_line = opt.command_line;
-    so.finish_run = [&](const PlannedRun&, RunResult& res) {
-      for (const auto& t : targets) res.record.outcomes.emplace_back(t.column(), target_value(res, t));
-      if (!all_series) res.recorder->keep_only(keep, false);
-    };
-    const SweepResult sr = run_sweep(e, so, opt.progress);
-    result.executed += sr.executed;
-    result.skipped += sr.skipped;
-    if (sr.failed > 0)
-      throw std::runtime_error(std::to_string(sr.failed) + " run(s) of " + so.out_dir +
-                               " failed (their message: " + "/runs/message of " + sr.file +
-                               "); rerun the same command to retry them");
-    std::vector<std::string> files;
-    if (opt.ranks > 1) {
-      mpi_barrier();  // every rank's file is written
-      for (int r = 0; r < opt.ranks; ++r)
-        files.push_back(
-            (dir / name / ("rank-" + std::to_string(r) + "-of-" + std::to_string(opt.ranks) + ".h5"))
-                .string());
-    } else {
-      files.push_back(sr.file);
-    }
-    abc::Stats out(values.size(), std::vector<std::vector<double>>(static_cast<std::size_t>(replicates),
-                                                                   std::vector<double>(targets.size(), NAN)));
-    std::size_t found = 0;
-    for (const auto& f : files) {
-      if (!fs::exists(f)) continue;  // a rank that took no run
-      const FileRuns fr = read_runs(f, columns);
-      for (std::size_t row = 0; row < fr.index.size(); ++row) {
-        const auto idx = fr.index[row];
-        if (idx < 0 || static_cast<std::size_t>(idx) >= e.runs().size())
-          throw std::runtime_error(f + ": /runs/index " + std::to_string(idx) + " is not a row of its table");
-        const PlannedRun& r = e.runs()[static_cast<std::size_t>(idx)];
-        if (fr.run_hash[row] != r.id)
-          throw std::runtime_error(f + ": run " + fr.run_hash[row] + " is not this table's");
-        for (std::size_t t = 0; t < targets.size(); ++t)
-          out[static_cast<std::size_t>(r.point)][static_cast<std::size_t>(r.replicate)][t] = fr.reals[t][row];
-        ++found;
-      }
-    }
-    if (found != e.runs().size())
-      throw std::runtime_error(so.out_dir + ": " + std::to_string(found) + " of " +
-                               std::to_string(e.runs().size()) + " runs found in its files");
-    return out;
+    return run_points(cal.file(), axes, points, groups, replicates, name, targets, all_series, (dir / name).string(),
+                      bo, counts);
   };
 
   auto simulate = [&](int gen, int move, const std::vector<abc::Proposal>& batch) -> abc::Stats {
@@ -642,6 +659,8 @@ CalibrationResult run_calibration(const Calibration& cal, const CalibrationOptio
     result.file = (dir / "calibration.h5").string();
     write_calibration(result.file, rec);
   }
+  result.executed = counts.executed;
+  result.skipped = counts.skipped;
   result.wall_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   return result;
 }

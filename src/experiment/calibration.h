@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "experiment/abc_smc.h"
+#include "experiment/experiment.h"
 #include "experiment/runner.h"
 #include "experiment/scenario.h"
 #include "experiment/sweep.h"
@@ -28,11 +29,41 @@ struct Target {
   std::string column() const { return "target_" + name; }  // the /runs column of each simulation
 };
 
-// Parses a [targets] value; throws InputError naming `where` and the key.
+// Parses `METRIC [over FIRST-LAST]` (an objective's or a constraint's metric) into a Target without an
+// observed value; throws InputError naming `where` and the key.
+Target parse_metric(const std::string& name, const std::string& text, const std::string& where);
+// Parses a [targets] value, `METRIC [over FIRST-LAST] ~ OBSERVED +- SE`; throws InputError.
 Target parse_target(const std::string& name, const std::string& text, const std::string& where);
+// Each metric's window lies within run.days, and its metric exists (a one-day pilot run of one community
+// gives the names); throws InputError naming the metric's line.
+void check_metrics(const Scenario& base, const std::vector<Target>& metrics);
 
 // The target's metric in one run (NaN if the run gives none, e.g. no day in the window is finite).
 double target_value(const RunResult& r, const Target& t);
+
+// Options of the sweeps a calibration or an optimisation runs, and what they ran.
+struct BatchOptions {
+  int threads = 0, jobs = 0;
+  int rank = 0, ranks = 1;
+  std::string command_line;
+  std::function<void(const SweepProgress&)> progress;
+};
+struct BatchCounts {
+  std::size_t executed = 0, skipped = 0;  // runs run now, and read back from their journals
+};
+
+// One sweep of given points into `dir` (resumable: finished runs are read back from their journals): each
+// point's values of `axes` (parameter text), `groups` as the points' design groups, `replicates` runs each
+// (replicate k with derive_seed(run.seed, k): run.seed may be one of the axes), `block` on every row. Every
+// run records each metric's value as the /runs column Target::column() and keeps only the district series the
+// metrics read (every series if `all_series`); the values are read back from the sweep's files (every rank's
+// under MPI), [point][replicate][metric]. Throws std::runtime_error when a run failed.
+std::vector<std::vector<std::vector<double>>> run_points(const ScenarioFile& file, const std::vector<VaryAxis>& axes,
+                                                         const std::vector<std::vector<std::string>>& points,
+                                                         const std::vector<std::int64_t>& groups, int replicates,
+                                                         const std::string& block, const std::vector<Target>& metrics,
+                                                         bool all_series, const std::string& dir,
+                                                         const BatchOptions& opt, BatchCounts& counts);
 
 class Calibration {
  public:
