@@ -1,4 +1,5 @@
-// govsim calibrate: ABC-SMC on the sweep engine (experiment/calibration.h), resumable, MPI-aware.
+// govsim calibrate (ABC-SMC, experiment/calibration.h) and govsim optimise (NSGA-II,
+// experiment/optimisation.h): loops on the sweep engine, resumable, MPI-aware.
 #include <unistd.h>
 #include <boost/program_options.hpp>
 
@@ -13,52 +14,70 @@
 #include "cli/options.h"
 #include "cli/sweep_support.h"
 #include "experiment/calibration.h"
+#include "experiment/optimisation.h"
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
 
 namespace govsim::cli {
 
-int cmd_calibrate(const std::vector<std::string>& args, const std::string& command_line) {
+namespace {
+
+// The options both loops take, read from the command line; `load` reads the file. 0, or the exit code.
+struct LoopArgs {
   std::string path, out_dir;
   std::vector<std::string> sets;
   int threads = 0, jobs = 0;
   bool allow_changed = false, quiet = false;
-  po::options_description desc("calibrate options");
-  desc.add_options()("calibration", po::value<std::string>(&path), "calibration INI file")(
-      "out", po::value<std::string>(&out_dir), "output directory")(
-      "set", po::value<std::vector<std::string>>(&sets)->composing(),
-      "key=value override, or calibration.KEY=VALUE (repeatable)")("threads", po::value<int>(&threads),
-                                                                   "OpenMP threads in all")(
-      "jobs", po::value<int>(&jobs), "runs at once (default: as many as threads while runs outnumber them)")(
-      "allow-changed", po::bool_switch(&allow_changed),
-      "run into a directory made by a different calibration")("quiet", po::bool_switch(&quiet),
-                                                              "no progress and no summary");
+};
+
+template <class Load>
+int read_loop_args(const std::vector<std::string>& args, const char* command, const char* what, LoopArgs& a,
+                   const MpiGuard& mpi, Load&& load) {
+  po::options_description desc(std::string(command) + " options");
+  desc.add_options()("file", po::value<std::string>(&a.path), "INI file")(
+      "out", po::value<std::string>(&a.out_dir), "output directory")(
+      "set", po::value<std::vector<std::string>>(&a.sets)->composing(),
+      "key=value override, or SECTION.KEY=VALUE for the loop's own section (repeatable)")(
+      "threads", po::value<int>(&a.threads), "OpenMP threads in all")(
+      "jobs", po::value<int>(&a.jobs),
+      "runs at once (default: as many as threads while runs outnumber them)")(
+      "allow-changed", po::bool_switch(&a.allow_changed), "run into a directory made by a different file")(
+      "quiet", po::bool_switch(&a.quiet), "no progress and no summary");
   add_parameter_options(desc);
   po::positional_options_description pos;
-  pos.add("calibration", 1);
+  pos.add("file", 1);
+  return input_or_exit([&] {
+    parse_arguments(args, desc, pos, a.sets);
+    if (a.path.empty())
+      throw InputError(std::string("command line: ") + what + " file is required (govsim " + command +
+                       " FILE.ini)");
+    if (a.out_dir.empty()) throw InputError("command line: --out DIR is required");
+    if (!fs::exists(a.path)) throw InputError(a.path + ": file not found");
+    require_out_parent(a.out_dir);
+    if (fs::exists(a.out_dir) && !fs::is_directory(a.out_dir))
+      throw InputError("command line: --out " + a.out_dir + ": exists and is not a directory");
+    if (a.threads < 0 || a.jobs < 0) throw InputError("command line: --threads and --jobs must be positive");
+    if (!mpi.active && launched_by_mpi() && std::getenv("OMPI_COMM_WORLD_SIZE") &&
+        std::atoi(std::getenv("OMPI_COMM_WORLD_SIZE")) > 1)
+      throw InputError(
+          "command line: started by mpirun, but this govsim was built without MPI (cmake -DGOVSIM_MPI=ON)");
+    load();
+  });
+}
 
+}  // namespace
+
+int cmd_calibrate(const std::vector<std::string>& args, const std::string& command_line) {
+  LoopArgs la;
   MpiGuard mpi;
   Calibration cal;
-  if (const int rc = input_or_exit([&] {
-        parse_arguments(args, desc, pos, sets);
-        if (path.empty())
-          throw InputError("command line: a calibration file is required (govsim calibrate CALIBRATION.ini)");
-        if (out_dir.empty()) throw InputError("command line: --out DIR is required");
-        if (!fs::exists(path)) throw InputError(path + ": calibration file not found");
-        require_out_parent(out_dir);
-        if (fs::exists(out_dir) && !fs::is_directory(out_dir))
-          throw InputError("command line: --out " + out_dir + ": exists and is not a directory");
-        if (threads < 0 || jobs < 0) throw InputError("command line: --threads and --jobs must be positive");
-        if (!mpi.active && launched_by_mpi() && std::getenv("OMPI_COMM_WORLD_SIZE") &&
-            std::atoi(std::getenv("OMPI_COMM_WORLD_SIZE")) > 1)
-          throw InputError(
-              "command line: started by mpirun, but this govsim was built without MPI (cmake "
-              "-DGOVSIM_MPI=ON)");
-        cal.load(path, sets);
-      }))
+  if (const int rc =
+          read_loop_args(args, "calibrate", "a calibration", la, mpi, [&] { cal.load(la.path, la.sets); }))
     return rc;
-
+  const std::string& out_dir = la.out_dir;
+  const int threads = la.threads, jobs = la.jobs;
+  const bool allow_changed = la.allow_changed, quiet = la.quiet;
   CalibrationOptions opt;
   opt.out_dir = out_dir;
   opt.threads = threads_from(threads);
@@ -100,10 +119,11 @@ int cmd_calibrate(const std::vector<std::string>& args, const std::string& comma
         r.generations.size(), r.executed, r.skipped, r.wall_seconds);
     std::printf("posterior (generation %d, tolerance %.4g, ESS %.1f):\n", r.generations.back().index,
                 r.generations.back().tolerance, r.posterior.ess);
-    std::printf("  %-40s %12s %12s %12s %12s\n", "parameter", "mean", "sd", "2.5%", "97.5%");
+    std::printf("  %-40s %12s %12s %12s %12s %12s\n", "parameter", "mean", "sd", "2.5%", "97.5%", "MAP");
     for (std::size_t j = 0; j < cal.priors().size(); ++j)
-      std::printf("  %-40s %12.5g %12.5g %12.5g %12.5g\n", cal.priors()[j].key.c_str(), r.posterior.mean[j],
-                  r.posterior.sd[j], r.posterior.q025[j], r.posterior.q975[j]);
+      std::printf("  %-40s %12.5g %12.5g %12.5g %12.5g %12.5g\n", cal.priors()[j].key.c_str(),
+                  r.posterior.mean[j], r.posterior.sd[j], r.posterior.q025[j], r.posterior.q975[j],
+                  r.posterior.map[j]);
     if (!r.predictive.empty()) {
       std::printf("posterior predictive (%zu runs):\n", r.predictive.size());
       std::printf("  %-40s %12s %12s %12s %12s\n", "target", "observed", "se", "mean", "sd");
@@ -124,6 +144,81 @@ int cmd_calibrate(const std::vector<std::string>& args, const std::string& comma
         const auto& tg = cal.targets()[t];
         std::printf("  %-40s %12.5g %12.5g %12.5g %12.5g\n", tg.name.c_str(), tg.observed, tg.se, mean, sd);
       }
+    }
+    if (!r.file.empty()) std::printf("wrote %s\n", r.file.c_str());
+  }
+  return 0;
+}
+
+int cmd_optimise(const std::vector<std::string>& args, const std::string& command_line) {
+  LoopArgs la;
+  MpiGuard mpi;
+  Optimisation op;
+  if (const int rc =
+          read_loop_args(args, "optimise", "an optimisation", la, mpi, [&] { op.load(la.path, la.sets); }))
+    return rc;
+  OptimisationOptions o;
+  o.out_dir = la.out_dir;
+  o.allow_changed = la.allow_changed;
+  o.batch.threads = threads_from(la.threads);
+  o.batch.jobs = la.jobs;
+  o.batch.rank = mpi.world.rank;
+  o.batch.ranks = mpi.world.size;
+  o.batch.command_line = command_line;
+  const bool tty = isatty(2) && !la.quiet;
+  if (!la.quiet && o.batch.rank == 0)
+    o.log = [&](const std::string& line) {
+      if (tty) std::fprintf(stderr, "\r%80s\r", "");
+      std::printf("%s\n", line.c_str());
+      std::fflush(stdout);
+    };
+  if (tty)
+    o.batch.progress = [&](const SweepProgress& p) {
+      std::fprintf(stderr, "\roptimise: %zu/%zu runs of this generation, %.1f runs/min, ETA %s   ", p.done,
+                   p.total, p.runs_per_minute, clock_text(p.eta_seconds).c_str());
+      std::fflush(stderr);
+    };
+  OptimisationResult r;
+  try {
+    r = run_optimisation(op, o);
+  } catch (const InputError& e) {
+    if (tty) std::fprintf(stderr, "\n");
+    std::cerr << "govsim: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    if (tty) std::fprintf(stderr, "\n");
+    std::cerr << "govsim: optimisation failed: " << e.what() << "\n";
+    if (mpi.active) mpi_abort(1);
+    return 1;
+  }
+  if (tty) std::fprintf(stderr, "\r%80s\r", "");
+  if (!la.quiet && o.batch.rank == 0) {
+    std::printf("optimise: %zu generation(s), %zu runs run now, %zu read back from journals, %.1f s\n",
+                r.generations.size(), r.counts.executed, r.counts.skipped, r.wall_seconds);
+    std::printf("front (%zu distinct candidates of the last generation):\n", r.front.size());
+    std::string head = " ";
+    for (const auto& d : op.decisions()) head += " " + d.key;
+    for (const auto& x : op.objectives()) head += " " + x.metric.name;
+    std::printf("%s\n", head.c_str());
+    const auto& last = r.generations.back();
+    // Cheapest first in the first objective's sense.
+    std::vector<std::size_t> order = r.front;
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return last.f[a].objectives[0] < last.f[b].objectives[0];
+    });
+    for (std::size_t i : order) {
+      std::string line = " ";
+      char buf[32];
+      for (double v : last.x[i]) {
+        std::snprintf(buf, sizeof buf, " %.4g", v);
+        line += buf;
+      }
+      for (double v : r.objectives.back()[i]) {
+        std::snprintf(buf, sizeof buf, " %.4g", v);
+        line += buf;
+      }
+      if (last.f[i].violation > 0) line += "  (violates a constraint)";
+      std::printf("%s\n", line.c_str());
     }
     if (!r.file.empty()) std::printf("wrote %s\n", r.file.c_str());
   }

@@ -24,6 +24,7 @@ int cmd_plan(const std::vector<std::string>& args, const std::string& command_li
 int cmd_sweep(const std::vector<std::string>& args, const std::string& command_line);
 int cmd_merge(const std::vector<std::string>& args, const std::string& command_line);
 int cmd_calibrate(const std::vector<std::string>& args, const std::string& command_line);
+int cmd_optimise(const std::vector<std::string>& args, const std::string& command_line);
 int cmd_slurm(const std::vector<std::string>& args, const std::string& command_line);
 // Runs the Python analysis package's HTML report (src/cli/report.cpp); its exit code, 2 for bad input.
 int cmd_report(const std::vector<std::string>& args, const std::string& command_line);

@@ -66,6 +66,10 @@ const char* kUsage =
     "                   [--allow-changed] [--quiet]\n"
     "      Fit [priors] to [targets] by ABC-SMC (docs/CALIBRATION.md): each generation is a sweep into\n"
     "      DIR, resumable and MPI-aware; DIR/calibration.h5 holds every generation and the posterior.\n"
+    "  govsim optimise OPTIMISATION.ini --out DIR [--set key=value ...] [--threads N] [--jobs J]\n"
+    "                  [--allow-changed] [--quiet]\n"
+    "      Search [decisions] for the Pareto front of [objectives] under [constraints] by NSGA-II\n"
+    "      (docs/CALIBRATION.md): each generation is a sweep into DIR; DIR/optimisation.h5.\n"
     "  govsim slurm EXPERIMENT.ini --out DIR [--shards N] [--cpus-per-task C] [--partition P]\n"
     "               [--account A] [--pilot-days D] [--hours-per-shard H]\n"
     "      Write DIR/sweep.sbatch, a Slurm array job (one shard per task) with --time and --mem\n"
@@ -110,7 +114,8 @@ int main(int argc, char** argv) {
   if (cmd == "merge") return govsim::cli::cmd_merge(args, command_line);
   if (cmd == "slurm") return govsim::cli::cmd_slurm(args, command_line);
   if (cmd == "calibrate") return govsim::cli::cmd_calibrate(args, command_line);
+  if (cmd == "optimise" || cmd == "optimize") return govsim::cli::cmd_optimise(args, command_line);
   if (cmd == "report") return govsim::cli::cmd_report(args, command_line);
-  std::cerr << "govsim: unknown command '" << cmd << "' (known: run, plan, sweep, merge, slurm, calibrate, validate, report, describe; see govsim --help)\n";
+  std::cerr << "govsim: unknown command '" << cmd << "' (known: run, plan, sweep, merge, slurm, calibrate, optimise, validate, report, describe; see govsim --help)\n";
   return 2;
 }

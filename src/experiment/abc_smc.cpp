@@ -463,6 +463,42 @@ Posterior summarise(const std::vector<Prior>& priors, const Generation& g) {
     p.q50.push_back(quantile(0.5));
     p.q975.push_back(quantile(0.975));
   }
+  // MAP: the weighted Gaussian KDE on z at each living particle, its largest value (the first on ties).
+  {
+    const auto D = static_cast<Eigen::Index>(d);
+    Eigen::VectorXd zm = Eigen::VectorXd::Zero(D);
+    for (std::size_t i = 0; i < N; ++i)
+      for (std::size_t j = 0; j < d; ++j) zm(static_cast<Eigen::Index>(j)) += g.weight[i] * g.z[i][j];
+    Eigen::MatrixXd kde_cov = Eigen::MatrixXd::Zero(D, D);
+    for (std::size_t i = 0; i < N; ++i) {
+      Eigen::VectorXd v(D);
+      for (std::size_t j = 0; j < d; ++j)
+        v(static_cast<Eigen::Index>(j)) = g.z[i][j] - zm(static_cast<Eigen::Index>(j));
+      kde_cov += g.weight[i] * v * v.transpose();
+    }
+    const double ww = std::inner_product(g.weight.begin(), g.weight.end(), g.weight.begin(), 0.0);
+    if (ww < 1) kde_cov /= 1 - ww;
+    const double neff = ww > 0 ? 1.0 / ww : 1.0;
+    kde_cov *= std::pow(neff, -2.0 / (static_cast<double>(d) + 4.0));
+    for (Eigen::Index j = 0; j < D; ++j) kde_cov(j, j) = std::max(kde_cov(j, j), 1e-300);
+    const Eigen::LLT<Eigen::MatrixXd> llt(kde_cov);
+    double best = -INFINITY;
+    for (std::size_t i = 0; i < N; ++i) {
+      if (g.weight[i] <= 0) continue;
+      double dens = 0;
+      for (std::size_t k = 0; k < N; ++k) {
+        if (g.weight[k] <= 0) continue;
+        Eigen::VectorXd v(D);
+        for (std::size_t j = 0; j < d; ++j) v(static_cast<Eigen::Index>(j)) = g.z[i][j] - g.z[k][j];
+        dens += g.weight[k] * std::exp(-0.5 * llt.matrixL().solve(v).squaredNorm());
+      }
+      if (dens > best) {
+        best = dens;
+        p.map_particle = i;
+      }
+    }
+    for (std::size_t j = 0; j < d; ++j) p.map.push_back(priors[j].value(g.z[p.map_particle][j]));
+  }
   return p;
 }
 

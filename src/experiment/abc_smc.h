@@ -110,9 +110,13 @@ std::vector<Generation> run(const std::vector<Prior>& priors, const Settings& se
                             const Simulate& simulate,
                             const std::function<void(const Generation&)>& done = {});
 
-// The posterior a generation gives, on x: weighted means, sds, quantiles and correlations.
+// The posterior a generation gives, on x: weighted means, sds, quantiles and correlations, and a maximum a
+// posteriori point: the particle of highest density under a weighted Gaussian kernel density estimate on z
+// (Scott's bandwidth, as scipy.stats.gaussian_kde: the weighted covariance times n_eff^(-2/(d+4))). Where the
+// posterior is a curved ridge the mean may lie off it; the MAP particle lies on it.
 struct Posterior {
-  std::vector<double> mean, sd, q025, q50, q975;
+  std::vector<double> mean, sd, q025, q50, q975, map;
+  std::size_t map_particle = 0;
   std::vector<std::vector<double>> correlation;
   double ess = 0;
 };

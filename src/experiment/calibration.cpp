@@ -12,6 +12,7 @@
 
 #include "experiment/comparison.h"
 #include "experiment/experiment.h"
+#include "experiment/loop_support.h"
 #include "experiment/work_queue.h"
 #include "io/h5_calibration.h"
 #include "io/h5_combine.h"
@@ -42,90 +43,13 @@ bool windowed_form(const std::string& metric) {
   return false;
 }
 
-// FNV-1a 64 finished by splitmix64's mixer, as run ids are (experiment/experiment.cpp).
-std::string hash_hex(const std::string& text) {
-  std::uint64_t h = 0xcbf29ce484222325ull;
-  for (unsigned char c : text) {
-    h ^= c;
-    h *= 0x100000001b3ull;
-  }
-  h = (h ^ (h >> 30)) * 0xBF58476D1CE4E5B9ull;
-  h = (h ^ (h >> 27)) * 0x94D049BB133111EBull;
-  h ^= h >> 31;
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
-}
-
-std::string read_text(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-void write_text_atomically(const fs::path& path, const std::string& text) {
-  const fs::path tmp = path.string() + ".tmp";
-  {
-    std::ofstream out(tmp);
-    out << text;
-    out.flush();
-    if (!out) throw std::runtime_error("cannot write " + tmp.string());
-  }
-  fs::rename(tmp, path);
-}
-
-// A real setting of [calibration]: parsed, checked against (lo, hi) with the bounds open or closed.
-double real_setting(const SectionLine& l, double lo, double hi, bool open_lo, bool open_hi,
-                    const char* what) {
-  double v = NAN;
-  try {
-    v = parse_real(l.value);
-  } catch (const std::invalid_argument&) {
-  }
-  const bool ok = std::isfinite(v) && (open_lo ? v > lo : v >= lo) && (open_hi ? v < hi : v <= hi);
-  if (!ok)
-    throw InputError(l.where + ": key 'calibration." + l.name + "': expected " + what + ", got '" + l.value +
-                     "'");
-  return v;
-}
-
-std::int64_t int_setting(const SectionLine& l, std::int64_t lo, std::int64_t hi, const char* what) {
-  std::int64_t v = lo - 1;
-  try {
-    v = parse_int(l.value);
-  } catch (const std::invalid_argument&) {
-  }
-  if (v < lo || v > hi)
-    throw InputError(l.where + ": key 'calibration." + l.name + "': expected " + what + ", got '" + l.value +
-                     "'");
-  return v;
-}
-
-// A section's lines, a key given twice in one file refused, a later file's line (or the command line)
-// replacing an earlier one in place.
-std::vector<SectionLine> merged_lines(const std::vector<SectionLine>& lines, const std::string& section) {
-  std::vector<SectionLine> out;
-  for (const auto& l : lines) {
-    auto it = std::find_if(out.begin(), out.end(), [&](const SectionLine& o) { return o.name == l.name; });
-    if (it == out.end()) {
-      out.push_back(l);
-    } else if (!l.file.empty() && it->file == l.file) {
-      throw InputError(l.where + ": key '" + l.name + "': given twice in [" + section + "] (first at " +
-                       it->where + ")");
-    } else {
-      *it = l;
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 Target parse_metric(const std::string& name, const std::string& text, const std::string& where) {
   const std::string head = where + ": key '" + name + "': ";
-  if (name.empty() || name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") !=
-                          std::string::npos)
+  if (name.empty() ||
+      name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") !=
+          std::string::npos)
     throw InputError(head + "a name takes letters, digits and _ only (it names a /runs column)");
   Target t;
   t.name = name;
@@ -146,9 +70,11 @@ Target parse_metric(const std::string& name, const std::string& text, const std:
       }
     }
     if (!ok || t.first < 0 || t.last < t.first)
-      throw InputError(head + "window 'over " + window + "': expected days FIRST-LAST with 0 <= FIRST <= LAST");
+      throw InputError(head + "window 'over " + window +
+                       "': expected days FIRST-LAST with 0 <= FIRST <= LAST");
     if (!windowed_form(lhs))
-      throw InputError(head + "a window 'over FIRST-LAST' needs mean:, final:, sum: or max: of a series, got '" +
+      throw InputError(head +
+                       "a window 'over FIRST-LAST' needs mean:, final:, sum: or max: of a series, got '" +
                        lhs + "'");
   }
   t.metric = lhs;
@@ -187,8 +113,8 @@ void check_metrics(const Scenario& base, const std::vector<Target>& metrics) {
   for (const auto& t : metrics)
     if (t.last >= days)
       throw InputError(t.where + ": key '" + t.name + "': window ends on day " + std::to_string(t.last) +
-                       " but the run has days 0-" + std::to_string(days - 1) + " (run.days = " +
-                       std::to_string(days) + ")");
+                       " but the run has days 0-" + std::to_string(days - 1) +
+                       " (run.days = " + std::to_string(days) + ")");
   // Every metric exists: a one-day pilot on one community gives the series and outcome names.
   Scenario pilot = base;
   try {
@@ -206,9 +132,10 @@ void check_metrics(const Scenario& base, const std::vector<Target>& metrics) {
       else
         (void)run_value(r, t.metric);
     } catch (const std::exception&) {
-      throw InputError(t.where + ": key '" + t.name + "': unknown metric '" + t.metric +
-                       "' (a summary field, a mechanism's outcome, or a reduction of a series; docs/OUTPUT.md "
-                       "lists them)");
+      throw InputError(
+          t.where + ": key '" + t.name + "': unknown metric '" + t.metric +
+          "' (a summary field, a mechanism's outcome, or a reduction of a series; docs/OUTPUT.md "
+          "lists them)");
     }
   }
 }
@@ -238,13 +165,7 @@ void Calibration::load(const std::string& path, const std::vector<std::string>& 
   path_ = path;
   std::vector<SectionLine> cal_sets;
   std::vector<std::string> param_sets;
-  for (const auto& kv : overrides) {
-    const auto eq = kv.find('=');
-    if (kv.rfind("calibration.", 0) == 0 && eq != std::string::npos)
-      cal_sets.push_back({trim(kv.substr(12, eq - 12)), trim(kv.substr(eq + 1)), 0, "", "command line"});
-    else
-      param_sets.push_back(kv);
-  }
+  split_overrides(overrides, "calibration", cal_sets, param_sets);
   file_ = read_scenario(path, param_sets);
   if (file_.has_section("experiment") || file_.has_section("vary"))
     throw InputError(path +
@@ -266,23 +187,25 @@ void Calibration::load(const std::string& path, const std::vector<std::string>& 
     const std::string& k = l.name;
     if (k == "particles") {
       settings_.particles =
-          static_cast<std::size_t>(int_setting(l, 2, 1000000, "an integer in [2, 1000000]"));
+          static_cast<std::size_t>(int_setting("calibration", l, 2, 1000000, "an integer in [2, 1000000]"));
     } else if (k == "replicates") {
-      settings_.replicates = static_cast<int>(int_setting(l, 1, 1000, "an integer in [1, 1000]"));
+      settings_.replicates =
+          static_cast<int>(int_setting("calibration", l, 1, 1000, "an integer in [1, 1000]"));
     } else if (k == "generations") {
-      settings_.generations = static_cast<int>(int_setting(l, 0, 10000, "an integer in [0, 10000]"));
+      settings_.generations =
+          static_cast<int>(int_setting("calibration", l, 0, 10000, "an integer in [0, 10000]"));
     } else if (k == "ess_keep") {
-      settings_.ess_keep = real_setting(l, 0, 1, true, true, "a number in (0, 1)");
+      settings_.ess_keep = real_setting("calibration", l, 0, 1, true, true, "a number in (0, 1)");
     } else if (k == "resample_below") {
-      settings_.resample_below = real_setting(l, 0, 1, false, false, "a number in [0, 1]");
+      settings_.resample_below = real_setting("calibration", l, 0, 1, false, false, "a number in [0, 1]");
     } else if (k == "tolerance") {
-      settings_.tolerance = real_setting(l, 0, INFINITY, false, true, "a number >= 0");
+      settings_.tolerance = real_setting("calibration", l, 0, INFINITY, false, true, "a number >= 0");
     } else if (k == "tolerances") {
       double prev = INFINITY;
       for (const auto& item : split_list(l.value)) {
         SectionLine one = l;
         one.value = item;
-        const double v = real_setting(one, 0, INFINITY, true, true, "decreasing numbers > 0");
+        const double v = real_setting("calibration", one, 0, INFINITY, true, true, "decreasing numbers > 0");
         if (!(v < prev))
           throw InputError(l.where +
                            ": key 'calibration.tolerances': expected decreasing numbers > 0, got '" +
@@ -291,17 +214,20 @@ void Calibration::load(const std::string& path, const std::vector<std::string>& 
         prev = v;
       }
     } else if (k == "min_acceptance") {
-      settings_.min_acceptance = real_setting(l, 0, 1, false, false, "a number in [0, 1]");
+      settings_.min_acceptance = real_setting("calibration", l, 0, 1, false, false, "a number in [0, 1]");
     } else if (k == "max_moves") {
-      settings_.max_moves = static_cast<int>(int_setting(l, 1, 1000, "an integer in [1, 1000]"));
+      settings_.max_moves =
+          static_cast<int>(int_setting("calibration", l, 1, 1000, "an integer in [1, 1000]"));
     } else if (k == "stay") {
-      settings_.stay = real_setting(l, 0, 1, true, true, "a number in (0, 1)");
+      settings_.stay = real_setting("calibration", l, 0, 1, true, true, "a number in (0, 1)");
     } else if (k == "kernel_scale") {
-      settings_.kernel_scale = real_setting(l, 0, 100, true, false, "a number in (0, 100]");
+      settings_.kernel_scale = real_setting("calibration", l, 0, 100, true, false, "a number in (0, 100]");
     } else if (k == "seed") {
-      settings_.seed = static_cast<std::uint64_t>(int_setting(l, 0, INT64_MAX, "an integer >= 0"));
+      settings_.seed =
+          static_cast<std::uint64_t>(int_setting("calibration", l, 0, INT64_MAX, "an integer >= 0"));
     } else if (k == "predictive") {
-      predictive_ = static_cast<std::size_t>(int_setting(l, 0, 1000000, "an integer in [0, 1000000]"));
+      predictive_ =
+          static_cast<std::size_t>(int_setting("calibration", l, 0, 1000000, "an integer in [0, 1000000]"));
     } else {
       throw InputError(l.where + ": unknown key 'calibration." + k + "' (known: " + kKeys + ")");
     }
@@ -385,12 +311,11 @@ std::string Calibration::fingerprint() const {
   return hash_hex(config_text_ + "\nversion=" + govsim_version() + "\nrevision=" + git_revision() + "\n");
 }
 
-std::vector<std::vector<std::vector<double>>> run_points(const ScenarioFile& file, const std::vector<VaryAxis>& axes,
-                                                         const std::vector<std::vector<std::string>>& points,
-                                                         const std::vector<std::int64_t>& groups, int replicates,
-                                                         const std::string& block, const std::vector<Target>& metrics,
-                                                         bool all_series, const std::string& dir,
-                                                         const BatchOptions& opt, BatchCounts& counts) {
+std::vector<std::vector<std::vector<double>>> run_points(
+    const ScenarioFile& file, const std::vector<VaryAxis>& axes,
+    const std::vector<std::vector<std::string>>& points, const std::vector<std::int64_t>& groups,
+    int replicates, const std::string& block, const std::vector<Target>& metrics, bool all_series,
+    const std::string& dir, const BatchOptions& opt, BatchCounts& counts) {
   using Values = std::vector<std::vector<std::vector<double>>>;
   if (points.empty()) return {};
   std::vector<std::string> columns, keep;
@@ -421,8 +346,9 @@ std::vector<std::vector<std::vector<double>>> run_points(const ScenarioFile& fil
   if (opt.ranks > 1) {
     mpi_barrier();  // every rank's file is written
     for (int r = 0; r < opt.ranks; ++r)
-      files.push_back((fs::path(dir) / ("rank-" + std::to_string(r) + "-of-" + std::to_string(opt.ranks) + ".h5"))
-                          .string());
+      files.push_back(
+          (fs::path(dir) / ("rank-" + std::to_string(r) + "-of-" + std::to_string(opt.ranks) + ".h5"))
+              .string());
   } else {
     files.push_back(sr.file);
   }
@@ -437,7 +363,8 @@ std::vector<std::vector<std::vector<double>>> run_points(const ScenarioFile& fil
       if (idx < 0 || static_cast<std::size_t>(idx) >= e.runs().size())
         throw std::runtime_error(f + ": /runs/index " + std::to_string(idx) + " is not a row of its table");
       const PlannedRun& r = e.runs()[static_cast<std::size_t>(idx)];
-      if (fr.run_hash[row] != r.id) throw std::runtime_error(f + ": run " + fr.run_hash[row] + " is not this table's");
+      if (fr.run_hash[row] != r.id)
+        throw std::runtime_error(f + ": run " + fr.run_hash[row] + " is not this table's");
       for (std::size_t t = 0; t < metrics.size(); ++t)
         out[static_cast<std::size_t>(r.point)][static_cast<std::size_t>(r.replicate)][t] = fr.reals[t][row];
       ++found;
@@ -455,21 +382,7 @@ CalibrationResult run_calibration(const Calibration& cal, const CalibrationOptio
   const fs::path dir = opt.out_dir;
   fs::create_directories(dir);
   const fs::path json = dir / "calibration.json";
-  if (fs::exists(json)) {
-    std::string old;
-    try {
-      const Json j = Json::parse(read_text(json));
-      if (j.is_object() && j.contains("fingerprint") && j["fingerprint"].is_string())
-        old = j["fingerprint"].get<std::string>();
-    } catch (const Json::exception&) {
-    }
-    if (old != cal.fingerprint() && !opt.allow_changed)
-      throw InputError(
-          dir.string() + ": holds a calibration of a different file or govsim (fingerprint " + old +
-          ", this one " + cal.fingerprint() +
-          "); use another --out, or --allow-changed to run into it (finished runs with the same id "
-          "are kept)");
-  }
+  check_fingerprint(json, cal.fingerprint(), opt.allow_changed, "calibration");
   if (opt.rank == 0) {
     const Json doc = {{"fingerprint", cal.fingerprint()},
                       {"calibration", fs::absolute(cal.path()).string()},
@@ -530,8 +443,8 @@ CalibrationResult run_calibration(const Calibration& cal, const CalibrationOptio
       pt.push_back(std::to_string(seeds[i]));
       points.push_back(std::move(pt));
     }
-    return run_points(cal.file(), axes, points, groups, replicates, name, targets, all_series, (dir / name).string(),
-                      bo, counts);
+    return run_points(cal.file(), axes, points, groups, replicates, name, targets, all_series,
+                      (dir / name).string(), bo, counts);
   };
 
   auto simulate = [&](int gen, int move, const std::vector<abc::Proposal>& batch) -> abc::Stats {
@@ -557,9 +470,10 @@ CalibrationResult run_calibration(const Calibration& cal, const CalibrationOptio
         for (const auto& point : stats)
           for (const auto& rep : point) any = any || std::isfinite(rep[t]);
         if (!any)
-          throw InputError(targets[t].where + ": key '" + targets[t].name + "': '" + targets[t].metric +
-                           "' is NaN in every simulation of the prior's generation (nothing to fit; is the run " +
-                           "long enough for it?)");
+          throw InputError(
+              targets[t].where + ": key '" + targets[t].name + "': '" + targets[t].metric +
+              "' is NaN in every simulation of the prior's generation (nothing to fit; is the run " +
+              "long enough for it?)");
       }
     return stats;
   };
@@ -646,6 +560,8 @@ CalibrationResult run_calibration(const Calibration& cal, const CalibrationOptio
     rec.q025 = post.q025;
     rec.q50 = post.q50;
     rec.q975 = post.q975;
+    rec.map = post.map;
+    rec.map_particle = static_cast<std::int64_t>(post.map_particle);
     for (const auto& row : post.correlation)
       rec.correlation.insert(rec.correlation.end(), row.begin(), row.end());
     rec.posterior_ess = post.ess;

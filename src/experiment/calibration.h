@@ -22,10 +22,10 @@ namespace govsim {
 // One [targets] line.
 struct Target {
   std::string name;
-  std::string metric;        // a summary field, an outcome, or a series form (mean:NAME, year:NAME, ...)
+  std::string metric;         // a summary field, an outcome, or a series form (mean:NAME, year:NAME, ...)
   int first = -1, last = -1;  // `over FIRST-LAST`: the days (inclusive) a mean/final/sum/max reduces over
   double observed = 0, se = 0;
-  std::string where;  // file:line
+  std::string where;                                       // file:line
   std::string column() const { return "target_" + name; }  // the /runs column of each simulation
 };
 
@@ -58,12 +58,11 @@ struct BatchCounts {
 // run records each metric's value as the /runs column Target::column() and keeps only the district series the
 // metrics read (every series if `all_series`); the values are read back from the sweep's files (every rank's
 // under MPI), [point][replicate][metric]. Throws std::runtime_error when a run failed.
-std::vector<std::vector<std::vector<double>>> run_points(const ScenarioFile& file, const std::vector<VaryAxis>& axes,
-                                                         const std::vector<std::vector<std::string>>& points,
-                                                         const std::vector<std::int64_t>& groups, int replicates,
-                                                         const std::string& block, const std::vector<Target>& metrics,
-                                                         bool all_series, const std::string& dir,
-                                                         const BatchOptions& opt, BatchCounts& counts);
+std::vector<std::vector<std::vector<double>>> run_points(
+    const ScenarioFile& file, const std::vector<VaryAxis>& axes,
+    const std::vector<std::vector<std::string>>& points, const std::vector<std::int64_t>& groups,
+    int replicates, const std::string& block, const std::vector<Target>& metrics, bool all_series,
+    const std::string& dir, const BatchOptions& opt, BatchCounts& counts);
 
 class Calibration {
  public:
@@ -99,8 +98,8 @@ struct CalibrationOptions {
   int rank = 0, ranks = 1;     // MPI: every rank runs the sampler; each sweep shares its runs out
   bool allow_changed = false;  // run into a DIR made by a different calibration
   std::string command_line;
-  std::function<void(const std::string&)> log;              // one line per generation (rank 0)
-  std::function<void(const SweepProgress&)> progress;       // each sweep's progress
+  std::function<void(const std::string&)> log;         // one line per generation (rank 0)
+  std::function<void(const SweepProgress&)> progress;  // each sweep's progress
 };
 
 struct CalibrationResult {

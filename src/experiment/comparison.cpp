@@ -54,6 +54,11 @@ void Comparison::load(const std::string& scenario, const std::vector<std::string
     throw InputError(scenario +
                      ": this is a calibration file ([calibration]/[priors]/[targets]); run it with govsim "
                      "calibrate");
+  if (file_.is_optimisation())
+    throw InputError(
+        scenario +
+        ": this is an optimisation file ([optimise]/[decisions]/[objectives]/[constraints]); run it "
+        "with govsim optimise");
   arms_.clear();
   names_.clear();
   if (file_.arms.empty()) arms_.push_back(file_.base);

@@ -72,7 +72,8 @@ std::string finish_id(Hash h, std::uint64_t seed, std::int64_t replicate) {
 }
 
 Hash with_row(Hash h, std::int64_t point, const std::string& block, std::int64_t group) {
-  if (point >= 0) h.add("point=" + std::to_string(point) + "\nblock=" + block + "\ngroup=" + std::to_string(group) + "\n");
+  if (point >= 0)
+    h.add("point=" + std::to_string(point) + "\nblock=" + block + "\ngroup=" + std::to_string(group) + "\n");
   return h;
 }
 
@@ -226,8 +227,8 @@ std::string sampled_text(const VaryAxis& axis, double u) {
 
 std::string run_id(const Scenario& cfg, std::uint64_t seed, std::int64_t replicate, std::int64_t point,
                    const std::string& block, std::int64_t group) {
-  return finish_id(with_row(params_hash(cfg.registry().specs(), resolved_values(cfg)), point, block, group), seed,
-                   replicate);
+  return finish_id(with_row(params_hash(cfg.registry().specs(), resolved_values(cfg)), point, block, group),
+                   seed, replicate);
 }
 
 void Experiment::load(const std::string& path, const std::vector<std::string>& overrides) {
@@ -249,6 +250,11 @@ void Experiment::load(const std::string& path, const std::vector<std::string>& o
     throw InputError(path +
                      ": this is a calibration file ([calibration]/[priors]/[targets]); run it with govsim "
                      "calibrate");
+  if (file.is_optimisation())
+    throw InputError(
+        path +
+        ": this is an optimisation file ([optimise]/[decisions]/[objectives]/[constraints]); run it "
+        "with govsim optimise");
 
   // [experiment]: a key given twice in one file is an error; across included files the last wins (in the
   // place of the first, so that the first bad line in reading order is the one reported).
@@ -448,8 +454,9 @@ void Experiment::load(const std::string& path, const std::vector<std::string>& o
 }
 
 void Experiment::load_points(const ScenarioFile& file, std::vector<VaryAxis> axes,
-                             std::vector<std::vector<std::string>> points, const std::vector<std::int64_t>& groups,
-                             std::int64_t replicates, const std::string& block) {
+                             std::vector<std::vector<std::string>> points,
+                             const std::vector<std::int64_t>& groups, std::int64_t replicates,
+                             const std::string& block) {
   *this = Experiment();
   path_ = file.path;
   design_ = "given";
@@ -475,7 +482,8 @@ void Experiment::load_points(const ScenarioFile& file, std::vector<VaryAxis> axe
   config_text_ += "\n[experiment]\ndesign = given\nreplicates = " + std::to_string(replicates_) + "\n";
 }
 
-void Experiment::build_table(const Scenario& base, std::vector<Arm> arms, const std::vector<std::string>& blocks,
+void Experiment::build_table(const Scenario& base, std::vector<Arm> arms,
+                             const std::vector<std::string>& blocks,
                              const std::vector<std::int64_t>& groups) {
   if (arms.empty()) {
     arm_names_ = {base.params.run.name};

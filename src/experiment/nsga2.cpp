@@ -17,8 +17,8 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 enum Sub : std::uint32_t { kInit = 0, kTournament = 1, kCrossover = 2, kMutation = 3 };
 
 Rng stream(std::uint64_t seed, std::size_t entity, int generation, Sub sub) {
-  return Rng(seed, Purpose::kOptimisation, static_cast<std::uint32_t>(entity), static_cast<std::uint32_t>(generation),
-             sub);
+  return Rng(seed, Purpose::kOptimisation, static_cast<std::uint32_t>(entity),
+             static_cast<std::uint32_t>(generation), sub);
 }
 
 double clamp_round(double v, const Variable& var) {
@@ -132,7 +132,8 @@ std::vector<std::vector<std::size_t>> non_dominated_sort(const std::vector<Evalu
   return fronts;
 }
 
-std::vector<double> crowding_distance(const std::vector<Evaluation>& f, const std::vector<std::size_t>& front) {
+std::vector<double> crowding_distance(const std::vector<Evaluation>& f,
+                                      const std::vector<std::size_t>& front) {
   const std::size_t n = front.size();
   std::vector<double> d(n, 0.0);
   if (n == 0) return d;
@@ -178,7 +179,8 @@ std::vector<Population> run(const std::vector<Variable>& vars, const Settings& s
     for (std::size_t p = 0; p < N / 2; ++p) {
       Rng t = stream(s.seed, p, g, kTournament);
       auto pick = [&] {
-        const std::size_t a = t.below(static_cast<std::uint32_t>(N)), b = t.below(static_cast<std::uint32_t>(N));
+        const std::size_t a = t.below(static_cast<std::uint32_t>(N)),
+                          b = t.below(static_cast<std::uint32_t>(N));
         return tournament(par, a, b);
       };
       const std::size_t pa = pick(), pb = pick();
@@ -216,7 +218,8 @@ std::vector<Population> run(const std::vector<Variable>& vars, const Settings& s
         const auto cd = crowding_distance(all.f, front);
         std::vector<std::size_t> order(front.size());
         std::iota(order.begin(), order.end(), 0);
-        std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return cd[a] > cd[b]; });
+        std::stable_sort(order.begin(), order.end(),
+                         [&](std::size_t a, std::size_t b) { return cd[a] > cd[b]; });
         take.clear();
         for (std::size_t k = 0; k < N - next.x.size(); ++k) take.push_back(front[order[k]]);
       }

@@ -62,9 +62,11 @@ struct IniReader {
         file.arms.push_back(std::move(arm));
         continue;
       }
-      // Read by Experiment (experiment/experiment.h) and Calibration (experiment/calibration.h).
+      // Read by Experiment, Calibration and Optimisation (experiment/experiment.h, calibration.h,
+      // optimisation.h).
       if (section == "experiment" || section == "vary" || section == "calibration" || section == "priors" ||
-          section == "targets") {
+          section == "targets" || section == "optimise" || section == "decisions" || section == "objectives" ||
+          section == "constraints") {
         file.section_lines[section].push_back({name, value, lineno, path, at});
         continue;
       }

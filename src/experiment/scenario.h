@@ -38,8 +38,8 @@ struct CheckText {
   int line = 0;
   std::string where;
 };
-// One line of a section an experiment or a calibration reads ([experiment], [vary], [calibration],
-// [priors], [targets]), kept as text.
+// One line of a section an experiment, a calibration or an optimisation reads ([experiment], [vary],
+// [calibration], [priors], [targets], [optimise], [decisions], [objectives], [constraints]), kept as text.
 struct SectionLine {
   std::string name, value;
   int line = 0;
@@ -107,6 +107,11 @@ struct ScenarioFile {
   // A calibration file: [calibration], [priors] or [targets] (run with govsim calibrate).
   bool is_calibration() const {
     return has_section("calibration") || has_section("priors") || has_section("targets");
+  }
+  // An optimisation file: [optimise], [decisions], [objectives] or [constraints] (run with govsim optimise).
+  bool is_optimisation() const {
+    return has_section("optimise") || has_section("decisions") || has_section("objectives") ||
+           has_section("constraints");
   }
 };
 

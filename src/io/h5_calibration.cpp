@@ -110,6 +110,8 @@ void write_calibration(const std::string& path, const CalibrationRecord& c) {
       reals(g, "q025", {P}, c.q025, "posterior 2.5% quantile");
       reals(g, "q50", {P}, c.q50, "posterior median");
       reals(g, "q975", {P}, c.q975, "posterior 97.5% quantile");
+      reals(g, "map", {P}, c.map, "maximum a posteriori: the particle of highest weighted kernel density");
+      ints(g, "map_particle", {}, std::vector<std::int64_t>{c.map_particle}, "the MAP particle's index");
       reals(g, "correlation", {P, P}, c.correlation, "posterior correlation [parameter, parameter]");
       reals(g, "ess", {}, std::vector<double>{c.posterior_ess},
             "effective sample size of the last generation");
@@ -120,6 +122,63 @@ void write_calibration(const std::string& path, const CalibrationRecord& c) {
       uints(g, "seed", {K}, c.predictive_seed, "run.seed of the posterior-predictive run");
       reals(g, "theta", {K, P}, c.predictive_theta, "parameter values [run, parameter]");
       reals(g, "stats", {K, T}, c.predictive_stats, "target metrics [run, target]");
+    }
+    check(H5Fflush(f, H5F_SCOPE_GLOBAL), "flush");
+  });
+}
+
+void write_optimisation(const std::string& path, const OptimisationRecord& o) {
+  const hsize_t G = o.generations, N = o.population, D = o.decisions.size(), K = o.objectives.size(),
+                C = o.constraints.size(), F = o.front.size();
+  h5::write_atomically(path, [&](const std::string& tmp) {
+    H f(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose, "HDF5: create file");
+    h5::attr_text(f, "kind", "optimisation");
+    h5::attr_int(f, "optimisation_version", 1);
+    h5::attr_text(f, "govsim_version", govsim_version());
+    h5::attr_text(f, "git_revision", git_revision());
+    h5::attr_text(f, "command_line", o.command_line);
+    h5::attr_text(f, "created", h5::now_utc());
+    h5::attr_text(f, "config", o.config_text);
+    for (const auto& [k, v] : o.attributes) h5::attr_text(f, k, v);
+    {
+      H g(group(f, "decisions"), H5Gclose, "HDF5: create group");
+      texts(g, "name", o.decisions, "decision (parameter)");
+      reals(g, "lo", {D}, o.lo, "lower bound");
+      reals(g, "hi", {D}, o.hi, "upper bound");
+      ints(g, "integer", {D}, o.integer, "1: an integer parameter (searched continuously, run rounded)");
+    }
+    {
+      H g(group(f, "objectives"), H5Gclose, "HDF5: create group");
+      texts(g, "name", o.objectives, "objective");
+      texts(g, "metric", o.objective_metrics, "metric of a run (mean over the candidate's replicates)");
+      texts(g, "sense", o.senses, "minimise or maximise");
+      ints(g, "first_day", {K}, o.objective_first, "first day of the window (-1: none)");
+      ints(g, "last_day", {K}, o.objective_last, "last day of the window, inclusive (-1: none)");
+    }
+    {
+      H g(group(f, "constraints"), H5Gclose, "HDF5: create group");
+      texts(g, "name", o.constraints, "constraint");
+      texts(g, "metric", o.constraint_metrics, "metric of a run (mean over the candidate's replicates)");
+      texts(g, "op", o.constraint_ops, "<= or >=");
+      reals(g, "bound", {C}, o.bounds, "bound");
+      ints(g, "first_day", {C}, o.constraint_first, "first day of the window (-1: none)");
+      ints(g, "last_day", {C}, o.constraint_last, "last day of the window, inclusive (-1: none)");
+    }
+    {
+      H g(group(f, "generations"), H5Gclose, "HDF5: create group");
+      reals(g, "x", {G, N, D}, o.x, "decisions of each survivor [generation, candidate, decision]");
+      reals(g, "objectives", {G, N, K}, o.objective_values,
+            "objective values [generation, candidate, objective]");
+      reals(g, "constraints", {G, N, C}, o.constraint_values,
+            "constraint values [generation, candidate, constraint]");
+      reals(g, "violation", {G, N}, o.violation,
+            "total constraint violation, relative to the bounds (0: feasible)");
+      ints(g, "rank", {G, N}, o.rank, "non-domination rank (0: the generation's front)");
+      reals(g, "crowding", {G, N}, o.crowding, "crowding distance within its front (inf at the ends)");
+    }
+    {
+      H g(group(f, "front"), H5Gclose, "HDF5: create group");
+      ints(g, "index", {F}, o.front, "candidates of the last generation on its front (distinct decisions)");
     }
     check(H5Fflush(f, H5F_SCOPE_GLOBAL), "flush");
   });

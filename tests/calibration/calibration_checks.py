@@ -1,10 +1,11 @@
-"""Calibration checks run by CTest (docs/CALIBRATION.md).
+"""Checks of govsim calibrate and govsim optimise run by CTest (docs/CALIBRATION.md). FILE is a calibration
+file, or an optimisation file (one with [decisions]): then the command is `optimise` and the result
+optimisation.h5.
 
-Usage: calibration_checks.py CHECK GOVSIM CALIBRATION [options]
-  threads          --threads 1 and --threads 2 --jobs 2 give the same calibration.h5
-  kill_resume      killed with SIGKILL at several points and rerun: the same calibration.h5 as uninterrupted
-  bad_input        malformed [calibration]/[priors]/[targets] lines: one line naming file:line and key, exit 2,
-                   no output directory
+Usage: calibration_checks.py CHECK GOVSIM FILE [options]
+  threads          --threads 1 and --threads 2 --jobs 2 give the same result file, and a rerun runs nothing
+  kill_resume      killed with SIGKILL at several points and rerun: the same result file as uninterrupted
+  bad_input        malformed section lines: one line naming file:line and key, exit 2, no output directory
   synthetic        (CALIBRATION is a plain scenario) data simulated at known parameters: each 95% credible
                    interval covers its true value
   mpi NP MPIBIN    mpirun -np NP MPIBIN calibrate gives the same calibration.h5 as a local run
@@ -61,8 +62,11 @@ def same(a, b):
     return True
 
 
+COMMAND, RESULT = "calibrate", "calibration.h5"
+
+
 def calibrate(govsim, cal, out, *extra, expect=0, prefix=()):
-    return run([*prefix, govsim, "calibrate", cal, "--out", out, "--quiet", *extra], expect=expect)
+    return run([*prefix, govsim, COMMAND, cal, "--out", out, "--quiet", *extra], expect=expect)
 
 
 BAD = [
@@ -84,23 +88,42 @@ BAD = [
 ]
 
 
+BAD_OPTIMISATION = [
+    ("[decisions]\nnosuch.key = [0, 1]\n", r"unknown key 'nosuch\.key' in \[decisions\]"),
+    ("[decisions]\ngrid.workers_per_grid = [0, 1]\n", r"key 'grid\.workers_per_grid': bounds \[0, 1\] reach outside"),
+    ("[decisions]\ngrid.workers_per_grid = 1, 2\n", r"key 'grid\.workers_per_grid': expected bounds \[lo, hi\]"),
+    ("[decisions]\nrun.days = [10, 20]\n", r"key 'run\.days': run\.\* cannot be a decision"),
+    ("[objectives]\nx = lower cost (million yuan/year)\n", r"key 'x': expected 'minimise METRIC' or 'maximise METRIC'"),
+    ("[objectives]\nx = minimise mean:no_such_series\n", r"key 'x': unknown metric 'mean:no_such_series'"),
+    ("[constraints]\nx = mean trust < 3\n", r"key 'x': expected 'METRIC \[over FIRST-LAST\] <= VALUE'"),
+    ("[constraints]\nx = mean trust <= many\n", r"key 'x': the bound must be a number"),
+    ("[constraints]\ncost = mean trust <= 1\n", r"key 'cost': an objective and a constraint share this name"),
+    ("[optimise]\npopulation = 7\n", r"key 'optimise\.population': expected an even integer"),
+    ("[optimise]\nparticles = 7\n", r"unknown key 'optimise\.particles'"),
+    ("[priors]\nopinion.trust_mean = uniform(0, 1)\n", r"an optimisation file has no"),
+]
+
+
 def main():
+    global COMMAND, RESULT
     check, govsim, cal, *rest = sys.argv[1:]
+    if check != "synthetic" and "[decisions]" in open(cal).read():
+        COMMAND, RESULT = "optimise", "optimisation.h5"
     tmp = tempfile.mkdtemp(prefix="govsim-cal-")
     try:
         ref_dir = os.path.join(tmp, "ref")
-        ref = os.path.join(ref_dir, "calibration.h5")
+        ref = os.path.join(ref_dir, RESULT)
         if check == "threads":
             calibrate(govsim, cal, ref_dir, "--threads", "2", "--jobs", "2")
             t1 = os.path.join(tmp, "t1")
             calibrate(govsim, cal, t1, "--threads", "1")
-            same(ref, os.path.join(t1, "calibration.h5"))
+            same(ref, os.path.join(t1, RESULT))
             # A rerun into the same directory runs nothing and writes the same file.
-            p = run([govsim, "calibrate", cal, "--out", t1, "--threads", "1"])
-            if not re.search(r" 0 simulations run now", p.stdout):
-                sys.exit("FAIL: a finished calibration ran simulations again:\n" + p.stdout)
-            same(ref, os.path.join(t1, "calibration.h5"))
-            print("PASS: the same calibration at 1 and 2 threads, and after a rerun (nothing run again)")
+            p = run([govsim, COMMAND, cal, "--out", t1, "--threads", "1"])
+            if not re.search(r" 0 (simulations|runs) run now", p.stdout):
+                sys.exit(f"FAIL: a finished {COMMAND} ran simulations again:\n" + p.stdout)
+            same(ref, os.path.join(t1, RESULT))
+            print(f"PASS: govsim {COMMAND}: the same result at 1 and 2 threads, and after a rerun (nothing run again)")
         elif check == "kill_resume":
             start = time.time()
             calibrate(govsim, cal, ref_dir, "--threads", "2")
@@ -109,7 +132,7 @@ def main():
             kills = 0
             for attempt in range(1, 30):
                 before = sum(len(fs) for _, _, fs in os.walk(d)) if os.path.isdir(d) else 0
-                p = subprocess.Popen([govsim, "calibrate", cal, "--out", d, "--quiet", "--threads", "2"])
+                p = subprocess.Popen([govsim, COMMAND, cal, "--out", d, "--quiet", "--threads", "2"])
                 # Let it make progress (more files than before), then kill it a little later each time.
                 while p.poll() is None and (sum(len(fs) for _, _, fs in os.walk(d)) if os.path.isdir(d) else 0) <= before + 1:
                     time.sleep(0.005)
@@ -125,19 +148,20 @@ def main():
             if kills < 2:
                 sys.exit(f"FAIL: only {kills} calibration(s) were interrupted")
             calibrate(govsim, cal, d, "--threads", "2")
-            same(ref, os.path.join(d, "calibration.h5"))
+            same(ref, os.path.join(d, RESULT))
             left = [os.path.join(r, f) for r, _, fs in os.walk(d) for f in fs if ".tmp." in f]
             if left:
                 sys.exit(f"FAIL: temporary files left: {left[:5]}")
-            print(f"PASS: {kills} kills, then the same calibration.h5 as an uninterrupted run")
+            print(f"PASS: govsim {COMMAND}: {kills} kills, then the same {RESULT} as an uninterrupted run")
         elif check == "bad_input":
             base = os.path.abspath(cal)
-            for i, (section, pattern) in enumerate(BAD):
+            cases = BAD_OPTIMISATION if COMMAND == "optimise" else BAD
+            for i, (section, pattern) in enumerate(cases):
                 path = os.path.join(tmp, f"bad{i}.ini")
                 with open(path, "w") as f:
                     f.write(f"include = {base}\n{section}")
                 out = os.path.join(tmp, f"out{i}")
-                p = run([govsim, "calibrate", path, "--out", out], expect=2)
+                p = run([govsim, COMMAND, path, "--out", out], expect=2)
                 lines = p.stderr.strip().splitlines()
                 if len(lines) != 1 or not lines[0].startswith("govsim: ") or not re.search(pattern, lines[0]):
                     sys.exit(f"FAIL: case {i} ({section.strip()!r}): expected one line matching {pattern!r}, "
@@ -146,7 +170,7 @@ def main():
                     sys.exit(f"FAIL: case {i}: the message names no file and line: {lines[0]}")
                 if os.path.exists(out):
                     sys.exit(f"FAIL: case {i}: {out} was created")
-            print(f"PASS: {len(BAD)} malformed calibration files refused with one line each, nothing written")
+            print(f"PASS: govsim {COMMAND}: {len(cases)} malformed files refused with one line each, nothing written")
         elif check == "synthetic":
             synthetic(govsim, cal, tmp)
         elif check == "mpi":
@@ -155,20 +179,20 @@ def main():
             d = os.path.join(tmp, "mpi")
             env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
                        OMPI_MCA_rmaps_base_oversubscribe="1")
-            run(["mpirun", "-np", np_, mpibin, "calibrate", cal, "--out", d, "--quiet", "--threads", "1"], env=env,
+            run(["mpirun", "-np", np_, mpibin, COMMAND, cal, "--out", d, "--quiet", "--threads", "1"], env=env,
                 timeout=280)
-            same(ref, os.path.join(d, "calibration.h5"))
-            print(f"PASS: mpirun -np {np_} gives the same calibration as a local run")
+            same(ref, os.path.join(d, RESULT))
+            print(f"PASS: govsim {COMMAND}: mpirun -np {np_} gives the same result as a local run")
         elif check == "slurm":
             run_array, mpibin = rest
             calibrate(govsim, cal, ref_dir, "--threads", "2")
             d = os.path.join(tmp, "slurm")
             work = os.path.join(tmp, "job")
             run([run_array, "--array", "0", "--dir", work, "--timeout", "300", "--sbatch", "--ntasks=2",
-                 "--", "srun", "--mpi=pmix", "-n", "2", mpibin, "calibrate",
+                 "--", "srun", "--mpi=pmix", "-n", "2", mpibin, COMMAND,
                  os.path.abspath(cal), "--out", d, "--quiet", "--threads", "1"], timeout=360)
-            same(ref, os.path.join(d, "calibration.h5"))
-            print("PASS: one Slurm allocation of 2 tasks gives the same calibration as a local run")
+            same(ref, os.path.join(d, RESULT))
+            print(f"PASS: govsim {COMMAND}: one Slurm allocation of 2 tasks gives the same result as a local run")
         else:
             sys.exit(f"unknown check {check}")
     finally:

@@ -55,6 +55,9 @@ TEST(AbcSmc, ConjugateNormalPosteriorMeanAndSd) {
     EXPECT_NEAR(post.sd[0], std::sqrt(0.5), 0.05) << "seed " << seed;
     EXPECT_NEAR(post.q025[0], 0.5 - 1.959964 * std::sqrt(0.5), 0.12) << "seed " << seed;
     EXPECT_NEAR(post.q975[0], 0.5 + 1.959964 * std::sqrt(0.5), 0.12) << "seed " << seed;
+    // The posterior's mode is its mean, 0.5; the kernel density estimate finds a particle near it.
+    EXPECT_NEAR(post.map[0], 0.5, 0.15) << "seed " << seed;
+    EXPECT_GT(last.weight[post.map_particle], 0.0);
     // The tolerances fall, and every living particle's simulation is within the last one.
     for (std::size_t g = 1; g < gens.size(); ++g) {
       EXPECT_LE(gens[g].tolerance, gens[g - 1].tolerance);

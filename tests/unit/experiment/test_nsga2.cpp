@@ -103,7 +103,7 @@ TEST(Nsga2, ConstrainedDominationAndSorting) {
   using E = nsga2::Evaluation;
   EXPECT_TRUE(nsga2::dominates(E{{1, 1}, 0}, E{{2, 2}, 0}));
   EXPECT_FALSE(nsga2::dominates(E{{1, 3}, 0}, E{{2, 2}, 0}));
-  EXPECT_TRUE(nsga2::dominates(E{{9, 9}, 0}, E{{0, 0}, 0.5}));   // feasible beats infeasible
+  EXPECT_TRUE(nsga2::dominates(E{{9, 9}, 0}, E{{0, 0}, 0.5}));    // feasible beats infeasible
   EXPECT_TRUE(nsga2::dominates(E{{9, 9}, 0.1}, E{{0, 0}, 0.5}));  // less violation beats more
   const std::vector<E> f = {{{1, 4}, 0}, {{2, 2}, 0}, {{4, 1}, 0}, {{3, 3}, 0}, {{5, 5}, 0}};
   const auto fronts = nsga2::non_dominated_sort(f);

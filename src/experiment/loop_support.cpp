@@ -1,0 +1,123 @@
+#include "experiment/loop_support.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "util/json.h"
+
+namespace fs = std::filesystem;
+
+namespace govsim {
+
+// FNV-1a 64 finished by splitmix64's mixer, as run ids are (experiment/experiment.cpp).
+std::string hash_hex(const std::string& text) {
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 0x100000001b3ull;
+  }
+  h = (h ^ (h >> 30)) * 0xBF58476D1CE4E5B9ull;
+  h = (h ^ (h >> 27)) * 0x94D049BB133111EBull;
+  h ^= h >> 31;
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+std::string read_text(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void write_text_atomically(const fs::path& path, const std::string& text) {
+  const fs::path tmp = path.string() + ".tmp";
+  {
+    std::ofstream out(tmp);
+    out << text;
+    out.flush();
+    if (!out) throw std::runtime_error("cannot write " + tmp.string());
+  }
+  fs::rename(tmp, path);
+}
+
+double real_setting(const std::string& section, const SectionLine& l, double lo, double hi, bool open_lo,
+                    bool open_hi, const char* what) {
+  double v = NAN;
+  try {
+    v = parse_real(l.value);
+  } catch (const std::invalid_argument&) {
+  }
+  const bool ok = std::isfinite(v) && (open_lo ? v > lo : v >= lo) && (open_hi ? v < hi : v <= hi);
+  if (!ok)
+    throw InputError(l.where + ": key '" + section + "." + l.name + "': expected " + what + ", got '" +
+                     l.value + "'");
+  return v;
+}
+
+std::int64_t int_setting(const std::string& section, const SectionLine& l, std::int64_t lo, std::int64_t hi,
+                         const char* what) {
+  std::int64_t v = lo - 1;
+  try {
+    v = parse_int(l.value);
+  } catch (const std::invalid_argument&) {
+  }
+  if (v < lo || v > hi)
+    throw InputError(l.where + ": key '" + section + "." + l.name + "': expected " + what + ", got '" +
+                     l.value + "'");
+  return v;
+}
+
+std::vector<SectionLine> merged_lines(const std::vector<SectionLine>& lines, const std::string& section) {
+  std::vector<SectionLine> out;
+  for (const auto& l : lines) {
+    auto it = std::find_if(out.begin(), out.end(), [&](const SectionLine& o) { return o.name == l.name; });
+    if (it == out.end()) {
+      out.push_back(l);
+    } else if (!l.file.empty() && it->file == l.file) {
+      throw InputError(l.where + ": key '" + l.name + "': given twice in [" + section + "] (first at " +
+                       it->where + ")");
+    } else {
+      *it = l;
+    }
+  }
+  return out;
+}
+
+void split_overrides(const std::vector<std::string>& overrides, const std::string& section,
+                     std::vector<SectionLine>& section_sets, std::vector<std::string>& param_sets) {
+  const std::string prefix = section + ".";
+  for (const auto& kv : overrides) {
+    const auto eq = kv.find('=');
+    if (kv.rfind(prefix, 0) == 0 && eq != std::string::npos)
+      section_sets.push_back({trim(kv.substr(prefix.size(), eq - prefix.size())), trim(kv.substr(eq + 1)), 0,
+                              "", "command line"});
+    else
+      param_sets.push_back(kv);
+  }
+}
+
+void check_fingerprint(const fs::path& json, const std::string& fingerprint, bool allow_changed,
+                       const std::string& what) {
+  if (!fs::exists(json)) return;
+  std::string old;
+  try {
+    const Json j = Json::parse(read_text(json));
+    if (j.is_object() && j.contains("fingerprint") && j["fingerprint"].is_string())
+      old = j["fingerprint"].get<std::string>();
+  } catch (const Json::exception&) {
+  }
+  if (old != fingerprint && !allow_changed)
+    throw InputError(
+        json.parent_path().string() + ": holds a" + (what[0] == 'o' ? "n " : " ") + what +
+        " of a different file or govsim (fingerprint " + old + ", this one " + fingerprint +
+        "); use another --out, or --allow-changed to run into it (finished runs with the same id are "
+        "kept)");
+}
+
+}  // namespace govsim
