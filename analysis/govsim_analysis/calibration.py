@@ -70,6 +70,8 @@ def read_calibration(path):
             raise ValueError(f"{path}: not a calibration file (no root attribute kind = 'calibration')")
         attrs = {k: (v.decode() if isinstance(v, bytes) else v) for k, v in f.attrs.items()}
         post = {k: f[f"posterior/{k}"][()] for k in ("mean", "sd", "q025", "q50", "q975", "correlation", "ess")}
+        n = len(post["mean"])
+        post["map"] = f["posterior/map"][()] if "posterior/map" in f else np.full(n, np.nan)
         return Calibration(
             path=os.fspath(path), attrs=attrs, parameters=_texts(f["parameters/name"]),
             priors=_texts(f["parameters/prior"]), integer=f["parameters/integer"][()],
@@ -125,6 +127,14 @@ def identification(cal):
     return rows, pairs
 
 
+def _log_axis(ax, axis="x"):
+    """A log axis with labelled decades only (minor labels overlap)."""
+    from matplotlib.ticker import NullFormatter
+
+    (ax.set_xscale if axis == "x" else ax.set_yscale)("log")
+    (ax.xaxis if axis == "x" else ax.yaxis).set_minor_formatter(NullFormatter())
+
+
 def _weighted_hist(ax, x, w, bins, **kw):
     ax.hist(x, bins=bins, weights=w, density=True, **kw)
 
@@ -151,15 +161,19 @@ def marginals(cal):
             x = theta[:, j]
             if _log_scaled(cal.priors[j]):
                 bins = np.geomspace(lo, hi, 31)
-                ax.set_xscale("log")
+                _log_axis(ax)
             else:
                 left = lo if math.isfinite(lo) else np.nanmin(x)
                 right = hi if math.isfinite(hi) else np.nanmax(x)
                 bins = np.linspace(left, right, 31)
-            _weighted_hist(ax, x, w, bins, color="#3b4c6b", alpha=0.85, label="posterior")
-            ax.axvline(cal.posterior["mean"][j], color="#c8a000", linestyle="--", linewidth=1.5, label="mean")
             ax.axvspan(cal.posterior["q025"][j], cal.posterior["q975"][j], color="#c8a000", alpha=0.15,
-                       label="95% interval")
+                       label="95% interval", zorder=0)
+            _weighted_hist(ax, x, w, bins, color="#3b4c6b", label="posterior", zorder=2)
+            ax.axvline(cal.posterior["mean"][j], color="#c8a000", linestyle="--", linewidth=1.5, label="mean",
+                       zorder=3)
+            if np.isfinite(cal.posterior["map"][j]):
+                ax.axvline(cal.posterior["map"][j], color="#c80000", linestyle=":", linewidth=1.8, label="MAP",
+                           zorder=3)
             ax.set_xlabel(cal.parameters[j])
             ax.set_ylabel("density")
             ax.set_title(f"prior {cal.priors[j]}", fontsize=9)
@@ -186,15 +200,18 @@ def pairs(cal, max_points=2000):
             for j in range(P):
                 ax = axes[i, j]
                 if i == j:
-                    _weighted_hist(ax, theta[:, j], w, 25, color="#3b4c6b")
+                    x = theta[:, j]
                     if _log_scaled(cal.priors[j]):
-                        ax.set_xscale("log")
+                        _weighted_hist(ax, x, w, np.geomspace(x.min(), x.max() * 1.0001, 26), color="#3b4c6b")
+                        _log_axis(ax)
+                    else:
+                        _weighted_hist(ax, x, w, 25, color="#3b4c6b")
                 elif i > j:
                     ax.scatter(theta[:, j], theta[:, i], s=size, color="#3b4c6b", alpha=0.5, linewidths=0)
                     if _log_scaled(cal.priors[j]):
-                        ax.set_xscale("log")
+                        _log_axis(ax)
                     if _log_scaled(cal.priors[i]):
-                        ax.set_yscale("log")
+                        _log_axis(ax, "y")
                 else:
                     ax.axis("off")
                     ax.text(0.5, 0.5, f"r = {corr[i, j]:+.2f}", ha="center", va="center", fontsize=12,
@@ -294,10 +311,12 @@ def write_calibration_report(path, out_dir, title=None, css="", frame_colours=("
              f"<p>Generation {G - 1} of {G - 1} after the prior's: tolerance {_f(cal.tolerance[-1])} (distance in "
              f"standard errors), effective sample size {_f(post['ess'])} of {cal.weight.shape[1]} particles; "
              f"{int(cal.simulated.sum())} simulations in all.</p>",
-             _table(["parameter", "prior", "mean", "sd", "2.5%", "median", "97.5%", "sd / prior sd", "verdict"],
+             _table(["parameter", "prior", "mean", "sd", "2.5%", "median", "97.5%", "MAP", "sd / prior sd", "verdict"],
                     [[f"<code>{_e(p)}</code>", _e(cal.priors[j]), _f(post["mean"][j]), _f(post["sd"][j]),
-                      _f(post["q025"][j]), _f(post["q50"][j]), _f(post["q975"][j]), _f(ident[j][0]),
-                      _e(ident[j][1])] for j, p in enumerate(cal.parameters)]),
+                      _f(post["q025"][j]), _f(post["q50"][j]), _f(post["q975"][j]), _f(post["map"][j]),
+                      _f(ident[j][0]), _e(ident[j][1])] for j, p in enumerate(cal.parameters)]),
+             "<p>MAP: the particle of highest weighted kernel density, a point of the posterior itself (where the "
+             "posterior is a curved ridge, the coordinate-wise mean may lie off it).</p>",
              "<p>Verdict: the data narrowed the parameter to below half its prior's spread (identified), to "
              "between half and 90% (weakly identified), or hardly at all (not identified by these targets); a "
              "convention of this report.</p>"]
@@ -328,7 +347,7 @@ def write_calibration_report(path, out_dir, title=None, css="", frame_colours=("
                       str(int(cal.simulated[g]))] for g in range(G)])]
     figs = []
     specs = [("posterior_marginals", marginals, "Marginal posterior of each parameter (weighted histogram of the "
-              "last generation), its mean and 95% interval; the x axis spans the prior's support."),
+              "last generation), its mean, MAP and 95% interval; the x axis spans the prior's support."),
              ("posterior_pairs", pairs, "Pairwise posteriors: particles of the last generation (size by weight) "
               "and the weighted correlation of each pair (bold beyond ±0.5)."),
              ("tolerance_schedule", tolerance_schedule, "Tolerance (log scale) and effective sample size per "

@@ -293,14 +293,16 @@ def write_report(path, out_dir, baseline=None, metrics=None, title=None):
     of the key metrics; ``baseline``: the arm the others are compared with (default: the first)."""
     path = os.fspath(path)
     from .calibration import is_calibration, write_calibration_report
+    from .optimisation import is_optimisation, write_optimisation_report
     try:
-        calibration = is_calibration(path)
+        calibration, optimisation = is_calibration(path), is_optimisation(path)
     except OSError as e:
         raise OSError(f"{path}: {e}") from None
-    if calibration:  # govsim calibrate's result: its own report
+    if calibration or optimisation:  # govsim calibrate's or optimise's result: its own report
         if metrics or baseline:
-            raise ValueError("--metric and --baseline do not apply to a calibration file")
-        return write_calibration_report(path, out_dir, title=title, css=_CSS, frame_colours=FRAME_COLOURS)
+            raise ValueError("--metric and --baseline do not apply to a calibration or optimisation file")
+        write = write_calibration_report if calibration else write_optimisation_report
+        return write(path, out_dir, title=title, css=_CSS, frame_colours=FRAME_COLOURS)
     try:
         ds = open_results(path)
     except OSError as e:  # h5py's message does not name the file
