@@ -160,6 +160,7 @@ int cmd_optimise(const std::vector<std::string>& args, const std::string& comman
   OptimisationOptions o;
   o.out_dir = la.out_dir;
   o.allow_changed = la.allow_changed;
+  o.batch.allow_changed = la.allow_changed;
   o.batch.threads = threads_from(la.threads);
   o.batch.jobs = la.jobs;
   o.batch.rank = mpi.world.rank;

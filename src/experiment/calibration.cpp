@@ -332,6 +332,7 @@ std::vector<std::vector<std::vector<double>>> run_points(
   so.rank = opt.rank;
   so.ranks = opt.ranks;
   so.command_line = opt.command_line;
+  so.allow_changed = opt.allow_changed;
   so.finish_run = [&](const PlannedRun&, RunResult& res) {
     for (const auto& t : metrics) res.record.outcomes.emplace_back(t.column(), target_value(res, t));
     if (!all_series) res.recorder->keep_only(keep, false);
@@ -429,6 +430,7 @@ CalibrationResult run_calibration(const Calibration& cal, const CalibrationOptio
   bo.ranks = opt.ranks;
   bo.command_line = opt.command_line;
   bo.progress = opt.progress;
+  bo.allow_changed = opt.allow_changed;
   BatchCounts counts;
   // One batch of points (per point: each prior's parameter value, and its run.seed) into DIR/name.
   auto sweep = [&](const std::string& name, const std::vector<std::vector<double>>& values,

@@ -45,6 +45,7 @@ double target_value(const RunResult& r, const Target& t);
 struct BatchOptions {
   int threads = 0, jobs = 0;
   int rank = 0, ranks = 1;
+  bool allow_changed = false;  // a sweep directory made by another table is run into (--allow-changed)
   std::string command_line;
   std::function<void(const SweepProgress&)> progress;
 };
