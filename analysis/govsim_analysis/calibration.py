@@ -11,7 +11,6 @@ correlation is beyond +-0.5 (identified only jointly along that direction).
 
 from __future__ import annotations
 
-import base64
 import datetime as _dt
 import html
 import math
@@ -21,7 +20,8 @@ from dataclasses import dataclass, field
 import h5py
 import numpy as np
 
-from .figures import Figure, _style, save
+from ._page import figure_html, write_page
+from .figures import Figure, _style
 
 CUTS = (0.5, 0.9)  # posterior sd / prior sd: identified below the first, not identified above the second
 CORRELATED = 0.5
@@ -345,7 +345,6 @@ def write_calibration_report(path, out_dir, title=None, css="", frame_colours=("
              _table(["generation", "tolerance", "ESS", "moves", "acceptance (first move)", "simulations"],
                     [[str(g), _f(cal.tolerance[g]), _f(cal.ess[g]), str(int(cal.moves[g])), _f(cal.acceptance[g]),
                       str(int(cal.simulated[g]))] for g in range(G)])]
-    figs = []
     specs = [("posterior_marginals", marginals, "Marginal posterior of each parameter (weighted histogram of the "
               "last generation), its mean, MAP and 95% interval; the x axis spans the prior's support."),
              ("posterior_pairs", pairs, "Pairwise posteriors: particles of the last generation (size by weight) "
@@ -354,21 +353,7 @@ def write_calibration_report(path, out_dir, title=None, css="", frame_colours=("
               "generation."),
              ("predictive_check", predictive_check, "Posterior-predictive runs against each observed value and "
               "its ± 2 standard errors.")]
-    for i, (name, make, cap) in enumerate(specs):
-        png, svg = save(make(cal), os.path.join(out_dir, name))
-        data = base64.b64encode(open(png, "rb").read()).decode("ascii")
-        colour = frame_colours[i % len(frame_colours)]
-        figs.append(f'<figure class="fig" id="fig-{name}" data-frame="{colour}" style="border-color: {colour}">'
-                    f'<img alt="{name}" src="data:image/png;base64,{data}">'
-                    f"<figcaption><b>Figure {i + 1}.</b> {_e(cap)} Files: <a href=\"{name}.png\">PNG</a>, "
-                    f"<a href=\"{name}.svg\">SVG</a>.</figcaption></figure>")
+    figs = [figure_html(make(cal), out_dir, name, i + 1, _e(cap), frame_colours[i % len(frame_colours)])
+            for i, (name, make, cap) in enumerate(specs)]
     body += ["<h2>Figures</h2>", '<div class="figs">\n' + "\n".join(figs) + "\n</div>"]
-    page = ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-            f"<title>{_e(title)}</title>\n<style>{css}</style>\n</head>\n<body>\n" + "\n".join(body)
-            + "\n</body>\n</html>\n")
-    index = os.path.join(out_dir, "index.html")
-    tmp = index + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(page)
-    os.replace(tmp, index)
-    return index
+    return write_page(out_dir, title, css, body)

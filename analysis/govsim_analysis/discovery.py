@@ -321,11 +321,10 @@ def write_discovery_report(path, out_dir, metric, how="final", arm=None, baselin
                            at_most=None, min_coverage=0.5, max_depth=3, title=None):
     """OUT_DIR/index.html: the condition, PRIM's peeling trajectory and chosen box (limits, quasi-p-values),
     CART's boxes; the figures also as PNG and SVG. Returns the page's path."""
-    import base64
     import html
     import os
 
-    from .figures import save
+    from ._page import figure_html, write_page
     from .io import open_results
     from .report import _CSS, FRAME_COLOURS
 
@@ -358,24 +357,11 @@ def write_discovery_report(path, out_dir, metric, how="final", arm=None, baselin
                            "coverage": b.coverage, "density": b.density, "mass": b.mass} for b in tree.leaves]
                          ).to_html(index=False, float_format=lambda v: f"{v:.4g}") if tree.leaves else
             "<p>No leaf predicts the case of interest.</p>"]
-    figs = []
-    for k, (name, fig, cap) in enumerate([
-            ("prim_trajectory", peeling_trajectory(res, i), "PRIM peeling trajectory: coverage against density of "
-             "every box, by the number of restricted parameters; the chosen box circled."),
-            ("prim_box", box_limits(res, i), "The chosen box's limits on each restricted parameter within the "
-             "sampled range, with quasi-p-values.")]):
-        png, svg = save(fig, os.path.join(out_dir, name))
-        data = base64.b64encode(open(png, "rb").read()).decode("ascii")
-        colour = FRAME_COLOURS[k % len(FRAME_COLOURS)]
-        figs.append(f'<figure class="fig" id="fig-{name}" data-frame="{colour}" style="border-color: {colour}">'
-                    f'<img alt="{name}" src="data:image/png;base64,{data}"><figcaption><b>Figure {k + 1}.</b> '
-                    f'{e(cap)} Files: <a href="{name}.png">PNG</a>, <a href="{name}.svg">SVG</a>.</figcaption>'
-                    "</figure>")
+    figs = [figure_html(fig, out_dir, name, k + 1, e(cap), FRAME_COLOURS[k % len(FRAME_COLOURS)])
+            for k, (name, fig, cap) in enumerate([
+                ("prim_trajectory", peeling_trajectory(res, i), "PRIM peeling trajectory: coverage against density "
+                 "of every box, by the number of restricted parameters; the chosen box circled."),
+                ("prim_box", box_limits(res, i), "The chosen box's limits on each restricted parameter within the "
+                 "sampled range, with quasi-p-values.")])]
     body += ["<h2>Figures</h2>", '<div class="figs">\n' + "\n".join(figs) + "\n</div>"]
-    page = ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>scenario discovery"
-            f"</title>\n<style>{_CSS}</style>\n</head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n")
-    index = os.path.join(out_dir, "index.html")
-    with open(index + ".tmp", "w", encoding="utf-8") as f:
-        f.write(page)
-    os.replace(index + ".tmp", index)
-    return index
+    return write_page(out_dir, "scenario discovery", _CSS, body)

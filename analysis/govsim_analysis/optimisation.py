@@ -4,7 +4,6 @@ grey) and the HTML report (``govsim report DIR/optimisation.h5 --out OUT``)."""
 
 from __future__ import annotations
 
-import base64
 import datetime as _dt
 import html
 import math
@@ -14,7 +13,8 @@ from dataclasses import dataclass
 import h5py
 import numpy as np
 
-from .figures import Figure, _style, save
+from ._page import figure_html, write_page
+from .figures import Figure, _style
 
 
 @dataclass
@@ -137,25 +137,12 @@ def write_optimisation_report(path, out_dir, title=None, css="", frame_colours=(
                if opt.constraints else "")
             + f". {opt.x.shape[0] - 1} generations of {opt.x.shape[1]} candidates.</p>",
             f"<h2>Pareto front: {len(rows)} policies</h2>", table]
-    figs = []
     K = len(opt.objectives)
     pairs = [(i, j) for i in range(K) for j in range(i + 1, K)] or [(0, 0)]
-    for k, (i, j) in enumerate(pairs):
-        name = f"pareto_front_{opt.objectives[i]}_{opt.objectives[j]}"
-        png, svg = save(pareto_front(opt, i, j), os.path.join(out_dir, name))
-        data = base64.b64encode(open(png, "rb").read()).decode("ascii")
-        colour = frame_colours[k % len(frame_colours)]
-        figs.append(f'<figure class="fig" id="fig-{e(name)}" data-frame="{colour}" style="border-color: {colour}">'
-                    f'<img alt="{e(name)}" src="data:image/png;base64,{data}"><figcaption><b>Figure {k + 1}.</b> '
-                    f"The last generation's Pareto front of {e(opt.objectives[i])} and {e(opt.objectives[j])}, "
-                    "each point numbered as its row of the table; grey: earlier generations' fronts. Files: "
-                    f'<a href="{e(name)}.png">PNG</a>, <a href="{e(name)}.svg">SVG</a>.</figcaption></figure>')
+    figs = [figure_html(pareto_front(opt, i, j), out_dir, f"pareto_front_{opt.objectives[i]}_{opt.objectives[j]}",
+                        k + 1, f"The last generation's Pareto front of {e(opt.objectives[i])} and "
+                        f"{e(opt.objectives[j])}, each point numbered as its row of the table; grey: earlier "
+                        "generations' fronts.", frame_colours[k % len(frame_colours)])
+            for k, (i, j) in enumerate(pairs)]
     body += ["<h2>Figures</h2>", '<div class="figs">\n' + "\n".join(figs) + "\n</div>"]
-    page = ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-            f"<title>{e(title)}</title>\n<style>{css}</style>\n</head>\n<body>\n" + "\n".join(body)
-            + "\n</body>\n</html>\n")
-    index = os.path.join(out_dir, "index.html")
-    with open(index + ".tmp", "w", encoding="utf-8") as fh:
-        fh.write(page)
-    os.replace(index + ".tmp", index)
-    return index
+    return write_page(out_dir, title, css, body)

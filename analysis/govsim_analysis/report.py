@@ -13,7 +13,6 @@ screenshot of the page can be checked for every figure having rendered (analysis
 
 from __future__ import annotations
 
-import base64
 import datetime as _dt
 import html
 import math
@@ -22,7 +21,8 @@ import os
 import numpy as np
 
 from . import __version__
-from .figures import (community_heatmap, community_type_heatmap, community_type_names, forest, save,
+from ._page import figure_html, write_page
+from .figures import (community_heatmap, community_type_heatmap, community_type_names, forest,
                       sensitivity_bars, shock_info, shock_recovery, shock_summary, timeseries)
 from .io import BY_COMMUNITY_SUFFIX, arms as _arms, design as _design, open_results
 from .metrics import KEY_COMMUNITY_METRIC, SHOCK_METRIC, TYPE_METRIC, key_metrics
@@ -331,23 +331,7 @@ def write_report(path, out_dir, baseline=None, metrics=None, title=None):
         body.append("<h2>Figures</h2>")
         figs = []
         for i, (name, make, cap) in enumerate(_figure_specs(ds, pairs, eff)):
-            fig = make()
-            png, svg = save(fig, os.path.join(out_dir, name))
-            data = base64.b64encode(open(png, "rb").read()).decode("ascii")
-            colour = FRAME_COLOURS[i % len(FRAME_COLOURS)]
             extra = _shock_table(ds) if name == "shock_recovery" else ""
-            figs.append(
-                f'<figure class="fig" id="fig-{_e(name)}" data-frame="{colour}" style="border-color: {colour}">'
-                f'<img alt="{_e(name)}" src="data:image/png;base64,{data}">'
-                f"<figcaption><b>Figure {i + 1}.</b> {cap} Files: <a href=\"{_e(os.path.basename(png))}\">PNG</a>, "
-                f"<a href=\"{_e(os.path.basename(svg))}\">SVG</a>.{extra}</figcaption></figure>")
+            figs.append(figure_html(make(), out_dir, name, i + 1, cap, FRAME_COLOURS[i % len(FRAME_COLOURS)], extra))
         body.append('<div class="figs">\n' + "\n".join(figs) + "\n</div>")
-    page = ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-            f"<title>{_e(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n" + "\n".join(body)
-            + "\n</body>\n</html>\n")
-    index = os.path.join(out_dir, "index.html")
-    tmp = index + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(page)
-    os.replace(tmp, index)  # a page with its final name is complete
-    return index
+    return write_page(out_dir, title, _CSS, body)

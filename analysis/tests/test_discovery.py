@@ -1,7 +1,6 @@
 """Scenario discovery (govsim_analysis.discovery): PRIM and CART find a known box in synthetic data, and
 sweep_cases() turns a sweep file and a condition on a paired difference into (x, y)."""
 
-import math
 
 import numpy as np
 import pandas as pd

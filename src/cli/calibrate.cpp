@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -66,6 +67,47 @@ int read_loop_args(const std::vector<std::string>& args, const char* command, co
   });
 }
 
+// Fills `batch` (threads, jobs, MPI, command line, progress on a terminal) and `log` (a line per generation
+// unless --quiet), then runs `run`: 0, or the exit code of its failure (2 bad input, 1 a failed run).
+template <class Run>
+int run_loop(const LoopArgs& la, const MpiGuard& mpi, const std::string& command_line, const char* command,
+             BatchOptions& batch, std::function<void(const std::string&)>& log, bool& tty, Run&& run) {
+  batch.threads = threads_from(la.threads);
+  batch.jobs = la.jobs;
+  batch.rank = mpi.world.rank;
+  batch.ranks = mpi.world.size;
+  batch.allow_changed = la.allow_changed;
+  batch.command_line = command_line;
+  tty = isatty(2) && !la.quiet;
+  const bool on_terminal = tty;
+  if (!la.quiet && batch.rank == 0)
+    log = [on_terminal](const std::string& line) {
+      if (on_terminal) std::fprintf(stderr, "\r%80s\r", "");
+      std::printf("%s\n", line.c_str());
+      std::fflush(stdout);
+    };
+  if (tty)
+    batch.progress = [command](const SweepProgress& p) {
+      std::fprintf(stderr, "\r%s: %zu/%zu runs of this generation, %.1f runs/min, ETA %s   ", command, p.done,
+                   p.total, p.runs_per_minute, clock_text(p.eta_seconds).c_str());
+      std::fflush(stderr);
+    };
+  try {
+    run();
+  } catch (const InputError& e) {
+    if (tty) std::fprintf(stderr, "\n");
+    std::cerr << "govsim: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    if (tty) std::fprintf(stderr, "\n");
+    std::cerr << "govsim: " << command << " failed: " << e.what() << "\n";
+    if (mpi.active) mpi_abort(1);
+    return 1;
+  }
+  if (tty) std::fprintf(stderr, "\r%80s\r", "");
+  return 0;
+}
+
 }  // namespace
 
 int cmd_calibrate(const std::vector<std::string>& args, const std::string& command_line) {
@@ -75,45 +117,15 @@ int cmd_calibrate(const std::vector<std::string>& args, const std::string& comma
   if (const int rc =
           read_loop_args(args, "calibrate", "a calibration", la, mpi, [&] { cal.load(la.path, la.sets); }))
     return rc;
-  const std::string& out_dir = la.out_dir;
-  const int threads = la.threads, jobs = la.jobs;
-  const bool allow_changed = la.allow_changed, quiet = la.quiet;
   CalibrationOptions opt;
-  opt.out_dir = out_dir;
-  opt.threads = threads_from(threads);
-  opt.jobs = jobs;
-  opt.rank = mpi.world.rank;
-  opt.ranks = mpi.world.size;
-  opt.allow_changed = allow_changed;
-  opt.command_line = command_line;
-  const bool tty = isatty(2) && !quiet;
-  if (!quiet && opt.rank == 0)
-    opt.log = [&](const std::string& line) {
-      if (tty) std::fprintf(stderr, "\r%80s\r", "");
-      std::printf("%s\n", line.c_str());
-      std::fflush(stdout);
-    };
-  if (tty)
-    opt.progress = [&](const SweepProgress& p) {
-      std::fprintf(stderr, "\rcalibrate: %zu/%zu runs of this batch, %.1f runs/min, ETA %s   ", p.done,
-                   p.total, p.runs_per_minute, clock_text(p.eta_seconds).c_str());
-      std::fflush(stderr);
-    };
+  opt.out_dir = la.out_dir;
+  opt.allow_changed = la.allow_changed;
   CalibrationResult r;
-  try {
-    r = run_calibration(cal, opt);
-  } catch (const InputError& e) {
-    if (tty) std::fprintf(stderr, "\n");
-    std::cerr << "govsim: " << e.what() << "\n";
-    return 2;
-  } catch (const std::exception& e) {
-    if (tty) std::fprintf(stderr, "\n");
-    std::cerr << "govsim: calibration failed: " << e.what() << "\n";
-    if (mpi.active) mpi_abort(1);
-    return 1;
-  }
-  if (tty) std::fprintf(stderr, "\r%80s\r", "");
-  if (!quiet && opt.rank == 0) {
+  bool tty = false;
+  if (const int rc = run_loop(la, mpi, command_line, "calibrate", opt.batch, opt.log, tty,
+                              [&] { r = run_calibration(cal, opt); }))
+    return rc;
+  if (!la.quiet && opt.batch.rank == 0) {
     std::printf(
         "calibrate: %zu generation(s), %zu simulations run now, %zu read back from journals, %.1f s\n",
         r.generations.size(), r.executed, r.skipped, r.wall_seconds);
@@ -160,39 +172,11 @@ int cmd_optimise(const std::vector<std::string>& args, const std::string& comman
   OptimisationOptions o;
   o.out_dir = la.out_dir;
   o.allow_changed = la.allow_changed;
-  o.batch.allow_changed = la.allow_changed;
-  o.batch.threads = threads_from(la.threads);
-  o.batch.jobs = la.jobs;
-  o.batch.rank = mpi.world.rank;
-  o.batch.ranks = mpi.world.size;
-  o.batch.command_line = command_line;
-  const bool tty = isatty(2) && !la.quiet;
-  if (!la.quiet && o.batch.rank == 0)
-    o.log = [&](const std::string& line) {
-      if (tty) std::fprintf(stderr, "\r%80s\r", "");
-      std::printf("%s\n", line.c_str());
-      std::fflush(stdout);
-    };
-  if (tty)
-    o.batch.progress = [&](const SweepProgress& p) {
-      std::fprintf(stderr, "\roptimise: %zu/%zu runs of this generation, %.1f runs/min, ETA %s   ", p.done,
-                   p.total, p.runs_per_minute, clock_text(p.eta_seconds).c_str());
-      std::fflush(stderr);
-    };
   OptimisationResult r;
-  try {
-    r = run_optimisation(op, o);
-  } catch (const InputError& e) {
-    if (tty) std::fprintf(stderr, "\n");
-    std::cerr << "govsim: " << e.what() << "\n";
-    return 2;
-  } catch (const std::exception& e) {
-    if (tty) std::fprintf(stderr, "\n");
-    std::cerr << "govsim: optimisation failed: " << e.what() << "\n";
-    if (mpi.active) mpi_abort(1);
-    return 1;
-  }
-  if (tty) std::fprintf(stderr, "\r%80s\r", "");
+  bool tty = false;
+  if (const int rc = run_loop(la, mpi, command_line, "optimise", o.batch, o.log, tty,
+                              [&] { r = run_optimisation(op, o); }))
+    return rc;
   if (!la.quiet && o.batch.rank == 0) {
     std::printf("optimise: %zu generation(s), %zu runs run now, %zu read back from journals, %.1f s\n",
                 r.generations.size(), r.counts.executed, r.counts.skipped, r.wall_seconds);

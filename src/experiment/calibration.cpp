@@ -384,7 +384,7 @@ CalibrationResult run_calibration(const Calibration& cal, const CalibrationOptio
   fs::create_directories(dir);
   const fs::path json = dir / "calibration.json";
   check_fingerprint(json, cal.fingerprint(), opt.allow_changed, "calibration");
-  if (opt.rank == 0) {
+  if (opt.batch.rank == 0) {
     const Json doc = {{"fingerprint", cal.fingerprint()},
                       {"calibration", fs::absolute(cal.path()).string()},
                       {"govsim_version", govsim_version()},
@@ -423,14 +423,7 @@ CalibrationResult run_calibration(const Calibration& cal, const CalibrationOptio
   // DIR/name; the targets' values of every simulation, read back from the sweep's files (so a resumed
   // calibration reads exactly what a fresh one computed). `district_only`: the journals keep the district
   // series the targets read and nothing per community.
-  BatchOptions bo;
-  bo.threads = opt.threads;
-  bo.jobs = opt.jobs;
-  bo.rank = opt.rank;
-  bo.ranks = opt.ranks;
-  bo.command_line = opt.command_line;
-  bo.progress = opt.progress;
-  bo.allow_changed = opt.allow_changed;
+  const BatchOptions& bo = opt.batch;
   BatchCounts counts;
   // One batch of points (per point: each prior's parameter value, and its run.seed) into DIR/name.
   auto sweep = [&](const std::string& name, const std::vector<std::vector<double>>& values,
@@ -480,7 +473,7 @@ CalibrationResult run_calibration(const Calibration& cal, const CalibrationOptio
     return stats;
   };
   auto log_generation = [&](const abc::Generation& g) {
-    if (!opt.log || opt.rank != 0) return;
+    if (!opt.log || opt.batch.rank != 0) return;
     const abc::Posterior p = abc::summarise(priors, g);
     char buf[256];
     std::snprintf(buf, sizeof buf, "generation %d: tolerance %.4g, ESS %.1f%s, %d move(s), acceptance %.3f;",
@@ -514,9 +507,9 @@ CalibrationResult run_calibration(const Calibration& cal, const CalibrationOptio
     result.predictive = sweep("predictive", values, seeds, groups, 1, true);
   }
 
-  if (opt.rank == 0) {
+  if (opt.batch.rank == 0) {
     CalibrationRecord rec;
-    rec.command_line = opt.command_line;
+    rec.command_line = opt.batch.command_line;
     rec.config_text = cal.config_text();
     rec.attributes = {{"fingerprint", cal.fingerprint()},
                       {"settings", cal.settings_json()},

@@ -95,12 +95,9 @@ class Calibration {
 
 struct CalibrationOptions {
   std::string out_dir;
-  int threads = 0, jobs = 0;
-  int rank = 0, ranks = 1;     // MPI: every rank runs the sampler; each sweep shares its runs out
+  BatchOptions batch;          // threads, jobs, MPI rank and ranks, command line, progress of each sweep
   bool allow_changed = false;  // run into a DIR made by a different calibration
-  std::string command_line;
-  std::function<void(const std::string&)> log;         // one line per generation (rank 0)
-  std::function<void(const SweepProgress&)> progress;  // each sweep's progress
+  std::function<void(const std::string&)> log;  // one line per generation (rank 0)
 };
 
 struct CalibrationResult {

@@ -127,16 +127,7 @@ std::vector<RunSummary> Comparison::summaries(std::size_t arm) const {
 }
 
 std::string Comparison::config_text() const {
-  std::string text = file_.base.registry().to_ini();
-  if (!file_.arms.empty()) {
-    text += "\n[arms]\n";
-    for (const auto& a : file_.arms) {
-      text += a.name + " =";
-      for (std::size_t i = 0; i < a.overrides.size(); ++i) text += (i ? "; " : " ") + a.overrides[i];
-      text += "\n";
-    }
-  }
-  return text;
+  return file_.base.registry().to_ini() + arms_text(file_.arms);
 }
 
 namespace {

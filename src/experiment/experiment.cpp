@@ -423,15 +423,7 @@ void Experiment::load(const std::string& path, const std::vector<std::string>& o
   build_table(base, file.arms, blocks, groups);
 
   // Provenance: the resolved base scenario, then the sections that make it an experiment.
-  config_text_ = base.registry().to_ini();
-  if (!arms_.empty()) {
-    config_text_ += "\n[arms]\n";
-    for (const auto& a : arms_) {
-      config_text_ += a.name + " =";
-      for (std::size_t i = 0; i < a.overrides.size(); ++i) config_text_ += (i ? "; " : " ") + a.overrides[i];
-      config_text_ += "\n";
-    }
-  }
+  config_text_ = base.registry().to_ini() + arms_text(arms_);
   config_text_ += "\n[experiment]\ndesign = " + design_ + "\n";
   if (design_ != "factorial") config_text_ += "samples = " + std::to_string(samples_) + "\n";
   if (design_ == "lhs" || design_ == "morris")
@@ -470,15 +462,7 @@ void Experiment::load_points(const ScenarioFile& file, std::vector<VaryAxis> axe
     point_values_.push_back(std::move(values));
   }
   build_table(file.base, file.arms, std::vector<std::string>(points.size(), block), groups);
-  config_text_ = file.base.registry().to_ini();
-  if (!arms_.empty()) {
-    config_text_ += "\n[arms]\n";
-    for (const auto& a : arms_) {
-      config_text_ += a.name + " =";
-      for (std::size_t i = 0; i < a.overrides.size(); ++i) config_text_ += (i ? "; " : " ") + a.overrides[i];
-      config_text_ += "\n";
-    }
-  }
+  config_text_ = file.base.registry().to_ini() + arms_text(arms_);
   config_text_ += "\n[experiment]\ndesign = given\nreplicates = " + std::to_string(replicates_) + "\n";
 }
 

@@ -115,6 +115,17 @@ const Scenario& default_scenario() {
 
 std::vector<std::string> Scenario::mechanism_names() const { return split_list(params.run.mechanisms); }
 
+std::string arms_text(const std::vector<Arm>& arms) {
+  if (arms.empty()) return "";
+  std::string text = "\n[arms]\n";
+  for (const auto& a : arms) {
+    text += a.name + " =";
+    for (std::size_t i = 0; i < a.overrides.size(); ++i) text += (i ? "; " : " ") + a.overrides[i];
+    text += "\n";
+  }
+  return text;
+}
+
 const std::vector<SectionLine>& ScenarioFile::lines(const std::string& section) const {
   static const std::vector<SectionLine> none;
   const auto it = section_lines.find(section);

@@ -85,6 +85,9 @@ class Scenario {
   std::map<std::string, std::string> key_lines_;  // key -> "file:line" where it was last given
 };
 
+// "\n[arms]\nname = key=value; key=value\n..." as a file gives it (empty without arms): provenance text.
+std::string arms_text(const std::vector<Arm>& arms);
+
 // Every parameter at its default: the keys, types and ranges for option parsing and `govsim describe`.
 const Scenario& default_scenario();
 
