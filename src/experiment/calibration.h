@@ -93,12 +93,15 @@ class Calibration {
   std::size_t predictive_ = 100;
 };
 
-struct CalibrationOptions {
+// How a loop on the sweep engine (a calibration, an optimisation) runs: where, its sweeps' options, and a
+// log.
+struct LoopOptions {
   std::string out_dir;
   BatchOptions batch;          // threads, jobs, MPI rank and ranks, command line, progress of each sweep
-  bool allow_changed = false;  // run into a DIR made by a different calibration
+  bool allow_changed = false;  // run into a DIR made by a different file
   std::function<void(const std::string&)> log;  // one line per generation (rank 0)
 };
+using CalibrationOptions = LoopOptions;
 
 struct CalibrationResult {
   std::vector<abc::Generation> generations;

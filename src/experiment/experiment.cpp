@@ -225,6 +225,12 @@ std::string sampled_text(const VaryAxis& axis, double u) {
 
 }  // namespace
 
+std::string hash_hex(const std::string& text) {
+  Hash h;
+  h.add(text);
+  return h.hex();
+}
+
 std::string run_id(const Scenario& cfg, std::uint64_t seed, std::int64_t replicate, std::int64_t point,
                    const std::string& block, std::int64_t group) {
   return finish_id(with_row(params_hash(cfg.registry().specs(), resolved_values(cfg)), point, block, group),

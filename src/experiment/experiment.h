@@ -100,6 +100,10 @@ class Experiment {
 // configuration and seed (Saltelli's A_0 and B_0: the first Sobol' point after the origin is
 // (1/2, ..., 1/2)) are distinct runs with distinct ids.
 // `point` < 0: no design row (the id of a configuration alone).
+// 16 hex digits of the hash run ids use (FNV-1a 64 finished by splitmix64's mixer) over `text`: the
+// fingerprints of calibrations and optimisations.
+std::string hash_hex(const std::string& text);
+
 std::string run_id(const Scenario& cfg, std::uint64_t seed, std::int64_t replicate, std::int64_t point = -1,
                    const std::string& block = "", std::int64_t group = -1);
 

@@ -7,12 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "experiment/experiment.h"  // hash_hex
 #include "experiment/scenario.h"
 
 namespace govsim {
-
-// FNV-1a 64 finished by splitmix64's mixer (as run ids are), as 16 hex digits.
-std::string hash_hex(const std::string& text);
 
 std::string read_text(const std::filesystem::path& p);
 // Written under PATH.tmp and renamed.

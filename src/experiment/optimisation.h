@@ -60,12 +60,7 @@ class Optimisation {
   int replicates_ = 1;
 };
 
-struct OptimisationOptions {
-  std::string out_dir;
-  BatchOptions batch;
-  bool allow_changed = false;
-  std::function<void(const std::string&)> log;  // one line per generation (rank 0)
-};
+using OptimisationOptions = LoopOptions;
 
 struct OptimisationResult {
   std::vector<nsga2::Population> generations;
