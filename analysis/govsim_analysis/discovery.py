@@ -1,8 +1,9 @@
 """Scenario discovery: *where* in a sweep's parameter space an outcome of interest happens.
 
 - PRIM, the Patient Rule Induction Method (Friedman & Fisher 1999, "Bump hunting in high-dimensional data",
-  Statistics and Computing 9:123-143), as the EMA Workbench applies it to scenario discovery (Bryant & Lempert
-  2010; Kwakkel 2017): peeling a box a share ``peel_alpha`` of its points at a time from the side that most
+  Statistics and Computing 9:123-143), applied to scenario discovery as in the EMA Workbench (Bryant & Lempert
+  2010; Kwakkel 2017), with Friedman & Fisher's own peeling rule (the Workbench's default objective is its
+  'lenient1' variant): peeling a box a share ``peel_alpha`` of its points at a time from the side that most
   raises the share of cases of interest inside it, down to ``mass_min`` of the points; then pasting the last box
   back out while that raises the share; the trajectory of boxes traces the coverage-density trade-off. Each
   restricted dimension of a box gets a quasi-p-value: the one-sided binomial probability of the box's cases of
@@ -71,6 +72,19 @@ class PrimResult:
                              for c, (lo, hi) in b.limits.items()])
 
 
+def _numeric_inputs(x):
+    """The inputs as a numeric table; a column with text or NaN is refused (PRIM could not peel it, CART
+    could not split it)."""
+    x = pd.DataFrame(x).reset_index(drop=True)
+    for c in x.columns:
+        v = pd.to_numeric(x[c], errors="coerce")
+        if v.isna().any():
+            raise ValueError(f"input {c!r} has values that are not numbers (levels of a text parameter, or NaN): "
+                             "leave it out of x")
+        x[c] = v.astype(float)
+    return x
+
+
 def _inside(x, limits):
     m = np.ones(len(x), dtype=bool)
     for c, (lo, hi) in limits.items():
@@ -98,7 +112,7 @@ def quasi_p_values(x, y, box):
 
 def prim(x, y, peel_alpha=0.05, paste_alpha=0.05, mass_min=0.05, paste=True):
     """PRIM on a table of numeric inputs ``x`` and a boolean outcome ``y``; returns the PrimResult."""
-    x = pd.DataFrame(x).reset_index(drop=True)
+    x = _numeric_inputs(x)
     y = np.asarray(y, dtype=bool)
     if len(x) != len(y) or len(y) == 0:
         raise ValueError("x and y need the same, positive number of rows")
@@ -190,7 +204,7 @@ def cart(x, y, max_depth=3, min_samples_leaf=None):
     """A classification tree (scikit-learn) of ``y`` on ``x``; the leaves it predicts True, as boxes."""
     from sklearn.tree import DecisionTreeClassifier
 
-    x = pd.DataFrame(x).reset_index(drop=True)
+    x = _numeric_inputs(x)
     y = np.asarray(y, dtype=bool)
     total_k = int(y.sum())
     leaf = min_samples_leaf or max(1, len(y) // 20)
@@ -221,6 +235,8 @@ def sweep_cases(ds, metric, how="final", arm=None, baseline=None, at_least=None,
     from .io import design as _design
     from .tidy import run_table
 
+    if baseline is not None and arm is None:
+        raise ValueError("a baseline needs the arm compared with it (arm minus baseline)")
     runs = run_table(ds)
     if "point" not in runs.columns:
         raise ValueError("not a sweep file: no /runs/point")

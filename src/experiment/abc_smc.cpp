@@ -41,11 +41,12 @@ double normal_cdf(double x) {
 std::vector<std::size_t> systematic(const std::vector<double>& w, std::size_t count, double u) {
   std::vector<std::size_t> out;
   out.reserve(count);
+  const double total = std::accumulate(w.begin(), w.end(), 0.0);  // 1 up to rounding
   double cum = w.empty() ? 0 : w[0];
   std::size_t i = 0;
   for (std::size_t k = 0; k < count; ++k) {
-    const double t = (static_cast<double>(k) + u) / static_cast<double>(count);
-    while (t > cum && i + 1 < w.size()) cum += w[++i];
+    const double t = total * (static_cast<double>(k) + u) / static_cast<double>(count);
+    while ((t > cum || w[i] <= 0) && i + 1 < w.size()) cum += w[++i];
     out.push_back(i);
   }
   return out;
@@ -89,13 +90,20 @@ double next_tolerance(const Generation& g, double last, double last_ess, const S
   if (s.tolerance > 0 && s.tolerance < last) cand.push_back(s.tolerance);
   std::sort(cand.begin(), cand.end(), std::greater<>());
   cand.erase(std::unique(cand.begin(), cand.end()), cand.end());
+  // Only tolerances some particle meets (a positive ESS); none: keep the last one.
+  while (!cand.empty() && ess(reweighted(g, last, cand.back())) <= 0) cand.pop_back();
   if (cand.empty()) return last;
-  double chosen = cand.front();  // the least reduction possible, even when it loses more than 1 - alpha
-  for (double eps : cand) {
-    if (ess(reweighted(g, last, eps)) < s.ess_keep * last_ess) break;
-    chosen = eps;
+  // The ESS falls (weakly) as the tolerance falls: bisect for the last candidate that keeps alpha of it, or
+  // the largest one (the least reduction possible) if even that loses more.
+  std::size_t lo = 0, hi = cand.size();  // cand[0, lo) keep enough; cand[hi, end) do not
+  while (lo < hi) {
+    const std::size_t mid = lo + (hi - lo) / 2;
+    if (ess(reweighted(g, last, cand[mid])) >= s.ess_keep * last_ess)
+      lo = mid + 1;
+    else
+      hi = mid;
   }
-  return chosen;
+  return lo == 0 ? cand.front() : cand[lo - 1];
 }
 
 // Cholesky factor of the kernel covariance: kernel_scale times the weighted covariance of the living
@@ -127,6 +135,13 @@ Eigen::MatrixXd kernel_factor(const Generation& g, const std::vector<Prior>& pri
     return diag.cwiseSqrt();
   }
   return llt.matrixL();
+}
+
+// The simulator's answer has one row per proposal and `replicates` simulations each.
+void check_shape(const Stats& stats, std::size_t proposals, int replicates) {
+  bool ok = stats.size() == proposals;
+  for (const auto& p : stats) ok = ok && p.size() == static_cast<std::size_t>(replicates);
+  if (!ok) throw std::runtime_error("ABC-SMC: the simulations do not match the proposals and replicates");
 }
 
 double log_prior(const std::vector<Prior>& priors, const std::vector<double>& z) {
@@ -169,10 +184,17 @@ double Prior::draw(Rng& rng) const {
     case Kind::kNormal:
       return a + b * boost::math::quantile(boost::math::normal(), u);
     case Kind::kTruncatedNormal: {
-      // Inverse CDF within the truncation: exact, one draw, whatever share of the mass is cut.
+      // Inverse CDF within the truncation: exact, one draw, whatever share of the mass is cut; in the upper
+      // tail through the complementary CDF, where the CDF itself rounds to 1.
+      const boost::math::normal n01;
+      if (lo > a) {
+        const double ql = normal_cdf(-(lo - a) / b), qh = normal_cdf(-(hi - a) / b);  // upper-tail masses
+        const double q = std::clamp(ql - u * (ql - qh), 1e-300, 1 - 1e-16);
+        return std::clamp(a + b * boost::math::quantile(boost::math::complement(n01, q)), lo, hi);
+      }
       const double pl = normal_cdf((lo - a) / b), ph = normal_cdf((hi - a) / b);
       const double p = std::clamp(pl + u * (ph - pl), 1e-300, 1 - 1e-16);
-      return std::clamp(a + b * boost::math::quantile(boost::math::normal(), p), lo, hi);
+      return std::clamp(a + b * boost::math::quantile(n01, p), lo, hi);
     }
   }
   return a;
@@ -306,6 +328,7 @@ std::vector<Generation> run(const std::vector<Prior>& priors, const Settings& s,
       batch[i].seed = simulation_seed(s.seed, i, 0, 0);
     }
     g.stats = simulate(0, 0, batch);
+    check_shape(g.stats, batch.size(), s.replicates);
     g.distance = distances(g.stats, observed, scale);
     for (auto& p : batch) {
       g.z.push_back(std::move(p.z));
@@ -379,6 +402,7 @@ std::vector<Generation> run(const std::vector<Prior>& priors, const Settings& s,
         lp_new.push_back(lp);
       }
       const Stats stats = simulate(n, m, batch);
+      check_shape(stats, batch.size(), s.replicates);
       const auto dist = distances(stats, observed, scale);
       for (std::size_t b = 0; b < batch.size(); ++b) {
         const std::size_t i = batch[b].particle;
@@ -422,7 +446,7 @@ std::vector<Generation> run(const std::vector<Prior>& priors, const Settings& s,
   return out;
 }
 
-Posterior summarise(const std::vector<Prior>& priors, const Generation& g) {
+Posterior summarise(const std::vector<Prior>& priors, const Generation& g, bool with_map) {
   const std::size_t d = priors.size(), N = g.z.size();
   Posterior p;
   p.ess = ess(g.weight);
@@ -464,7 +488,7 @@ Posterior summarise(const std::vector<Prior>& priors, const Generation& g) {
     p.q975.push_back(quantile(0.975));
   }
   // MAP: the weighted Gaussian KDE on z at each living particle, its largest value (the first on ties).
-  {
+  if (with_map) {
     const auto D = static_cast<Eigen::Index>(d);
     Eigen::VectorXd zm = Eigen::VectorXd::Zero(D);
     for (std::size_t i = 0; i < N; ++i)
@@ -481,10 +505,17 @@ Posterior summarise(const std::vector<Prior>& priors, const Generation& g) {
     const double neff = ww > 0 ? 1.0 / ww : 1.0;
     kde_cov *= std::pow(neff, -2.0 / (static_cast<double>(d) + 4.0));
     for (Eigen::Index j = 0; j < D; ++j) kde_cov(j, j) = std::max(kde_cov(j, j), 1e-300);
-    const Eigen::LLT<Eigen::MatrixXd> llt(kde_cov);
+    Eigen::LLT<Eigen::MatrixXd> llt(kde_cov);
+    if (llt.info() != Eigen::Success) {  // collinear particles: the variances alone
+      const Eigen::MatrixXd diag = kde_cov.diagonal().asDiagonal();
+      llt.compute(diag);
+    }
     double best = -INFINITY;
+    bool found = false;
     for (std::size_t i = 0; i < N; ++i) {
       if (g.weight[i] <= 0) continue;
+      if (!found) p.map_particle = i;  // the first living particle, whatever the densities
+      found = true;
       double dens = 0;
       for (std::size_t k = 0; k < N; ++k) {
         if (g.weight[k] <= 0) continue;
@@ -492,7 +523,7 @@ Posterior summarise(const std::vector<Prior>& priors, const Generation& g) {
         for (std::size_t j = 0; j < d; ++j) v(static_cast<Eigen::Index>(j)) = g.z[i][j] - g.z[k][j];
         dens += g.weight[k] * std::exp(-0.5 * llt.matrixL().solve(v).squaredNorm());
       }
-      if (dens > best) {
+      if (std::isfinite(dens) && dens > best) {
         best = dens;
         p.map_particle = i;
       }

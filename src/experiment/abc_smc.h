@@ -2,11 +2,12 @@
 // Jasra 2012, "An adaptive sequential Monte Carlo method for approximate Bayesian computation", Statistics
 // and Computing 22:1009-1020): a population of N particles, each with M simulations; every generation
 // lowers the tolerance so that the effective sample size keeps a share alpha of the last one, resamples when
-// it falls below a threshold, and moves every living particle by one Metropolis-Hastings step whose
-// likelihood is the share of its M simulations within the tolerance. A generation is one batch of
-// simulations of a known size, so the caller can run it as one sweep. Every draw is keyed by (seed,
-// particle, generation, purpose): the result depends on the simulations' outcomes only, never on the order
-// or the threads they ran on. The algorithm, its equations and choices: docs/CALIBRATION.md.
+// it falls below a threshold, and moves every living particle by Metropolis-Hastings steps (as many as
+// Drovandi & Pettitt 2011 advise, at most max_moves) whose likelihood is the share of its M simulations
+// within the tolerance. A generation is one batch of simulations of a known size, so the caller can run it as
+// one sweep. Every draw is keyed by (seed, particle, generation, purpose): the result depends on the
+// simulations' outcomes only, never on the order or the threads they ran on. The algorithm, its equations and
+// choices: docs/CALIBRATION.md.
 #pragma once
 
 #include <cstdint>
@@ -115,12 +116,15 @@ std::vector<Generation> run(const std::vector<Prior>& priors, const Settings& se
 // (Scott's bandwidth, as scipy.stats.gaussian_kde: the weighted covariance times n_eff^(-2/(d+4))). Where the
 // posterior is a curved ridge the mean may lie off it; the MAP particle lies on it.
 struct Posterior {
-  std::vector<double> mean, sd, q025, q50, q975, map;
+  std::vector<double> mean, sd, q025, q50, q975, map;  // map: empty unless asked for
   std::size_t map_particle = 0;
   std::vector<std::vector<double>> correlation;
   double ess = 0;
 };
-Posterior summarise(const std::vector<Prior>& priors, const Generation& g);
+// The sds and correlations use the weighted covariance Σ w (x - mean)^2 (weights summing to 1); the kernel
+// density estimate, like scipy's, the unbiased one (divided by 1 - Σ w^2). `with_map`: also the MAP point
+// (O(N^2) kernel evaluations).
+Posterior summarise(const std::vector<Prior>& priors, const Generation& g, bool with_map = true);
 
 // `count` particle indices drawn from a generation's weights by systematic resampling, keyed by
 // (seed, generation, purpose): the posterior-predictive draw.

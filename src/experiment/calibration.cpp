@@ -474,7 +474,7 @@ CalibrationResult run_calibration(const Calibration& cal, const CalibrationOptio
   };
   auto log_generation = [&](const abc::Generation& g) {
     if (!opt.log || opt.batch.rank != 0) return;
-    const abc::Posterior p = abc::summarise(priors, g);
+    const abc::Posterior p = abc::summarise(priors, g, false);
     char buf[256];
     std::snprintf(buf, sizeof buf, "generation %d: tolerance %.4g, ESS %.1f%s, %d move(s), acceptance %.3f;",
                   g.index, g.tolerance, g.ess, g.resampled ? " (resampled)" : "", g.moves, g.acceptance);

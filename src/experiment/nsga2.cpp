@@ -23,7 +23,9 @@ Rng stream(std::uint64_t seed, std::size_t entity, int generation, Sub sub) {
 
 double clamp_round(double v, const Variable& var) {
   v = std::clamp(v, var.lo, var.hi);
-  return var.integer ? std::clamp(std::round(v), std::ceil(var.lo), std::floor(var.hi)) : v;
+  if (!var.integer) return v;
+  const double lo = std::ceil(var.lo), hi = std::floor(var.hi);
+  return lo <= hi ? std::clamp(std::round(v), lo, hi) : std::round(v);  // no whole number inside: the nearest
 }
 
 // Simulated binary crossover of one variable, bounded (Deb & Agrawal 1995; Deb's NSGA-II code).

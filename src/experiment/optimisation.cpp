@@ -107,6 +107,8 @@ void Optimisation::load(const std::string& path, const std::vector<std::string>&
       throw InputError(head + "bounds [" + parts[0] + ", " + parts[1] + "] must be numbers");
     }
     if (!(d.lo < d.hi)) throw InputError(head + "bounds [lo, hi] need lo < hi, got '" + v + "'");
+    if (d.integer && std::ceil(d.lo) > std::floor(d.hi))
+      throw InputError(head + "an integer parameter needs a whole number within its bounds, got '" + v + "'");
     if (d.lo < spec->min || d.hi > spec->max)
       throw InputError(head + "bounds " + v + " reach outside the parameter's range [" +
                        format_real(spec->min) + ", " + format_real(spec->max) + "]");

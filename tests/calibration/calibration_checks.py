@@ -93,6 +93,7 @@ BAD_OPTIMISATION = [
     ("[decisions]\ngrid.workers_per_grid = [0, 1]\n", r"key 'grid\.workers_per_grid': bounds \[0, 1\] reach outside"),
     ("[decisions]\ngrid.workers_per_grid = 1, 2\n", r"key 'grid\.workers_per_grid': expected bounds \[lo, hi\]"),
     ("[decisions]\nrun.days = [10, 20]\n", r"key 'run\.days': run\.\* cannot be a decision"),
+    ("[decisions]\ndistrict.district_leaders = [3.2, 3.7]\n", r"key 'district\.district_leaders': an integer parameter needs a whole number"),
     ("[objectives]\nx = lower cost (million yuan/year)\n", r"key 'x': expected 'minimise METRIC' or 'maximise METRIC'"),
     ("[objectives]\nx = minimise mean:no_such_series\n", r"key 'x': unknown metric 'mean:no_such_series'"),
     ("[constraints]\nx = mean trust < 3\n", r"key 'x': expected 'METRIC \[over FIRST-LAST\] <= VALUE'"),

@@ -161,6 +161,24 @@ TEST(AbcSmc, AScheduledToleranceNoParticleMeetsIsAnError) {
   EXPECT_THROW(abc::run(priors, s, {0.0}, {1.0}, gaussian_model({1.0})), std::runtime_error);
 }
 
+// A truncated normal far in its upper tail (where the CDF rounds to 1) still draws across its whole support.
+TEST(AbcSmc, TruncatedNormalDrawsInAFarTail) {
+  const abc::Prior p = abc::parse_prior("k", "truncnormal(0, 1, 10, 11)", "t:1");
+  double lo = INFINITY, hi = -INFINITY, sum = 0;
+  for (std::uint32_t i = 0; i < 2000; ++i) {
+    Rng r(5, Purpose::kCalibration, i, 0);
+    const double z = p.draw(r);
+    lo = std::min(lo, z);
+    hi = std::max(hi, z);
+    sum += z;
+  }
+  EXPECT_GE(lo, 10.0);
+  EXPECT_LE(hi, 11.0);
+  EXPECT_GT(hi, 10.2);  // not every draw clamped to the lower bound
+  // The mean of N(0, 1) truncated to [10, 11] is about 10.098 (phi(10) / (1 - Phi(10)) for the tail).
+  EXPECT_NEAR(sum / 2000, 10.098, 0.01);
+}
+
 TEST(AbcSmc, PriorsAreParsedOrRefusedWithTheirLine) {
   EXPECT_EQ(abc::parse_prior("k", "loguniform(0.1, 10)", "f:3").text(), "loguniform(0.1, 10)");
   EXPECT_EQ(abc::parse_prior("k", "truncnormal(0.5, 0.1, 0, 1)", "f:3").upper(), 1.0);
