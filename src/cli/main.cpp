@@ -2,7 +2,9 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -87,6 +89,27 @@ const char* kUsage =
 
 }  // namespace
 
+namespace {
+
+int dispatch(const std::string& cmd, std::vector<std::string>& args, const std::string& command_line) {
+  if (cmd == "run") return govsim::cli::cmd_run(args, command_line);
+  if (cmd == "describe") return govsim::cli::cmd_describe(args);
+  if (cmd == "validate") return govsim::cli::cmd_validate(args);
+  if (cmd == "plan") return govsim::cli::cmd_plan(args, command_line);
+  if (cmd == "sweep") return govsim::cli::cmd_sweep(args, command_line);
+  if (cmd == "merge") return govsim::cli::cmd_merge(args, command_line);
+  if (cmd == "slurm") return govsim::cli::cmd_slurm(args, command_line);
+  if (cmd == "calibrate") return govsim::cli::cmd_calibrate(args, command_line);
+  if (cmd == "optimise" || cmd == "optimize") return govsim::cli::cmd_optimise(args, command_line);
+  if (cmd == "report") return govsim::cli::cmd_report(args, command_line);
+  std::cerr << "govsim: unknown command '" << cmd
+            << "' (known: run, plan, sweep, merge, slurm, calibrate, optimise, validate, report, describe; "
+               "see govsim --help)\n";
+  return 2;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   choose_start_up_settings(argv);
   std::vector<std::string> args(argv + 1, argv + argc);
@@ -106,16 +129,18 @@ int main(int argc, char** argv) {
   }
   const std::string cmd = args[0];
   args.erase(args.begin());
-  if (cmd == "run") return govsim::cli::cmd_run(args, command_line);
-  if (cmd == "describe") return govsim::cli::cmd_describe(args);
-  if (cmd == "validate") return govsim::cli::cmd_validate(args);
-  if (cmd == "plan") return govsim::cli::cmd_plan(args, command_line);
-  if (cmd == "sweep") return govsim::cli::cmd_sweep(args, command_line);
-  if (cmd == "merge") return govsim::cli::cmd_merge(args, command_line);
-  if (cmd == "slurm") return govsim::cli::cmd_slurm(args, command_line);
-  if (cmd == "calibrate") return govsim::cli::cmd_calibrate(args, command_line);
-  if (cmd == "optimise" || cmd == "optimize") return govsim::cli::cmd_optimise(args, command_line);
-  if (cmd == "report") return govsim::cli::cmd_report(args, command_line);
-  std::cerr << "govsim: unknown command '" << cmd << "' (known: run, plan, sweep, merge, slurm, calibrate, optimise, validate, report, describe; see govsim --help)\n";
-  return 2;
+  // Every command reports its own errors; what escapes one still ends as one line, never an abort.
+  try {
+    return dispatch(cmd, args, command_line);
+  } catch (const std::filesystem::filesystem_error& e) {
+    std::cerr << "govsim: " << (e.path1().empty() ? "" : e.path1().string() + ": ") << e.code().message()
+              << "\n";
+    return 2;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "govsim: out of memory (the configuration needs more memory than this machine has)\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "govsim: " << e.what() << "\n";
+    return 1;
+  }
 }

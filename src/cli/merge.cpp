@@ -120,6 +120,7 @@ int cmd_merge(const std::vector<std::string>& args, const std::string& command_l
         files = result_files(dir);
         if (files.empty())
           throw InputError(dir + ": no shard-<i>-of-<N>.h5 or rank-<r>-of-<K>.h5 files");
+        require_out_file(out_path, files);
       }))
     return rc;
 

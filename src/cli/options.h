@@ -42,9 +42,27 @@ inline void parse_arguments(const std::vector<std::string>& args,
 
 // Throws InputError unless the directory that will hold `--out PATH` exists.
 inline void require_out_parent(const std::string& path) {
-  const auto parent = std::filesystem::absolute(path).parent_path();
-  if (!std::filesystem::is_directory(parent))
+  std::error_code ec;
+  const auto parent = std::filesystem::absolute(path, ec).parent_path();
+  if (ec || !std::filesystem::is_directory(parent, ec))
     throw InputError("command line: --out " + path + ": directory " + parent.string() + " does not exist");
+}
+
+// Throws InputError unless `--out PATH` may be written as a file: its directory exists, and it is either new
+// or a regular file that is none of `inputs` (a run must not replace its own scenario, nor a merge one of its
+// sources; the final rename would replace a device node or a directory's entry with a file).
+inline void require_out_file(const std::string& path, const std::vector<std::string>& inputs) {
+  require_out_parent(path);
+  std::error_code ec;
+  const auto st = std::filesystem::status(path, ec);
+  if (ec && ec != std::errc::no_such_file_or_directory)
+    throw InputError("command line: --out " + path + ": " + ec.message());
+  if (!std::filesystem::exists(st)) return;
+  if (!std::filesystem::is_regular_file(st))
+    throw InputError("command line: --out " + path + ": exists and is not a regular file");
+  for (const auto& in : inputs)
+    if (std::filesystem::equivalent(path, in, ec))
+      throw InputError("command line: --out " + path + ": is an input of this command (" + in + ")");
 }
 
 // Reads options and scenario files: bad input becomes one line on stderr and exit code 2; 0 when all is well.

@@ -152,7 +152,7 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
           throw InputError("command line: a scenario file is required (govsim run SCENARIO.ini)");
         if (out_path.empty()) throw InputError("command line: --out FILE.h5 is required");
         if (!std::filesystem::exists(scenario)) throw InputError(scenario + ": scenario file not found");
-        require_out_parent(out_path);
+        require_out_file(out_path, {scenario});
         cmp.load(scenario, sets);
         if (!baseline.empty()) {
           base_arm = cmp.arm_index(baseline);

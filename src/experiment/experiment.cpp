@@ -182,10 +182,14 @@ VaryAxis parse_axis(const SectionLine& line, Scenario& scratch) {
       }
       if (step <= 0) throw InputError(bad + "step must be > 0");
       if (stop < start) throw InputError(bad + "stop is below start");
-      if ((static_cast<double>(stop) - static_cast<double>(start)) / static_cast<double>(step) + 1 >
-          kMaxLevels)
+      // Counted in unsigned arithmetic (stop - start can exceed INT64_MAX); no level is computed past stop.
+      const std::uint64_t n = (static_cast<std::uint64_t>(stop) - static_cast<std::uint64_t>(start)) /
+                              static_cast<std::uint64_t>(step);
+      if (n + 1 > static_cast<std::uint64_t>(kMaxLevels) || n + 1 == 0)
         throw InputError(bad + "more than 100000 levels");
-      for (std::int64_t x = start; x <= stop; x += step) texts.push_back(std::to_string(x));
+      for (std::uint64_t i = 0; i <= n; ++i)
+        texts.push_back(std::to_string(
+            static_cast<std::int64_t>(static_cast<std::uint64_t>(start) + i * static_cast<std::uint64_t>(step))));
     } else {
       double start = 0, stop = 0, step = 0;
       try {
@@ -388,6 +392,22 @@ void Experiment::load(const std::string& path, const std::vector<std::string>& o
   if (have_levels && design_ != "morris")
     throw InputError(where_of("levels") +
                      ": key 'experiment.levels': only the morris design has grid levels");
+
+  // The table's size before anything is built: a typo like samples = 100000000 is refused, not allocated.
+  {
+    double rows_planned = 1;
+    if (design_ == "lhs" || design_ == "sobol") rows_planned = static_cast<double>(samples_);
+    if (design_ == "saltelli") rows_planned = static_cast<double>(samples_) * static_cast<double>(d + 2);
+    if (design_ == "morris") rows_planned = static_cast<double>(samples_) * static_cast<double>(d + 1);
+    double tuples_planned = 1;
+    for (std::size_t n : level_sizes) tuples_planned *= static_cast<double>(n);
+    const double arms_planned = static_cast<double>(std::max<std::size_t>(1, file.arms.size()));
+    const double total_planned =
+        rows_planned * tuples_planned * arms_planned * static_cast<double>(replicates_);
+    if (total_planned > kMaxRuns)
+      throw InputError(path + ": " + format_real(total_planned) +
+                       " runs (points x arms x replicates) is more than 10,000,000");
+  }
 
   // Design rows over the bounds axes, then crossed with the levels axes: point = row * F + tuple.
   std::vector<design::SampleRow> rows;

@@ -25,6 +25,11 @@ struct IniReader {
 
   void scan(const std::string& path, int depth) {
     if (depth > 8) throw InputError(path + ": includes nested too deeply");
+    std::error_code ec;
+    const auto st = std::filesystem::status(path, ec);
+    if (ec) throw InputError(path + ": cannot open scenario file (" + ec.message() + ")");
+    if (!std::filesystem::is_regular_file(st))
+      throw InputError(path + ": not a regular file (a scenario is an INI file)");
     std::ifstream in(path);
     if (!in) throw InputError(path + ": cannot open scenario file");
     // Our own pass gives each key its file and line (Program_options does not report lines) and catches
@@ -41,6 +46,11 @@ struct IniReader {
       if (t.front() == '[') {
         if (t.back() != ']') throw InputError(at + ": malformed section header");
         section = trim(t.substr(1, t.size() - 2));
+        if (section.empty() ||
+            section.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") !=
+                std::string::npos)
+          throw InputError(at + ": malformed section header '" + t +
+                           "': a section name takes letters, digits and _");
         file.sections.insert(section);
         continue;
       }
@@ -51,7 +61,10 @@ struct IniReader {
       if (section.empty() && name == "include") {  // another scenario, read first, relative to this file
         if (!seen_here.empty()) throw InputError(at + ": include must come before any key");
         const auto target = std::filesystem::path(path).parent_path() / value;
-        if (!std::filesystem::exists(target)) throw InputError(at + ": include: " + target.string() + " not found");
+        std::error_code inc_ec;
+        if (!std::filesystem::exists(target, inc_ec))
+          throw InputError(at + ": include: " + target.string() +
+                           (inc_ec ? ": " + inc_ec.message() : " not found"));
         scan(target.string(), depth + 1);
         continue;
       }
