@@ -151,6 +151,7 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
         if (scenario.empty())
           throw InputError("command line: a scenario file is required (govsim run SCENARIO.ini)");
         if (out_path.empty()) throw InputError("command line: --out FILE.h5 is required");
+        if (threads < 0) throw InputError("command line: --threads must be positive");
         if (!std::filesystem::exists(scenario)) throw InputError(scenario + ": scenario file not found");
         require_out_file(out_path, {scenario});
         cmp.load(scenario, sets);

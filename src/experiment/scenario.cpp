@@ -57,7 +57,17 @@ struct IniReader {
       const auto eq = t.find('=');
       if (eq == std::string::npos) throw InputError(at + ": expected 'key = value', got '" + t + "'");
       const std::string name = trim(t.substr(0, eq));
-      const std::string value = trim(t.substr(eq + 1));
+      std::string value = trim(t.substr(eq + 1));
+      // An inline comment, ` # ...` after blank space, ends the value (in every section alike); any other '#'
+      // is refused: the INI parser would cut the value short there without a word.
+      for (std::size_t h = value.find('#'); h != std::string::npos; h = value.find('#', h + 1))
+        if (h > 0 && (value[h - 1] == ' ' || value[h - 1] == '\t')) {
+          value = trim(value.substr(0, h));
+          break;
+        }
+      if (value.find('#') != std::string::npos)
+        throw InputError(at + ": key '" + (section.empty() ? "" : section + ".") + name + "': '#' starts a " +
+                         "comment in a scenario file, so a value cannot hold it (got '" + value + "')");
       if (section.empty() && name == "include") {  // another scenario, read first, relative to this file
         if (!seen_here.empty()) throw InputError(at + ": include must come before any key");
         const auto target = std::filesystem::path(path).parent_path() / value;
@@ -69,6 +79,9 @@ struct IniReader {
         continue;
       }
       if (section == "arms") {  // not parameters: read here, applied per arm
+        // An arm's name names HDF5 groups (/mechanisms/<arm>): no '/', not empty, not '.' or '..'.
+        if (name.empty() || name.find('/') != std::string::npos || name == "." || name == "..")
+          throw InputError(at + ": arm '" + name + "': an arm's name cannot be empty, '.', '..' or hold '/'");
         Arm arm{name, split_list(value, ';'), lineno, at};
         for (const auto& x : file.arms)
           if (x.name == arm.name) throw InputError(at + ": arm '" + arm.name + "' defined twice");

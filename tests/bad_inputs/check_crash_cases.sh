@@ -47,6 +47,12 @@ check include_directory "dir: not a regular file" "$govsim" run "$tmp/incdir.ini
 check out_is_input "--out .*s\.ini: is an input of this command" "$govsim" run "$tmp/s.ini" --out "$tmp/s.ini"
 check out_is_directory "--out .*dir: exists and is not a regular file" "$govsim" run "$tmp/s.ini" --out "$tmp/dir"
 check out_is_device "--out /dev/null: exists and is not a regular file" "$govsim" run "$tmp/s.ini" --out /dev/null
+# '#' in a value (it was cut short there), an arm name with '/', a negative thread count.
+printf 'include = s.ini\n[run]\nname = arm#1\n' >"$tmp/hash.ini"
+check hash_in_value "hash\.ini:3: key 'run\.name': '#' starts a comment" "$govsim" run "$tmp/hash.ini" --out "$tmp/o.h5"
+printf 'include = s.ini\n[arms]\na/b = grid.hours_per_day=7\n' >"$tmp/slash.ini"
+check arm_with_slash "slash\.ini:3: arm 'a/b': an arm's name cannot" "$govsim" run "$tmp/slash.ini" --out "$tmp/o.h5"
+check negative_threads "--threads must be positive" "$govsim" run "$tmp/s.ini" --out "$tmp/o.h5" --threads -1
 # `govsim merge` onto one of the shards it merges (it mapped the shard onto itself).
 "$govsim" sweep "$experiment" --out "$tmp/sweep" --quiet >/dev/null 2>&1 || { echo "FAIL: the sweep did not run"; fails=$((fails + 1)); }
 shard_sum=$(md5sum <"$tmp/sweep/shard-0-of-1.h5")
