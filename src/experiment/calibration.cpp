@@ -308,7 +308,7 @@ std::string Calibration::settings_json() const {
 }
 
 std::string Calibration::fingerprint() const {
-  return hash_hex(config_text_ + "\nversion=" + govsim_version() + "\nrevision=" + git_revision() + "\n");
+  return loop_fingerprint(config_text_);
 }
 
 std::vector<std::vector<std::vector<double>>> run_points(
@@ -381,17 +381,8 @@ CalibrationResult run_calibration(const Calibration& cal, const CalibrationOptio
   using Clock = std::chrono::steady_clock;
   const auto t0 = Clock::now();
   const fs::path dir = opt.out_dir;
-  fs::create_directories(dir);
-  const fs::path json = dir / "calibration.json";
-  check_fingerprint(json, cal.fingerprint(), opt.allow_changed, "calibration");
-  if (opt.batch.rank == 0) {
-    const Json doc = {{"fingerprint", cal.fingerprint()},
-                      {"calibration", fs::absolute(cal.path()).string()},
-                      {"govsim_version", govsim_version()},
-                      {"git_revision", git_revision()},
-                      {"settings", Json::parse(cal.settings_json())}};
-    write_text_atomically(json, json_text(doc, {.spaces = true}) + "\n");
-  }
+  claim_directory(dir, "calibration", cal.fingerprint(), cal.path(), cal.settings_json(), opt.allow_changed,
+                  opt.batch.rank);
 
   const auto& priors = cal.priors();
   const auto& targets = cal.targets();

@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "util/json.h"
+#include "util/version.h"
 
 namespace fs = std::filesystem;
 
@@ -87,22 +88,37 @@ void split_overrides(const std::vector<std::string>& overrides, const std::strin
   }
 }
 
-void check_fingerprint(const fs::path& json, const std::string& fingerprint, bool allow_changed,
-                       const std::string& what) {
-  if (!fs::exists(json)) return;
-  std::string old;
-  try {
-    const Json j = Json::parse(read_text(json));
-    if (j.is_object() && j.contains("fingerprint") && j["fingerprint"].is_string())
-      old = j["fingerprint"].get<std::string>();
-  } catch (const Json::exception&) {
+std::string loop_fingerprint(const std::string& config_text) {
+  return hash_hex(config_text + "\nversion=" + govsim_version() + "\nrevision=" + git_revision() + "\n");
+}
+
+void claim_directory(const fs::path& dir, const std::string& what, const std::string& fingerprint,
+                     const std::string& file, const std::string& settings_json, bool allow_changed,
+                     int rank) {
+  fs::create_directories(dir);
+  const fs::path json = dir / (what + ".json");
+  if (fs::exists(json)) {
+    std::string old;
+    try {
+      const Json j = Json::parse(read_text(json));
+      if (j.is_object() && j.contains("fingerprint") && j["fingerprint"].is_string())
+        old = j["fingerprint"].get<std::string>();
+    } catch (const Json::exception&) {
+    }
+    if (old != fingerprint && !allow_changed)
+      throw InputError(
+          dir.string() + ": holds a" + (what[0] == 'o' ? "n " : " ") + what +
+          " of a different file or govsim (fingerprint " + old + ", this one " + fingerprint +
+          "); use another --out, or --allow-changed to run into it (finished runs with the same id "
+          "are kept)");
   }
-  if (old != fingerprint && !allow_changed)
-    throw InputError(
-        json.parent_path().string() + ": holds a" + (what[0] == 'o' ? "n " : " ") + what +
-        " of a different file or govsim (fingerprint " + old + ", this one " + fingerprint +
-        "); use another --out, or --allow-changed to run into it (finished runs with the same id are "
-        "kept)");
+  if (rank != 0) return;
+  const Json doc = {{"fingerprint", fingerprint},
+                    {what, fs::absolute(file).string()},
+                    {"govsim_version", govsim_version()},
+                    {"git_revision", git_revision()},
+                    {"settings", Json::parse(settings_json)}};
+  write_text_atomically(json, json_text(doc, {.spaces = true}) + "\n");
 }
 
 }  // namespace govsim

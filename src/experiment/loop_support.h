@@ -31,9 +31,15 @@ std::vector<SectionLine> merged_lines(const std::vector<SectionLine>& lines, con
 void split_overrides(const std::vector<std::string>& overrides, const std::string& section,
                      std::vector<SectionLine>& section_sets, std::vector<std::string>& param_sets);
 
-// DIR/NAME.json's fingerprint must equal `fingerprint` (or the file be absent) unless `allow_changed`; throws
-// InputError naming DIR and `what` ("calibration", "optimisation").
-void check_fingerprint(const std::filesystem::path& json, const std::string& fingerprint, bool allow_changed,
-                       const std::string& what);
+// A loop file's fingerprint: hash_hex of its resolved text and the code version (govsim_version and the git
+// revision). Equal fingerprints, equal loops.
+std::string loop_fingerprint(const std::string& config_text);
+
+// Claims DIR for a loop (`what`: "calibration" or "optimisation"): DIR/<what>.json must hold `fingerprint`
+// (or be absent) unless `allow_changed`, else InputError naming DIR; rank 0 then writes it (the fingerprint,
+// the file's absolute path, the code version and `settings_json`).
+void claim_directory(const std::filesystem::path& dir, const std::string& what,
+                     const std::string& fingerprint, const std::string& file,
+                     const std::string& settings_json, bool allow_changed, int rank);
 
 }  // namespace govsim

@@ -199,23 +199,14 @@ std::string Optimisation::settings_json() const {
 }
 
 std::string Optimisation::fingerprint() const {
-  return hash_hex(config_text_ + "\nversion=" + govsim_version() + "\nrevision=" + git_revision() + "\n");
+  return loop_fingerprint(config_text_);
 }
 
 OptimisationResult run_optimisation(const Optimisation& op, const OptimisationOptions& o) {
   const auto t0 = std::chrono::steady_clock::now();
   const fs::path dir = o.out_dir;
-  fs::create_directories(dir);
-  const fs::path json = dir / "optimisation.json";
-  check_fingerprint(json, op.fingerprint(), o.allow_changed, "optimisation");
-  if (o.batch.rank == 0)
-    write_text_atomically(json, json_text(Json{{"fingerprint", op.fingerprint()},
-                                               {"optimisation", fs::absolute(op.path()).string()},
-                                               {"govsim_version", govsim_version()},
-                                               {"git_revision", git_revision()},
-                                               {"settings", Json::parse(op.settings_json())}},
-                                          {.spaces = true}) +
-                                    "\n");
+  claim_directory(dir, "optimisation", op.fingerprint(), op.path(), op.settings_json(), o.allow_changed,
+                  o.batch.rank);
   const auto& ds = op.decisions();
   const auto& obj = op.objectives();
   const auto& con = op.constraints();
