@@ -7,20 +7,22 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   libboost-program-options-dev libeigen3-dev libhdf5-dev hdf5-tools nlohmann-json3-dev
-  librandom123-dev libdeflate-dev libgtest-dev libgmock-dev libbenchmark-dev
+  librandom123-dev libdeflate-dev libxxhash-dev libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-h5py python3-numpy python3-pandas python3-xarray python3-h5netcdf
   time
   # analysis/ (figures, statistics, govsim report); scipy also checks the Sobol' points (tests/design);
   # scikit-learn's decision tree is the CART of scenario discovery (govsim_analysis.discovery)
   python3-matplotlib python3-scipy python3-statsmodels python3-sklearn
 )
-# Only the test command needs these: a real Slurm cluster, Open MPI, notebooks and a headless browser.
+# Only the test command needs these: a real Slurm cluster, Open MPI, notebooks, a headless browser and clang.
 if [ "${1:-}" = "--test" ]; then
   PACKAGES+=(
     slurm-wlm slurmctld slurmd slurm-client munge
     openmpi-bin libopenmpi-dev
     python3-pytest jupyter-nbconvert python3-nbclient python3-ipykernel
     chromium
+    # scripts/fuzz.sh: clang with libFuzzer and the sanitizer runtimes, and the OpenMP runtime clang links
+    clang-14 libclang-rt-14-dev libomp-14-dev
   )
 fi
 

@@ -32,7 +32,8 @@ def _add_figures(sub):
 def _report(args):
     from .report import write_report
 
-    print(write_report(args.file, args.out, baseline=args.baseline, metrics=args.metric or None, title=args.title))
+    print(write_report(args.file, args.out, baseline=args.baseline, metrics=args.metric or None, title=args.title,
+                       allow_missing_sources=args.allow_missing_sources))
     return 0
 
 
@@ -43,6 +44,8 @@ def _add_report(sub):
     p.add_argument("--baseline", help="arm the others are compared with (default: the first arm)")
     p.add_argument("--metric", action="append", help="series to report instead of the key metrics (repeatable)")
     p.add_argument("--title", help="page title (default: 'govsim report: FILE')")
+    p.add_argument("--allow-missing-sources", action="store_true",
+                   help="report a merged file although some of its shard files are missing (their runs read as NaN)")
     p.set_defaults(func=_report)
 
 

@@ -151,7 +151,33 @@ def check_schema(f, path="file"):
             "see docs/OUTPUT.md)")
 
 
-def open_results(path, by_community=True):
+class MissingSourcesError(ValueError):
+    """A merged file's virtual datasets read shard files that are gone: their runs would read as NaN."""
+
+
+def missing_sources(f, path):
+    """The source files that the virtual datasets of the open h5py File `f` (at `path`) read and that are
+    missing, resolved as HDF5 resolves them (relative to the file's directory)."""
+    base = os.path.dirname(os.path.abspath(path))
+    names = set()
+    for group in ("series", "series_by_community"):
+        if group not in f:
+            continue
+        for d in f[group].values():
+            if isinstance(d, h5py.Dataset) and d.is_virtual:
+                names.update(vs.file_name for vs in d.virtual_sources())
+            break  # every dataset of a group maps the same files
+    missing = []
+    for name in sorted(names):
+        if name == ".":
+            continue
+        full = name if os.path.isabs(name) else os.path.normpath(os.path.join(base, name))
+        if not os.path.isfile(full):
+            missing.append(full)
+    return missing
+
+
+def open_results(path, by_community=True, allow_missing_sources=False):
     """Open a govsim output file as an xarray Dataset with dimensions run, day and community.
 
     - ``/series/<metric>`` -> data variable ``<metric>`` [run, day] (float64);
@@ -165,12 +191,24 @@ def open_results(path, by_community=True):
     - each variable keeps ``kind``, ``units`` and ``long_name``; root attributes go to ``ds.attrs``.
 
     The file stays open while the Dataset is used (series are read on access); call ``ds.close()`` or use
-    ``with open_results(path) as ds:``. Raises SchemaVersionError for a file that is not schema 1.
+    ``with open_results(path) as ds:``. Raises SchemaVersionError for a file that is not schema 1, and
+    MissingSourcesError for a merged file whose shard files are not all there (their runs would read as
+    NaN), unless ``allow_missing_sources=True``.
     """
     path = os.fspath(path)
     f = h5py.File(path, "r")
     try:
         check_schema(f, path)
+        missing = missing_sources(f, path)
+        if missing and not allow_missing_sources:
+            raise MissingSourcesError(
+                f"{path}: its series read {len(missing)} missing file(s) ({', '.join(missing[:3])}"
+                f"{', ...' if len(missing) > 3 else ''}): those runs would read as NaN; restore them "
+                "(govsim verify checks), or pass --allow-missing-sources (allow_missing_sources=True) to read "
+                "the rest")
+        if missing:
+            warnings.warn(f"{path}: virtual series refer to missing files {missing}; their rows read as NaN",
+                          stacklevel=2)
         ds = _build(f, by_community)
     except Exception:
         f.close()
@@ -222,27 +260,8 @@ def _build(f, by_community):
                 raise ValueError(f"/{group}/{name} has shape {d.shape}, expected {want} {dims}")
             data[name + suffix] = xr.Variable(dims, _lazy(d), attrs=_attrs(d, _KEEP_ATTRS))
 
-    _warn_missing_sources(f)
     attrs = _attrs(root)
     return xr.Dataset(data, coords=coords, attrs=attrs)
-
-
-def _warn_missing_sources(f):
-    """A merged file's virtual series read as NaN where a source file is missing: say so once."""
-    if "series" not in f:
-        return
-    here = os.path.dirname(os.path.abspath(f.filename))
-    missing = set()
-    for d in f["series"].values():
-        if isinstance(d, h5py.Dataset) and d.is_virtual:
-            for src in d.virtual_sources():
-                name = src.file_name
-                if name != "." and not os.path.exists(name if os.path.isabs(name) else os.path.join(here, name)):
-                    missing.add(name)
-        break  # every series maps the same files
-    if missing:
-        warnings.warn(f"{f.filename}: virtual series refer to missing files {sorted(missing)}; "
-                      "their rows read as NaN", stacklevel=3)
 
 
 def design(ds):

@@ -287,7 +287,7 @@ def _shock_table(ds):
     return _table(["arm", f"baseline ({units})", f"peak ({units})", "peak day", "days to recover"], rows)
 
 
-def write_report(path, out_dir, baseline=None, metrics=None, title=None):
+def write_report(path, out_dir, baseline=None, metrics=None, title=None, allow_missing_sources=False):
     """Write OUT_DIR/index.html (self-contained) and the figures as PNG and SVG beside it; returns the path
     of index.html. ``metrics``: series names (reduced by their last value) or (name, how) pairs, instead
     of the key metrics; ``baseline``: the arm the others are compared with (default: the first)."""
@@ -304,7 +304,7 @@ def write_report(path, out_dir, baseline=None, metrics=None, title=None):
         write = write_calibration_report if calibration else write_optimisation_report
         return write(path, out_dir, title=title, css=_CSS, frame_colours=FRAME_COLOURS)
     try:
-        ds = open_results(path)
+        ds = open_results(path, allow_missing_sources=allow_missing_sources)
     except OSError as e:  # h5py's message does not name the file
         raise OSError(f"{path}: {e}") from None
     os.makedirs(out_dir, exist_ok=True)  # only once the file has opened: bad input leaves nothing behind

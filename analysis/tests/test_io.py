@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from govsim_analysis import SchemaVersionError, config_value, design, open_results, run_table
+from govsim_analysis import MissingSourcesError, SchemaVersionError, config_value, design, open_results, run_table
 from govsim_analysis import synthetic
 
 
@@ -106,11 +106,13 @@ def test_merged_file_with_virtual_series(merged_file, tmp_path, monkeypatch):
         np.testing.assert_array_equal(s["n_open_cases"].values, x)
 
 
-def test_merged_file_warns_on_missing_shard(merged_file):
+def test_merged_file_with_missing_shard_is_refused_unless_allowed(merged_file):
     path, shards = merged_file
     os.remove(shards[1])
+    with pytest.raises(MissingSourcesError, match="missing file"):
+        open_results(path)
     with pytest.warns(UserWarning, match="missing files"):
-        with open_results(path) as ds:
+        with open_results(path, allow_missing_sources=True) as ds:
             assert np.isnan(ds["n_open_cases"].values[1]).all()
 
 

@@ -58,7 +58,8 @@ int read_loop_args(const std::vector<std::string>& args, const char* command, co
     require_out_parent(a.out_dir);
     if (fs::exists(a.out_dir) && !fs::is_directory(a.out_dir))
       throw InputError("command line: --out " + a.out_dir + ": exists and is not a directory");
-    if (a.threads < 0 || a.jobs < 0) throw InputError("command line: --threads and --jobs must be positive");
+    check_threads(a.threads);
+    check_threads(a.jobs, "--jobs");
     if (!mpi.active && launched_by_mpi() && std::getenv("OMPI_COMM_WORLD_SIZE") &&
         std::atoi(std::getenv("OMPI_COMM_WORLD_SIZE")) > 1)
       throw InputError(

@@ -25,6 +25,8 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
 int cmd_merge(const std::vector<std::string>& args, const std::string& command_line);
 int cmd_calibrate(const std::vector<std::string>& args, const std::string& command_line);
 int cmd_optimise(const std::vector<std::string>& args, const std::string& command_line);
+// Exit code 1 if any file fails verification (io/seal.h) or a merged file's source is missing.
+int cmd_verify(const std::vector<std::string>& args);
 int cmd_slurm(const std::vector<std::string>& args, const std::string& command_line);
 // Runs the Python analysis package's HTML report (src/cli/report.cpp); its exit code, 2 for bad input.
 int cmd_report(const std::vector<std::string>& args, const std::string& command_line);

@@ -92,10 +92,12 @@ int cmd_describe(const std::vector<std::string>& args) {
   desc.add_options()("format", po::value<std::string>(&format), "text, markdown (parameter tables), ini, schedule (phase x mechanism), metrics");
   try {
     po::variables_map vm;
-    po::store(po::command_line_parser(args).options(desc).run(), vm);
+    // No positional arguments: a stray word is an error, not ignored.
+    po::store(po::command_line_parser(args).options(desc).positional(po::positional_options_description()).run(),
+              vm);
     po::notify(vm);
   } catch (const po::error& e) {
-    std::cerr << "govsim describe: " << e.what() << "\n";
+    std::cerr << "govsim: command line: " << e.what() << "\n";
     return 2;
   }
   const ParamRegistry& registry = default_scenario().registry();

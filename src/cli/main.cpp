@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "io/h5_writer.h"
 #include "util/version.h"
 
 namespace {
@@ -49,7 +50,7 @@ const char* kUsage =
     "\n"
     "Usage:\n"
     "  govsim run SCENARIO.ini --out FILE.h5 [--set key=value ...] [--KEY VALUE ...]\n"
-    "             [--threads N] [--summary-json FILE] [--quiet]\n"
+    "             [--threads N] [--summary-json FILE] [--quiet] [--force]\n"
     "      Run a scenario (run.replicates runs) and write schema-1 HDF5 (docs/OUTPUT.md).\n"
     "  govsim validate FILE.ini ... [--set key=value ...] [--threads N] [--json FILE]\n"
     "      Run validation scenarios ([arms] and [checks]) and print the table of stylised facts:\n"
@@ -61,9 +62,12 @@ const char* kUsage =
     "  govsim sweep EXPERIMENT.ini --out DIR [--shard i/N] [--threads N] [--jobs J] [--json-progress]\n"
     "               [--allow-changed]\n"
     "      Run an experiment's table (or one shard of it) into DIR, resumable.\n"
-    "  govsim merge DIR --out FILE.h5 [--copy] [--allow-partial]\n"
+    "  govsim merge DIR --out FILE.h5 [--copy] [--allow-partial] [--force]\n"
     "      Merge a sweep's shard/rank files (DIR/plan.tsv order) into one schema-1 file: virtual\n"
     "      datasets over the shard files (kept next to it), or a self-contained copy with --copy.\n"
+    "  govsim verify FILE.h5|DIR ... [--list]\n"
+    "      Check that files govsim wrote are whole and unchanged (each carries a checksum), that each\n"
+    "      journal holds its run, and that a merged file reaches every shard it reads. Exit code 1 if not.\n"
     "  govsim calibrate CALIBRATION.ini --out DIR [--set key=value ...] [--threads N] [--jobs J]\n"
     "                   [--allow-changed] [--quiet]\n"
     "      Fit [priors] to [targets] by ABC-SMC (docs/CALIBRATION.md): each generation is a sweep into\n"
@@ -102,9 +106,11 @@ int dispatch(const std::string& cmd, std::vector<std::string>& args, const std::
   if (cmd == "calibrate") return govsim::cli::cmd_calibrate(args, command_line);
   if (cmd == "optimise" || cmd == "optimize") return govsim::cli::cmd_optimise(args, command_line);
   if (cmd == "report") return govsim::cli::cmd_report(args, command_line);
-  std::cerr << "govsim: unknown command '" << cmd
-            << "' (known: run, plan, sweep, merge, slurm, calibrate, optimise, validate, report, describe; "
-               "see govsim --help)\n";
+  if (cmd == "verify") return govsim::cli::cmd_verify(args);
+  std::cerr
+      << "govsim: unknown command '" << cmd
+      << "' (known: run, plan, sweep, merge, verify, slurm, calibrate, optimise, validate, report, describe; "
+         "see govsim --help)\n";
   return 2;
 }
 
@@ -112,6 +118,7 @@ int dispatch(const std::string& cmd, std::vector<std::string>& args, const std::
 
 int main(int argc, char** argv) {
   choose_start_up_settings(argv);
+  govsim::prepare_hdf5();
   std::vector<std::string> args(argv + 1, argv + argc);
   std::string command_line;
   // Shell-quoted where needed, so the recorded command line can be pasted back into a shell.
@@ -119,9 +126,13 @@ int main(int argc, char** argv) {
     if (i) command_line += ' ';
     command_line += govsim::cli::shell_quote(argv[i]);
   }
-  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+  if (args.empty()) {  // bad input: one line on stderr, like any other
+    std::cerr << "govsim: command line: a command is required (govsim --help lists them)\n";
+    return 2;
+  }
+  if (args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     std::cout << kUsage;
-    return args.empty() ? 2 : 0;
+    return 0;
   }
   if (args[0] == "--version") {
     std::cout << "govsim " << govsim::govsim_version() << " (" << govsim::git_revision() << ")\n";

@@ -17,6 +17,7 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "io/h5_combine.h"
+#include "io/seal.h"
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
@@ -95,12 +96,13 @@ std::vector<std::string> result_files(const fs::path& dir) {
 
 int cmd_merge(const std::vector<std::string>& args, const std::string& command_line) {
   std::string dir, out_path;
-  bool copy = false, allow_partial = false;
+  bool copy = false, allow_partial = false, force = false;
   po::options_description desc("merge options");
   desc.add_options()("dir", po::value<std::string>(&dir), "sweep directory")(
       "out", po::value<std::string>(&out_path), "output HDF5 file")(
       "copy", po::bool_switch(&copy), "copy the data instead of virtual datasets over the shard files")(
-      "allow-partial", po::bool_switch(&allow_partial), "merge what exists when planned runs are missing");
+      "allow-partial", po::bool_switch(&allow_partial), "merge what exists when planned runs are missing")(
+      "force", po::bool_switch(&force), "replace --out if it exists");
   po::positional_options_description pos;
   pos.add("dir", 1);
 
@@ -120,7 +122,12 @@ int cmd_merge(const std::vector<std::string>& args, const std::string& command_l
         files = result_files(dir);
         if (files.empty())
           throw InputError(dir + ": no shard-<i>-of-<N>.h5 or rank-<r>-of-<K>.h5 files");
-        require_out_file(out_path, files);
+        require_out_file(out_path, files, force);
+        // Every shard as its sweep wrote it (io/seal.h): a damaged one would be merged as data.
+        for (const auto& f : files)
+          if (const SealCheck c = check_seal(f); !c.ok)
+            throw InputError(f + ": fails verification: " + c.problem +
+                             " (run its sweep again: the journal rebuilds it)");
       }))
     return rc;
 
@@ -174,7 +181,8 @@ int cmd_merge(const std::vector<std::string>& args, const std::string& command_l
                         const std::time_t t = std::time(nullptr);
                         std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
                         return std::string(buf);
-                      }()}});
+                      }()}},
+                    /*sources_verified=*/true);
     std::cout << "merged " << rows.size() << " runs from " << std::count(used.begin(), used.end(), true)
               << " files into " << out_path << " (" << mode << ")\n";
   } catch (const std::exception& e) {

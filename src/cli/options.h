@@ -6,9 +6,11 @@
 #include <filesystem>
 #include <iostream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "experiment/scenario.h"
+#include "util/files.h"
 
 namespace govsim::cli {
 
@@ -41,28 +43,48 @@ inline void parse_arguments(const std::vector<std::string>& args,
 }
 
 // Throws InputError unless the directory that will hold `--out PATH` exists.
-inline void require_out_parent(const std::string& path) {
+inline void require_out_parent(const std::string& path, const std::string& option = "--out") {
   std::error_code ec;
   const auto parent = std::filesystem::absolute(path, ec).parent_path();
   if (ec || !std::filesystem::is_directory(parent, ec))
-    throw InputError("command line: --out " + path + ": directory " + parent.string() + " does not exist");
+    throw InputError("command line: " + option + " " + path + ": directory " + parent.string() + " does not exist");
 }
 
-// Throws InputError unless `--out PATH` may be written as a file: its directory exists, and it is either new
-// or a regular file that is none of `inputs` (a run must not replace its own scenario, nor a merge one of its
-// sources; the final rename would replace a device node or a directory's entry with a file).
-inline void require_out_file(const std::string& path, const std::vector<std::string>& inputs) {
-  require_out_parent(path);
+// Throws InputError unless `--out PATH` may be written as a file, before any work: its directory exists and
+// takes new files, and PATH is new, or (with --force) a regular file that is none of `inputs` (a run must not
+// replace its own scenario, nor a merge one of its sources; the final rename would replace a device node or
+// a directory's entry with a file). Removes PATH's temporaries that killed govsims of this host left.
+inline void require_out_file(const std::string& path, const std::vector<std::string>& inputs, bool force,
+                             const std::string& option = "--out") {
+  require_out_parent(path, option);
   std::error_code ec;
   const auto st = std::filesystem::status(path, ec);
   if (ec && ec != std::errc::no_such_file_or_directory)
-    throw InputError("command line: --out " + path + ": " + ec.message());
-  if (!std::filesystem::exists(st)) return;
-  if (!std::filesystem::is_regular_file(st))
-    throw InputError("command line: --out " + path + ": exists and is not a regular file");
+    throw InputError("command line: " + option + " " + path + ": " + ec.message());
+  if (std::filesystem::exists(st)) {
+    if (!std::filesystem::is_regular_file(st))
+      throw InputError("command line: " + option + " " + path + ": exists and is not a regular file");
+    for (const auto& in : inputs)
+      if (std::filesystem::equivalent(path, in, ec))
+        throw InputError("command line: " + option + " " + path + ": is an input of this command (" + in + ")");
+    if (!force) throw InputError("command line: " + option + " " + path + ": exists (--force replaces it)");
+  }
   for (const auto& in : inputs)
-    if (std::filesystem::equivalent(path, in, ec))
-      throw InputError("command line: --out " + path + ": is an input of this command (" + in + ")");
+    if (std::filesystem::weakly_canonical(path, ec) == std::filesystem::weakly_canonical(in, ec))
+      throw InputError("command line: " + option + " " + path + ": is also " + in + " (another file of this command)");
+  const auto dir = std::filesystem::absolute(path).parent_path();
+  remove_dead_temporaries(dir, std::filesystem::path(path).filename().string());
+  if (const std::string why = cannot_create_in(dir); !why.empty())
+    throw InputError("command line: " + option + " " + path + ": cannot create files in " + dir.string() + ": " + why);
+}
+
+// Throws InputError unless `--threads N` (or --jobs) is 0 (the default) or a sane count.
+inline void check_threads(int threads, const std::string& option = "--threads") {
+  if (threads < 0) throw InputError("command line: " + option + " must be positive");
+  if (threads > 4096)
+    throw InputError("command line: " + option + " " + std::to_string(threads) +
+                     ": at most 4096 (this machine has " + std::to_string(std::thread::hardware_concurrency()) +
+                     " cores)");
 }
 
 // Reads options and scenario files: bad input becomes one line on stderr and exit code 2; 0 when all is well.

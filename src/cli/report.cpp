@@ -92,13 +92,15 @@ int cmd_report(const std::vector<std::string>& args, const std::string& /*comman
     } else if (a == "--help" || a == "-h") {
       std::cout
           << "govsim report FILE.h5 --out DIR [--baseline ARM] [--metric NAME ...] [--title TEXT]\n"
+             "              [--allow-missing-sources]\n"
              "  Writes DIR/index.html (self-contained: figures embedded, no network) and the figures as PNG\n"
              "  and SVG, with the Python package in analysis/ (Python: $GOVSIM_PYTHON, default "
           << GOVSIM_PYTHON_DEFAULT << ").\n";
       return 0;
     } else if (a.rfind("--", 0) == 0) {
       rest.push_back(a);
-      if (a.find('=') == std::string::npos && i + 1 < args.size()) rest.push_back(args[++i]);  // its value
+      const bool flag = a == "--allow-missing-sources";  // takes no value
+      if (!flag && a.find('=') == std::string::npos && i + 1 < args.size()) rest.push_back(args[++i]);
     } else if (file.empty()) {
       file = a;
     } else {

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <new>
 
 #include "cli/commands.h"
 #include "cli/options.h"
@@ -117,11 +118,10 @@ void write_table_json(const std::string& path, const Comparison& cmp,
       }
     doc_arms[arms[a]] = std::move(arm);
   }
-  std::ofstream out(path);
-  // One line per row, as {"arms": {ARM: {ROW: [values]}}}.
-  out << json_text(Json{{"arms", std::move(doc_arms)}}, {.indent = 2, .one_line_from = 3, .spaces = true})
-      << "\n";
-  if (!out) throw std::runtime_error("cannot write " + path);
+  // One line per row, as {"arms": {ARM: {ROW: [values]}}}; written whole under a temporary name.
+  write_text_atomically(path, json_text(Json{{"arms", std::move(doc_arms)}},
+                                        {.indent = 2, .one_line_from = 3, .spaces = true}) +
+                                  "\n");
 }
 
 }  // namespace
@@ -130,7 +130,7 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   std::string scenario, out_path, summary_json, baseline;
   std::vector<std::string> sets;
   int threads = 0;
-  bool quiet = false;
+  bool quiet = false, force = false;
   po::options_description desc("run options");
   desc.add_options()("scenario", po::value<std::string>(&scenario), "scenario INI file")(
       "out", po::value<std::string>(&out_path), "output HDF5 file")(
@@ -138,7 +138,8 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
       "threads", po::value<int>(&threads), "OpenMP threads (default: OMP_NUM_THREADS)")(
       "summary-json", po::value<std::string>(&summary_json), "also write every run's summary as JSON")(
       "baseline", po::value<std::string>(&baseline), "arm the others are compared with (default: the first)")(
-      "quiet", po::bool_switch(&quiet), "no summary table");
+      "quiet", po::bool_switch(&quiet), "no summary table")("force", po::bool_switch(&force),
+                                                            "replace --out if it exists");
   add_parameter_options(desc);
   po::positional_options_description pos;
   pos.add("scenario", 1);
@@ -151,10 +152,12 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
         if (scenario.empty())
           throw InputError("command line: a scenario file is required (govsim run SCENARIO.ini)");
         if (out_path.empty()) throw InputError("command line: --out FILE.h5 is required");
-        if (threads < 0) throw InputError("command line: --threads must be positive");
+        check_threads(threads);
         if (!std::filesystem::exists(scenario)) throw InputError(scenario + ": scenario file not found");
-        require_out_file(out_path, {scenario});
+        require_out_file(out_path, {scenario}, force);
+        if (!summary_json.empty()) require_out_file(summary_json, {scenario, out_path}, force, "--summary-json");
         cmp.load(scenario, sets);
+        for (const auto& arm : cmp.arms()) check_memory(arm, 1, scenario);  // before any world is built
         if (!baseline.empty()) {
           base_arm = cmp.arm_index(baseline);
           if (base_arm == cmp.names().size())
@@ -183,6 +186,11 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   } catch (const InputError& e) {
     std::cerr << "govsim: " << e.what() << "\n";
     return 2;
+  } catch (const std::bad_alloc&) {
+    std::cerr
+        << "govsim: run failed: out of memory (the estimate said it would fit: other processes may have "
+           "taken memory since)\n";
+    return 1;
   } catch (const std::exception& e) {
     std::cerr << "govsim: run failed: " << e.what() << "\n";
     return 1;

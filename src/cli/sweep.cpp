@@ -14,6 +14,7 @@
 #include <fstream>
 #include <iostream>
 #include <numeric>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -41,8 +42,20 @@ std::pair<int, int> shard_from(const std::string& option) {
   const char* count = std::getenv("SLURM_ARRAY_TASK_COUNT");
   if (!id || !count) return {0, 1};
   const char* min = std::getenv("SLURM_ARRAY_TASK_MIN");  // array ids need not start at 0
-  const int i = std::atoi(id) - (min ? std::atoi(min) : 0);
-  const int n = std::atoi(count);
+  auto number = [&](const char* name, const char* text) {
+    std::size_t used = 0;
+    int v = -1;
+    try {
+      v = std::stoi(text, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used == 0 || text[used] != '\0')
+      throw InputError(std::string("environment: ") + name + "=" + text + ": not an integer");
+    return v;
+  };
+  const int i = number("SLURM_ARRAY_TASK_ID", id) - (min ? number("SLURM_ARRAY_TASK_MIN", min) : 0);
+  const int n = number("SLURM_ARRAY_TASK_COUNT", count);
   if (n < 1 || i < 0 || i >= n)
     throw InputError("environment: SLURM_ARRAY_TASK_ID=" + std::string(id) + ", SLURM_ARRAY_TASK_COUNT=" +
                      count + ": not a shard i/N (use a contiguous --array=0-(N-1))");
@@ -84,7 +97,8 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
         require_out_parent(out_dir);
         if (fs::exists(out_dir) && !fs::is_directory(out_dir))
           throw InputError("command line: --out " + out_dir + ": exists and is not a directory");
-        if (threads < 0 || jobs < 0) throw InputError("command line: --threads and --jobs must be positive");
+        check_threads(threads);
+        check_threads(jobs, "--jobs");
         shard = shard_from(shard_text);
         if (!mpi.active && launched_by_mpi() && std::getenv("OMPI_COMM_WORLD_SIZE") &&
             std::atoi(std::getenv("OMPI_COMM_WORLD_SIZE")) > 1)
@@ -258,7 +272,7 @@ int cmd_slurm(const std::vector<std::string>& args, const std::string& command_l
   std::string sweep_cmd = quote(exe) + " sweep " + quote(fs::absolute(path).string()) + " --out " +
                           quote(fs::absolute(out_dir).string()) + " --quiet";
   for (const auto& kv : sets) sweep_cmd += " --set " + quote(kv);
-  std::ofstream f(script);
+  std::ostringstream f;  // written whole, under a temporary name: never half a script
   char hhmm[32];
   std::snprintf(hhmm, sizeof hhmm, "%ld:%02ld:00", limit_min / 60, limit_min % 60);
   f << "#!/bin/bash\n"
@@ -281,9 +295,10 @@ int cmd_slurm(const std::vector<std::string>& args, const std::string& command_l
   f << "# Each task takes its shard from SLURM_ARRAY_TASK_ID/COUNT; a resubmitted task skips finished runs.\n"
     << "export OMP_NUM_THREADS=${SLURM_CPUS_PER_TASK:-" << cpus << "}\n"
     << "exec " << sweep_cmd << "\n";
-  f.close();
-  if (!f) {
-    std::cerr << "govsim: cannot write " << script << "\n";
+  try {
+    write_text_atomically(script, f.str());
+  } catch (const std::exception& e) {
+    std::cerr << "govsim: " << e.what() << "\n";
     return 1;
   }
   fs::permissions(script, fs::perms::owner_exec | fs::perms::group_exec, fs::perm_options::add);

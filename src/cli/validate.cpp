@@ -5,15 +5,53 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
+#include <memory>
 
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "experiment/comparison.h"
+#include "experiment/runner.h"
 #include "experiment/validation.h"
 #include "util/json.h"
 
 namespace po = boost::program_options;
 
 namespace govsim::cli {
+
+namespace {
+
+// Throws InputError unless every check's metric exists for its arms: a one-day pilot of one community per
+// arm (mechanisms' outcomes exist only in arms that switch them on), before the real runs.
+void check_metrics(const Comparison& cmp, const std::vector<Check>& checks) {
+  std::map<std::size_t, std::unique_ptr<RunResult>> pilots;
+  for (const auto& c : checks)
+    for (const auto& arm : {c.a, c.b}) {
+      if (arm.empty()) continue;
+      const std::size_t k = cmp.arm_index(arm);
+      auto& pilot = pilots[k];
+      if (!pilot) {
+        Scenario s = cmp.arms()[k];
+        try {
+          s.set("run.days", "1", "pilot");
+          s.set("district.communities", "1", "pilot");
+          s.validate();
+        } catch (const InputError&) {
+          return;  // a configuration that needs more than one community: the runs will say
+        }
+        pilot = std::make_unique<RunResult>(run_replicate(s, 0, nullptr));
+      }
+      try {
+        (void)run_value(*pilot, c.metric);
+      } catch (const std::exception&) {
+        throw InputError(c.where + ": check '" + c.name + "': unknown metric '" + c.metric + "' in arm '" + arm +
+                         "' (a summary field, a mechanism's outcome, or a reduction of a series; docs/OUTPUT.md "
+                         "lists them)");
+      }
+    }
+}
+
+}  // namespace
 
 int cmd_validate(const std::vector<std::string>& args) {
   std::vector<std::string> files, sets;
@@ -32,6 +70,7 @@ int cmd_validate(const std::vector<std::string>& args) {
   std::vector<std::vector<Check>> checks;
   if (const int rc = input_or_exit([&] {
         parse_arguments(args, desc, pos, sets);
+        check_threads(threads);
         if (files.empty())
           throw InputError("command line: give one or more validation files (tests/validation/*.ini)");
         for (const auto& f : files) {
@@ -39,15 +78,21 @@ int cmd_validate(const std::vector<std::string>& args) {
           comparisons.push_back(std::make_unique<Comparison>());
           comparisons.back()->load(f, sets);
           checks.emplace_back();
+          std::map<std::string, std::string> named;  // check name -> where first given
           for (const auto& c : comparisons.back()->file().checks) {
             const std::string where = c.where;
+            if (!named.emplace(c.name, where).second)
+              throw InputError(where + ": check '" + c.name + "' given twice (first at " + named[c.name] + ")");
             checks.back().push_back(parse_check(c.name, c.text, where));
             for (const auto& arm : {checks.back().back().a, checks.back().back().b})
               if (!arm.empty() && comparisons.back()->arm_index(arm) == comparisons.back()->names().size())
                 throw InputError(where + ": check '" + c.name + "': no arm '" + arm + "'");
           }
           if (checks.back().empty()) throw InputError(f + ": no [checks] section");
+          check_metrics(*comparisons.back(), checks.back());
         }
+        // A report, replaced freely; never one of the inputs.
+        if (!json.empty()) require_out_file(json, files, /*force=*/true, "--json");
       }))
     return rc;
   if (threads > 0) omp_set_num_threads(threads);
@@ -95,8 +140,8 @@ int cmd_validate(const std::vector<std::string>& args) {
                      {"hi", v.effect.hi},
                      {"pass", v.pass}});
     }
-    std::ofstream out(json);
-    out << json_text(doc, {.indent = 2, .one_line_from = 1, .spaces = true}) << "\n";  // a verdict per line
+    // A verdict per line; written whole under a temporary name.
+    write_text_atomically(json, json_text(doc, {.indent = 2, .one_line_from = 1, .spaces = true}) + "\n");
   }
   return failed ? 1 : 0;
 }

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "core/rng.h"
+#include "util/parallel_errors.h"
 
 namespace govsim {
 
@@ -101,7 +102,8 @@ World generate_world(const Params& p, std::uint64_t seed) {
         sigma > 0 ? rng.lognormal_mean(d.residents_per_community, sigma) : d.residents_per_community;
     n_res[c] = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::llround(size)));
     const double g = d.grids_per_community * size / d.residents_per_community;
-    n_grids[c] = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::llround(g)));
+    // Every grid holds at least one resident (a small community of a skewed draw may round to fewer).
+    n_grids[c] = std::min(n_res[c], std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::llround(g))));
   }
   // Community types: one uniform per community against the cumulative shares, on a purpose of its own so that
   // changing the shares moves no other draw.
@@ -139,24 +141,28 @@ World generate_world(const Params& p, std::uint64_t seed) {
   // Pass 2: household sizes per grid (1 + Poisson(mean - 1)), filling the grid's share of residents.
   std::vector<std::vector<std::uint32_t>> hh_sizes(G);
   std::vector<std::uint32_t> grid_res(G);
+  ParallelErrors errors;
 #pragma omp parallel for schedule(dynamic, 4)
   for (std::int64_t ci = 0; ci < C; ++ci) {
-    const auto c = static_cast<std::uint32_t>(ci);
-    const std::uint32_t ng = first_grid[c + 1] - first_grid[c];
-    for (std::uint32_t k = 0; k < ng; ++k) {
-      const std::uint32_t g = first_grid[c] + k;
-      const auto target = static_cast<std::uint32_t>(n_res[c] / ng + (k < n_res[c] % ng ? 1 : 0));
-      grid_res[g] = std::max<std::uint32_t>(target, 1);
-      Rng rng(seed, Purpose::kPopulation, g, 1);
-      std::uint32_t left = grid_res[g];
-      auto& sizes = hh_sizes[g];
-      while (left > 0) {
-        const std::uint32_t s = std::min(left, 1 + rng.poisson(d.household_size - 1.0));
-        sizes.push_back(s);
-        left -= s;
+    errors.run([&] {
+      const auto c = static_cast<std::uint32_t>(ci);
+      const std::uint32_t ng = first_grid[c + 1] - first_grid[c];
+      for (std::uint32_t k = 0; k < ng; ++k) {
+        const std::uint32_t g = first_grid[c] + k;
+        const auto target = static_cast<std::uint32_t>(n_res[c] / ng + (k < n_res[c] % ng ? 1 : 0));
+        grid_res[g] = std::max<std::uint32_t>(target, 1);
+        Rng rng(seed, Purpose::kPopulation, g, 1);
+        std::uint32_t left = grid_res[g];
+        auto& sizes = hh_sizes[g];
+        while (left > 0) {
+          const std::uint32_t s = std::min(left, 1 + rng.poisson(d.household_size - 1.0));
+          sizes.push_back(s);
+          left -= s;
+        }
       }
-    }
+    });
   }
+  errors.rethrow();
 
   // Offsets: grids -> households -> residents.
   auto& gr = w.grids;
@@ -209,17 +215,21 @@ World generate_world(const Params& p, std::uint64_t seed) {
     staff_grids += staff[c] * static_cast<double>(n_grids[c]);
   }
   const double staff_scale = staff_grids > 0 ? static_cast<double>(G) / staff_grids : 0.0;
+  ParallelErrors errors2;
 #pragma omp parallel for schedule(static)
   for (std::int64_t gi = 0; gi < G; ++gi) {
-    const auto g = static_cast<std::uint32_t>(gi);
-    const std::uint32_t c = gr.community[g];
-    Rng rng(seed, Purpose::kWorkers, g, 0);
-    gr.old_neighbourhood[g] = rng.bernoulli(unmanaged[ctype[c]]) ? 1 : 0;
-    const double a = p.grid.workers_per_grid * (staff[c] * staff_scale);
-    const double whole = std::floor(a);
-    const auto n = static_cast<std::uint32_t>(whole) + (rng.bernoulli(a - whole) ? 1 : 0);
-    n_workers[g] = std::max<std::uint32_t>(1, n);
+    errors2.run([&] {
+      const auto g = static_cast<std::uint32_t>(gi);
+      const std::uint32_t c = gr.community[g];
+      Rng rng(seed, Purpose::kWorkers, g, 0);
+      gr.old_neighbourhood[g] = rng.bernoulli(unmanaged[ctype[c]]) ? 1 : 0;
+      const double a = p.grid.workers_per_grid * (staff[c] * staff_scale);
+      const double whole = std::floor(a);
+      const auto n = static_cast<std::uint32_t>(whole) + (rng.bernoulli(a - whole) ? 1 : 0);
+      n_workers[g] = std::max<std::uint32_t>(1, n);
+    });
   }
+  errors2.rethrow();
   // Demand factor per type and kind: the type's weight, scaled so that the district's expected arrivals are
   // those without types (households of each grid, the unmanaged grids' shared multiplier included).
   {
@@ -252,16 +262,20 @@ World generate_world(const Params& p, std::uint64_t seed) {
   wk.task_load.assign(W, 0.0f);
   wk.willingness.assign(W, 1.0f);
   wk.vacant_until.assign(W, -1);
+  ParallelErrors errors3;
 #pragma omp parallel for schedule(static)
   for (std::int64_t gi = 0; gi < G; ++gi) {
-    const auto g = static_cast<std::uint32_t>(gi);
-    for (std::uint32_t i = gr.first_worker[g]; i < gr.first_worker[g + 1]; ++i) {
-      Rng rng(seed, Purpose::kWorkers, i, 1);
-      wk.grid[i] = g;
-      // Tenure spread over twice the ramp-up, so some workers start inexperienced.
-      wk.tenure_days[i] = static_cast<float>(rng.uniform() * std::max(1.0, 2.0 * p.grid.ramp_days));
-    }
+    errors3.run([&] {
+      const auto g = static_cast<std::uint32_t>(gi);
+      for (std::uint32_t i = gr.first_worker[g]; i < gr.first_worker[g + 1]; ++i) {
+        Rng rng(seed, Purpose::kWorkers, i, 1);
+        wk.grid[i] = g;
+        // Tenure spread over twice the ramp-up, so some workers start inexperienced.
+        wk.tenure_days[i] = static_cast<float>(rng.uniform() * std::max(1.0, 2.0 * p.grid.ramp_days));
+      }
+    });
   }
+  errors3.rethrow();
 
   // Residents: traits keyed by resident index; the age shares by the community's type.
   auto& res = w.residents;
@@ -269,28 +283,32 @@ World generate_world(const Params& p, std::uint64_t seed) {
   const double part_mean[kAgeBands] = {o.participation_young, o.participation_working,
                                        o.participation_elderly};
   const double dig_mean[kAgeBands] = {o.digital_young, o.digital_working, o.digital_elderly};
+  ParallelErrors errors4;
 #pragma omp parallel for schedule(dynamic, 1)
   for (std::int64_t ci = 0; ci < static_cast<std::int64_t>(C); ++ci) {
-    const auto c = static_cast<std::uint32_t>(ci);
-    const int t = ctype[c];
-    for (std::uint32_t r = w.community_first_resident(c); r < w.community_end_resident(c); ++r) {
-      Rng rng(seed, Purpose::kPopulation, r, 2);
-      const double u = rng.uniform();
-      const int age = u < ages.young[t] ? 0 : (u < 1.0 - ages.elderly[t] ? 1 : 2);
-      res[r].age = static_cast<std::uint8_t>(age);
-      std::uint8_t f = 0;
-      if (rng.bernoulli(d.party_member_share)) f |= kPartyMember;
-      if (rng.bernoulli(o.awareness_initial)) f |= kAware;
-      res[r].flags = f;
-      res[r].satisfaction = clamp01(o.satisfaction_mean + o.satisfaction_sd * rng.normal());
-      res[r].trust = clamp01(o.trust_mean + o.trust_sd * rng.normal());
-      res[r].rest_satisfaction = res[r].satisfaction;
-      res[r].rest_trust = res[r].trust;
-      res[r].touched = 0;
-      res[r].participation = quantise(part_mean[age] + o.propensity_sd * rng.normal());
-      res[r].digital = quantise(dig_mean[age] + o.propensity_sd * rng.normal());
-    }
+    errors4.run([&] {
+      const auto c = static_cast<std::uint32_t>(ci);
+      const int t = ctype[c];
+      for (std::uint32_t r = w.community_first_resident(c); r < w.community_end_resident(c); ++r) {
+        Rng rng(seed, Purpose::kPopulation, r, 2);
+        const double u = rng.uniform();
+        const int age = u < ages.young[t] ? 0 : (u < 1.0 - ages.elderly[t] ? 1 : 2);
+        res[r].age = static_cast<std::uint8_t>(age);
+        std::uint8_t f = 0;
+        if (rng.bernoulli(d.party_member_share)) f |= kPartyMember;
+        if (rng.bernoulli(o.awareness_initial)) f |= kAware;
+        res[r].flags = f;
+        res[r].satisfaction = clamp01(o.satisfaction_mean + o.satisfaction_sd * rng.normal());
+        res[r].trust = clamp01(o.trust_mean + o.trust_sd * rng.normal());
+        res[r].rest_satisfaction = res[r].satisfaction;
+        res[r].rest_trust = res[r].trust;
+        res[r].touched = 0;
+        res[r].participation = quantise(part_mean[age] + o.propensity_sd * rng.normal());
+        res[r].digital = quantise(dig_mean[age] + o.propensity_sd * rng.normal());
+      }
+    });
   }
+  errors4.rethrow();
 
   // Co-building units: the seed's four types, dealt round the communities in turn; capability by kind of
   // problem uniform on [0.2, 1] (assumption).
@@ -394,13 +412,17 @@ void build_network(World& w, int degree, double rewire, float weight, std::uint6
   };
   // Every resident's links, grid by grid in parallel: store(r, first resident of r's grid, grid size, k).
   auto each_resident = [&](auto store) {
+    ParallelErrors errors5;
 #pragma omp parallel for schedule(dynamic, 64)
     for (std::int64_t gi = 0; gi < G; ++gi) {
-      const auto g = static_cast<std::uint32_t>(gi);
-      const std::uint32_t a = w.grid_first_resident(g), b = w.grid_end_resident(g);
-      const int k = links_in_grid(g);
-      for (std::uint32_t r = a; r < b; ++r) store(r, a, b - a, k);
+      errors5.run([&] {
+        const auto g = static_cast<std::uint32_t>(gi);
+        const std::uint32_t a = w.grid_first_resident(g), b = w.grid_end_resident(g);
+        const int k = links_in_grid(g);
+        for (std::uint32_t r = a; r < b; ++r) store(r, a, b - a, k);
+      });
     }
+    errors5.rethrow();
   };
 
   // Few links, each within an int16 offset (grids of at most 32,768 residents): in the residents' records.

@@ -515,6 +515,7 @@ void Experiment::build_table(const Scenario& base, std::vector<Arm> arms,
   std::vector<Scenario> work(arm_names_.size(), base);
   std::vector<std::string> first_values;
   std::vector<bool> differs(specs.size(), false);
+  std::int64_t days = 0;
   runs_.reserve(static_cast<std::size_t>(total));
   for (std::int64_t p = 0; p < points_; ++p)
     for (std::size_t a = 0; a < arm_names_.size(); ++a) {
@@ -525,6 +526,15 @@ void Experiment::build_table(const Scenario& base, std::vector<Arm> arms,
           cfg.set(values[i].first, values[i].second, axes_[i].where);
         cfg.validate();
         if (!arms.empty()) cfg.apply_arm(arms[a]);
+        // A sweep's files hold [run, day] series: every run of a table has the same days as the first.
+        if (p == 0 && a == 0) days = cfg.params.run.days;
+        if (cfg.params.run.days != days) {
+          const std::string at = cfg.where("run.days");
+          throw InputError((at.empty() ? path_ : at) + ": key 'run.days': " + std::to_string(cfg.params.run.days) +
+                           " here, " + std::to_string(days) +
+                           " in the table's first run: every run of an experiment has the same days (its files "
+                           "hold [run, day] series); run the lengths as separate experiments");
+        }
       } catch (const InputError& e) {
         std::string values;
         for (const auto& [key, text] : point_values_[static_cast<std::size_t>(p)])

@@ -14,24 +14,6 @@ namespace fs = std::filesystem;
 
 namespace govsim {
 
-std::string read_text(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-void write_text_atomically(const fs::path& path, const std::string& text) {
-  const fs::path tmp = path.string() + ".tmp";
-  {
-    std::ofstream out(tmp);
-    out << text;
-    out.flush();
-    if (!out) throw std::runtime_error("cannot write " + tmp.string());
-  }
-  fs::rename(tmp, path);
-}
-
 double real_setting(const std::string& section, const SectionLine& l, double lo, double hi, bool open_lo,
                     bool open_hi, const char* what) {
   double v = NAN;

@@ -1,5 +1,5 @@
 // What the files of the loops on the sweep engine (govsim calibrate, govsim optimise) share: reading their
-// settings sections, fingerprints, and small text files written atomically.
+// settings sections and fingerprints.
 #pragma once
 
 #include <cstdint>
@@ -9,12 +9,9 @@
 
 #include "experiment/experiment.h"  // hash_hex
 #include "experiment/scenario.h"
+#include "util/files.h"  // read_text, write_text_atomically
 
 namespace govsim {
-
-std::string read_text(const std::filesystem::path& p);
-// Written under PATH.tmp and renamed.
-void write_text_atomically(const std::filesystem::path& path, const std::string& text);
 
 // A real (or integer) setting of [section]: parsed and checked against its range (bounds open or closed);
 // throws InputError "FILE:LINE: key 'section.name': expected WHAT, got 'VALUE'".

@@ -4,11 +4,13 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <ostream>
 
 #include "core/population.h"
 #include "core/rng.h"
 #include "mechanisms/factory.h"
+#include "util/memory.h"
 
 namespace govsim {
 
@@ -23,6 +25,27 @@ class ListSink : public AttributeSink {
 
 }  // namespace
 
+std::uint64_t estimate_run_bytes(const Params& p) {
+  const double communities = static_cast<double>(p.district.communities);
+  const double residents = communities * p.district.residents_per_community;
+  const double community_days = communities * static_cast<double>(p.run.days);
+  return static_cast<std::uint64_t>(16e6 + 40.0 * residents + 210.0 * community_days);
+}
+
+void check_memory(const Scenario& cfg, std::uint64_t runs, const std::string& where) {
+  const double need = static_cast<double>(estimate_run_bytes(cfg.params)) * static_cast<double>(runs);
+  const double have = static_cast<double>(available_memory_bytes());
+  if (need <= have) return;
+  auto gib = [](double b) { return format_real(std::round(b / (1 << 30) * 100) / 100); };
+  const double residents =
+      static_cast<double>(cfg.params.district.communities) * cfg.params.district.residents_per_community;
+  throw InputError(where + ": not enough memory: " + (runs > 1 ? std::to_string(runs) + " runs of " : "") +
+                   "about " + format_real(std::round(residents / 1e5) / 10) + " million residents over " +
+                   std::to_string(cfg.params.run.days) + " days need about " + gib(need) + " GiB, and " +
+                   gib(have) +
+                   " GiB is available (fewer district.communities or run.days, or a larger machine)");
+}
+
 void record_parameters(const Scenario& cfg, RunRecord& rec) {
   for (const auto& s : cfg.registry().specs()) {
     rec.params.emplace_back(s.key, s.get());
@@ -35,6 +58,7 @@ RunResult run_replicate(const Scenario& cfg, std::int64_t k, std::ostream* log, 
   const auto t0 = std::chrono::steady_clock::now();
   const std::uint64_t seed =
       derive_seed(static_cast<std::uint64_t>(p.run.seed), static_cast<std::uint64_t>(k));
+  check_memory(cfg, 1, "run " + cfg.params.run.name + " replicate " + std::to_string(k));
   World world = worlds != nullptr ? worlds->get(cfg, seed) : generate_world(p, seed);
   RunResult out;
   RunRecord& rec = out.record;

@@ -24,6 +24,16 @@ struct RunResult {
 RunResult run_replicate(const Scenario& cfg, std::int64_t replicate, std::ostream* log,
                         WorldCache* worlds = nullptr);
 
+// The peak memory of one run of `p`, estimated from measurements (docs/PERFORMANCE.md, "Memory"): about
+// 40 bytes a resident in the agent stores and 210 bytes a community-day in the recorded series, plus the
+// program (an upper bound at city scale).
+std::uint64_t estimate_run_bytes(const Params& p);
+
+// Throws InputError unless `runs` runs of `cfg` (held at once) fit in the memory available now
+// (util/memory.h); the message names `where` and gives the estimate. Checked before a world is built, so a
+// district too large for the machine is refused instead of aborting (in a sweep: that run fails).
+void check_memory(const Scenario& cfg, std::uint64_t runs, const std::string& where);
+
 // Every resolved parameter of `cfg` into `rec.params` / `rec.numeric` (the /runs parameter columns).
 void record_parameters(const Scenario& cfg, RunRecord& rec);
 

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
 #include "core/population.h"
 
@@ -22,9 +23,9 @@ struct IniReader {
   ScenarioFile& file;
   std::map<std::string, std::string> values;     // key -> value text
   std::map<std::string, std::string> key_lines;  // key -> "file:line" where it was last given
+  std::vector<std::string> chain;                 // the files being read, outermost first (include cycles)
 
   void scan(const std::string& path, int depth) {
-    if (depth > 8) throw InputError(path + ": includes nested too deeply");
     std::error_code ec;
     const auto st = std::filesystem::status(path, ec);
     if (ec) throw InputError(path + ": cannot open scenario file (" + ec.message() + ")");
@@ -32,6 +33,7 @@ struct IniReader {
       throw InputError(path + ": not a regular file (a scenario is an INI file)");
     std::ifstream in(path);
     if (!in) throw InputError(path + ": cannot open scenario file");
+    chain.push_back(std::filesystem::weakly_canonical(path, ec).string());
     // Our own pass gives each key its file and line (Program_options does not report lines) and catches
     // lines that are neither a section, a key = value pair nor a comment.
     std::map<std::string, int> seen_here;  // a key given twice in one file is an error; across files, the last wins
@@ -41,11 +43,20 @@ struct IniReader {
     while (std::getline(in, line)) {
       ++lineno;
       const std::string at = path + ":" + std::to_string(lineno);
+      if (lineno == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);  // a UTF-8 byte-order mark
+      if (const std::string why = text_problem(line); !why.empty()) throw InputError(at + ": " + why);
       const std::string t = trim(line);
       if (t.empty() || t[0] == '#' || t[0] == ';') continue;
       if (t.front() == '[') {
-        if (t.back() != ']') throw InputError(at + ": malformed section header");
-        section = trim(t.substr(1, t.size() - 2));
+        std::string header = t;
+        // An inline comment after blank space, as on any other line.
+        for (std::size_t h = header.find('#'); h != std::string::npos; h = header.find('#', h + 1))
+          if (header[h - 1] == ' ' || header[h - 1] == '\t') {
+            header = trim(header.substr(0, h));
+            break;
+          }
+        if (header.back() != ']') throw InputError(at + ": malformed section header");
+        section = trim(header.substr(1, header.size() - 2));
         if (section.empty() ||
             section.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") !=
                 std::string::npos)
@@ -70,11 +81,20 @@ struct IniReader {
                          "comment in a scenario file, so a value cannot hold it (got '" + value + "')");
       if (section.empty() && name == "include") {  // another scenario, read first, relative to this file
         if (!seen_here.empty()) throw InputError(at + ": include must come before any key");
+        if (value.empty()) throw InputError(at + ": include: no file named (include = other.ini)");
         const auto target = std::filesystem::path(path).parent_path() / value;
         std::error_code inc_ec;
         if (!std::filesystem::exists(target, inc_ec))
           throw InputError(at + ": include: " + target.string() +
                            (inc_ec ? ": " + inc_ec.message() : " not found"));
+        if (!std::filesystem::is_regular_file(target, inc_ec))
+          throw InputError(at + ": include: " + target.string() + " is not a regular file (a scenario file)");
+        const auto canonical = std::filesystem::weakly_canonical(target, inc_ec).string();
+        for (const auto& f : chain)
+          if (f == canonical)
+            throw InputError(at + ": include: " + target.string() +
+                             (f == chain.back() ? " is this file itself" : " is already being read (a cycle)"));
+        if (depth + 1 > 8) throw InputError(at + ": include: " + target.string() + ": includes nested deeper than 8");
         scan(target.string(), depth + 1);
         continue;
       }
@@ -114,6 +134,7 @@ struct IniReader {
       key_lines[key] = at;
       values[key] = value;
     }
+    chain.pop_back();
   }
 };
 
@@ -161,7 +182,7 @@ const std::vector<SectionLine>& ScenarioFile::lines(const std::string& section) 
 ScenarioFile read_scenario(const std::string& path, const std::vector<std::string>& overrides) {
   ScenarioFile file;
   file.path = path;
-  IniReader reader{file, {}, {}};
+  IniReader reader{file, {}, {}, {}};
   reader.scan(path, 0);
   Scenario& s = file.base;
   s.key_lines_ = reader.key_lines;
@@ -228,7 +249,11 @@ void Scenario::apply_overrides(const std::vector<std::string>& overrides) {
   for (const auto& kv : overrides) {
     const auto eq = kv.find('=');
     if (eq == std::string::npos) throw InputError("command line: --set '" + kv + "': expected key=value");
-    registry_.set(trim(kv.substr(0, eq)), trim(kv.substr(eq + 1)), "command line");
+    if (const std::string why = text_problem(kv); !why.empty())
+      throw InputError("command line: --set '" + kv.substr(0, eq) + "': " + why);
+    const std::string key = trim(kv.substr(0, eq));
+    registry_.set(key, trim(kv.substr(eq + 1)), "command line");
+    key_lines_[key] = "command line";  // a cross-parameter error then points here
   }
 }
 
@@ -238,6 +263,19 @@ void Scenario::validate() const {
     if (it == key_lines_.end()) return std::string("configuration");
     return it->second;
   };
+  // A check over several keys names the one given last (the file line or "command line") among those set,
+  // else the first: the message then points where the user can change something.
+  auto where_any = [&](std::initializer_list<const char*> keys) {
+    std::pair<std::string, std::string> best{where(*keys.begin()), *keys.begin()};
+    for (const char* k : keys)
+      if (key_lines_.count(k)) best = {where(k), k};
+    return best;
+  };
+  // run.name is the arm's name where there are no [arms]: it names HDF5 groups like an arm's.
+  const std::string& run_name = params.run.name;
+  if (run_name.empty() || run_name.find('/') != std::string::npos || run_name == "." || run_name == "..")
+    throw InputError(where("run.name") + ": key 'run.name': '" + run_name +
+                     "': a run's name cannot be empty, '.', '..' or hold '/'");
   const auto known = known_mechanisms();
   const auto names = mechanism_names();
   for (std::size_t i = 0; i < names.size(); ++i)
@@ -250,10 +288,35 @@ void Scenario::validate() const {
       throw InputError(where("run.mechanisms") + ": key 'run.mechanisms': unknown mechanism '" + m +
                        "' (known: " + known_mechanisms_text() + ")");
   }
+  // Ranges given as a least and a most (checked whether or not the mechanism is on: a later arm may switch
+  // it on).
+  const auto& jh = mechanisms.joint_handling;
+  for (const auto& [lo, hi, a, b] :
+       {std::tuple{jh.list_min, jh.list_max, "joint_handling.list_min", "joint_handling.list_max"},
+        std::tuple{jh.committee_min, jh.committee_max, "joint_handling.committee_min", "joint_handling.committee_max"}})
+    if (lo > hi) {
+      const auto [at, key] = where_any({a, b});
+      throw InputError(at + ": key '" + key + "': " + a + " (" + std::to_string(lo) + ") exceeds " + b + " (" +
+                       std::to_string(hi) + ")");
+    }
   const auto& d = params.district;
-  if (d.share_young + d.share_elderly > 1.0)
-    throw InputError(where("district.share_elderly") +
-                     ": key 'district.share_elderly': share_young + share_elderly exceeds 1");
+  if (d.grids_per_community > d.residents_per_community) {
+    const auto [at, key] = where_any({"district.grids_per_community", "district.residents_per_community"});
+    throw InputError(at + ": key '" + key + "': district.grids_per_community (" +
+                     format_real(d.grids_per_community) + ") exceeds district.residents_per_community (" +
+                     format_real(d.residents_per_community) + "): a grid needs residents");
+  }
+  if (static_cast<double>(d.communities) * d.residents_per_community > 2.0e9) {
+    const auto [at, key] = where_any({"district.communities", "district.residents_per_community"});
+    throw InputError(at + ": key '" + key + "': district.communities x district.residents_per_community is " +
+                     format_real(static_cast<double>(d.communities) * d.residents_per_community) +
+                     " residents; govsim holds at most 2e9 (resident indices are 32-bit)");
+  }
+  if (d.share_young + d.share_elderly > 1.0) {
+    const auto [at, key] = where_any({"district.share_young", "district.share_elderly"});
+    throw InputError(at + ": key '" + key + "': district.share_young + district.share_elderly exceeds 1 (" +
+                     format_real(d.share_young) + " + " + format_real(d.share_elderly) + ")");
+  }
   // The type shares must sum to 1, and no type may get young and elderly shares above 1 at the expected mix.
   auto set_where = [&](const std::string& key) {
     // An error about the four shares names the first of them the scenario sets.
@@ -261,6 +324,12 @@ void Scenario::validate() const {
       for (const char* k : {"district.type_share_old", "district.type_share_commercial",
                             "district.type_share_work_unit", "district.type_share_resettled"})
         if (key_lines_.count(k)) return where(k);
+    // An error about a type's weights: the weight, or the district shares it is scaled to.
+    const auto type = key.find("_elderly_weight");
+    if (type != std::string::npos && !key_lines_.count(key))
+      return where_any({key.c_str(), (key.substr(0, type) + "_young_weight").c_str(), "district.share_young",
+                        "district.share_elderly"})
+          .first;
     return where(key);
   };
   std::array<double, kCommunityTypes> expected{};
@@ -271,11 +340,15 @@ void Scenario::validate() const {
   const double sums[3] = {q.household_p_community + q.household_p_street + q.household_p_department,
                           q.shared_p_community + q.shared_p_street + q.shared_p_department,
                           q.public_p_community + q.public_p_street + q.public_p_department};
-  const char* keys[3] = {"demand.household_p_department", "demand.shared_p_department",
-                         "demand.public_p_department"};
+  const char* kinds[3] = {"household", "shared", "public"};
   for (int k = 0; k < 3; ++k)
-    if (sums[k] > 1.0)
-      throw InputError(where(keys[k]) + ": key '" + keys[k] + "': level probabilities of the kind exceed 1");
+    if (sums[k] > 1.0) {
+      const std::string kind = std::string("demand.") + kinds[k];
+      const std::string a = kind + "_p_community", b = kind + "_p_street", c = kind + "_p_department";
+      const auto [at, key] = where_any({c.c_str(), a.c_str(), b.c_str()});
+      throw InputError(at + ": key '" + key + "': " + a + " + " + b + " + " + c + " exceed 1 (" +
+                       format_real(sums[k]) + ")");
+    }
 }
 
 }  // namespace govsim

@@ -78,6 +78,11 @@ class Scenario {
   void apply_arm(const Arm& arm);
   // Cross-parameter checks and mechanism names (validated against the factory); throws InputError.
   void validate() const;
+  // Where `key` was last set ("file:line", "command line", an arm's line), or "" if it has its default.
+  std::string where(const std::string& key) const {
+    const auto it = key_lines_.find(key);
+    return it == key_lines_.end() ? "" : it->second;
+  }
 
  private:
   friend ScenarioFile read_scenario(const std::string& path, const std::vector<std::string>& overrides);

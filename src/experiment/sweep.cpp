@@ -11,17 +11,23 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <mutex>
+#include <new>
 #include <numeric>
 #include <optional>
 #include <set>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
+#include "experiment/run_claims.h"
 #include "experiment/runner.h"
 #include "experiment/work_queue.h"
 #include "io/h5_combine.h"
 #include "io/h5_writer.h"
+#include "io/seal.h"
+#include "util/files.h"
 #include "util/json.h"
 #include "util/version.h"
 
@@ -35,36 +41,6 @@ using Clock = std::chrono::steady_clock;
 
 double since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
-}
-
-std::string host_name() {
-  char buf[256] = {};
-  if (::gethostname(buf, sizeof buf - 1) != 0) return "host";
-  return buf;
-}
-
-// Writes a small text file atomically: shards of one sweep may write the same file at the same time.
-void write_text_atomically(const fs::path& path, const std::string& text) {
-  const fs::path tmp = path.string() + ".tmp." + host_name() + "." + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp);
-    out << text;
-    out.flush();
-    if (!out) throw std::runtime_error("cannot write " + tmp.string());
-  }
-  const int fd = ::open(tmp.c_str(), O_RDONLY);
-  if (fd >= 0) {
-    ::fsync(fd);
-    ::close(fd);
-  }
-  fs::rename(tmp, path);
-}
-
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 // The fingerprint recorded in DIR/experiment.json ("" if none).
@@ -83,22 +59,6 @@ std::string recorded_fingerprint(const fs::path& json) {
   if (at == std::string::npos) return "";
   const auto end = text.find('"', at + key.size());
   return text.substr(at + key.size(), end - at - key.size());
-}
-
-// Removes temporary files this host left behind in a killed sweep (their process is gone); other hosts'
-// and live processes' temporaries are left alone, since shards of one sweep share DIR.
-void remove_stale_temporaries(const fs::path& dir) {
-  const std::string mark = ".tmp." + host_name() + ".";
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(dir, ec)) {
-    const std::string name = e.path().filename().string();
-    const auto at = name.find(mark);
-    if (at == std::string::npos) continue;
-    const std::string pid = name.substr(at + mark.size());
-    if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos) continue;
-    if (fs::exists("/proc/" + pid)) continue;
-    fs::remove(e.path(), ec);
-  }
 }
 
 // Test hook (docs/EXPERIMENTS.md): GOVSIM_TEST_FAIL_RUNS=3,7 makes table rows 3 and 7 throw.
@@ -151,8 +111,8 @@ SweepResult run_sweep(const Experiment& exp, const SweepOptions& opt,
   SweepResult result;
   result.planned = exp.runs().size();
 
-  // One experiment per directory: a changed experiment file would mix two tables in one result.
-  fs::create_directories(journal);
+  // One experiment per directory: a changed experiment file would mix two tables in one result. Checked
+  // before anything is created in DIR.
   const fs::path json = dir / "experiment.json";
   if (fs::exists(json)) {
     const std::string old = recorded_fingerprint(json);
@@ -162,6 +122,7 @@ SweepResult run_sweep(const Experiment& exp, const SweepOptions& opt,
                        "); use another --out, or --allow-changed to run this table into it (finished runs "
                        "with the same id are kept)");
   }
+  fs::create_directories(journal);
   if (opt.rank == 0) {
     write_text_atomically(dir / "plan.tsv", plan_tsv(exp));
     const Json doc = {{"fingerprint", exp.fingerprint()},
@@ -171,8 +132,9 @@ SweepResult run_sweep(const Experiment& exp, const SweepOptions& opt,
                       {"design", Json::parse(exp.design_json())}};
     write_text_atomically(json, json_text(doc, {.spaces = true}) + "\n");
   }
-  remove_stale_temporaries(journal);
-  remove_stale_temporaries(dir);
+  // Temporaries that this host's killed sweeps left behind (other hosts' shards may be writing theirs).
+  remove_dead_temporaries(journal);
+  remove_dead_temporaries(dir);
 
   // This process's rows: a round-robin slice (shards hold alike mixes of large and small runs), or, under
   // MPI, every row, handed out dynamically.
@@ -189,7 +151,7 @@ SweepResult run_sweep(const Experiment& exp, const SweepOptions& opt,
 
   const int threads = opt.threads > 0 ? opt.threads : omp_get_max_threads();
   std::size_t to_run = 0;
-  for (std::size_t i : mine) to_run += fs::exists(ok_path(exp.runs()[i])) ? 0 : 1;
+  for (std::size_t i : mine) to_run += fs::exists(ok_path(exp.runs()[i])) ? 0 : 1;  // an estimate
   // Many runs: one thread each. Few large runs: the rest of the threads go inside each run.
   int jobs = opt.jobs > 0
                  ? opt.jobs
@@ -232,90 +194,148 @@ SweepResult run_sweep(const Experiment& exp, const SweepOptions& opt,
 
   // Replicate k's world, shared by every arm and point that builds it alike.
   WorldCache worlds(kWorldCacheBytes);
+  // A journal counts as done only if its seal holds and names this run: a truncated, damaged or misnamed
+  // one is removed and the run done again.
+  auto journal_done = [&](const PlannedRun& r) {
+    const fs::path p = ok_path(r);
+    std::error_code ec;
+    if (!fs::exists(p, ec)) return false;
+    const SealCheck c = check_seal(p.string());
+    if (c.ok && c.label == r.id) return true;
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      std::cerr << "govsim: sweep: " << p.string() << " fails verification ("
+                << (c.ok ? "it holds run '" + c.label + "'" : c.problem) << "); running it again\n";
+    }
+    fs::remove(p, ec);
+    return false;
+  };
+  auto skip = [&](const PlannedRun& r) {
+    std::lock_guard<std::mutex> lock(mu);
+    ++result.skipped;
+    report(r, "skipped");
+  };
+  // Another sweep on this directory (a second process, another host) holds the claim of each of these.
+  RunClaims claims(journal);
+  std::vector<std::size_t> deferred;
+
+  // Runs one row and journals it (the caller holds its claim).
+  auto execute = [&](const PlannedRun& r) {
+    const auto t_run = Clock::now();
+    RunResult res;
+    RunRecord failed;
+    std::optional<Scenario> cfg;
+    bool ok = true;
+    try {
+      cfg = exp.config(r);
+      if (injected_failure(r.index)) throw std::runtime_error("injected failure (GOVSIM_TEST_FAIL_RUNS)");
+      res = run_replicate(*cfg, r.replicate, nullptr, &worlds);
+      if (opt.finish_run) opt.finish_run(r, res);
+    } catch (const std::exception& e) {
+      ok = false;
+      failed.arm = r.arm;
+      failed.replicate = r.replicate;
+      failed.seed = r.seed;
+      failed.status = "failed";
+      failed.message = dynamic_cast<const std::bad_alloc*>(&e) ? "out of memory" : e.what();
+      if (cfg) record_parameters(*cfg, failed);
+    }
+    const double run_s = since(t_run);
+    RunRecord& rec = ok ? res.record : failed;
+    rec.index = r.index;
+    rec.run_hash = r.id;
+    rec.point = r.point;
+    rec.block = r.block;
+    rec.group = r.group;
+    rec.wall_seconds = run_s;
+    WriteOptions w = wopt;
+    if (!ok && cfg) {
+      w.days = static_cast<int>(cfg->params.run.days);
+      w.communities = static_cast<int>(cfg->params.district.communities);
+    } else if (!ok) {
+      w.days = 0;
+      w.communities = 0;
+    }
+    auto journal_error = [&](const std::exception& e) {
+      return std::runtime_error("writing run " + r.id + " to " + journal.string() + ": " + e.what());
+    };
+    // Compressing the series is most of a journal file's cost: done here, beside the other runs.
+    const auto t_encode = Clock::now();
+    std::vector<RunRecord> recs;
+    recs.push_back(std::move(rec));
+    std::shared_ptr<const EncodedSeries> encoded;
+    try {
+      encoded = encode_series(recs, w);
+    } catch (const std::exception& e) {
+      throw journal_error(e);
+    }
+    const double encode_s = since(t_encode);
+    std::lock_guard<std::mutex> lock(mu);
+    const auto t_write = Clock::now();
+    try {
+      write_results((ok ? ok_path(r) : failed_path(r)).string(), recs, prov, w, encoded.get());
+      if (ok) {
+        std::error_code ec;
+        fs::remove(failed_path(r), ec);  // an earlier attempt failed; this one did not
+      }
+    } catch (const std::exception& e) {
+      throw journal_error(e);
+    }
+    result.write_seconds += encode_s + since(t_write);
+    result.compress_seconds += encode_s;
+    result.run_seconds += run_s;
+    if (ok) result.district_years += static_cast<double>(cfg->params.run.days) / 365.0;
+    ++executed;
+    ++result.executed;
+    if (!ok) ++result.failed;
+    report(r, ok ? "ok" : "failed");
+  };
+
   auto work = [&]() {
     while (auto pos = queue->next()) {
       const PlannedRun& r = exp.runs()[order[*pos]];
       {
         std::lock_guard<std::mutex> lock(mu);
         taken.push_back(static_cast<std::size_t>(r.index));
-        if (fs::exists(ok_path(r))) {  // finished by an earlier, interrupted sweep
-          ++result.skipped;
-          report(r, "skipped");
-          continue;
-        }
       }
-      const auto t_run = Clock::now();
-      RunResult res;
-      RunRecord failed;
-      std::optional<Scenario> cfg;
-      bool ok = true;
-      try {
-        cfg = exp.config(r);
-        if (injected_failure(r.index)) throw std::runtime_error("injected failure (GOVSIM_TEST_FAIL_RUNS)");
-        res = run_replicate(*cfg, r.replicate, nullptr, &worlds);
-        if (opt.finish_run) opt.finish_run(r, res);
-      } catch (const std::exception& e) {
-        ok = false;
-        failed.arm = r.arm;
-        failed.replicate = r.replicate;
-        failed.seed = r.seed;
-        failed.status = "failed";
-        failed.message = e.what();
-        if (cfg) record_parameters(*cfg, failed);
+      if (journal_done(r)) {  // finished by an earlier, interrupted sweep
+        skip(r);
+        continue;
       }
-      const double run_s = since(t_run);
-      RunRecord& rec = ok ? res.record : failed;
-      rec.index = r.index;
-      rec.run_hash = r.id;
-      rec.point = r.point;
-      rec.block = r.block;
-      rec.group = r.group;
-      rec.wall_seconds = run_s;
-      WriteOptions w = wopt;
-      if (!ok && cfg) {
-        w.days = static_cast<int>(cfg->params.run.days);
-        w.communities = static_cast<int>(cfg->params.district.communities);
-      } else if (!ok) {
-        w.days = 0;
-        w.communities = 0;
+      if (!claims.take(r.id)) {
+        std::lock_guard<std::mutex> lock(mu);
+        deferred.push_back(static_cast<std::size_t>(r.index));
+        continue;
       }
-      auto journal_error = [&](const std::exception& e) {
-        return std::runtime_error("writing run " + r.id + " to " + journal.string() + ": " + e.what());
-      };
-      // Compressing the series is most of a journal file's cost: done here, beside the other runs.
-      const auto t_encode = Clock::now();
-      std::vector<RunRecord> recs;
-      recs.push_back(std::move(rec));
-      std::shared_ptr<const EncodedSeries> encoded;
-      try {
-        encoded = encode_series(recs, w);
-      } catch (const std::exception& e) {
-        throw journal_error(e);
-      }
-      const double encode_s = since(t_encode);
-      std::lock_guard<std::mutex> lock(mu);
-      const auto t_write = Clock::now();
-      try {
-        write_results((ok ? ok_path(r) : failed_path(r)).string(), recs, prov, w, encoded.get());
-        if (ok) {
-          std::error_code ec;
-          fs::remove(failed_path(r), ec);  // an earlier attempt failed; this one did not
-        }
-      } catch (const std::exception& e) {
-        throw journal_error(e);
-      }
-      result.write_seconds += encode_s + since(t_write);
-      result.compress_seconds += encode_s;
-      result.run_seconds += run_s;
-      if (ok) result.district_years += static_cast<double>(cfg->params.run.days) / 365.0;
-      ++executed;
-      ++result.executed;
-      if (!ok) ++result.failed;
-      report(r, ok ? "ok" : "failed");
+      if (journal_done(r))  // another sweep finished it between our look and our claim
+        skip(r);
+      else
+        execute(r);
+      claims.release(r.id);
     }
   };
 
   run_jobs(jobs, threads, work);
+  // The runs another live sweep was doing: wait for their journals, or do them if that sweep dies.
+  omp_set_num_threads(threads);
+  for (std::size_t i : deferred) {
+    const PlannedRun& r = exp.runs()[i];
+    for (;;) {
+      if (journal_done(r)) {
+        skip(r);
+        break;
+      }
+      if (claims.take(r.id)) {  // its holder died, or failed it (then this is the retry a resume makes)
+        if (journal_done(r))
+          skip(r);
+        else
+          execute(r);
+        claims.release(r.id);
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    }
+  }
   result.worlds_built = worlds.built();
   result.worlds_shared = worlds.reused();
   queue.reset();  // collective under MPI: every rank has drained the queue

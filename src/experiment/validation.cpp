@@ -38,6 +38,7 @@ Check parse_check(const std::string& name, const std::string& text, const std::s
     } catch (const std::invalid_argument&) {
       fail("the tolerance must be a number");
     }
+    if (!(c.tol >= 0)) fail("the tolerance must be zero or more, got '" + tol + "'");
   } else if (op == "~") {
     c.op = '~';
     std::string target, pm, tol;
@@ -49,6 +50,7 @@ Check parse_check(const std::string& name, const std::string& text, const std::s
     } catch (const std::invalid_argument&) {
       fail("target and tolerance must be numbers");
     }
+    if (!(c.tol >= 0)) fail("the tolerance must be zero or more, got '" + tol + "'");
   } else {
     fail("unknown comparison '" + op + "'");
   }

@@ -58,7 +58,7 @@ void write_calibration(const std::string& path, const CalibrationRecord& c) {
   const hsize_t G = c.tolerance.size(), N = c.particles, M = c.replicates, P = c.parameters.size(),
                 T = c.targets.size(), K = c.predictive_particle.size();
   h5::write_atomically(path, [&](const std::string& tmp) {
-    H f(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose, "HDF5: create file");
+    H f(h5::create_file(tmp), H5Fclose, "HDF5: create file");
     h5::attr_text(f, "kind", "calibration");
     h5::attr_int(f, "calibration_version", 1);
     h5::attr_text(f, "govsim_version", govsim_version());
@@ -124,6 +124,7 @@ void write_calibration(const std::string& path, const CalibrationRecord& c) {
       reals(g, "stats", {K, T}, c.predictive_stats, "target metrics [run, target]");
     }
     check(H5Fflush(f, H5F_SCOPE_GLOBAL), "flush");
+    f.close_checked("HDF5: close file");
   });
 }
 
@@ -131,7 +132,7 @@ void write_optimisation(const std::string& path, const OptimisationRecord& o) {
   const hsize_t G = o.generations, N = o.population, D = o.decisions.size(), K = o.objectives.size(),
                 C = o.constraints.size(), F = o.front.size();
   h5::write_atomically(path, [&](const std::string& tmp) {
-    H f(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose, "HDF5: create file");
+    H f(h5::create_file(tmp), H5Fclose, "HDF5: create file");
     h5::attr_text(f, "kind", "optimisation");
     h5::attr_int(f, "optimisation_version", 1);
     h5::attr_text(f, "govsim_version", govsim_version());
@@ -181,6 +182,7 @@ void write_optimisation(const std::string& path, const OptimisationRecord& o) {
       ints(g, "index", {F}, o.front, "candidates of the last generation on its front (distinct decisions)");
     }
     check(H5Fflush(f, H5F_SCOPE_GLOBAL), "flush");
+    f.close_checked("HDF5: close file");
   });
 }
 

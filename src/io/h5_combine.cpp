@@ -2,6 +2,7 @@
 
 #include "io/h5_detail.h"
 #include "io/h5_schema.h"
+#include "io/seal.h"
 
 #include <algorithm>
 #include <cstring>
@@ -887,14 +888,67 @@ void combine(const std::vector<RowSource>& rows, const std::string& out, const s
     com_d.close();
     series_d.close();
   };
+  schema.on_error = [&] {
+    com_d.close();
+    series_d.close();
+  };
   write_schema1(tmp, schema);
 }
 
 }  // namespace
 
 void combine_results(const std::vector<RowSource>& rows, const std::string& out, CombineMode mode,
-                     const std::vector<std::pair<std::string, std::string>>& attributes) {
+                     const std::vector<std::pair<std::string, std::string>>& attributes, bool sources_verified) {
+  // Every source as govsim wrote it: a flipped byte would otherwise be copied, or mapped, as data.
+  std::set<std::string> seen;
+  for (const auto& r : rows)
+    if (!sources_verified && seen.insert(r.file).second)
+      if (const SealCheck c = check_seal(r.file); !c.ok)
+        throw std::runtime_error(r.file + ": fails verification: " + c.problem);
   h5::write_atomically(out, [&](const std::string& tmp) { combine(rows, out, tmp, mode, attributes); });
+}
+
+std::vector<std::string> virtual_sources(const std::string& file) {
+  namespace fs = std::filesystem;
+  H f(open_file(file), H5Fclose);
+  std::set<std::string> names;
+  for (const char* group : {"series", "series_by_community"}) {
+    if (!exists(f, group)) continue;
+    H g(H5Gopen2(f, group, H5P_DEFAULT), H5Gclose, "HDF5: open group");
+    H5G_info_t info;
+    check(H5Gget_info(g, &info), "group info");
+    for (hsize_t k = 0; k < info.nlinks; ++k) {
+      char name[1024];
+      if (H5Lget_name_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, k, name, sizeof name, H5P_DEFAULT) < 0)
+        continue;
+      H d(H5Dopen2(g, name, H5P_DEFAULT), H5Dclose, "HDF5: open dataset");
+      H dcpl(H5Dget_create_plist(d), H5Pclose);
+      if (H5Pget_layout(dcpl) != H5D_VIRTUAL) continue;
+      size_t count = 0;
+      check(H5Pget_virtual_count(dcpl, &count), "virtual count");
+      for (size_t i = 0; i < count; ++i) {
+        const ssize_t n = H5Pget_virtual_filename(dcpl, i, nullptr, 0);
+        if (n < 0) continue;
+        std::string src(static_cast<std::size_t>(n) + 1, '\0');
+        H5Pget_virtual_filename(dcpl, i, src.data(), src.size());
+        src.resize(static_cast<std::size_t>(n));
+        std::string plain;  // '%%' is an escaped '%'
+        for (std::size_t j = 0; j < src.size(); ++j) {
+          plain += src[j];
+          if (src[j] == '%' && j + 1 < src.size() && src[j + 1] == '%') ++j;
+        }
+        names.insert(plain);
+      }
+    }
+  }
+  std::vector<std::string> out;
+  const fs::path dir = fs::absolute(file).parent_path();
+  for (const auto& n : names) {
+    if (n == ".") continue;  // the file itself
+    const fs::path p(n);
+    out.push_back((p.is_absolute() ? p : (dir / p).lexically_normal()).string());
+  }
+  return out;
 }
 
 FileRuns read_runs(const std::string& file, const std::vector<std::string>& reals) {

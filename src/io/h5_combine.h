@@ -24,10 +24,13 @@ enum class CombineMode {
 // 1 and the same number of days; communities are padded to the largest count (NaN series, street -1,
 // 0 residents). /runs columns are the union (NaN, "" or -1 where a source lacks one); series are the union
 // of metrics (NaN where a source lacks one). Root attributes come from the first source, plus `attributes`
-// (which win) and `combined_from` (the source files). In virtual mode the sources are referenced by paths
+// (which win) and `combined_from` (the source files). Every source must pass check_seal (io/seal.h; not checked again if the caller has,
+// `sources_verified`). In
+// virtual mode the sources are referenced by paths
 // relative to `out`'s directory. Throws std::runtime_error naming the file on any mismatch.
 void combine_results(const std::vector<RowSource>& rows, const std::string& out, CombineMode mode,
-                     const std::vector<std::pair<std::string, std::string>>& attributes = {});
+                     const std::vector<std::pair<std::string, std::string>>& attributes = {},
+                     bool sources_verified = false);
 
 // The /runs/run_hash column of a schema-1 file (empty strings if it has none) and its status column.
 struct FileRuns {
@@ -38,6 +41,10 @@ struct FileRuns {
   std::vector<std::vector<double>> reals;
 };
 FileRuns read_runs(const std::string& file, const std::vector<std::string>& reals = {});
+
+// The files a virtual dataset of `file` (a merged file's /series, /series_by_community) reads from, resolved
+// as HDF5 resolves them (relative to `file`'s directory), each once.
+std::vector<std::string> virtual_sources(const std::string& file);
 
 // A root text attribute of a file ("" if absent).
 std::string read_text_attribute(const std::string& file, const std::string& name);

@@ -12,9 +12,13 @@
 #include <ctime>
 #include <filesystem>
 #include <functional>
+#include <new>
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "io/seal.h"
+#include "util/files.h"
 
 namespace govsim::h5 {
 
@@ -23,18 +27,53 @@ struct H {
   hid_t id;
   herr_t (*close)(hid_t);
   H(hid_t i, herr_t (*c)(hid_t), const char* what = "HDF5 call failed") : id(i), close(c) {
-    if (id < 0) throw std::runtime_error(what);
+    if (id < 0) throw_failed(what);
   }
   ~H() {
     if (id >= 0) close(id);
   }
+  // Closes now and throws if closing fails (a file's last writes happen on close: a full disk shows here).
+  void close_checked(const char* what) {
+    const hid_t i = id;
+    id = -1;
+    if (close(i) < 0) throw_failed(what);
+  }
+  [[noreturn]] static void throw_failed(const char* what);
   H(const H&) = delete;
   H& operator=(const H&) = delete;
   operator hid_t() const { return id; }
 };
 
+// The operating system's reason in HDF5's error stack ("No space left on device"), or "" if it holds none:
+// HDF5's own messages ("write chunk") do not say why a write failed.
+inline std::string error_detail() {
+  std::string found;
+  H5Ewalk2(
+      H5E_DEFAULT, H5E_WALK_DOWNWARD,
+      [](unsigned, const H5E_error2_t* e, void* data) -> herr_t {
+        auto& out = *static_cast<std::string*>(data);
+        const std::string desc = e && e->desc ? e->desc : "";
+        const std::string key = "error message = '";
+        const auto at = desc.find(key);
+        if (out.empty() && at != std::string::npos) {
+          const auto end = desc.find('\'', at + key.size());
+          out = desc.substr(at + key.size(), end == std::string::npos ? end : end - at - key.size());
+        }
+        return 0;
+      },
+      &found);
+  return found;
+}
+
+inline void H::throw_failed(const char* what) {
+  const std::string why = error_detail();
+  throw std::runtime_error(std::string(what) + (why.empty() ? "" : ": " + why));
+}
+
 inline void check(herr_t e, const char* what) {
-  if (e < 0) throw std::runtime_error(std::string("HDF5: ") + what);
+  if (e >= 0) return;
+  const std::string why = error_detail();
+  throw std::runtime_error(std::string("HDF5: ") + what + (why.empty() ? "" : ": " + why));
 }
 
 // Variable-length UTF-8 text: h5py returns str, h5netcdf/xarray decode it as text.
@@ -115,6 +154,21 @@ inline void write_strings(hid_t loc, const std::string& name, const std::vector<
   if (scale >= 0) check(H5DSattach_scale(d, scale, 0), "attach_scale");
 }
 
+// A new file for write_atomically(): its first kSealBytes are a user block left for the seal; groups track
+// and index link creation order, so readers list variables in written order. Objects' metadata leaves the
+// cache when they are closed (a virtual dataset's decoded mappings would otherwise stay in memory until the
+// file is closed, ~4 KiB a mapping); closing the file closes whatever is still open in it, so nothing is
+// written after the seal.
+inline hid_t create_file(const std::string& path) {
+  H fcpl(H5Pcreate(H5P_FILE_CREATE), H5Pclose);
+  check(H5Pset_userblock(fcpl, kSealBytes), "user block");
+  check(H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "crt order");
+  H fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+  check(H5Pset_evict_on_close(fapl, 1), "evict on close");
+  check(H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG), "close degree");
+  return H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fcpl, fapl);
+}
+
 inline std::string now_utc() {
   const std::time_t t = std::time(nullptr);
   char buf[32];
@@ -122,24 +176,29 @@ inline std::string now_utc() {
   return buf;
 }
 
-// Writes `path` through `write(tmp)` under a temporary name in the same directory, fsyncs it and renames
-// it: a file under the final name is always complete; on failure the temporary is removed.
-inline void write_atomically(const std::string& path, const std::function<void(const std::string&)>& write) {
-  // Host and process in the name: a sweep removes temporaries that dead processes of its own host left
-  // behind, and must not touch those of live shards on other hosts sharing the directory.
-  char host[256] = {};
-  if (::gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
-  const std::string tmp = path + ".tmp." + (host[0] ? host : "host") + "." + std::to_string(::getpid());
+// Writes `path` through `write(tmp)` (which creates tmp with create_file() and closes it) under a temporary
+// name in the same directory, seals it (io/seal.h, with `label`), fsyncs it and renames it: a file under
+// the final name is always complete and sealed; on failure the temporary is removed.
+inline void write_atomically(const std::string& path, const std::function<void(const std::string&)>& write,
+                             const std::string& label = "") {
+  // Host and process in the name (util/files.h): a later govsim of this host removes it if we are killed.
+  const std::string tmp = temporary_name(path);
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors become exceptions with our own messages
   try {
     write(tmp);
-    // Data on disk before the name says the file is complete.
-    const int fd = ::open(tmp.c_str(), O_RDONLY);
-    if (fd >= 0) {
-      ::fsync(fd);
-      ::close(fd);
-    }
+    seal_file(tmp, label);  // and fsyncs it: data on disk before the name says the file is complete
     std::filesystem::rename(tmp, path);
+  } catch (const std::bad_alloc&) {
+    std::error_code ec;
+    std::filesystem::remove(tmp, ec);
+    throw;
+  } catch (const std::exception& e) {
+    std::error_code ec;
+    std::filesystem::remove(tmp, ec);
+    // Every message about writing names the file being written.
+    const std::string what = e.what();
+    if (what.rfind(path + ":", 0) == 0) throw;
+    throw std::runtime_error(path + ": " + what);
   } catch (...) {
     std::error_code ec;
     std::filesystem::remove(tmp, ec);

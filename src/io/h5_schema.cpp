@@ -13,17 +13,6 @@ namespace govsim::h5 {
 
 namespace {
 
-// A file whose groups track and index link creation order, so readers list variables in written order.
-// Objects' metadata leaves the cache when they are closed: a virtual dataset's decoded mappings would
-// otherwise stay in memory until the file is closed (~4 KiB a mapping).
-hid_t create_file(const std::string& path) {
-  H fcpl(H5Pcreate(H5P_FILE_CREATE), H5Pclose);
-  check(H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "crt order");
-  H fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
-  check(H5Pset_evict_on_close(fapl, 1), "evict on close");
-  return H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fcpl, fapl);
-}
-
 hid_t create_group(hid_t parent, const std::string& name) {
   H gcpl(H5Pcreate(H5P_GROUP_CREATE), H5Pclose);
   check(H5Pset_link_creation_order(gcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "crt order");
@@ -126,9 +115,28 @@ void write_series(hid_t file, const Schema1& s, hid_t run, hid_t day, hid_t comm
 
 }  // namespace
 
+namespace {
+
+void write_contents(hid_t file, const Schema1& s);
+
+}  // namespace
+
 void write_schema1(const std::string& path, const Schema1& s) {
-  const hsize_t R = s.runs, T = s.days, C = s.communities;
   H file(create_file(path), H5Fclose, "HDF5: create file");
+  try {
+    write_contents(file, s);
+  } catch (...) {
+    // While the file is still open: HDF5 crashes on an object closed after its file.
+    if (s.on_error) s.on_error();
+    throw;
+  }
+  file.close_checked("HDF5: close file");
+}
+
+namespace {
+
+void write_contents(hid_t file, const Schema1& s) {
+  const hsize_t R = s.runs, T = s.days, C = s.communities;
   if (s.series_blocks && R != 1) throw std::runtime_error("a journal file holds one run");
   attr_int(file, s.series_blocks ? "journal_version" : "schema_version",
            s.series_blocks ? kJournalVersion : kSchemaVersion);
@@ -189,7 +197,10 @@ void write_schema1(const std::string& path, const Schema1& s) {
   H mech_g(create_group(file, "mechanisms"), H5Gclose);
   if (s.finish) s.finish(mech_g);
   check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flush");
+  mech_g.close_checked("HDF5: close group");
 }
+
+}  // namespace
 
 namespace {
 

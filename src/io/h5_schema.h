@@ -107,6 +107,8 @@ struct Schema1 {
 
   // Called last, with the /mechanisms group: its arms (write_mechanisms) and any values still to be written.
   std::function<void(hid_t mechanisms)> finish;
+  // Called when writing fails, before the file is closed: closes whatever the callbacks kept open in it.
+  std::function<void()> on_error;
 };
 
 // Creates `path` (truncating it) laid out as schema 1, calling the callbacks as it goes, and flushes it.

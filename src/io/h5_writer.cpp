@@ -200,7 +200,8 @@ void write_file(const std::string& path, const std::vector<RunRecord>& runs, con
                                                              {"created", h5::now_utc()},
                                                              {"config", prov.config_text}};
     for (const auto& [k, v] : prov.attributes) {
-      auto it = std::find_if(text.begin(), text.end(), [&](const auto& kv) { return kv.first == k; });
+      auto it =
+          std::find_if(text.begin(), text.end(), [&key = k](const auto& kv) { return kv.first == key; });
       if (it != text.end())
         it->second = v;
       else
@@ -374,9 +375,17 @@ void write_file(const std::string& path, const std::vector<RunRecord>& runs, con
 
 }  // namespace
 
+void prepare_hdf5() {
+  H5dont_atexit();
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+}
+
 void write_results(const std::string& path, const std::vector<RunRecord>& runs, const Provenance& prov,
                    const WriteOptions& options, const EncodedSeries* encoded) {
-  h5::write_atomically(path, [&](const std::string& tmp) { write_file(tmp, runs, prov, options, encoded); });
+  // A journal's seal carries its run id: a resume checks both before it counts the run as done.
+  const std::string label = options.journal && runs.size() == 1 ? runs[0].run_hash : "";
+  h5::write_atomically(
+      path, [&](const std::string& tmp) { write_file(tmp, runs, prov, options, encoded); }, label);
 }
 
 }  // namespace govsim

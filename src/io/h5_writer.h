@@ -14,6 +14,11 @@
 
 namespace govsim {
 
+// Call first in main(): HDF5 then neither prints its error stacks (errors become exceptions with govsim's
+// messages) nor closes files at exit. A file whose write failed (a full disk) cannot be closed, and HDF5's
+// exit handler crashed on it; govsim closes every file it completes itself.
+void prepare_hdf5();
+
 struct CommunityInfo {
   std::vector<std::int32_t> street;
   std::vector<std::int32_t> residents;

@@ -13,6 +13,7 @@
 #include "core/rng.h"
 #include "model/inequality.h"
 #include "model/resolution_times.h"
+#include "util/parallel_errors.h"
 
 namespace govsim {
 
@@ -36,30 +37,34 @@ Simulation::Simulation(const Params& params, World world, std::uint64_t seed) {
   mean_hours_.assign(C, 0.0);
   const float good = static_cast<float>(s_.params.opinion.good_threshold);
   const float committee = static_cast<float>(s_.params.opinion.committee_good_threshold);
+  ParallelErrors errors;
 #pragma omp parallel for schedule(dynamic, 1)
   for (std::int64_t ci = 0; ci < static_cast<std::int64_t>(C); ++ci) {
-    const auto c = static_cast<std::uint32_t>(ci);
-    auto& cs = s_.communities[c];
-    const auto& w = s_.world;
-    const std::uint32_t ng = w.communities.first_grid[c + 1] - w.communities.first_grid[c];
-    cs.grid_queue.resize(ng);
-    cs.grid_latent.resize(ng);
-    cs.review.resize(kReviewDays);
-    auto& t = cs.tally;
-    const auto& r = w.residents;
-    for (std::uint32_t i = w.community_first_resident(c); i < w.community_end_resident(c); ++i) {
-      t.residents += 1;
-      t.residents_by_age[r[i].age] += 1;
-      t.satisfaction_sum += r[i].satisfaction;
-      t.trust_sum += r[i].trust;
-      t.good += r[i].satisfaction >= good ? 1 : 0;
-      t.good_by_age[r[i].age] += r[i].satisfaction >= good ? 1 : 0;
-      t.aware += (r[i].flags & kAware) ? 1 : 0;
-      t.committee_good += (r[i].flags & kAware) && r[i].trust >= committee ? 1 : 0;
-      cs.rest_satisfaction_sum += r[i].rest_satisfaction;
-      cs.rest_trust_sum += r[i].rest_trust;
-    }
+    errors.run([&] {
+      const auto c = static_cast<std::uint32_t>(ci);
+      auto& cs = s_.communities[c];
+      const auto& w = s_.world;
+      const std::uint32_t ng = w.communities.first_grid[c + 1] - w.communities.first_grid[c];
+      cs.grid_queue.resize(ng);
+      cs.grid_latent.resize(ng);
+      cs.review.resize(kReviewDays);
+      auto& t = cs.tally;
+      const auto& r = w.residents;
+      for (std::uint32_t i = w.community_first_resident(c); i < w.community_end_resident(c); ++i) {
+        t.residents += 1;
+        t.residents_by_age[r[i].age] += 1;
+        t.satisfaction_sum += r[i].satisfaction;
+        t.trust_sum += r[i].trust;
+        t.good += r[i].satisfaction >= good ? 1 : 0;
+        t.good_by_age[r[i].age] += r[i].satisfaction >= good ? 1 : 0;
+        t.aware += (r[i].flags & kAware) ? 1 : 0;
+        t.committee_good += (r[i].flags & kAware) && r[i].trust >= committee ? 1 : 0;
+        cs.rest_satisfaction_sum += r[i].rest_satisfaction;
+        cs.rest_trust_sum += r[i].rest_trust;
+      }
+    });
   }
+  errors.rethrow();
 }
 
 Simulation::~Simulation() = default;
@@ -133,10 +138,14 @@ void Simulation::run_pending(Pending& pending) {
   const auto C = static_cast<std::int64_t>(s_.communities.size());
   const CommunityWork* work = pending.work;
   const int n = pending.n;
+  ParallelErrors errors;
 #pragma omp parallel for schedule(dynamic, 1)
   for (std::int64_t ci = 0; ci < C; ++ci)
-    for (int i = 0; i < n; ++i) (this->*work[i])(static_cast<std::uint32_t>(ci));
+    errors.run([&] {
+      for (int i = 0; i < n; ++i) (this->*work[i])(static_cast<std::uint32_t>(ci));
+    });
   pending.n = 0;
+  errors.rethrow();
 }
 
 void Simulation::start_day() {

@@ -42,7 +42,7 @@ check huge_design "huge\.ini: 2e\+08 runs .* is more than 10,000,000" "$govsim" 
 mkdir "$tmp/dir"
 check directory "dir: not a regular file" "$govsim" run "$tmp/dir" --out "$tmp/o.h5"
 printf 'include = dir\n' >"$tmp/incdir.ini"
-check include_directory "dir: not a regular file" "$govsim" run "$tmp/incdir.ini" --out "$tmp/o.h5"
+check include_directory "incdir\.ini:1: include: .*dir is not a regular file" "$govsim" run "$tmp/incdir.ini" --out "$tmp/o.h5"
 # --out naming the scenario itself, or something that is not a regular file.
 check out_is_input "--out .*s\.ini: is an input of this command" "$govsim" run "$tmp/s.ini" --out "$tmp/s.ini"
 check out_is_directory "--out .*dir: exists and is not a regular file" "$govsim" run "$tmp/s.ini" --out "$tmp/dir"

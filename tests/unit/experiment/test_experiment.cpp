@@ -294,12 +294,27 @@ TEST(Experiment, ConfigTextReloadsToTheSameExperiment) {
              std::string(kScenario) +
                  "[arms]\nbase =\nboth = run.mechanisms=joint_handling,downshift; downshift.variant=tasks\n"
                  "[experiment]\ndesign = lhs\nsamples = 5\ndesign_seed = 9\n"
-                 "[vary]\ndemand.shared_rate = [0.2, 0.8]\nrun.days = 30, 60\n"),
+                 "[vary]\ndemand.shared_rate = [0.2, 0.8]\ndemand.household_rate = 1.5, 2.5\n"),
          {"grid.hours_per_day=7"});
   Experiment again;
   again.load(write_ini("again.ini", e.config_text()), {});
   EXPECT_EQ(again.fingerprint(), e.fingerprint()) << e.config_text();
   EXPECT_EQ(again.design_json(), e.design_json());
+}
+
+TEST(Experiment, EveryRunHasTheSameDays) {
+  // A sweep's files hold [run, day] series: a table whose runs differ in run.days is refused at load, naming
+  // the line that makes them differ (it used to fail only when the shard file was written, after every run).
+  Experiment e;
+  try {
+    e.load(write_ini("days.ini", std::string(kScenario) + "[vary]\nrun.days = 30, 60\n"), {});
+    FAIL() << "no error";
+  } catch (const InputError& err) {
+    EXPECT_NE(std::string(err.what()).find("days.ini:"), std::string::npos) << err.what();
+    EXPECT_NE(std::string(err.what()).find("key 'run.days': 60 here, 30 in the table's first run"),
+              std::string::npos)
+        << err.what();
+  }
 }
 
 TEST(Experiment, RunAndValidateRefuseAnExperimentFile) {

@@ -25,6 +25,22 @@ TEST(Text, SplitListTrimsAndDropsEmptyItems) {
   EXPECT_TRUE(split_list("").empty());
 }
 
+TEST(Text, Utf8IsCheckedByteForByte) {
+  EXPECT_EQ(text_error_at("plain ascii"), std::string::npos);
+  EXPECT_EQ(text_error_at("\xE8\xA1\x97\xE9\x81\x93 caf\xC3\xA9 \xF0\x9F\x98\x80"),
+            std::string::npos);                          // 街道 café 😀
+  EXPECT_EQ(text_error_at("caf\xE9"), 3u);               // Latin-1
+  EXPECT_EQ(text_error_at(std::string("a\0b", 3)), 1u);  // NUL
+  EXPECT_EQ(text_error_at("\xC0\xAF"), 0u);              // overlong '/'
+  EXPECT_EQ(text_error_at("\xE0\x80\xAF"), 0u);          // overlong, 3 bytes
+  EXPECT_EQ(text_error_at("\xED\xA0\x80"), 0u);          // a surrogate
+  EXPECT_EQ(text_error_at("\xF4\x90\x80\x80"), 0u);      // past U+10FFFF
+  EXPECT_EQ(text_error_at("ok\xE8\xA1"), 2u);            // cut short
+  EXPECT_EQ(text_error_at("\x80"), 0u);                  // a lone continuation byte
+  EXPECT_EQ(text_problem("caf\xE9"), "byte 0xE9 at column 4 is not UTF-8 text (save the file as UTF-8)");
+  EXPECT_EQ(text_problem("fine"), "");
+}
+
 TEST(Json, NonFiniteNumbersAreNull) {
   const Json j = {std::nan(""), std::numeric_limits<double>::infinity(),
                   -std::numeric_limits<double>::infinity()};
