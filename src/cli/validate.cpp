@@ -30,17 +30,7 @@ void check_metrics(const Comparison& cmp, const std::vector<Check>& checks) {
       if (arm.empty()) continue;
       const std::size_t k = cmp.arm_index(arm);
       auto& pilot = pilots[k];
-      if (!pilot) {
-        Scenario s = cmp.arms()[k];
-        try {
-          s.set("run.days", "1", "pilot");
-          s.set("district.communities", "1", "pilot");
-          s.validate();
-        } catch (const InputError&) {
-          return;  // a configuration that needs more than one community: the runs will say
-        }
-        pilot = std::make_unique<RunResult>(run_replicate(s, 0, nullptr));
-      }
+      if (!pilot && !(pilot = pilot_run(cmp.arms()[k]))) return;  // needs more communities: the runs will say
       try {
         (void)run_value(*pilot, c.metric);
       } catch (const std::exception&) {

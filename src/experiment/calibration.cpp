@@ -116,15 +116,9 @@ void check_metrics(const Scenario& base, const std::vector<Target>& metrics) {
                        " but the run has days 0-" + std::to_string(days - 1) +
                        " (run.days = " + std::to_string(days) + ")");
   // Every metric exists: a one-day pilot on one community gives the series and outcome names.
-  Scenario pilot = base;
-  try {
-    pilot.set("run.days", "1", "pilot");
-    pilot.set("district.communities", "1", "pilot");
-    pilot.validate();
-  } catch (const InputError&) {
-    return;  // a configuration that needs more than one community: the runs will say
-  }
-  const RunResult r = run_replicate(pilot, 0, nullptr);
+  const auto pilot = pilot_run(base);
+  if (!pilot) return;
+  const RunResult& r = *pilot;
   for (const auto& t : metrics) {
     try {
       if (t.metric.find(':') != std::string::npos)

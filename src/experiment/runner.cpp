@@ -46,6 +46,18 @@ void check_memory(const Scenario& cfg, std::uint64_t runs, const std::string& wh
                    " GiB is available (fewer district.communities or run.days, or a larger machine)");
 }
 
+std::unique_ptr<RunResult> pilot_run(const Scenario& cfg) {
+  Scenario pilot = cfg;
+  try {
+    pilot.set("run.days", "1", "pilot");
+    pilot.set("district.communities", "1", "pilot");
+    pilot.validate();
+  } catch (const InputError&) {
+    return nullptr;  // a configuration that needs more than one community: the real runs will say
+  }
+  return std::make_unique<RunResult>(run_replicate(pilot, 0, nullptr));
+}
+
 void record_parameters(const Scenario& cfg, RunRecord& rec) {
   for (const auto& s : cfg.registry().specs()) {
     rec.params.emplace_back(s.key, s.get());

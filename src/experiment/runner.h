@@ -34,6 +34,10 @@ std::uint64_t estimate_run_bytes(const Params& p);
 // district too large for the machine is refused instead of aborting (in a sweep: that run fails).
 void check_memory(const Scenario& cfg, std::uint64_t runs, const std::string& where);
 
+// A one-day run of one community of `cfg`: which series and outcomes a configuration has, cheaply, before its
+// real runs (a check's or a target's metric). Null if the configuration needs more than one community.
+std::unique_ptr<RunResult> pilot_run(const Scenario& cfg);
+
 // Every resolved parameter of `cfg` into `rec.params` / `rec.numeric` (the /runs parameter columns).
 void record_parameters(const Scenario& cfg, RunRecord& rec);
 
