@@ -93,8 +93,9 @@ int cmd_describe(const std::vector<std::string>& args) {
   try {
     po::variables_map vm;
     // No positional arguments: a stray word is an error, not ignored.
-    po::store(po::command_line_parser(args).options(desc).positional(po::positional_options_description()).run(),
-              vm);
+    po::store(
+        po::command_line_parser(args).options(desc).positional(po::positional_options_description()).run(),
+        vm);
     po::notify(vm);
   } catch (const po::error& e) {
     std::cerr << "govsim: command line: " << e.what() << "\n";

@@ -176,7 +176,11 @@ int cmd_merge(const std::vector<std::string>& args, const std::string& command_l
     }
     const std::string mode = copy ? "copy" : "virtual";
     combine_results(rows, out_path, copy ? CombineMode::kCopy : CombineMode::kVirtual,
-                    {{"merged", mode}, {"shard", "all"}, {"command_line", command_line}, {"created", [] {
+                    {{"merged", mode},
+                     {"shard", "all"},
+                     {"command_line", command_line},
+                     {"created",
+                      [] {
                         char buf[32];
                         const std::time_t t = std::time(nullptr);
                         std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));

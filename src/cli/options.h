@@ -47,7 +47,8 @@ inline void require_out_parent(const std::string& path, const std::string& optio
   std::error_code ec;
   const auto parent = std::filesystem::absolute(path, ec).parent_path();
   if (ec || !std::filesystem::is_directory(parent, ec))
-    throw InputError("command line: " + option + " " + path + ": directory " + parent.string() + " does not exist");
+    throw InputError("command line: " + option + " " + path + ": directory " + parent.string() +
+                     " does not exist");
 }
 
 // Throws InputError unless `--out PATH` may be written as a file, before any work: its directory exists and
@@ -66,16 +67,19 @@ inline void require_out_file(const std::string& path, const std::vector<std::str
       throw InputError("command line: " + option + " " + path + ": exists and is not a regular file");
     for (const auto& in : inputs)
       if (std::filesystem::equivalent(path, in, ec))
-        throw InputError("command line: " + option + " " + path + ": is an input of this command (" + in + ")");
+        throw InputError("command line: " + option + " " + path + ": is an input of this command (" + in +
+                         ")");
     if (!force) throw InputError("command line: " + option + " " + path + ": exists (--force replaces it)");
   }
   for (const auto& in : inputs)
     if (std::filesystem::weakly_canonical(path, ec) == std::filesystem::weakly_canonical(in, ec))
-      throw InputError("command line: " + option + " " + path + ": is also " + in + " (another file of this command)");
+      throw InputError("command line: " + option + " " + path + ": is also " + in +
+                       " (another file of this command)");
   const auto dir = std::filesystem::absolute(path).parent_path();
   remove_dead_temporaries(dir, std::filesystem::path(path).filename().string());
   if (const std::string why = cannot_create_in(dir); !why.empty())
-    throw InputError("command line: " + option + " " + path + ": cannot create files in " + dir.string() + ": " + why);
+    throw InputError("command line: " + option + " " + path + ": cannot create files in " + dir.string() +
+                     ": " + why);
 }
 
 // Throws InputError unless `--threads N` (or --jobs) is 0 (the default) or a sane count.
@@ -83,8 +87,8 @@ inline void check_threads(int threads, const std::string& option = "--threads") 
   if (threads < 0) throw InputError("command line: " + option + " must be positive");
   if (threads > 4096)
     throw InputError("command line: " + option + " " + std::to_string(threads) +
-                     ": at most 4096 (this machine has " + std::to_string(std::thread::hardware_concurrency()) +
-                     " cores)");
+                     ": at most 4096 (this machine has " +
+                     std::to_string(std::thread::hardware_concurrency()) + " cores)");
 }
 
 // Reads options and scenario files: bad input becomes one line on stderr and exit code 2; 0 when all is well.

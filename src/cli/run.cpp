@@ -155,7 +155,8 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
         check_threads(threads);
         if (!std::filesystem::exists(scenario)) throw InputError(scenario + ": scenario file not found");
         require_out_file(out_path, {scenario}, force);
-        if (!summary_json.empty()) require_out_file(summary_json, {scenario, out_path}, force, "--summary-json");
+        if (!summary_json.empty())
+          require_out_file(summary_json, {scenario, out_path}, force, "--summary-json");
         cmp.load(scenario, sets);
         for (const auto& arm : cmp.arms()) check_memory(arm, 1, scenario);  // before any world is built
         if (!baseline.empty()) {

@@ -34,9 +34,10 @@ void check_metrics(const Comparison& cmp, const std::vector<Check>& checks) {
       try {
         (void)run_value(*pilot, c.metric);
       } catch (const std::exception&) {
-        throw InputError(c.where + ": check '" + c.name + "': unknown metric '" + c.metric + "' in arm '" + arm +
-                         "' (a summary field, a mechanism's outcome, or a reduction of a series; docs/OUTPUT.md "
-                         "lists them)");
+        throw InputError(
+            c.where + ": check '" + c.name + "': unknown metric '" + c.metric + "' in arm '" + arm +
+            "' (a summary field, a mechanism's outcome, or a reduction of a series; docs/OUTPUT.md "
+            "lists them)");
       }
     }
 }
@@ -72,7 +73,8 @@ int cmd_validate(const std::vector<std::string>& args) {
           for (const auto& c : comparisons.back()->file().checks) {
             const std::string where = c.where;
             if (!named.emplace(c.name, where).second)
-              throw InputError(where + ": check '" + c.name + "' given twice (first at " + named[c.name] + ")");
+              throw InputError(where + ": check '" + c.name + "' given twice (first at " + named[c.name] +
+                               ")");
             checks.back().push_back(parse_check(c.name, c.text, where));
             for (const auto& arm : {checks.back().back().a, checks.back().back().b})
               if (!arm.empty() && comparisons.back()->arm_index(arm) == comparisons.back()->names().size())

@@ -530,10 +530,11 @@ void Experiment::build_table(const Scenario& base, std::vector<Arm> arms,
         if (p == 0 && a == 0) days = cfg.params.run.days;
         if (cfg.params.run.days != days) {
           const std::string at = cfg.where("run.days");
-          throw InputError((at.empty() ? path_ : at) + ": key 'run.days': " + std::to_string(cfg.params.run.days) +
-                           " here, " + std::to_string(days) +
-                           " in the table's first run: every run of an experiment has the same days (its files "
-                           "hold [run, day] series); run the lengths as separate experiments");
+          throw InputError(
+              (at.empty() ? path_ : at) + ": key 'run.days': " + std::to_string(cfg.params.run.days) +
+              " here, " + std::to_string(days) +
+              " in the table's first run: every run of an experiment has the same days (its files "
+              "hold [run, day] series); run the lengths as separate experiments");
         }
       } catch (const InputError& e) {
         std::string values;

@@ -23,7 +23,7 @@ struct IniReader {
   ScenarioFile& file;
   std::map<std::string, std::string> values;     // key -> value text
   std::map<std::string, std::string> key_lines;  // key -> "file:line" where it was last given
-  std::vector<std::string> chain;                 // the files being read, outermost first (include cycles)
+  std::vector<std::string> chain;                // the files being read, outermost first (include cycles)
 
   void scan(const std::string& path, int depth) {
     std::error_code ec;
@@ -92,9 +92,11 @@ struct IniReader {
         const auto canonical = std::filesystem::weakly_canonical(target, inc_ec).string();
         for (const auto& f : chain)
           if (f == canonical)
-            throw InputError(at + ": include: " + target.string() +
-                             (f == chain.back() ? " is this file itself" : " is already being read (a cycle)"));
-        if (depth + 1 > 8) throw InputError(at + ": include: " + target.string() + ": includes nested deeper than 8");
+            throw InputError(
+                at + ": include: " + target.string() +
+                (f == chain.back() ? " is this file itself" : " is already being read (a cycle)"));
+        if (depth + 1 > 8)
+          throw InputError(at + ": include: " + target.string() + ": includes nested deeper than 8");
         scan(target.string(), depth + 1);
         continue;
       }
@@ -293,11 +295,12 @@ void Scenario::validate() const {
   const auto& jh = mechanisms.joint_handling;
   for (const auto& [lo, hi, a, b] :
        {std::tuple{jh.list_min, jh.list_max, "joint_handling.list_min", "joint_handling.list_max"},
-        std::tuple{jh.committee_min, jh.committee_max, "joint_handling.committee_min", "joint_handling.committee_max"}})
+        std::tuple{jh.committee_min, jh.committee_max, "joint_handling.committee_min",
+                   "joint_handling.committee_max"}})
     if (lo > hi) {
       const auto [at, key] = where_any({a, b});
-      throw InputError(at + ": key '" + key + "': " + a + " (" + std::to_string(lo) + ") exceeds " + b + " (" +
-                       std::to_string(hi) + ")");
+      throw InputError(at + ": key '" + key + "': " + a + " (" + std::to_string(lo) + ") exceeds " + b +
+                       " (" + std::to_string(hi) + ")");
     }
   const auto& d = params.district;
   if (d.grids_per_community > d.residents_per_community) {

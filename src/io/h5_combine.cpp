@@ -898,7 +898,8 @@ void combine(const std::vector<RowSource>& rows, const std::string& out, const s
 }  // namespace
 
 void combine_results(const std::vector<RowSource>& rows, const std::string& out, CombineMode mode,
-                     const std::vector<std::pair<std::string, std::string>>& attributes, bool sources_verified) {
+                     const std::vector<std::pair<std::string, std::string>>& attributes,
+                     bool sources_verified) {
   // Every source as govsim wrote it: a flipped byte would otherwise be copied, or mapped, as data.
   std::set<std::string> seen;
   for (const auto& r : rows)

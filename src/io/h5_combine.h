@@ -24,9 +24,8 @@ enum class CombineMode {
 // 1 and the same number of days; communities are padded to the largest count (NaN series, street -1,
 // 0 residents). /runs columns are the union (NaN, "" or -1 where a source lacks one); series are the union
 // of metrics (NaN where a source lacks one). Root attributes come from the first source, plus `attributes`
-// (which win) and `combined_from` (the source files). Every source must pass check_seal (io/seal.h; not checked again if the caller has,
-// `sources_verified`). In
-// virtual mode the sources are referenced by paths
+// (which win) and `combined_from` (the source files). Every source must pass check_seal (io/seal.h; not
+// checked again if the caller has, `sources_verified`). In virtual mode the sources are referenced by paths
 // relative to `out`'s directory. Throws std::runtime_error naming the file on any mismatch.
 void combine_results(const std::vector<RowSource>& rows, const std::string& out, CombineMode mode,
                      const std::vector<std::pair<std::string, std::string>>& attributes = {},
