@@ -16,3 +16,19 @@ cmake --build build-test
 cd build-test
 # The long validation variants (label `long`) are for researchers: `ctest -L long`.
 ctest --output-on-failure -j "$(nproc)" -LE long
+cd ..
+# AddressSanitizer and UndefinedBehaviorSanitizer (gcc, -O1): the unit tests and the integration tests run again;
+# an invalid access, a leak or undefined behaviour fails the test. Left out besides `long`, `mpi` and `cluster`:
+# ASAN_SLOW, the integration tests that take over a minute under ASan (measured on 2 cores: the synthetic-truth
+# calibration over 10 minutes, the analysis package's pytest 5, notebooks 02-05, the largest validation files,
+# comparison and merge checks 1-1.5 each); they run the simulation the kept tests already cover.
+cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g -DNDEBUG" \
+      -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g -DNDEBUG" -DGOVSIM_WERROR=ON -DGOVSIM_SANITIZE=ON \
+      -DGOVSIM_BUILD_TESTS=ON -DGOVSIM_BUILD_BENCHMARKS=OFF
+cmake --build build-asan
+ASAN_SLOW='^(calibration\.synthetic_truth|analysis\.pytest|analysis\.notebook\.0[2-5]_|validation\.0[15789]_|'
+ASAN_SLOW+='comparison\.joint_handling_and_downshift|merge\.virtual_and_copy)'
+(cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+   ctest --output-on-failure -j "$(nproc)" -LE 'long|mpi|cluster' -E "$ASAN_SLOW")
+# libFuzzer over the scenario, experiment, calibration and optimisation parsers (clang, build-fuzz): 3 minutes.
+scripts/fuzz.sh 180
