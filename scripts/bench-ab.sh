@@ -11,6 +11,7 @@ trap 'rm -rf "$tmp"' EXIT
 for i in $(seq 1 "$n"); do
   for side in a b; do
     bin=${!side}
+    rm -f "$tmp/x.h5"  # govsim replaces an existing --out only with --force, which an older binary lacks
     /usr/bin/time -f "%e" -o "$tmp/t" "$bin" run scenarios/baseline.ini --set district.communities=224 --threads 2 \
       --out "$tmp/x.h5" --quiet >/dev/null
     echo "year $side $(cat "$tmp/t")" | tee -a "$tmp/times"

@@ -21,6 +21,7 @@ sitting() {
   local what=$1
   for i in $(seq 1 "$rounds"); do
     for t in 1 2 2f; do  # 2f: two threads on every day (GOVSIM_FIXED_THREADS=1, no probing for one)
+      rm -f "$tmp/x.h5"  # an existing --out is replaced only with --force (which older binaries lack)
       GOVSIM_FIXED_THREADS=$([ "$t" = 2f ] && echo 1 || echo 0) /usr/bin/time -f "%e" -o "$tmp/t" "$govsim" run \
         scenarios/baseline.ini --set district.communities="$communities" --set run.days="$days" \
         --threads "${t%f}" --out "$tmp/x.h5" --quiet >/dev/null

@@ -11,6 +11,6 @@ scripts/install-deps.sh
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DGOVSIM_BUILD_TESTS=OFF -DGOVSIM_BUILD_BENCHMARKS=OFF
 cmake --build build --target govsim
 mkdir -p out
-./build/src/govsim run scenarios/main_comparison.ini --out out/main_comparison.h5 "$@"
+./build/src/govsim run scenarios/main_comparison.ini --out out/main_comparison.h5 --force "$@"  # a rerun replaces it
 ./build/src/govsim report out/main_comparison.h5 --out out/report >/dev/null
 echo "Report: $PWD/out/report/index.html (open it in a browser; figures as PNG and SVG in out/report/)"
