@@ -15,11 +15,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 budget=${1:-120}
 shift || true
-case "$budget" in '' | *[!0-9]*) echo "fuzz.sh: SECONDS must be a whole number, got '$budget'" >&2; exit 2 ;; esac
+case "$budget" in
+  '' | *[!0-9]*) echo "fuzz.sh: SECONDS must be a whole number, got '$budget'" >&2; exit 2 ;;
+esac
 
 cc=clang cxx=clang++
 if command -v clang++-14 >/dev/null; then cc=clang-14 cxx=clang++-14; fi
-command -v "$cxx" >/dev/null || { echo "fuzz.sh: clang++ not found (scripts/install-deps.sh --test)" >&2; exit 2; }
+if ! command -v "$cxx" >/dev/null; then
+  echo "fuzz.sh: clang++ not found (scripts/install-deps.sh --test installs clang-14)" >&2
+  exit 2
+fi
 # -O1 -g without NDEBUG: assertions stay on and stacks stay readable.
 cmake -S . -B build-fuzz -G Ninja -DCMAKE_C_COMPILER="$cc" -DCMAKE_CXX_COMPILER="$cxx" \
       -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_FLAGS_DEBUG="-O1 -g" -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" \
@@ -55,8 +60,9 @@ execs=$(awk -F': *' '/^stat::number_of_executed_units/ {n += $2} END {print n + 
 if [ "$execs" -eq 0 ]; then
   execs=$(grep -oE '^#[0-9]+' "$run/fuzz.log" | tail -1 | tr -d '#' || true)
 fi
-crashes=$(find "$run/findings" -type f \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' \) | wc -l)
-tail -n 40 "$run/fuzz.log" | grep -E 'ERROR|FINDING|SUMMARY|Test unit written|#[0-9]+ *DONE' || true
+crashes=$(find "$run/findings" -type f \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' \
+              -o -name 'oom-*' \) | wc -l)
+grep -E '^==[0-9]+== *ERROR|FINDING|runtime error|^SUMMARY|Test unit written' "$run/fuzz.log" | head -n 20 || true
 echo "fuzz: ${execs:-0} executions, ${crashes} crashes"
 if [ "$rc" -ne 0 ] || [ "$crashes" -gt 0 ]; then
   echo "fuzz.sh: failed (libFuzzer exit code $rc); log $run/fuzz.log, inputs in $run/findings/" >&2

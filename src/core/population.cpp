@@ -413,12 +413,16 @@ void build_network(World& w, int degree, double rewire, float weight, std::uint6
   // Every resident's links, grid by grid in parallel: store(r, first resident of r's grid, grid size, k).
   auto each_resident = [&](auto store) {
     ParallelErrors errors5;
+    // Locals of this lambda: clang 14 rejects a lambda inside the parallel region of a generic lambda that
+    // names build_network's own locals (w, links_in_grid).
+    const World& world = w;
+    const auto& links = links_in_grid;
 #pragma omp parallel for schedule(dynamic, 64)
     for (std::int64_t gi = 0; gi < G; ++gi) {
       errors5.run([&] {
         const auto g = static_cast<std::uint32_t>(gi);
-        const std::uint32_t a = w.grid_first_resident(g), b = w.grid_end_resident(g);
-        const int k = links_in_grid(g);
+        const std::uint32_t a = world.grid_first_resident(g), b = world.grid_end_resident(g);
+        const int k = links(g);
         for (std::uint32_t r = a; r < b; ++r) store(r, a, b - a, k);
       });
     }

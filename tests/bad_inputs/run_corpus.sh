@@ -96,6 +96,11 @@ for case_file in "$CORPUS"/$GLOB; do
     echo "FAIL $base: malformed case file: needs '#! expect:' and a '---' line"
     failing=$((failing + 1)); failed_names+=("$base"); continue
   fi
+  # An AddressSanitizer build reserves terabytes of address space: under `ulimit -v` it cannot start.
+  if [ -n "$limit" ] && [ "${GOVSIM_CORPUS_SKIP_ULIMIT:-0}" = 1 ]; then
+    echo "SKIP $base: needs ulimit $limit (GOVSIM_CORPUS_SKIP_ULIMIT=1, a sanitizer build)"
+    continue
+  fi
   # Body and extra files: awk splits the part after the first '---' at '--- NAME' lines; bytes are kept as
   # they are and every line ends with a newline.
   LC_ALL=C awk -v work="$work" -v first="$name" '

@@ -1,8 +1,9 @@
-// libFuzzer harness over govsim's input parsers: scenario files (read_scenario, and Comparison::load as
-// `govsim run` and `govsim validate` read them, with their [checks]), experiment files (Experiment::load, as
-// `govsim plan` and `govsim sweep`), calibration files (Calibration::load) and optimisation files
-// (Optimisation::load), plus the public parsers of their section lines (priors, targets, metrics, checks).
-// Built by -DGOVSIM_FUZZ=ON (clang only) and run by scripts/fuzz.sh.
+// libFuzzer harness over govsim's input parsers. Each input is read as a file by read_scenario(), its section
+// lines by the public parsers (abc::parse_prior, parse_target, parse_metric, parse_check), then by the loader
+// of each kind of file its sections make it: Comparison::load (a scenario, as `govsim run` and `govsim
+// validate` read it), Experiment::load (`govsim plan` and `govsim sweep`; a plain scenario plans as one
+// point), Calibration::load and Optimisation::load. Built by -DGOVSIM_FUZZ=ON (clang only), run by
+// scripts/fuzz.sh; FUZZ_PARSERS_VERBOSE=1 prints each loader's outcome (to triage one input).
 //
 // Each input is written to a per-process temporary directory as DIR/w/a/b/in.ini. An input may hold a second
 // file after a line `%%`: that part is written beside it as inc.ini, so `include = inc.ini` reads fuzzed text
@@ -14,13 +15,14 @@
 // std::filesystem::filesystem_error (main() reports it with its path, exit code 2). Any other exception is a
 // finding: the harness prints it and aborts. So are crashes, sanitizer reports, leaks and timeouts.
 //
-// Kept fast: no simulation. An experiment is loaded only when its run table is small (the table is built and
-// every run's configuration checked: 10 million runs are allowed and take minutes, which is not a bug); a
-// calibration's and an optimisation's load ends with a one-day pilot run of one community (to check metric
-// names), which the harness keeps small by overriding the district's size parameters (they are still parsed
-// and range-checked from the file first).
+// Kept fast: no simulation. An experiment is loaded only when its run table, estimated from the text, is
+// small (the table is built and every run's configuration checked: 10 million runs are allowed and take
+// minutes, which is not a bug); a calibration's and an optimisation's load ends with a one-day pilot run of
+// one community (to check metric names), which the harness keeps small by overriding the district's size
+// parameters (they are still parsed and range-checked from the file first).
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -50,10 +52,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-fs::path g_root;       // the per-process temporary directory
-fs::path g_input;      // g_root/w/a/b/in.ini
-fs::path g_include;    // g_root/w/a/b/inc.ini
-std::string g_stage;   // which loader runs now (printed with a finding)
+fs::path g_root;         // the per-process temporary directory
+fs::path g_input;        // g_root/w/a/b/in.ini
+fs::path g_include;      // g_root/w/a/b/inc.ini
+std::string g_stage;     // which loader runs now (printed with a finding)
 bool g_verbose = false;  // FUZZ_PARSERS_VERBOSE=1: print each loader's outcome (to triage one input)
 
 // Plan no experiment above this many runs (estimated from the file's text before loading).
@@ -138,10 +140,14 @@ double estimated_runs(const govsim::ScenarioFile& file) {
 
 // The district's size, overridden for the calibration's and the optimisation's pilot run.
 const std::vector<std::string> kSmallPilot = {
-    "district.residents_per_community=10", "district.grids_per_community=1",
-    "district.in_service_members=0",       "district.district_leaders=0",
-    "district.district_organs=0",          "district.sections_stations=0",
-    "district.soes=0",                     "district.two_new_orgs=0",
+    "district.residents_per_community=10",
+    "district.grids_per_community=1",
+    "district.in_service_members=0",
+    "district.district_leaders=0",
+    "district.district_organs=0",
+    "district.sections_stations=0",
+    "district.soes=0",
+    "district.two_new_orgs=0",
 };
 
 }  // namespace
@@ -203,12 +209,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!readable) return 0;
   // The section parsers on their own, whatever else the file holds.
   for (const auto& l : file.lines("priors"))
-    expect_input_errors("abc::parse_prior", [&] { (void)govsim::abc::parse_prior(l.name, l.value, l.where); });
+    expect_input_errors("abc::parse_prior",
+                        [&] { (void)govsim::abc::parse_prior(l.name, l.value, l.where); });
   for (const auto& l : file.lines("targets"))
     expect_input_errors("parse_target", [&] { (void)govsim::parse_target(l.name, l.value, l.where); });
-  for (const auto& section : {"objectives", "constraints"})
-    for (const auto& l : file.lines(section))
-      expect_input_errors("parse_metric", [&] { (void)govsim::parse_metric(l.name, l.value, l.where); });
+  for (const auto& l : file.lines("objectives")) {  // `minimise METRIC [over FIRST-LAST]`
+    const auto sp = l.value.find(' ');
+    const std::string metric = sp == std::string::npos ? "" : l.value.substr(sp + 1);
+    expect_input_errors("parse_metric", [&] { (void)govsim::parse_metric(l.name, metric, l.where); });
+  }
+  for (const auto& l : file.lines("constraints")) {  // `METRIC [over FIRST-LAST] <= VALUE`
+    const std::string metric = l.value.substr(0, std::min(l.value.find("<="), l.value.find(">=")));
+    expect_input_errors("parse_metric", [&] { (void)govsim::parse_metric(l.name, metric, l.where); });
+  }
   for (const auto& c : file.checks)
     expect_input_errors("parse_check", [&] { (void)govsim::parse_check(c.name, c.text, c.where); });
 
