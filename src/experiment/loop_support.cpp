@@ -78,6 +78,8 @@ void claim_directory(const fs::path& dir, const std::string& what, const std::st
                      const std::string& file, const std::string& settings_json, bool allow_changed,
                      int rank) {
   fs::create_directories(dir);
+  // The result file's temporary that a killed run of this host left (the generations' sweeps clean their own).
+  remove_dead_temporaries(dir);
   const fs::path json = dir / (what + ".json");
   if (fs::exists(json)) {
     std::string old;
