@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages govsim needs to build, test and read its output.
 # Usage: install-deps.sh [--test]   (--test adds what only the test command needs)
-# Idempotent: skips apt entirely when every package is already installed.
+# Idempotent: skips apt entirely when every package is already installed. Without root (and no sudo) or off
+# Debian it installs nothing and exits 0: the packages are then optional, and CMake names what is missing.
 set -euo pipefail
 
 PACKAGES=(
@@ -26,6 +27,10 @@ if [ "${1:-}" = "--test" ]; then
   )
 fi
 
+if ! command -v dpkg-query >/dev/null; then
+  echo "install-deps: not a Debian system (no dpkg-query): nothing installed; the build uses what CMake finds" >&2
+  exit 0
+fi
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -36,9 +41,17 @@ if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
 
-echo "install-deps: installing ${missing[*]}"
 SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+if [ "$(id -u)" -ne 0 ]; then
+  # Without root (a cluster, a shared workstation) the packages are optional: CMake finds the dependencies
+  # wherever they are (modules, copies under $HOME) and names any that is missing (README, "On a cluster").
+  if ! command -v sudo >/dev/null || ! sudo -n true 2>/dev/null; then
+    echo "install-deps: not root, so not installing ${missing[*]}; the build uses what CMake finds" >&2
+    exit 0
+  fi
+  SUDO="sudo"
+fi
+echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -54,6 +54,7 @@ int read_loop_args(const std::vector<std::string>& args, const char* command, co
       throw InputError(std::string("command line: ") + what + " file is required (govsim " + command +
                        " FILE.ini)");
     if (a.out_dir.empty()) throw InputError("command line: --out DIR is required");
+    a.path = find_input(a.path);
     if (!fs::exists(a.path)) throw InputError(a.path + ": file not found");
     require_out_parent(a.out_dir);
     if (fs::exists(a.out_dir) && !fs::is_directory(a.out_dir))

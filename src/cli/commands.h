@@ -1,5 +1,6 @@
 #pragma once
 
+#include <iosfwd>
 #include <string>
 #include <vector>
 
@@ -30,5 +31,7 @@ int cmd_verify(const std::vector<std::string>& args);
 int cmd_slurm(const std::vector<std::string>& args, const std::string& command_line);
 // Runs the Python analysis package's HTML report (src/cli/report.cpp); its exit code, 2 for bad input.
 int cmd_report(const std::vector<std::string>& args, const std::string& command_line);
+// govsim --version: release, revision, the build's configuration and where its data are (cli/build_info.cpp).
+void print_version(std::ostream& out);
 
 }  // namespace govsim::cli

@@ -87,7 +87,7 @@ const char* kUsage =
     ").\n"
     "  govsim describe [--format text|markdown|ini]\n"
     "      Every parameter (name, type, default, unit, source), the phase order, the mechanisms.\n"
-    "  govsim --help | --version\n"
+    "  govsim --help | --version (release, revision, the build's configuration)\n"
     "\n"
     "Exit codes: 0 success, 1 a run failed, 2 bad input (nothing is written).\n";
 
@@ -135,7 +135,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (args[0] == "--version") {
-    std::cout << "govsim " << govsim::govsim_version() << " (" << govsim::git_revision() << ")\n";
+    govsim::cli::print_version(std::cout);
     return 0;
   }
   const std::string cmd = args[0];

@@ -11,6 +11,7 @@
 
 #include "experiment/scenario.h"
 #include "util/files.h"
+#include "util/install.h"
 
 namespace govsim::cli {
 

@@ -111,6 +111,7 @@ int cmd_plan(const std::vector<std::string>& args, const std::string&) {
           throw InputError("command line: an experiment file is required (govsim plan EXPERIMENT.ini)");
         if (format != "text" && format != "tsv" && format != "json")
           throw InputError("command line: --format '" + format + "': expected text, tsv or json");
+        file = find_input(file);
         if (!std::filesystem::exists(file)) throw InputError(file + ": experiment file not found");
         experiment.load(file, sets);
       }))

@@ -14,12 +14,10 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "util/install.h"
 
 #ifndef GOVSIM_PYTHON_DEFAULT
 #define GOVSIM_PYTHON_DEFAULT "/usr/bin/python3"
-#endif
-#ifndef GOVSIM_ANALYSIS_DIR_DEFAULT
-#define GOVSIM_ANALYSIS_DIR_DEFAULT "analysis"
 #endif
 
 extern char** environ;
@@ -41,7 +39,7 @@ import importlib.util, sys
 if sys.version_info < (3, 9):
     print(f"govsim: report needs Python 3.9 or later; {sys.executable} is {sys.version.split()[0]}: " + sys.argv[1], file=sys.stderr); sys.exit(3)
 if importlib.util.find_spec("govsim_analysis") is None:
-    print(f"govsim: report: the Python package govsim_analysis is not in {sys.argv[2]} (set GOVSIM_ANALYSIS_DIR to the repository's analysis/ directory)", file=sys.stderr); sys.exit(3)
+    print(f"govsim: report: the Python package govsim_analysis is not in {sys.argv[2]} (set GOVSIM_ANALYSIS_DIR to the directory that holds govsim_analysis)", file=sys.stderr); sys.exit(3)
 missing = [m for m in ("numpy", "pandas", "xarray", "h5py", "scipy", "matplotlib") if importlib.util.find_spec(m) is None]
 if missing:
     print(f"govsim: report: {sys.executable} lacks the Python modules {', '.join(missing)}: " + sys.argv[1], file=sys.stderr); sys.exit(3)
@@ -131,10 +129,16 @@ int cmd_report(const std::vector<std::string>& args, const std::string& /*comman
   }
 
   const std::string python = env_or("GOVSIM_PYTHON", GOVSIM_PYTHON_DEFAULT);
-  const std::string analysis = env_or("GOVSIM_ANALYSIS_DIR", GOVSIM_ANALYSIS_DIR_DEFAULT);
-  if (!fs::is_directory(fs::path(analysis) / "govsim_analysis", ec)) {
-    std::cerr << "govsim: report: no Python package govsim_analysis in " << analysis
-              << " (set GOVSIM_ANALYSIS_DIR to the repository's analysis/ directory)\n";
+  // The package that came with this binary (PREFIX/share/govsim/analysis, or the source tree's analysis/).
+  const fs::path data = data_dir();
+  const std::string analysis =
+      env_or("GOVSIM_ANALYSIS_DIR", data.empty() ? "" : (data / "analysis").string().c_str());
+  if (analysis.empty() || !fs::is_directory(fs::path(analysis) / "govsim_analysis", ec)) {
+    std::cerr << "govsim: report: no Python package govsim_analysis "
+              << (analysis.empty()
+                      ? "beside " + executable_path().string() + " (PREFIX/share/govsim/analysis)"
+                      : "in " + analysis)
+              << " (set GOVSIM_ANALYSIS_DIR to the directory that holds govsim_analysis)\n";
     return 2;
   }
   const char* old = std::getenv("PYTHONPATH");

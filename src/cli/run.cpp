@@ -153,6 +153,7 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
           throw InputError("command line: a scenario file is required (govsim run SCENARIO.ini)");
         if (out_path.empty()) throw InputError("command line: --out FILE.h5 is required");
         check_threads(threads);
+        scenario = find_input(scenario);
         if (!std::filesystem::exists(scenario)) throw InputError(scenario + ": scenario file not found");
         require_out_file(out_path, {scenario}, force);
         if (!summary_json.empty())

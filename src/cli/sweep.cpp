@@ -93,6 +93,7 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
         if (path.empty())
           throw InputError("command line: an experiment file is required (govsim sweep EXPERIMENT.ini)");
         if (out_dir.empty()) throw InputError("command line: --out DIR is required");
+        path = find_input(path);
         if (!fs::exists(path)) throw InputError(path + ": experiment file not found");
         require_out_parent(out_dir);
         if (fs::exists(out_dir) && !fs::is_directory(out_dir))
@@ -209,6 +210,7 @@ int cmd_slurm(const std::vector<std::string>& args, const std::string& command_l
         if (path.empty())
           throw InputError("command line: an experiment file is required (govsim slurm EXPERIMENT.ini)");
         if (out_dir.empty()) throw InputError("command line: --out DIR is required");
+        path = find_input(path);
         if (!fs::exists(path)) throw InputError(path + ": experiment file not found");
         if (cpus < 1) throw InputError("command line: --cpus-per-task must be at least 1");
         if (pilot_days < 1) throw InputError("command line: --pilot-days must be at least 1");

@@ -64,7 +64,8 @@ int cmd_validate(const std::vector<std::string>& args) {
         check_threads(threads);
         if (files.empty())
           throw InputError("command line: give one or more validation files (tests/validation/*.ini)");
-        for (const auto& f : files) {
+        for (auto& f : files) {
+          f = find_input(f);
           if (!std::filesystem::exists(f)) throw InputError(f + ": validation file not found");
           comparisons.push_back(std::make_unique<Comparison>());
           comparisons.back()->load(f, sets);

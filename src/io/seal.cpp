@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+// Compiled in from the header (no library to link: one header to carry to a cluster).
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include <cerrno>
