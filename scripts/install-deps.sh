@@ -9,6 +9,8 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   libboost-program-options-dev libeigen3-dev libhdf5-dev hdf5-tools nlohmann-json3-dev
   librandom123-dev libdeflate-dev libxxhash-dev libgtest-dev libgmock-dev libbenchmark-dev
+  # govsim serve: the web server and the page's charts
+  libcpp-httplib-dev libjs-chart.js
   python3 python3-h5py python3-numpy python3-pandas python3-xarray python3-h5netcdf
   time
   # analysis/ (figures, statistics, govsim report); scipy also checks the Sobol' points (tests/design);
@@ -22,6 +24,8 @@ if [ "${1:-}" = "--test" ]; then
     openmpi-bin libopenmpi-dev
     python3-pytest jupyter-nbconvert python3-nbclient python3-ipykernel
     chromium
+    # tests/serve: the page driven in headless Chromium
+    chromium-driver python3-selenium
     # scripts/fuzz.sh: clang with libFuzzer and the sanitizer runtimes, and the OpenMP runtime clang links
     clang-14 libclang-rt-14-dev libomp-14-dev
   )

@@ -19,6 +19,10 @@
 #include "cli/commands.h"
 #include "util/install.h"
 #include "util/version.h"
+// Last: httplib.h brings <resolv.h>, whose `_res` macro breaks Eigen's headers if they come after it.
+#ifdef GOVSIM_HAVE_SERVE
+#include <httplib.h>
+#endif
 
 #ifndef GOVSIM_PYTHON_DEFAULT
 #define GOVSIM_PYTHON_DEFAULT "/usr/bin/python3"
@@ -89,6 +93,11 @@ void print_version(std::ostream& out) {
       << "  libdeflate     " << LIBDEFLATE_VERSION_STRING << "\n"
       << "  xxHash         " << xxh / 10000 << "." << xxh / 100 % 100 << "." << xxh % 100 << "\n"
       << "  Random123      (header-only, Philox4x32-10)\n"
+#ifdef GOVSIM_HAVE_SERVE
+      << "  serve          yes (cpp-httplib " << CPPHTTPLIB_VERSION << ")\n"
+#else
+      << "  serve          no (configure with Debian's libcpp-httplib-dev installed)\n"
+#endif
       << "  binary         " << executable_path().string() << "\n"
       << "  data           " << (data.empty() ? "not found (no share/govsim beside the binary)" : data)
       << "  (scenarios, analysis, docs)\n"

@@ -31,6 +31,11 @@ int cmd_verify(const std::vector<std::string>& args);
 int cmd_slurm(const std::vector<std::string>& args, const std::string& command_line);
 // Runs the Python analysis package's HTML report (src/cli/report.cpp); its exit code, 2 for bad input.
 int cmd_report(const std::vector<std::string>& args, const std::string& command_line);
+// Runs argv (PATH searched when argv[0] has no '/'), waits, returns its exit status (128 + signal if killed),
+// or -1 with errno set when it could not be started (cli/report.cpp).
+int spawn_and_wait(const std::vector<std::string>& argv);
+// govsim serve [SCENARIO.ini] [--port P] [--host H] [--out DIR]: the browser explorer (cli/serve.cpp).
+int cmd_serve(const std::vector<std::string>& args);
 // govsim --version: release, revision, the build's configuration and where its data are (cli/build_info.cpp).
 void print_version(std::ostream& out);
 

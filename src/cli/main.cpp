@@ -85,6 +85,9 @@ const char* kUsage =
     "      figures) and the figures as PNG and SVG, with the Python package in analysis/\n"
     "      (Python: $GOVSIM_PYTHON, else " GOVSIM_PYTHON_DEFAULT_TEXT
     ").\n"
+    "  govsim serve [SCENARIO.ini] [--port P] [--host H] [--out DIR]\n"
+    "      The explorer in the browser: parameters, two arms, run / pause / step / reset, live series\n"
+    "      and community maps, save as scenario, download HDF5 (one simulation per tab; Ctrl-C stops).\n"
     "  govsim describe [--format text|markdown|ini]\n"
     "      Every parameter (name, type, default, unit, source), the phase order, the mechanisms.\n"
     "  govsim --help | --version (release, revision, the build's configuration)\n"
@@ -107,9 +110,19 @@ int dispatch(const std::string& cmd, std::vector<std::string>& args, const std::
   if (cmd == "optimise" || cmd == "optimize") return govsim::cli::cmd_optimise(args, command_line);
   if (cmd == "report") return govsim::cli::cmd_report(args, command_line);
   if (cmd == "verify") return govsim::cli::cmd_verify(args);
+  if (cmd == "serve") {
+#ifdef GOVSIM_HAVE_SERVE
+    return govsim::cli::cmd_serve(args);
+#else
+    std::cerr << "govsim: serve: this govsim was built without cpp-httplib (Debian: libcpp-httplib-dev; "
+                 "then configure again)\n";
+    return 2;
+#endif
+  }
   std::cerr
       << "govsim: unknown command '" << cmd
-      << "' (known: run, plan, sweep, merge, verify, slurm, calibrate, optimise, validate, report, describe; "
+      << "' (known: run, plan, sweep, merge, verify, slurm, calibrate, optimise, validate, report, serve, "
+         "describe; "
          "see govsim --help)\n";
   return 2;
 }

@@ -50,6 +50,8 @@ std::string env_or(const char* name, const char* fallback) {
   return v && *v ? std::string(v) : std::string(fallback);
 }
 
+}  // namespace
+
 // Runs argv (PATH searched when argv[0] has no '/'), waits, returns its exit status (128 + signal if killed),
 // or -1 with errno set when it could not be started.
 int spawn_and_wait(const std::vector<std::string>& argv) {
@@ -71,8 +73,6 @@ int spawn_and_wait(const std::vector<std::string>& argv) {
   if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
   return 1;
 }
-
-}  // namespace
 
 int cmd_report(const std::vector<std::string>& args, const std::string& /*command_line*/) {
   // FILE and --out DIR are checked here; other options (--baseline, --metric, --title) go to the package,

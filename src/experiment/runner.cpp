@@ -65,15 +65,15 @@ void record_parameters(const Scenario& cfg, RunRecord& rec) {
   }
 }
 
-RunResult run_replicate(const Scenario& cfg, std::int64_t k, std::ostream* log, WorldCache* worlds) {
+ReplicateRun start_replicate(const Scenario& cfg, std::int64_t k, std::ostream* log, WorldCache* worlds) {
   const Params& p = cfg.params;
-  const auto t0 = std::chrono::steady_clock::now();
+  ReplicateRun run;
+  run.started = std::chrono::steady_clock::now();
   const std::uint64_t seed =
       derive_seed(static_cast<std::uint64_t>(p.run.seed), static_cast<std::uint64_t>(k));
   check_memory(cfg, 1, "run " + cfg.params.run.name + " replicate " + std::to_string(k));
   World world = worlds != nullptr ? worlds->get(cfg, seed) : generate_world(p, seed);
-  RunResult out;
-  RunRecord& rec = out.record;
+  RunRecord& rec = run.out.record;
   const auto C = world.communities.size();
   for (std::uint32_t c = 0; c < C; ++c) {
     rec.communities.street.push_back(static_cast<std::int32_t>(world.communities.street[c]));
@@ -90,18 +90,26 @@ RunResult run_replicate(const Scenario& cfg, std::int64_t k, std::ostream* log, 
          << world.units.size() << " co-building units; "
          << static_cast<double>(world.bytes()) / static_cast<double>(world.residents.size())
          << " bytes/resident in agent stores; " << omp_get_max_threads() << " thread(s)\n";
-  Simulation sim(p, std::move(world), seed);
-  std::vector<const Mechanism*> mechs;
+  rec.seed = seed;
+  run.sim = std::make_unique<Simulation>(p, std::move(world), seed);
   // Mechanisms act in the factory's fixed order (docs/ODD.md), not in the order the scenario names them.
   const auto names = cfg.mechanism_names();
   for (const auto& entry : mechanism_entries()) {
     if (std::find(names.begin(), names.end(), entry.name) == names.end()) continue;
     auto m = entry.create(cfg.mechanisms);
-    mechs.push_back(m.get());
-    sim.add_mechanism(std::move(m));
+    run.mechanisms.push_back(m.get());
+    run.sim->add_mechanism(std::move(m));
   }
-  sim.run();
-  for (const Mechanism* m : mechs) {  // after the run, so each can report what it set up
+  rec.replicate = k;
+  return run;
+}
+
+RunResult finish_replicate(const Scenario& cfg, ReplicateRun&& run) {
+  Simulation& sim = *run.sim;
+  sim.finish();
+  RunResult out = std::move(run.out);
+  RunRecord& rec = out.record;
+  for (const Mechanism* m : run.mechanisms) {  // after the run, so each can report what it set up
     ListSink sink;
     m->describe(sink);
     rec.mechanisms.emplace_back(m->name(), sink.items);
@@ -112,15 +120,21 @@ RunResult run_replicate(const Scenario& cfg, std::int64_t k, std::ostream* log, 
     if (name == "jh_share_closed_6m") out.summary.listed_closed_6m_share = value;
     if (name == "jh_share_closed_by_deadline") out.summary.listed_closed_by_deadline_share = value;
   }
-  out.summary.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  out.summary.wall_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - run.started).count();
   out.recorder = std::make_unique<Recorder>(sim.take_recorder());
-  rec.arm = p.run.name;
-  rec.replicate = k;
-  rec.seed = seed;
+  rec.arm = cfg.params.run.name;
   rec.wall_seconds = out.summary.wall_seconds;
   record_parameters(cfg, rec);
   rec.recorder = out.recorder.get();
+  run.sim.reset();
   return out;
+}
+
+RunResult run_replicate(const Scenario& cfg, std::int64_t k, std::ostream* log, WorldCache* worlds) {
+  ReplicateRun run = start_replicate(cfg, k, log, worlds);
+  run.sim->run();
+  return finish_replicate(cfg, std::move(run));
 }
 
 }  // namespace govsim

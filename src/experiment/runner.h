@@ -1,9 +1,11 @@
 // Running one replicate of one configured arm: world, mechanisms, simulation, and what the writer needs.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <iosfwd>
 #include <memory>
+#include <vector>
 
 #include "experiment/scenario.h"
 #include "experiment/world_cache.h"
@@ -23,6 +25,19 @@ struct RunResult {
 // (the same bits as building it).
 RunResult run_replicate(const Scenario& cfg, std::int64_t replicate, std::ostream* log,
                         WorldCache* worlds = nullptr);
+
+// run_replicate in three steps, for a caller that advances the days itself (govsim serve): start_replicate
+// builds the world and the simulation with its mechanisms; the caller calls sim->step() for each of
+// run.days days; finish_replicate finalizes and gives what run_replicate gives (the same bits).
+struct ReplicateRun {
+  RunResult out;
+  std::unique_ptr<Simulation> sim;
+  std::vector<const Mechanism*> mechanisms;
+  std::chrono::steady_clock::time_point started;
+};
+ReplicateRun start_replicate(const Scenario& cfg, std::int64_t replicate, std::ostream* log,
+                             WorldCache* worlds = nullptr);
+RunResult finish_replicate(const Scenario& cfg, ReplicateRun&& run);
 
 // The peak memory of one run of `p`, estimated from measurements (docs/PERFORMANCE.md, "Memory"): about
 // 40 bytes a resident in the agent stores and 210 bytes a community-day in the recorded series, plus the

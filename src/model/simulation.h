@@ -55,6 +55,10 @@ class Simulation {
   // is faster (on a machine whose cores other processes hold, barriers wait for a core), and uses the
   // faster count until the next probe (the same bits either way); GOVSIM_FIXED_THREADS=1 keeps every thread.
   void run();
+  // For a caller that steps the days itself (govsim serve): whether run.days days have been stepped, and
+  // the end of the run that run() does after them (mechanisms' finalize; idempotent).
+  bool days_done() const { return s_.day + 1 >= s_.params.run.days; }
+  void finish() { finalize(); }
   RunSummary summary() const;
 
   // Sets up the day and runs one phase, each its own pass over the communities; step() does the same work

@@ -77,7 +77,8 @@ for var in EIGEN3_INCLUDE_DIR RANDOM123_INCLUDE_DIR NLOHMANN_JSON_INCLUDE_DIR XX
   grep -q "^$var:PATH=$D/" "$cache" || fail "$var was not taken from \$HOME/deps: $(grep "^$var:" "$cache")"
 done
 for f in bin/govsim share/govsim/scenarios/main_comparison.ini share/govsim/analysis/govsim_analysis/report.py \
-         share/govsim/analysis/notebooks/01_quickstart.ipynb share/govsim/docs/ODD.md share/govsim/README.md; do
+         share/govsim/analysis/notebooks/01_quickstart.ipynb share/govsim/docs/ODD.md share/govsim/README.md \
+         share/govsim/web/index.html; do
   [ -e "$H/opt/govsim/$f" ] || fail "the install lacks $f"
 done
 
