@@ -6,7 +6,7 @@
 
 const G = (window.govsim = {
   session: null, model: null, charts: [], diff: null, series: [[], []], metrics: [[], []], units: [[], []],
-  maps: [[], []], day: -1, days: 0, done: false, dirty: true, error: '',
+  maps: [[], []], mapDay: -1, day: -1, days: 0, done: false, dirty: true, error: '', armNames: null, replicates: 1,
 });
 const HEADLINE = ['n_open_cases', 'share_good', 'mean_trust', 'mean_resolution_hours'];
 const COLOURS = ['#1f5fa8', '#c0392b'];
@@ -107,7 +107,9 @@ function configuration() {
 async function configure() {
   if (!G.dirty) return true;
   try {
-    await api(`/api/sessions/${G.session}/configure`, configuration());
+    const state = await api(`/api/sessions/${G.session}/configure`, configuration());
+    G.armNames = state.arms;  // as the server applied them
+    G.replicates = state.replicates;
   } catch (e) {
     showError(e.message);
     return false;
@@ -153,12 +155,17 @@ function buildCharts() {
   G.diff = lineChart($('diff'));
   G.diff.data.datasets.pop();
   $('map-metric').append(el('option', { value: 'share_good' }, 'share_good'));
-  $('map-metric').addEventListener('change', () => { G.dirty = true; });
+  $('map-metric').addEventListener('change', () =>
+    api(`/api/sessions/${G.session}/map`, { metric: $('map-metric').value }).catch((e) => showError(e.message)));
 }
 
-// Metric selectors follow the metrics the first arm records (known from day 0 on).
+// Every metric either arm records (known from day 0 on; a mechanism's own series are in its arm only).
+function allMetrics() {
+  return [...new Set([...G.metrics[0], ...G.metrics[1]])];
+}
+
 function fillSelectors() {
-  const names = G.metrics[0];
+  const names = allMetrics();
   for (let i = 0; i < G.charts.length; i++) {
     const select = $(`chart${i}-metric`);
     if (select.options.length === names.length) continue;
@@ -185,8 +192,9 @@ function render() {
 
 function draw() {
   const days = [...Array(G.day + 1).keys()];
-  const names = G.model.arms.map((_, a) => $(`arm${a}-name`).value);
+  const names = G.armNames || G.model.arms.map((_, a) => $(`arm${a}-name`).value.trim());
   if (G.metrics[0].length) fillSelectors();
+  const mean = G.replicates > 1 ? `, mean of ${G.replicates} replicates` : '';
   G.charts.forEach((chart, i) => {
     const metric = $(`chart${i}-metric`).value;
     chart.data.labels = days;
@@ -194,7 +202,8 @@ function draw() {
       ds.label = names[a];
       ds.data = column(a, metric).slice(0, days.length);
     });
-    chart.options.plugins.title = { display: true, text: `${metric} (${G.units[0][G.metrics[0].indexOf(metric)] || ''})` };
+    const a = G.metrics[0].includes(metric) ? 0 : 1;
+    chart.options.plugins.title = { display: true, text: `${metric} (${G.units[a][G.metrics[a].indexOf(metric)] || ''}${mean})` };
     chart.update('none');
   });
   const metric = $('chart0-metric').value;
@@ -212,9 +221,10 @@ function draw() {
 // Each arm's communities as squares on one colour scale (replicate 0; the map metric of the configuration).
 function drawMaps(names) {
   const box = $('maps');
-  const all = G.maps.flat().filter((v) => v != null && Number.isFinite(v));
-  const lo = all.length ? Math.min(...all) : 0, hi = all.length ? Math.max(...all) : 1;
-  $('map-day').textContent = G.day >= 0 ? `day ${G.day + 1}, replicate 0; scale ${lo.toPrecision(3)} (pale) to ${hi.toPrecision(3)} (dark)` : '';
+  let lo = Infinity, hi = -Infinity;
+  for (const arm of G.maps) for (const v of arm || []) if (v != null && Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+  if (lo > hi) { lo = 0; hi = 1; }
+  $('map-day').textContent = G.mapDay >= 0 ? `day ${G.mapDay + 1}, replicate 0; scale ${lo.toPrecision(3)} (pale) to ${hi.toPrecision(3)} (dark)` : '';
   if (box.children.length !== 2)
     box.replaceChildren(...[0, 1].map((a) => el('figure', {}, el('canvas', { id: `map${a}`, width: 240, height: 240 }), el('figcaption', { id: `map${a}-caption` }))));
   [0, 1].forEach((a) => {
@@ -236,7 +246,13 @@ function drawMaps(names) {
 function connect() {
   const source = new EventSource(`/api/sessions/${G.session}/events`);
   source.addEventListener('reset', () => {
-    G.series = [[], []]; G.maps = [[], []]; G.day = -1; G.done = false;
+    G.series = [[], []]; G.maps = [[], []]; G.mapDay = -1; G.day = -1; G.done = false;
+    render();
+  });
+  source.addEventListener('map', (e) => {
+    const d = JSON.parse(e.data);
+    G.maps = d.arms;
+    G.mapDay = d.day;
     render();
   });
   source.addEventListener('failed', (e) => showError(JSON.parse(e.data)));
@@ -249,7 +265,6 @@ function connect() {
         G.series[a] = arm.metrics.map(() => []);
       }
       arm.values.forEach((v, i) => { G.series[a][i][d.day] = v; });
-      G.maps[a] = arm.map;
     });
     if (d.day === 0) {
       const select = $('map-metric'), keep = select.value;

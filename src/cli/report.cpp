@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -59,9 +60,18 @@ int spawn_and_wait(const std::vector<std::string>& argv) {
   for (const auto& a : argv) c.push_back(const_cast<char*>(a.c_str()));
   c.push_back(nullptr);
   pid_t pid = 0;
+  // The child starts with no signal blocked, whatever this thread blocks (govsim serve blocks SIGINT and
+  // SIGTERM in its threads): Ctrl-C reaches it too.
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t none;
+  sigemptyset(&none);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
   const int err = argv[0].find('/') == std::string::npos
-                      ? posix_spawnp(&pid, c[0], nullptr, nullptr, c.data(), environ)
-                      : posix_spawn(&pid, c[0], nullptr, nullptr, c.data(), environ);
+                      ? posix_spawnp(&pid, c[0], nullptr, &attr, c.data(), environ)
+                      : posix_spawn(&pid, c[0], nullptr, &attr, c.data(), environ);
+  posix_spawnattr_destroy(&attr);
   if (err != 0) {
     errno = err;
     return -1;

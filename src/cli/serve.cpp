@@ -5,6 +5,7 @@
 // streamed to the page as server-sent events. Everything a session writes lies in OUT/session-N/.
 #include <signal.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -41,17 +42,21 @@ namespace govsim::cli {
 namespace {
 
 // One browser tab's simulation. The worker thread steps days while `running` (or `steps` > 0); the page's
-// commands and the event streams meet it under `m`.
+// commands and the event streams meet it under `m`. `files` serialises what rebuilds the run or writes the
+// session's files (configure, reset, the HDF5 download).
 struct Session {
   int id = 0;
   fs::path dir;
-  std::mutex m;
+  std::mutex m, files;
   std::condition_variable cv;
   std::unique_ptr<Comparison> cmp;
-  std::unique_ptr<LiveComparison> live;
+  std::unique_ptr<LiveComparison> live;  // stepped by the worker outside `m` while `busy`
   std::string map_metric = "share_good";
-  std::vector<std::string> events;  // one JSON text per day stepped
-  std::uint64_t generation = 0;     // bumped when the run is rebuilt: streams start again
+  std::vector<std::string> events;  // one JSON text per day stepped: the district series
+  std::string map;                  // the latest map (JSON), and how often it changed
+  std::uint64_t map_version = 0;
+  std::uint64_t generation = 0;  // bumped when the run is rebuilt: streams start again
+  int day = -1, days = 0;        // the run's progress, as of the last step (read by state())
   bool running = false, busy = false, stop = false;
   int steps = 0;
   std::string error;  // a run that failed
@@ -60,12 +65,15 @@ struct Session {
 };
 
 // A session the page has not asked about for this long (no request, no open event stream) and that is not
-// running is ended when the next tab opens: closed tabs do not keep their worlds in memory.
+// running is ended when the next tab opens: closed tabs do not keep their worlds in memory. At most
+// kMaxSessions at once (each open tab holds one of the server's threads with its event stream).
 constexpr auto kIdleSession = std::chrono::minutes(30);
+constexpr std::size_t kMaxSessions = 32;
+// While a run goes on, the community map is redrawn at most this often (a city has 65,000 communities).
+constexpr auto kMapInterval = std::chrono::milliseconds(250);
 
-// The day's values for the page: every district series of each arm (names on day 0 only) and the map
-// metric per community of replicate 0.
-std::string day_event(const LiveComparison& live, const std::string& map_metric) {
+// The day's district series of each arm (names, units and the metrics kept by community on day 0 only).
+std::string day_event(const LiveComparison& live) {
   const int d = live.day();
   Json arms = Json::array();
   for (std::size_t a = 0; a < live.arms(); ++a) {
@@ -78,7 +86,7 @@ std::string day_event(const LiveComparison& live, const std::string& map_metric)
         if (spec.by_community) mapped.push_back(spec.name);
       }
     }
-    Json arm = {{"values", values}, {"map", live.community_values(a, map_metric, d)}};
+    Json arm = {{"values", values}};
     if (d == 0) {
       arm["metrics"] = names;
       arm["units"] = units;
@@ -89,23 +97,40 @@ std::string day_event(const LiveComparison& live, const std::string& map_metric)
   return json_text(Json{{"day", d}, {"days", live.days()}, {"arms", arms}});
 }
 
+// The map metric in each community of each arm's replicate 0 on the last day stepped.
+std::string map_event(const LiveComparison& live, const std::string& metric) {
+  Json arms = Json::array();
+  for (std::size_t a = 0; a < live.arms(); ++a) arms.push_back(live.community_values(a, metric, live.day()));
+  return json_text(Json{{"day", live.day()}, {"metric", metric}, {"arms", arms}});
+}
+
 void work(Session& s) {
   std::unique_lock lock(s.m);
+  auto last_map = std::chrono::steady_clock::now() - kMapInterval;
   for (;;) {
     s.cv.wait(lock, [&] { return s.stop || (s.live && !s.live->done() && (s.running || s.steps > 0)); });
     if (s.stop) return;
     if (s.steps > 0) --s.steps;
     s.busy = true;
     LiveComparison& live = *s.live;
+    const std::string metric = s.map_metric;
     lock.unlock();
-    std::string event, error;
+    std::string event, map, error;
     try {
       live.step();
-      event = day_event(live, s.map_metric);
+      event = day_event(live);
     } catch (const std::exception& e) {
       error = e.what();
     }
     lock.lock();
+    const bool more = error.empty() && !live.done() && (s.running || s.steps > 0);
+    const auto now = std::chrono::steady_clock::now();
+    if (error.empty() && (!more || now - last_map >= kMapInterval)) {
+      lock.unlock();
+      map = map_event(live, metric);
+      lock.lock();
+      last_map = now;
+    }
     s.busy = false;
     if (!error.empty()) {
       s.error = "govsim: " + error;
@@ -113,17 +138,38 @@ void work(Session& s) {
       s.steps = 0;
     } else {
       s.events.push_back(std::move(event));
-      if (s.live->done()) s.running = false;
+      s.day = live.day();
+      if (!map.empty()) {
+        s.map = std::move(map);
+        ++s.map_version;
+      }
+      if (live.done()) s.running = false;
     }
     s.cv.notify_all();
   }
 }
 
-// Waits until the worker is between days, so the run can be replaced.
+// Waits until the worker is between days, so the run can be replaced or read.
 void settle(Session& s, std::unique_lock<std::mutex>& lock) {
   s.running = false;
   s.steps = 0;
   s.cv.wait(lock, [&] { return !s.busy; });
+}
+
+// Installs a new run (built by the caller, outside the lock): streams start again from day 0.
+void install(Session& s, std::unique_ptr<Comparison> cmp, std::unique_ptr<LiveComparison> live) {
+  std::unique_lock lock(s.m);
+  settle(s, lock);
+  if (cmp) s.cmp = std::move(cmp);
+  s.live = std::move(live);
+  s.events.clear();
+  s.map.clear();
+  ++s.map_version;
+  s.error.clear();
+  s.day = -1;
+  s.days = s.live->days();
+  ++s.generation;
+  s.cv.notify_all();
 }
 
 class Server {
@@ -187,6 +233,7 @@ class Server {
     return {{"scenario", base_}, {"sections", sections}, {"mechanisms", known_mechanisms()}, {"arms", arms}};
   }
 
+  // A new session's id, or 0 if kMaxSessions are open (idle ones are ended first).
   int new_session() {
     std::lock_guard lock(m_);
     const auto now = std::chrono::steady_clock::now();
@@ -206,10 +253,13 @@ class Server {
       if (old.worker.joinable()) old.worker.join();
       it = sessions_.erase(it);  // its files stay in its directory
     }
+    if (sessions_.size() >= kMaxSessions) return 0;
     auto s = std::make_shared<Session>();
-    s->id = ++last_id_;
-    s->dir = out_ / ("session-" + std::to_string(s->id));
-    fs::create_directories(s->dir);
+    // A new directory: an --out used before keeps its sessions' files, and no new session takes them.
+    do {
+      s->id = ++last_id_;
+      s->dir = out_ / ("session-" + std::to_string(s->id));
+    } while (!fs::create_directory(s->dir));
     s->worker = std::thread(work, std::ref(*s));
     sessions_[s->id] = s;
     return s->id;
@@ -228,23 +278,59 @@ class Server {
   // The page's configuration: changed values become `--set`s on the base, the two arms an [arms] section;
   // loaded as `govsim run` loads a file. "" on success, else the one-line message govsim run would print.
   std::string configure(Session& s, const Json& body) {
+    std::lock_guard files(s.files);
+    // The request's shape: values {key: text}, arms [{name, mechanisms [..]}] (two), map_metric.
     std::vector<std::string> sets;
-    if (body.contains("values") && body["values"].is_object())
-      for (const auto& [key, value] : body["values"].items())
-        sets.push_back(key + "=" + (value.is_string() ? value.get<std::string>() : value.dump()));
     std::string arms = "\n[arms]\n";
-    if (body.contains("arms") && body["arms"].is_array())
-      for (const auto& arm : body["arms"]) {
-        std::string mechs;
-        for (const auto& m : arm.value("mechanisms", Json::array()))
-          mechs += (mechs.empty() ? "" : ",") + m.get<std::string>();
-        arms += arm.value("name", std::string()) + " = run.mechanisms=" + mechs + "\n";
+    try {
+      if (!body.is_object()) return "govsim serve: bad request: expected a JSON object";
+      if (body.contains("values")) {
+        if (!body["values"].is_object()) return "govsim serve: bad request: 'values' must be an object";
+        for (const auto& [key, value] : body["values"].items()) {
+          const std::string text = value.is_string() ? value.get<std::string>() : value.dump();
+          if (text.find_first_of("\r\n") != std::string::npos ||
+              key.find_first_of("\r\n=") != std::string::npos)
+            return "govsim serve: key '" + key + "': a value cannot hold a line break";
+          sets.push_back(key + "=" + text);
+        }
       }
+      if (!body.contains("arms") || !body["arms"].is_array() || body["arms"].empty() ||
+          body["arms"].size() > 8)
+        return "govsim serve: bad request: 'arms' must list one to eight arms";
+      const auto known = known_mechanisms();
+      std::vector<std::string> names;
+      for (const auto& arm : body["arms"]) {
+        const std::string name = arm.at("name").get<std::string>();
+        // Pasted into the [arms] section: a plain word only, so the text cannot say anything else.
+        if (name.empty() || name.size() > 64 ||
+            name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") !=
+                std::string::npos)
+          return "govsim serve: arm name '" + name + "': use letters, digits, '_' and '-' (at most 64)";
+        if (std::find(names.begin(), names.end(), name) != names.end())
+          return "govsim serve: two arms are named '" + name + "'";
+        names.push_back(name);
+        std::string mechs;
+        for (const auto& m : arm.value("mechanisms", Json::array())) {
+          const std::string mech = m.get<std::string>();
+          if (std::find(known.begin(), known.end(), mech) == known.end())
+            return "govsim serve: arm '" + name + "': unknown mechanism '" + mech +
+                   "' (known: " + known_mechanisms_text() + ")";
+          mechs += (mechs.empty() ? "" : ",") + mech;
+        }
+        arms += name + " = run.mechanisms=" + mechs + "\n";
+      }
+    } catch (const Json::exception& e) {
+      return std::string("govsim serve: bad request: ") + e.what();
+    }
+    // The base scenario is included as it is, so that a refused value is blamed where govsim run would
+    // blame it; one with arms or contrasts of its own is written out instead (its arms give way to the
+    // page's).
     std::string text;
     if (!base_.empty()) {
       Comparison base;
       base.load(base_, {});
-      text = base.file().base.registry().to_ini();
+      text = base.file().arms.empty() && base.file().contrasts.empty() ? "include = " + base_ + "\n"
+                                                                       : base.file().base.registry().to_ini();
     }
     const fs::path request = s.dir / "request.ini";
     write_text_atomically(request, "# govsim serve: the page's arms on " +
@@ -263,52 +349,59 @@ class Server {
     }
     // What the page runs, as a scenario file: `govsim run scenario.ini` gives the same series.
     write_text_atomically(s.dir / "scenario.ini", "# Saved by govsim serve\n" + cmp->config_text());
-    std::unique_lock lock(s.m);
-    settle(s, lock);
-    s.cmp = std::move(cmp);
-    s.live = std::move(live);
-    if (body.contains("map_metric") && body["map_metric"].is_string()) s.map_metric = body["map_metric"];
-    s.events.clear();
-    s.error.clear();
-    ++s.generation;
     fs::remove(s.dir / "result.h5");
-    s.cv.notify_all();
+    if (body.contains("map_metric") && body["map_metric"].is_string()) {
+      std::lock_guard lock(s.m);
+      s.map_metric = body["map_metric"].get<std::string>();
+    }
+    install(s, std::move(cmp), std::move(live));
     return "";
   }
 
+  // Run, pause, step a day, reset (the same configuration from day 0).
   void command(Session& s, const std::string& what) {
-    std::unique_lock lock(s.m);
-    if (what == "run") {
-      s.running = true;
-    } else if (what == "pause") {
-      s.running = false;
-    } else if (what == "step") {
-      ++s.steps;
-    } else if (what == "reset" && s.cmp) {
-      settle(s, lock);
-      s.live = std::make_unique<LiveComparison>(*s.cmp);
-      s.events.clear();
-      s.error.clear();
-      ++s.generation;
+    if (what == "reset") {
+      std::lock_guard files(s.files);
+      if (s.cmp) install(s, nullptr, std::make_unique<LiveComparison>(*s.cmp));
+      return;
     }
+    std::unique_lock lock(s.m);
+    const bool can_go = s.live != nullptr && s.day + 1 < s.days;
+    if (what == "run" && can_go) s.running = true;
+    if (what == "pause") s.running = false;
+    if (what == "step" && can_go) ++s.steps;
     s.cv.notify_all();
+  }
+
+  // Which metric the community map shows: redrawn now for the last day stepped.
+  void map_metric(Session& s, const std::string& metric) {
+    std::unique_lock lock(s.m);
+    s.map_metric = metric;
+    s.cv.wait(lock, [&] { return !s.busy; });  // the worker cannot start a day while this holds the lock
+    if (s.live && s.live->day() >= 0) {
+      s.map = map_event(*s.live, metric);
+      ++s.map_version;
+      s.cv.notify_all();
+    }
   }
 
   Json state(Session& s) {
     std::lock_guard lock(s.m);
     return {{"id", s.id},
             {"configured", s.live != nullptr},
-            {"day", s.live ? s.live->day() : -1},
-            {"days", s.live ? s.live->days() : 0},
+            {"day", s.day},
+            {"days", s.days},
             {"running", s.running},
-            {"done", s.live && s.live->done()},
+            {"done", s.live != nullptr && s.day + 1 >= s.days},
             {"arms", s.cmp ? s.cmp->names() : std::vector<std::string>{}},
+            {"replicates", s.cmp ? s.cmp->arms().front().params.run.replicates : 0},
             {"error", s.error}};
   }
 
-  // The session's HDF5 file: `govsim run` on the saved scenario (this binary, in the session's directory).
+  // The session's HDF5 file: `govsim run` on the saved scenario (this binary, in the session's directory;
+  // it writes under a temporary name and renames).
   std::string result(Session& s, fs::path& file) {
-    std::lock_guard lock(result_m_);
+    std::lock_guard files(s.files);
     file = s.dir / "result.h5";
     if (fs::exists(file)) return "";
     if (!fs::exists(s.dir / "scenario.ini")) return "nothing configured yet";
@@ -322,7 +415,7 @@ class Server {
  private:
   std::string base_;
   fs::path out_, web_;
-  std::mutex m_, result_m_;
+  std::mutex m_;
   std::map<int, std::shared_ptr<Session>> sessions_;
   int last_id_ = 0;
 };
@@ -340,6 +433,17 @@ std::string read_file(const fs::path& p) {
 }
 
 void routes(httplib::Server& http, Server& app) {
+  // Whatever a handler throws becomes a JSON error, not a dropped connection.
+  http.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+    std::string what = "unknown error";
+    try {
+      std::rethrow_exception(ep);
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+    }
+    reply_json(res, {{"error", "govsim: " + what}}, 500);
+  });
   for (const char* name : {"index.html", "app.js", "style.css"}) {
     const std::string type = fs::path(name).extension() == ".js"    ? "text/javascript"
                              : fs::path(name).extension() == ".css" ? "text/css"
@@ -363,7 +467,13 @@ void routes(httplib::Server& http, Server& app) {
   http.Get("/api/model",
            [&app](const httplib::Request&, httplib::Response& res) { reply_json(res, app.model()); });
   http.Post("/api/sessions", [&app](const httplib::Request&, httplib::Response& res) {
-    reply_json(res, {{"id", app.new_session()}});
+    const int id = app.new_session();
+    if (id == 0)
+      return reply_json(res,
+                        {{"error", "govsim serve: " + std::to_string(kMaxSessions) +
+                                       " sessions are open; close a tab (an idle one ends after 30 min)"}},
+                        503);
+    reply_json(res, {{"id", id}});
   });
   auto with_session = [&app](auto handler) {
     return [&app, handler](const httplib::Request& req, httplib::Response& res) {
@@ -397,6 +507,18 @@ void routes(httplib::Server& http, Server& app) {
               app.command(*s, req.matches[2]);
               reply_json(res, app.state(*s));
             }));
+  http.Post(
+      R"(/api/sessions/(\d+)/map)", with_session([&app](const std::shared_ptr<Session>& s,
+                                                        const httplib::Request& req, httplib::Response& res) {
+        std::string metric;
+        try {
+          metric = Json::parse(req.body).at("metric").get<std::string>();
+        } catch (const Json::exception& e) {
+          return reply_json(res, {{"error", std::string("govsim serve: bad request: ") + e.what()}}, 400);
+        }
+        app.map_metric(*s, metric);
+        reply_json(res, app.state(*s));
+      }));
   http.Get(R"(/api/sessions/(\d+)/state)",
            with_session([&app](const std::shared_ptr<Session>& s, const httplib::Request&,
                                httplib::Response& res) { reply_json(res, app.state(*s)); }));
@@ -419,36 +541,48 @@ void routes(httplib::Server& http, Server& app) {
                  res.set_content(read_file(file), "application/x-hdf5");
                }));
   // The day events: every day stepped since the stream began (all of them after a rebuild), then each
-  // new day as it comes; a comment now and then keeps the connection (and finds a closed one).
-  http.Get(R"(/api/sessions/(\d+)/events)", with_session([](const std::shared_ptr<Session>& sp,
-                                                            const httplib::Request&, httplib::Response& res) {
-             auto sent = std::make_shared<std::size_t>(0);
-             auto generation = std::make_shared<std::uint64_t>(~std::uint64_t{0});
-             res.set_header("Cache-Control", "no-cache");
-             res.set_chunked_content_provider(
-                 "text/event-stream", [sp, sent, generation](std::size_t, httplib::DataSink& sink) {
-                   std::string out;
-                   {
-                     std::unique_lock lock(sp->m);
-                     sp->cv.wait_for(lock, std::chrono::seconds(1), [&] {
-                       return sp->stop || sp->generation != *generation || sp->events.size() > *sent ||
-                              !sp->error.empty();
-                     });
-                     if (sp->stop) return false;
-                     sp->seen = std::chrono::steady_clock::now();  // an open tab keeps its session
-                     if (sp->generation != *generation) {
-                       *generation = sp->generation;
-                       *sent = 0;
-                       out += "event: reset\ndata: {}\n\n";
-                     }
-                     for (; *sent < sp->events.size(); ++*sent) out += "data: " + sp->events[*sent] + "\n\n";
-                     if (!sp->error.empty())
-                       out += "event: failed\ndata: " + json_text(Json(sp->error)) + "\n\n";
-                   }
-                   if (out.empty()) out = ": waiting\n\n";
-                   return sink.write(out.data(), out.size());
-                 });
-           }));
+  // new day as it comes, the community map when it changes, a failure once; a comment now and then keeps
+  // the connection (and finds a closed one).
+  http.Get(
+      R"(/api/sessions/(\d+)/events)",
+      with_session([](const std::shared_ptr<Session>& sp, const httplib::Request&, httplib::Response& res) {
+        struct Stream {
+          std::size_t sent = 0;
+          std::uint64_t generation = ~std::uint64_t{0}, map_version = 0;
+          bool error_sent = false;
+        };
+        auto st = std::make_shared<Stream>();
+        res.set_header("Cache-Control", "no-cache");
+        res.set_chunked_content_provider("text/event-stream", [sp, st](std::size_t, httplib::DataSink& sink) {
+          std::string out;
+          {
+            std::unique_lock lock(sp->m);
+            sp->cv.wait_for(lock, std::chrono::seconds(1), [&] {
+              return sp->stop || sp->generation != st->generation || sp->events.size() > st->sent ||
+                     sp->map_version != st->map_version || (!sp->error.empty() && !st->error_sent);
+            });
+            if (sp->stop) return false;
+            sp->seen = std::chrono::steady_clock::now();  // an open tab keeps its session
+            if (sp->generation != st->generation) {
+              st->generation = sp->generation;
+              st->sent = 0;
+              st->error_sent = false;
+              out += "event: reset\ndata: {}\n\n";
+            }
+            for (; st->sent < sp->events.size(); ++st->sent) out += "data: " + sp->events[st->sent] + "\n\n";
+            if (sp->map_version != st->map_version) {
+              st->map_version = sp->map_version;
+              if (!sp->map.empty()) out += "event: map\ndata: " + sp->map + "\n\n";
+            }
+            if (!sp->error.empty() && !st->error_sent) {
+              st->error_sent = true;
+              out += "event: failed\ndata: " + json_text(Json(sp->error)) + "\n\n";
+            }
+          }
+          if (out.empty()) out = ": waiting\n\n";
+          return sink.write(out.data(), out.size());
+        });
+      }));
 }
 
 }  // namespace
@@ -500,6 +634,8 @@ int cmd_serve(const std::vector<std::string>& args) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
   httplib::Server http;
+  // Each open tab holds a thread with its event stream: room for every session and their requests.
+  http.new_task_queue = [] { return new httplib::ThreadPool(2 * kMaxSessions + 8); };
   Server app(scenario, fs::absolute(out), web);
   routes(http, app);
   const int bound = port == 0 ? http.bind_to_any_port(host) : (http.bind_to_port(host, port) ? port : -1);
@@ -509,18 +645,20 @@ int cmd_serve(const std::vector<std::string>& args) {
   }
   std::cout << "govsim serve: http://" << host << ":" << bound << "/  (sessions in "
             << fs::absolute(out).string() << "; Ctrl-C stops)" << std::endl;
-  std::atomic<bool> stopping{false};
+  std::atomic<bool> listening_done{false};
   std::thread watcher([&] {
     int sig = 0;
     sigwait(&stop_signals, &sig);
-    stopping = true;
     app.stop_all();
-    http.stop();
+    // stop() does nothing until listen_after_bind has started: ask again until it has returned.
+    while (!listening_done) {
+      http.stop();
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
   });
   http.listen_after_bind();
-  if (!stopping) {  // stopped otherwise: wake the watcher
-    pthread_kill(watcher.native_handle(), SIGTERM);
-  }
+  listening_done = true;
+  pthread_kill(watcher.native_handle(), SIGTERM);  // wakes the watcher if listening ended otherwise
   watcher.join();
   std::cout << "govsim serve: stopped" << std::endl;
   return 0;

@@ -92,8 +92,13 @@ for want in "MPI            no" "OpenMP" "HDF5" "Boost" "binary         $P/bin/g
   grep -qF "$want" "$v" || fail "--version lacks '$want':"$'\n'"$(cat "$v")"
 done
 
-# Step 4: a shrunk main job, found by name in share/govsim/scenarios, and its report.
+# Steps 4 and 6: a shrunk main job, found by name in share/govsim/scenarios, and its report with the Python of
+# a virtual environment (the system's packages: no package index here), as GOVSIM_PYTHON; the installed
+# analysis package on PYTHONPATH imports.
 as_user "export PATH=$P/bin:\$PATH && mkdir -p ~/results && cd ~ &&
+  /usr/bin/python3 -m venv --system-site-packages --without-pip ~/venvs/govsim &&
+  export GOVSIM_PYTHON=~/venvs/govsim/bin/python PYTHONPATH=$P/share/govsim/analysis &&
+  \$GOVSIM_PYTHON -c 'import govsim_analysis' &&
   govsim run main_comparison.ini --set run.replicates=2 --set run.days=120 --out ~/results/main.h5 --quiet &&
   govsim report ~/results/main.h5 --out ~/results/report > report.log" || fail "the main job or its report failed"
 grep -q "<img\|<svg" "$H/results/report/index.html" || fail "the report has no figure"
