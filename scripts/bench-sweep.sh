@@ -18,7 +18,7 @@ done
 import re, statistics, sys
 rows = []
 for line in open(sys.argv[1]):
-    m = re.search(r"in ([\d.]+) s: .* ([\d.]+) district-years/min; HDF5 writing ([\d.]+)% of run time "
+    m = re.search(r"in ([\d.]+) s: .* ([\d.]+) district-years/min; HDF5 writing ([\d.]+)% of (?:run time|the work) "
                   r"\(([\d.]+) s journal(?:, of which ([\d.]+) s compressing;|,) ([\d.]+) s shard file", line)
     if m:
         wall, dym, share, journal, compress, shard = (float(x) if x else 0.0 for x in m.groups())
@@ -29,6 +29,6 @@ wall = statistics.median(r[0] for r in rows)
 dyh = statistics.median(r[1] for r in rows) * 60
 share = statistics.median(r[2] for r in rows)
 rest = statistics.median(r[3] for r in rows)
-print(f"median of {len(rows)}: {wall:.2f} s wall, {dyh:.0f} district-years/hour, HDF5 writing {share:.1f}% of run "
-      f"time ({rest:.1f}% without compressing the series)")
+print(f"median of {len(rows)}: {wall:.2f} s wall, {dyh:.0f} district-years/hour, HDF5 writing {share:.1f}% of the "
+      f"work ({rest:.1f}% without compressing the series)")
 PY

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "experiment/scenario.h"
 #include "core/population.h"
 #include "mechanisms/factory.h"
@@ -94,7 +95,11 @@ int cmd_describe(const std::vector<std::string>& args) {
     po::variables_map vm;
     // No positional arguments: a stray word is an error, not ignored.
     po::store(
-        po::command_line_parser(args).options(desc).positional(po::positional_options_description()).run(),
+        po::command_line_parser(args)
+            .options(desc)
+            .positional(po::positional_options_description())
+            .style(kCommandLineStyle)
+            .run(),
         vm);
     po::notify(vm);
   } catch (const po::error& e) {

@@ -94,6 +94,38 @@ const char* kUsage =
     "\n"
     "Exit codes: 0 success, 1 a run failed, 2 bad input (nothing is written).\n";
 
+// One example per command, for `govsim CMD --help`.
+const std::pair<const char*, const char*> kExamples[] = {
+    {"run", "govsim run scenarios/main_comparison.ini --out out/main.h5 --set run.replicates=40"},
+    {"validate", "govsim validate tests/validation/*.ini --json facts.json"},
+    {"plan", "govsim plan scenarios/experiments/factorial.ini --format tsv"},
+    {"sweep", "govsim sweep scenarios/experiments/lhs.ini --out sw --shard 1/4 --threads 8"},
+    {"merge", "govsim merge sw --out sweep.h5 --copy"},
+    {"verify", "govsim verify sw sweep.h5"},
+    {"calibrate", "govsim calibrate scenarios/fuyang_calibration.ini --out cal --threads 16"},
+    {"optimise", "govsim optimise scenarios/experiments/pareto.ini --out opt"},
+    {"slurm", "govsim slurm scenarios/experiments/lhs.ini --out $SCRATCH/sw --shards 16 --partition short"},
+    {"report", "govsim report out/main.h5 --out out/report --baseline baseline"},
+    {"serve", "govsim serve scenarios/fuyang.ini --port 8765"},
+    {"describe", "govsim describe --format markdown > parameters.md"},
+};
+
+// `govsim CMD --help`: the command's lines of the usage (one text for both), the options every command that
+// reads a scenario takes, an example. False if CMD is no command.
+bool print_command_help(const std::string& cmd) {
+  const std::string usage = kUsage;
+  const auto at = usage.find("  govsim " + cmd + " ");
+  if (at == std::string::npos) return false;
+  const auto end = usage.find("\n  govsim ", at + 1);
+  std::cout << "Usage:\n" << usage.substr(at, end - at) << "\n";
+  if (cmd != "merge" && cmd != "verify" && cmd != "report" && cmd != "describe")
+    std::cout << "\nAny parameter: --set key=value or --KEY VALUE (govsim describe lists the keys); options are\n"
+                 "named in full (no abbreviations). Bad input: one line naming the file, line and key; exit 2.\n";
+  for (const auto& [name, example] : kExamples)
+    if (cmd == name) std::cout << "\nExample:\n  " << example << "\n";
+  return true;
+}
+
 }  // namespace
 
 namespace {
@@ -147,6 +179,14 @@ int main(int argc, char** argv) {
     std::cout << kUsage;
     return 0;
   }
+  // `govsim CMD --help` (or -h) anywhere among the command's arguments.
+  if (args.size() > 1)
+    for (std::size_t i = 1; i < args.size(); ++i)
+      if (args[i] == "--help" || args[i] == "-h") {
+        const std::string cmd = args[0] == "optimize" ? "optimise" : args[0];
+        if (print_command_help(cmd)) return 0;
+        break;
+      }
   if (args[0] == "--version") {
     govsim::cli::print_version(std::cout);
     return 0;

@@ -110,7 +110,7 @@ int cmd_merge(const std::vector<std::string>& args, const std::string& command_l
   std::vector<std::string> files;
   if (const int rc = input_or_exit([&] {
         po::variables_map vm;
-        po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
+        po::store(po::command_line_parser(args).options(desc).positional(pos).style(kCommandLineStyle).run(), vm);
         po::notify(vm);
         if (dir.empty()) throw InputError("command line: a sweep directory is required (govsim merge DIR --out FILE.h5)");
         if (out_path.empty()) throw InputError("command line: --out FILE.h5 is required");

@@ -30,6 +30,11 @@ inline std::vector<std::string> key_overrides(const boost::program_options::pars
   return out;
 }
 
+// Program_options' default style without its guessing: `--run.d 3` is not taken for `--run.days 3` (nor
+// `--thr` for `--threads`); an option is named in full or refused.
+inline constexpr int kCommandLineStyle = boost::program_options::command_line_style::default_style &
+                                         ~boost::program_options::command_line_style::allow_guessing;
+
 // Parses a subcommand's arguments into the variables bound in `desc`, and appends the --KEY VALUE parameter
 // options given to `sets` (after any --set).
 inline void parse_arguments(const std::vector<std::string>& args,
@@ -37,7 +42,11 @@ inline void parse_arguments(const std::vector<std::string>& args,
                             const boost::program_options::positional_options_description& pos,
                             std::vector<std::string>& sets) {
   boost::program_options::variables_map vm;
-  const auto parsed = boost::program_options::command_line_parser(args).options(desc).positional(pos).run();
+  const auto parsed = boost::program_options::command_line_parser(args)
+                          .options(desc)
+                          .positional(pos)
+                          .style(kCommandLineStyle)
+                          .run();
   boost::program_options::store(parsed, vm);
   boost::program_options::notify(vm);
   for (auto& kv : key_overrides(parsed)) sets.push_back(kv);

@@ -124,6 +124,7 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
   opt.ranks = mpi.world.size;
   const bool tty = isatty(2) && !quiet && !json_progress;
   const std::string who = opt.ranks > 1 ? "rank " + std::to_string(opt.rank) + ": " : "";
+  ProgressLine progress_line(who + "sweep", quiet || json_progress);
   auto progress = [&](const SweepProgress& p) {
     if (json_progress) {
       // Times rounded as they were printed before (%.3f, %.1f); one object per line.
@@ -140,10 +141,8 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
                          {"rank", opt.rank}};
       std::fprintf(stderr, "%s\n", json_text(line, {.spaces = true}).c_str());
       std::fflush(stderr);
-    } else if (tty) {
-      std::fprintf(stderr, "\r%ssweep: %zu/%zu runs, %.1f runs/min, ETA %s, %zu failed   ", who.c_str(),
-                   p.done, p.total, p.runs_per_minute, clock_text(p.eta_seconds).c_str(), p.failed);
-      std::fflush(stderr);
+    } else {
+      progress_line.update(p.done, p.total, p.failed, p.eta_seconds);  // a terminal, or a Slurm log once a minute
     }
   };
   SweepResult r;
@@ -164,12 +163,12 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
     const double minutes = r.wall_seconds / 60.0;
     std::printf(
         "%ssweep: %zu of %zu runs here (%zu run, %zu already done, %zu failed) in %.1f s: %.1f runs/min, "
-        "%.2f district-years/min; HDF5 writing %.1f%% of run time (%.2f s journal, of which %.2f s "
+        "%.2f district-years/min; HDF5 writing %.1f%% of the work (%.2f s journal, of which %.2f s "
         "compressing; %.2f s shard file)\n",
         who.c_str(), r.mine, r.planned, r.executed, r.skipped, r.failed, r.wall_seconds,
         minutes > 0 ? static_cast<double>(r.executed) / minutes : 0.0,
         minutes > 0 ? r.district_years / minutes : 0.0,
-        r.run_seconds > 0 ? 100.0 * r.write_seconds / r.run_seconds : 0.0,
+        r.run_seconds + r.write_seconds > 0 ? 100.0 * r.write_seconds / (r.run_seconds + r.write_seconds) : 0.0,
         r.write_seconds - r.assemble_seconds, r.compress_seconds, r.assemble_seconds);
     if (r.executed > 0)
       std::printf(
@@ -272,7 +271,7 @@ int cmd_slurm(const std::vector<std::string>& args, const std::string& command_l
   const std::string exe = fs::canonical("/proc/self/exe").string();
   const auto quote = shell_quote;
   std::string sweep_cmd = quote(exe) + " sweep " + quote(fs::absolute(path).string()) + " --out " +
-                          quote(fs::absolute(out_dir).string()) + " --quiet";
+                          quote(fs::absolute(out_dir).string());
   for (const auto& kv : sets) sweep_cmd += " --set " + quote(kv);
   std::ostringstream f;  // written whole, under a temporary name: never half a script
   char hhmm[32];

@@ -7,19 +7,9 @@
 #include <string>
 
 #include "experiment/work_queue.h"
+#include "util/progress.h"  // clock_text
 
 namespace govsim::cli {
-
-inline std::string clock_text(double seconds) {
-  if (seconds < 0) return "?";
-  const long s = std::lround(seconds);
-  char buf[32];
-  if (s >= 3600)
-    std::snprintf(buf, sizeof buf, "%ldh%02ldm", s / 3600, (s / 60) % 60);
-  else
-    std::snprintf(buf, sizeof buf, "%ldm%02lds", s / 60, s % 60);
-  return buf;
-}
 
 // Started by mpirun or srun: then (in an MPI build) the ranks share the table.
 inline bool launched_by_mpi() {

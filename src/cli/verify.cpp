@@ -45,7 +45,7 @@ int cmd_verify(const std::vector<std::string>& args) {
   std::vector<fs::path> files;
   if (const int rc = input_or_exit([&] {
         po::variables_map vm;
-        po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
+        po::store(po::command_line_parser(args).options(desc).positional(pos).style(kCommandLineStyle).run(), vm);
         po::notify(vm);
         if (paths.empty()) throw InputError("command line: a file or directory to verify is required");
         for (const auto& p : paths) {

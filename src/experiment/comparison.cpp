@@ -1,6 +1,7 @@
 #include "experiment/comparison.h"
 
 #include "experiment/work_queue.h"
+#include "util/progress.h"
 
 #include <omp.h>
 #include <unistd.h>
@@ -82,7 +83,8 @@ void Comparison::run(std::ostream* log, bool progress) {
   results_.resize(A);
   for (auto& r : results_) r.resize(static_cast<std::size_t>(K));
   const std::size_t total = A * static_cast<std::size_t>(K);
-  progress = progress && isatty(2);
+  // On a terminal a line redrawn in place; off one (a Slurm log) a line at most once a minute.
+  ProgressLine line("govsim run", !progress || total <= 1);
   // Runs are independent (each keyed by its seed and replicate): whole runs side by side, one per thread
   // (run_jobs). Same results at any thread count.
   const int threads = omp_get_max_threads();
@@ -108,12 +110,10 @@ void Comparison::run(std::ostream* log, bool progress) {
       std::lock_guard lock(mu);
       results_[a][k] = std::move(r);
       if (--left[k] == 0) caches[k].reset();
-      ++done;
-      if (progress && total > 1)
-        std::cerr << "\rgovsim: " << done << " of " << total << " runs" << std::flush;
+      line.update(++done, total, 0);
     }
   });
-  if (progress && total > 1) std::cerr << "\n";
+  line.finish();
 }
 
 std::size_t Comparison::arm_index(const std::string& name) const {

@@ -202,7 +202,7 @@ ScenarioFile read_scenario(const std::string& path, const std::vector<std::strin
     po::store(po::parse_config_file(text, desc, /*allow_unregistered=*/false), vm);
   } catch (const po::unknown_option& e) {
     const std::string key = e.get_option_name();
-    throw InputError(where(key) + ": unknown key '" + key + "' (govsim describe lists the known keys)");
+    throw InputError(where(key) + ": " + s.registry().unknown_key_text(key));
   } catch (const po::error& e) {
     throw InputError(path + ": " + e.what());
   }

@@ -118,9 +118,49 @@ void ParamRegistry::restrict(const std::string& key, std::vector<std::string> ch
   specs_.at(index_.at(key)).choices = std::move(choices);
 }
 
+namespace {
+
+// Edit distance (insertions, deletions, substitutions), for "did you mean".
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
+std::string name_part(const std::string& key) {
+  const auto dot = key.find('.');
+  return dot == std::string::npos ? key : key.substr(dot + 1);
+}
+
+}  // namespace
+
+std::string ParamRegistry::unknown_key_text(const std::string& key) const {
+  std::string best;
+  std::size_t best_distance = std::max<std::size_t>(2, key.size() / 5) + 1;  // farther is no suggestion
+  for (const auto& spec : specs_) {
+    // The right name in another section counts as one edit.
+    const std::size_t d = std::min(edit_distance(key, spec.key), name_part(key) == name_part(spec.key) ? 1 : key.size());
+    if (d < best_distance) {
+      best_distance = d;
+      best = spec.key;
+    }
+  }
+  return "unknown key '" + key + "' (" + (best.empty() ? "" : "did you mean '" + best + "'? ") +
+         "govsim describe lists the known keys)";
+}
+
 void ParamRegistry::set(const std::string& key, const std::string& value, const std::string& where) {
   const ParamSpec* s = find(key);
-  if (!s) throw InputError(where + ": unknown key '" + key + "' (govsim describe lists the known keys)");
+  if (!s) throw InputError(where + ": " + unknown_key_text(key));
   try {
     s->set(value);
   } catch (const std::invalid_argument& e) {

@@ -54,6 +54,10 @@ class ParamRegistry {
   // Sets one value given as text; `where` is "file:line" or "command line" for the error message.
   void set(const std::string& key, const std::string& value, const std::string& where);
 
+  // "unknown key 'KEY' (...)" for an error message: with the known key `key` was most likely meant to be
+  // (a typo, or the right name in another section), if there is one.
+  std::string unknown_key_text(const std::string& key) const;
+
   // The fully resolved configuration as INI text, one section per prefix, in declaration order.
   std::string to_ini() const;
 

@@ -39,6 +39,15 @@ TEST(Params, SetParsesIntoTheBoundFieldAndNamesWhereOnError) {
     EXPECT_STREQ(e.what(), "x.ini:5: unknown key 'grid.hourz' (govsim describe lists the known keys)");
   }
   EXPECT_THROW(reg.set("grid.hours_per_day", "30", "x.ini:6"), InputError);
+  // A typo, or the right name in the wrong section: the key that was meant.
+  try {
+    reg.set("grid.hours_per_dya", "1", "x.ini:7");
+    FAIL() << "expected an error";
+  } catch (const InputError& e) {
+    EXPECT_STREQ(e.what(), "x.ini:7: unknown key 'grid.hours_per_dya' (did you mean 'grid.hours_per_day'? "
+                           "govsim describe lists the known keys)");
+  }
+  EXPECT_NE(reg.unknown_key_text("run.hours_per_day").find("did you mean 'grid.hours_per_day'?"), std::string::npos);
 }
 
 TEST(Params, RestrictLimitsAStringToItsChoices) {
