@@ -42,12 +42,31 @@ class SchemaVersionError(ValueError):
 
 
 class _H5Array(BackendArray):
-    """One HDF5 dataset, read on indexing (orthogonal indexing, as h5netcdf's backend array)."""
+    """One HDF5 dataset, read on indexing (orthogonal indexing, as h5netcdf's backend array).
+
+    Pickles as its file's path and the dataset's name (an h5py object cannot be pickled), and reopens the
+    file read-only on first use after unpickling: a Dataset survives pickling, deep copies and the process
+    pools of dask or multiprocessing."""
 
     def __init__(self, dataset, dtype=None):
         self._ds = dataset
+        self._path = dataset.file.filename
+        self._name = dataset.name
         self.shape = dataset.shape
         self.dtype = np.dtype(dtype or dataset.dtype)
+
+    def __getstate__(self):
+        return {"path": self._path, "name": self._name, "shape": self.shape, "dtype": self.dtype}
+
+    def __setstate__(self, state):
+        self._path, self._name = state["path"], state["name"]
+        self.shape, self.dtype = state["shape"], state["dtype"]
+        self._ds = None
+
+    def _dataset(self):
+        if self._ds is None:
+            self._ds = h5py.File(self._path, "r")[self._name]
+        return self._ds
 
     def __getitem__(self, key):
         if isinstance(key, _xi.OuterIndexer) and any(isinstance(k, np.ndarray) and k.size == 0 for k in key.tuple):
@@ -87,12 +106,12 @@ class _H5Array(BackendArray):
             uniq, inverse = np.unique(k[order], return_inverse=True)
             sub = list(key)
             sub[i] = uniq
-            data = self._ds[tuple(sub)]
+            data = self._dataset()[tuple(sub)]
             axis = sum(1 for kk in key[:i] if not isinstance(kk, (int, np.integer)))
             back = np.empty(len(k), dtype=np.intp)
             back[order] = inverse
             return np.take(data, back, axis=axis).astype(self.dtype, copy=False)
-        return np.asarray(self._ds[key], dtype=self.dtype)
+        return np.asarray(self._dataset()[key], dtype=self.dtype)
 
 
 def _lazy(dataset):
@@ -190,6 +209,8 @@ def open_results(path, by_community=True, allow_missing_sources=False):
       series name, hence the prefix);
     - each variable keeps ``kind``, ``units`` and ``long_name``; root attributes go to ``ds.attrs``.
 
+    The Dataset pickles and deep-copies (its series are then read again from the file's path).
+
     The file stays open while the Dataset is used (series are read on access); call ``ds.close()`` or use
     ``with open_results(path) as ds:``. Raises SchemaVersionError for a file that is not schema 1, and
     MissingSourcesError for a merged file whose shard files are not all there (their runs would read as
@@ -213,9 +234,27 @@ def open_results(path, by_community=True, allow_missing_sources=False):
     except Exception:
         f.close()
         raise
-    ds.set_close(f.close)
+    ds.set_close(_Closer(f))
     ds.encoding["source"] = path
     return ds
+
+
+class _Closer:
+    """Closes the file a Dataset reads (ds.close()); pickles as nothing, so the Dataset pickles."""
+
+    def __init__(self, f):
+        self._f = f
+
+    def __call__(self):
+        if self._f is not None:
+            self._f.close()
+
+    def __getstate__(self):
+        return {}
+
+    def __setstate__(self, state):
+        self._f = None
+
 
 
 def _build(f, by_community):

@@ -148,3 +148,22 @@ def test_design_json_round_trip(morris_file):
         assert des == json.loads(ds.attrs["design"]) and des["design"] == "morris"
         blocks = ds["block"].values[::2]  # one row per point (2 replicates)
         assert blocks[0] == "step0" and sorted(b.split(":")[1] for b in blocks[1:4]) == ["1", "2", "3"]
+
+
+def test_dataset_pickles_deep_copies_and_filters(comparison):
+    """Issue 13: pickling, deep copies and .where(drop=True) work on an opened file, before and after .load()."""
+    import copy
+    import pickle
+
+    path = comparison[0]
+    with open_results(path) as ds:
+        for d in (ds, ds.copy(deep=True)):
+            back = pickle.loads(pickle.dumps(d))
+            xr.testing.assert_identical(back, ds)
+        deep = copy.deepcopy(ds)
+        xr.testing.assert_identical(deep, ds)
+        kept = ds.where(ds["arm"] == "joint_handling", drop=True)
+        assert set(kept["arm"].values) == {"joint_handling"}
+        loaded = ds.load()
+        xr.testing.assert_identical(pickle.loads(pickle.dumps(loaded)), ds)
+
