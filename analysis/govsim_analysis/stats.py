@@ -1,7 +1,7 @@
-"""Means with 95% intervals across replicates and paired differences under common random numbers.
+"""Means with t-intervals (95% unless ``level`` says otherwise) across replicates and paired differences under common random numbers.
 
-Reproduces src/experiment/stats.cpp: the same t quantiles (a six-decimal table for 1..30 degrees of freedom,
-then the Cornish-Fisher expansion), NaN values skipped, and for n = 1 an interval that is the mean itself. The
+Reproduces src/experiment/stats.cpp: t quantiles at any level (scipy here, Boost.Math there; they agree to
+1e-9), NaN values skipped, and for n = 1 an interval that is the mean itself. The
 per-run values are govsim's own reductions (tidy.summarise_runs), so compare() gives the numbers of the table
 that ``govsim run`` prints for the same file.
 """
@@ -16,35 +16,21 @@ import pandas as pd
 from .io import arms as _arms
 from .tidy import parse_metric, summarise_runs
 
-# t_{0.975, df} for df = 1..30 as tabulated in stats.cpp (six decimals): equal numbers, not scipy's.
-_T_TABLE = (12.706205, 4.302653, 3.182446, 2.776445, 2.570582, 2.446912, 2.364624, 2.306004, 2.262157,
-            2.228139, 2.200985, 2.178813, 2.160369, 2.144787, 2.131450, 2.119905, 2.109816, 2.100922,
-            2.093024, 2.085963, 2.079614, 2.073873, 2.068658, 2.063899, 2.059539, 2.055529, 2.051831,
-            2.048407, 2.045230, 2.042272)
-
-
-def t_quantile_975(df, exact=False):
-    """Student t 97.5% quantile. exact=False: govsim's table and expansion; exact=True: scipy."""
-    if df < 1:
+def t_quantile(level, df):
+    """Student t quantile for a two-sided interval at ``level`` (0-1) with ``df`` degrees of freedom
+    (scipy; govsim's C++ uses Boost.Math, and the two agree to 1e-9). NaN for df < 1."""
+    if df < 1 or not 0 < level < 1:
         return math.nan
-    if exact:
-        from scipy.stats import t
-        return float(t.ppf(0.975, df))
-    if df <= 30:
-        return _T_TABLE[int(df) - 1]
-    # Abramowitz & Stegun 26.7.5, as stats.cpp
-    z = 1.959963984540054
-    n = float(df)
-    z3 = z * z * z
-    z5 = z3 * z * z
-    z7 = z5 * z * z
-    z9 = z7 * z * z
-    return (z + (z3 + z) / (4 * n) + (5 * z5 + 16 * z3 + 3 * z) / (96 * n * n)
-            + (3 * z7 + 19 * z5 + 17 * z3 - 15 * z) / (384 * n * n * n)
-            + (79 * z9 + 776 * z7 + 1482 * z5 - 1920 * z3 - 945 * z) / (92160 * n * n * n * n))
+    from scipy.stats import t
+    return float(t.ppf((1 + level) / 2, df))
 
 
-def mean_interval(x, exact_t=False):
+def t_quantile_975(df, exact=None):
+    """t_quantile(0.95, df). (``exact`` is kept for old callers: every quantile is exact now.)"""
+    return t_quantile(0.95, df)
+
+
+def mean_interval(x, exact_t=None, level=0.95):
     """(mean, lo, hi, n) of the finite values of x, as stats.cpp mean_interval (sums in the same order)."""
     vals = [float(v) for v in np.asarray(x, dtype=float).ravel() if math.isfinite(v)]
     n = len(vals)
@@ -59,11 +45,11 @@ def mean_interval(x, exact_t=False):
     ss = 0.0
     for v in vals:
         ss += (v - mean) * (v - mean)
-    half = t_quantile_975(n - 1, exact_t) * math.sqrt(ss / (n - 1) / n)
+    half = t_quantile(level, n - 1) * math.sqrt(ss / (n - 1) / n)
     return mean, mean - half, mean + half, n
 
 
-def mean_interval_array(x, axis=0, exact_t=False):
+def mean_interval_array(x, axis=0, exact_t=None, level=0.95):
     """Vectorised mean_interval along an axis (for bands over days): arrays mean, lo, hi, n."""
     x = np.asarray(x, dtype=float)
     ok = np.isfinite(x)
@@ -72,19 +58,19 @@ def mean_interval_array(x, axis=0, exact_t=False):
         mean = np.where(ok, x, 0).sum(axis=axis) / n
         dev = np.where(ok, x - np.expand_dims(mean, axis), 0)
         var = (dev * dev).sum(axis=axis) / (n - 1)
-        t = np.array([t_quantile_975(k - 1, exact_t) if k > 1 else 0.0 for k in np.ravel(n)]).reshape(np.shape(n))
+        t = np.array([t_quantile(level, k - 1) if k > 1 else 0.0 for k in np.ravel(n)]).reshape(np.shape(n))
         half = np.where(n > 1, t * np.sqrt(var / n), 0.0)
     mean = np.where(n > 0, mean, np.nan)
     return mean, mean - half, mean + half, n
 
 
-def paired_difference(a, b, exact_t=False):
+def paired_difference(a, b, exact_t=None, level=0.95):
     """Interval of a[i] - b[i]; pairs with a NaN are skipped (stats.cpp paired_difference)."""
     a = np.asarray(a, dtype=float)
     b = np.asarray(b, dtype=float)
     if a.shape != b.shape:
         raise ValueError("paired_difference: unequal replicate counts")
-    return mean_interval(a - b, exact_t)
+    return mean_interval(a - b, level=level)
 
 
 def excludes_zero(lo, hi, n):
@@ -107,8 +93,9 @@ def _frame(values, ds, extra):
     return pd.DataFrame(cols, index=ds["run"].values)
 
 
-def compare(ds, metric, baseline=None, how="final", days=None, by=None, exact_t=False):
-    """Per arm: n, mean and 95% t-interval of one value per run; and the paired difference from `baseline`.
+def compare(ds, metric, baseline=None, how="final", days=None, by=None, exact_t=None, level=0.95):
+    """Per arm: n, mean and t-interval (at ``level``, 95% by default) of one value per run; and the paired
+    difference from `baseline`.
 
     The value per run is summarise_runs(ds, metric, how, days). Runs are paired with the baseline's run of the
     same ``pair`` (equal seeds: common random numbers) and, in sweep files, the same design ``point``. ``by``
@@ -139,7 +126,7 @@ def compare(ds, metric, baseline=None, how="final", days=None, by=None, exact_t=
             x = g[g["arm"] == a]
             if x.empty:
                 continue
-            m, lo, hi, n = mean_interval(x["value"].values, exact_t)
+            m, lo, hi, n = mean_interval(x["value"].values, level=level)
             row = dict(zip(by, gkey))
             row.update(arm=a, n=n, mean=m, lo=lo, hi=hi, baseline=baseline)
             if a == baseline:
@@ -149,7 +136,7 @@ def compare(ds, metric, baseline=None, how="final", days=None, by=None, exact_t=
                 if xa.index.has_duplicates:
                     raise ValueError(f"arm {a!r} has several runs with the same {keys}: pass by=... to separate them")
                 joined = pd.concat([xa.rename("a"), base.rename("b")], axis=1, join="inner")
-                d, dlo, dhi, dn = paired_difference(joined["a"].values, joined["b"].values, exact_t)
+                d, dlo, dhi, dn = paired_difference(joined["a"].values, joined["b"].values, level=level)
                 row.update(n_pairs=dn, diff=d, diff_lo=dlo, diff_hi=dhi, excludes_zero=excludes_zero(dlo, dhi, dn))
             rows.append(row)
     out = pd.DataFrame(rows)
@@ -159,9 +146,9 @@ def compare(ds, metric, baseline=None, how="final", days=None, by=None, exact_t=
     return out
 
 
-def contrast(ds, metric, a, b, how="final", days=None, exact_t=False):
+def contrast(ds, metric, a, b, how="final", days=None, exact_t=None, level=0.95):
     """Paired difference a - b (a [contrasts] line of govsim): dict with n, diff, lo, hi, excludes_zero."""
-    t = compare(ds, metric, baseline=b, how=how, days=days, exact_t=exact_t)
+    t = compare(ds, metric, baseline=b, how=how, days=days, level=level)
     r = t[t["arm"] == a]
     if r.empty:
         raise ValueError(f"no arm {a!r}")
@@ -170,7 +157,7 @@ def contrast(ds, metric, a, b, how="final", days=None, exact_t=False):
             "lo": r["diff_lo"], "hi": r["diff_hi"], "excludes_zero": bool(r["excludes_zero"])}
 
 
-def effect_table(ds, metrics=None, baseline=None, how="final", days=None, exact_t=False):
+def effect_table(ds, metrics=None, baseline=None, how="final", days=None, exact_t=None, level=0.95):
     """compare() for several metrics, stacked. ``metrics`` items are names (reduced by ``how``), "how:name"
     forms, summary labels, or (name, how) pairs; default: metrics.KEY_METRICS present in the file."""
     from .metrics import key_metrics
@@ -183,5 +170,5 @@ def effect_table(ds, metrics=None, baseline=None, how="final", days=None, exact_
             name, h = m
         else:
             h, name = parse_metric(m, how)
-        frames.append(compare(ds, name, baseline=baseline, how=h, days=days, exact_t=exact_t))
+        frames.append(compare(ds, name, baseline=baseline, how=h, days=days, level=level))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()

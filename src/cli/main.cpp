@@ -50,7 +50,7 @@ const char* kUsage =
     "\n"
     "Usage:\n"
     "  govsim run SCENARIO.ini --out FILE.h5 [--set key=value ...] [--KEY VALUE ...]\n"
-    "             [--threads N] [--summary-json FILE] [--quiet] [--force]\n"
+    "             [--threads N] [--summary-json FILE] [--level L] [--quiet] [--force]\n"
     "      Run a scenario (run.replicates runs) and write schema-1 HDF5 (docs/OUTPUT.md).\n"
     "  govsim validate FILE.ini ... [--set key=value ...] [--threads N] [--json FILE]\n"
     "      Run validation scenarios ([arms] and [checks]) and print the table of stylised facts:\n"

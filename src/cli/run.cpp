@@ -37,11 +37,18 @@ std::vector<double> column(const std::vector<RunSummary>& s, double RunSummary::
   return v;
 }
 
-void print_summary(const std::string& arm, const std::vector<RunSummary>& s, std::ostream& out) {
+// "95%", "90%", "99.5%": an interval level as the tables name it.
+std::string level_text(double level) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.4g%%", 100 * level);
+  return buf;
+}
+
+void print_summary(const std::string& arm, const std::vector<RunSummary>& s, double level, std::ostream& out) {
   out << "\nSummary: arm '" << arm << "', " << s.size() << " run(s)"
-      << (s.size() > 1 ? " (mean and 95% interval across replicates)" : "") << "\n";
+      << (s.size() > 1 ? " (mean and " + level_text(level) + " interval across replicates)" : "") << "\n";
   for (const auto& row : summary_fields()) {
-    const Interval iv = mean_interval(column(s, row.field));
+    const Interval iv = mean_interval(column(s, row.field), level);
     char buf[64];
     std::snprintf(buf, sizeof buf, "  %-32s%12s", row.label, fmt(row.format, iv.mean).c_str());
     out << buf;
@@ -50,27 +57,27 @@ void print_summary(const std::string& arm, const std::vector<RunSummary>& s, std
   }
 }
 
-// Per arm: mean [95% interval]; then the paired difference from the baseline arm (replicate k with k).
+// Per arm: mean [interval]; then the paired difference from the baseline arm (replicate k with k).
 void print_comparison(const std::vector<std::string>& arms, const std::vector<std::vector<RunSummary>>& s,
-                      std::size_t base, const std::vector<Contrast>& contrasts, std::ostream& out) {
+                      std::size_t base, const std::vector<Contrast>& contrasts, double level, std::ostream& out) {
   auto index = [&](const std::string& name) {
     return static_cast<std::size_t>(std::find(arms.begin(), arms.end(), name) - arms.begin());
   };
   const std::size_t R = s.front().size();
   out << "\nComparison: " << arms.size() << " arms x " << R
-      << " replicates (common random numbers); mean [95% interval] across replicates\n";
+      << " replicates (common random numbers); mean [" << level_text(level) << " interval] across replicates\n";
   for (const auto& row : summary_fields()) {
     if (!row.in_comparison) continue;
     out << "\n  " << row.label << "\n";
     for (std::size_t a = 0; a < arms.size(); ++a) {
-      const Interval iv = mean_interval(column(s[a], row.field));
+      const Interval iv = mean_interval(column(s[a], row.field), level);
       char buf[256];
       std::snprintf(buf, sizeof buf, "    %-28s %10s [%s, %s]", arms[a].c_str(),
                     fmt(row.format, iv.mean).c_str(), fmt(row.format, iv.lo).c_str(),
                     fmt(row.format, iv.hi).c_str());
       out << buf;
       if (a != base) {
-        const Interval d = paired_difference(column(s[a], row.field), column(s[base], row.field));
+        const Interval d = paired_difference(column(s[a], row.field), column(s[base], row.field), level);
         std::snprintf(buf, sizeof buf, "   vs %s: %+.4g [%+.4g, %+.4g]%s", arms[base].c_str(), d.mean, d.lo,
                       d.hi, d.excludes_zero() ? " *" : "");
         out << buf;
@@ -79,14 +86,14 @@ void print_comparison(const std::vector<std::string>& arms, const std::vector<st
     }
     for (const auto& c : contrasts) {
       const Interval d =
-          paired_difference(column(s[index(c.a)], row.field), column(s[index(c.b)], row.field));
+          paired_difference(column(s[index(c.a)], row.field), column(s[index(c.b)], row.field), level);
       char buf[256];
       std::snprintf(buf, sizeof buf, "    %-28s %+.4g [%+.4g, %+.4g]%s   (%s - %s)", c.name.c_str(), d.mean,
                     d.lo, d.hi, d.excludes_zero() ? " *" : "", c.a.c_str(), c.b.c_str());
       out << buf << "\n";
     }
   }
-  out << "\n  * the paired difference's 95% interval excludes zero\n";
+  out << "\n  * the paired difference's " << level_text(level) << " interval excludes zero\n";
 }
 
 // Every run's summary rows and mechanism outcomes, per arm; NaN and infinities (a run that resolved nothing)
@@ -130,6 +137,7 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   std::string scenario, out_path, summary_json, baseline;
   std::vector<std::string> sets;
   int threads = 0;
+  double level = 0.95;
   bool quiet = false, force = false;
   po::options_description desc("run options");
   desc.add_options()("scenario", po::value<std::string>(&scenario), "scenario INI file")(
@@ -138,6 +146,7 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
       "threads", po::value<int>(&threads), "OpenMP threads (default: OMP_NUM_THREADS)")(
       "summary-json", po::value<std::string>(&summary_json), "also write every run's summary as JSON")(
       "baseline", po::value<std::string>(&baseline), "arm the others are compared with (default: the first)")(
+      "level", po::value<double>(&level), "the tables' interval level (default 0.95)")(
       "quiet", po::bool_switch(&quiet), "no summary table")("force", po::bool_switch(&force),
                                                             "replace --out if it exists");
   add_parameter_options(desc);
@@ -153,6 +162,8 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
           throw InputError("command line: a scenario file is required (govsim run SCENARIO.ini)");
         if (out_path.empty()) throw InputError("command line: --out FILE.h5 is required");
         check_threads(threads);
+        if (!(level > 0 && level < 1))
+          throw InputError("command line: --level " + std::to_string(level) + ": expected a level between 0 and 1 (e.g. 0.9)");
         scenario = find_input(scenario);
         if (!std::filesystem::exists(scenario)) throw InputError(scenario + ": scenario file not found");
         require_out_file(out_path, {scenario}, force);
@@ -199,9 +210,9 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   }
   if (!quiet) {
     if (cmp.names().size() == 1)
-      print_summary(cmp.names().front(), summaries.front(), std::cout);
+      print_summary(cmp.names().front(), summaries.front(), level, std::cout);
     else
-      print_comparison(cmp.names(), summaries, base_arm, cmp.file().contrasts, std::cout);
+      print_comparison(cmp.names(), summaries, base_arm, cmp.file().contrasts, level, std::cout);
     std::cout << "\nWrote " << out_path << " (" << n_runs << " runs, " << fmt("%.1f", wall)
               << " s of run time)\n";
   }

@@ -1,4 +1,5 @@
-// Means with 95% intervals across replicates, and paired differences under common random numbers.
+// Means with t-intervals (95% unless asked) across replicates, and paired differences under common random
+// numbers.
 #pragma once
 
 #include <vector>
@@ -11,13 +12,15 @@ struct Interval {
   bool excludes_zero() const { return n > 1 && (lo > 0 || hi < 0); }
 };
 
-// Student-t quantile t_{0.975, df}, for two-sided 95% intervals.
-double t_quantile_975(int df);
+// Student-t quantile t_{(1 + level) / 2, df} (Boost.Math), for two-sided intervals at `level` (0-1); NaN for
+// df < 1 or a level outside (0, 1).
+double t_quantile(double level, int df);
+double t_quantile_975(int df);  // t_quantile(0.95, df)
 
-// Mean and t-interval of `x` (NaNs are skipped).
-Interval mean_interval(const std::vector<double>& x);
+// Mean and t-interval at `level` of `x` (NaNs are skipped).
+Interval mean_interval(const std::vector<double>& x, double level = 0.95);
 
-// Interval of the paired differences a[i] - b[i] (pairs with a NaN are skipped).
-Interval paired_difference(const std::vector<double>& a, const std::vector<double>& b);
+// Interval at `level` of the paired differences a[i] - b[i] (pairs with a NaN are skipped).
+Interval paired_difference(const std::vector<double>& a, const std::vector<double>& b, double level = 0.95);
 
 }  // namespace govsim

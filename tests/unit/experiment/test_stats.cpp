@@ -14,6 +14,19 @@ TEST(Stats, TQuantilesMatchTables) {
   for (auto [df, t] : table) EXPECT_NEAR(t_quantile_975(df), t, 2e-3) << "df " << df;
 }
 
+TEST(Stats, TQuantilesAtAnyLevel) {
+  // Boost.Math against scipy.stats.t.ppf (they agree to 1e-9: their root finders stop at different digits).
+  EXPECT_NEAR(t_quantile(0.95, 2), 4.302652729911275, 1e-9);
+  EXPECT_NEAR(t_quantile(0.90, 10), 1.8124611228107335, 1e-9);
+  EXPECT_NEAR(t_quantile(0.99, 5), 4.032142983557536, 1e-9);
+  EXPECT_TRUE(std::isnan(t_quantile(0.95, 0)));
+  EXPECT_TRUE(std::isnan(t_quantile(1.0, 5)));
+  // A wider level, a wider interval.
+  const std::vector<double> x = {1, 2, 3, 4};
+  EXPECT_GT(mean_interval(x, 0.99).hi, mean_interval(x, 0.95).hi);
+  EXPECT_LT(mean_interval(x, 0.80).hi, mean_interval(x, 0.95).hi);
+}
+
 TEST(Stats, MeanIntervalByHand) {
   // x = 1, 2, 3, 4: mean 2.5, sd sqrt(5/3), half-width 3.182 * sd / 2.
   const Interval iv = mean_interval({1, 2, 3, 4});
