@@ -8,6 +8,10 @@ from __future__ import annotations
 KEY_METRICS = (
     ("cum_hard_problems_closed", "final"),  # hard problems closed since day 0 (cases)
     ("n_open_cases", "final"),              # backlog at the end (cases)
+    # Beside the backlog, always: a mechanism that discourages reporting shrinks the backlog by leaving demands
+    # unreported (tasks-only down-shifting: fewer reports, more lapsed), so the backlog alone would mislead.
+    ("new_reported", "sum"),                # demands reported over the run (demands)
+    ("new_gave_up", "sum"),                 # unreported demands that lapsed over the run (demands)
     ("mean_resolution_hours", "mean"),      # mean of the daily mean hours to resolution (h)
     ("mean_satisfaction", "final"),         # resident satisfaction at the end (0-1)
     ("mean_trust", "final"),                # trust in the community Party organisation at the end (0-1)

@@ -150,6 +150,13 @@ def _runs_summary(ds):
     return "\n".join(parts)
 
 
+def _relative(diff, base_mean):
+    """A paired difference as a signed percentage of the baseline's mean ("" where that is 0 or unknown)."""
+    if not (base_mean == base_mean) or base_mean == 0 or not (diff == diff):
+        return ""
+    return f"{100 * diff / abs(base_mean):+.3g}%"
+
+
 def _comparison(ds, metrics, baseline):
     """The comparison table (effect_table) as HTML, and the table itself for the forest plot."""
     eff = effect_table(ds, metrics, baseline=baseline)
@@ -159,10 +166,11 @@ def _comparison(ds, metrics, baseline):
     base = eff["baseline"].iloc[0]
     header = ["metric (units)", "arm", "n", "mean [95% interval]"]
     if several:
-        header += [f"paired difference vs {base} [95% interval]", "pairs", "excludes 0"]
+        header += [f"paired difference vs {base} [95% interval]", f"relative to {base}", "pairs", "excludes 0"]
     rows = []
     for (metric, how), g in eff.groupby(["metric", "how"], sort=False):
         units = g["units"].iloc[0]
+        base_mean = float(g.loc[g["arm"] == base, "mean"].iloc[0]) if (g["arm"] == base).any() else float("nan")
         for i, (_, r) in enumerate(g.iterrows()):
             label = f"{how} of {metric}" + (f" ({units})" if units else "") if i == 0 else ""
             key = f'data-metric="{_e(metric)}" data-how="{_e(how)}" data-arm="{_e(r["arm"])}"'
@@ -172,11 +180,12 @@ def _comparison(ds, metrics, baseline):
             sig = False
             if several:
                 if r["arm"] == base:
-                    cells += [("baseline", ""), ("", "num"), ""]
+                    cells += [("baseline", ""), ("", "num"), ("", "num"), ""]
                 else:
                     sig = bool(r["excludes_zero"])
                     cells += [(_interval(r["diff"], r["diff_lo"], r["diff_hi"]), "num",
                                f'{key} data-col="diff" data-value="{float(r["diff"])!r}"'),
+                              (_relative(r["diff"], base_mean), "num", f'{key} data-col="relative"'),
                               (str(int(r["n_pairs"])), "num"), ("* yes" if sig else "no", "")]
             rows.append({"cls": " ".join(c for c in ("first" if i == 0 else "", "sig" if sig else "") if c),
                          "cells": cells})
@@ -185,7 +194,10 @@ def _comparison(ds, metrics, baseline):
     if several:
         note += (f"The paired difference is arm − {_e(base)} over runs with the same seed (common random "
                  "numbers)" + (" and the same design point" if "point" in ds.coords else "")
-                 + "; <b>* yes</b> (bold row): its 95% interval excludes zero. The same numbers as the table "
+                 + "; <i>relative</i>: that difference as a share of the baseline's mean (empty where the "
+                 "baseline's mean is 0). Demands reported and demands that lapsed unreported stand beside the "
+                 "backlog: a smaller backlog from fewer reports is no better service. "
+                 "<b>* yes</b> (bold row): its 95% interval excludes zero. The same numbers as the table "
                  "<code>govsim run</code> prints (<code>compare()</code> in govsim_analysis).")
     note += "</p>"
     return _table(header, rows, "cmp") + note, eff

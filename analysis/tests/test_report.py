@@ -19,8 +19,8 @@ from govsim_analysis.__main__ import main
 from govsim_analysis.report import FRAME_COLOURS, fmt, write_report
 
 ANALYSIS = Path(__file__).resolve().parents[1]
-KEY = ("cum_hard_problems_closed", "n_open_cases", "mean_resolution_hours", "mean_satisfaction", "mean_trust",
-       "mean_gw_utilisation", "cum_cost_yuan")
+KEY = ("cum_hard_problems_closed", "n_open_cases", "new_reported", "new_gave_up", "mean_resolution_hours",
+       "mean_satisfaction", "mean_trust", "mean_gw_utilisation", "cum_cost_yuan")
 FIGURE = re.compile(r'<figure class="fig" id="fig-([^"]+)" data-frame="(#[0-9a-f]{6})"')
 
 
@@ -83,6 +83,15 @@ def test_report_on_a_comparison(comparison, tmp_path):
         marked = len(re.findall(r"\* yes", page))
         assert marked >= int(eff["excludes_zero"].sum())
     assert "4 arms × 3 replicates" in page and "40 simulated days" in page and "4 communities" in page
+    # Issue 13: reported and lapsed demand stand right after the backlog, and each difference has its
+    # share of the baseline.
+    order = [m for m in re.findall(r'data-metric="([^"]+)" data-how="[^"]+" data-arm="baseline" data-col="mean"', page)]
+    at = order.index("n_open_cases")
+    assert order[at + 1:at + 3] == ["new_reported", "new_gave_up"], order
+    with open_results(path) as ds:
+        t = compare(ds, "sum:new_gave_up").set_index("arm")
+        rel = 100 * t.loc["downshift_tasks", "diff"] / abs(t.loc["baseline", "mean"])
+        assert f'data-metric="new_gave_up" data-how="sum" data-arm="downshift_tasks" data-col="relative">{rel:+.3g}%' in page
 
 
 def test_report_on_a_single_run(single_file, tmp_path):
@@ -206,7 +215,7 @@ def test_screenshot_shows_every_figure(comparison, tmp_path):
     index = write_report(path, out)
     page = Path(index).read_text()
     figs = figures_of(page)
-    assert len(figs) == 10  # the seven key metrics (cost included), forest, community heat map, heat map by type
+    assert len(figs) == 12  # the nine key metrics (cost, reported and lapsed demand included), forest, two heat maps
     shot = screenshot(index, tmp_path / "shot.png", 1400, 8000, tmp_path / "profile")
     assert shot.shape[:2] == (8000, 1400)
     assert darkness(shot) > 0.03, "the page rendered blank"
