@@ -74,7 +74,24 @@ def _add_discover(sub):
     p.set_defaults(func=_discover)
 
 
-COMMANDS = [_add_figures, _add_report, _add_discover]
+def _export(args):
+    from .export import export_csv
+
+    for p in export_csv(args.file, args.csv, by_community=args.by_community, force=args.force):
+        print(p)
+    return 0
+
+
+def _add_export(sub):
+    p = sub.add_parser("export", help="write tidy CSV tables (runs, series, variables) for pandas, R or a spreadsheet")
+    p.add_argument("file", help="govsim output file (HDF5, schema 1)")
+    p.add_argument("--csv", required=True, help="directory for the CSV files (created if missing)")
+    p.add_argument("--by-community", action="store_true", help="also series_by_community.csv")
+    p.add_argument("--force", action="store_true", help="replace CSV files of an earlier export")
+    p.set_defaults(func=_export)
+
+
+COMMANDS = [_add_figures, _add_report, _add_discover, _add_export]
 
 
 def main(argv=None):

@@ -31,6 +31,8 @@ int cmd_verify(const std::vector<std::string>& args);
 int cmd_slurm(const std::vector<std::string>& args, const std::string& command_line);
 // Runs the Python analysis package's HTML report (src/cli/report.cpp); its exit code, 2 for bad input.
 int cmd_report(const std::vector<std::string>& args, const std::string& command_line);
+// govsim export FILE.h5 --csv DIR: tidy CSV tables through the analysis package (cli/report.cpp).
+int cmd_export(const std::vector<std::string>& args);
 // Runs argv (PATH searched when argv[0] has no '/'), waits, returns its exit status (128 + signal if killed),
 // or -1 with errno set when it could not be started (cli/report.cpp).
 int spawn_and_wait(const std::vector<std::string>& argv);

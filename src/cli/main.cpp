@@ -85,6 +85,10 @@ const char* kUsage =
     "      figures) and the figures as PNG and SVG, with the Python package in analysis/\n"
     "      (Python: $GOVSIM_PYTHON, else " GOVSIM_PYTHON_DEFAULT_TEXT
     ").\n"
+    "  govsim export FILE.h5 --csv DIR [--by-community] [--force]\n"
+    "      Write the file as tidy CSV tables for pandas, R or a spreadsheet: DIR/runs.csv (one row per\n"
+    "      run), DIR/series.csv (run, arm, replicate, day, metric, value), DIR/variables.csv (units,\n"
+    "      meaning); --by-community adds DIR/series_by_community.csv.\n"
     "  govsim serve [SCENARIO.ini] [--port P] [--host H] [--out DIR]\n"
     "      The explorer in the browser: parameters, two arms, run / pause / step / reset, live series\n"
     "      and community maps, save as scenario, download HDF5 (one simulation per tab; Ctrl-C stops).\n"
@@ -106,6 +110,7 @@ const std::pair<const char*, const char*> kExamples[] = {
     {"optimise", "govsim optimise scenarios/experiments/pareto.ini --out opt"},
     {"slurm", "govsim slurm scenarios/experiments/lhs.ini --out $SCRATCH/sw --shards 16 --partition short"},
     {"report", "govsim report out/main.h5 --out out/report --baseline baseline"},
+    {"export", "govsim export out/main.h5 --csv out/csv   # then pandas.read_csv('out/csv/series.csv')"},
     {"serve", "govsim serve scenarios/fuyang.ini --port 8765"},
     {"describe", "govsim describe --format markdown > parameters.md"},
 };
@@ -118,7 +123,7 @@ bool print_command_help(const std::string& cmd) {
   if (at == std::string::npos) return false;
   const auto end = usage.find("\n  govsim ", at + 1);
   std::cout << "Usage:\n" << usage.substr(at, end - at) << "\n";
-  if (cmd != "merge" && cmd != "verify" && cmd != "report" && cmd != "describe")
+  if (cmd != "merge" && cmd != "verify" && cmd != "report" && cmd != "export" && cmd != "describe")
     std::cout << "\nAny parameter: --set key=value or --KEY VALUE (govsim describe lists the keys); options are\n"
                  "named in full (no abbreviations). Bad input: one line naming the file, line and key; exit 2.\n";
   for (const auto& [name, example] : kExamples)
@@ -141,6 +146,7 @@ int dispatch(const std::string& cmd, std::vector<std::string>& args, const std::
   if (cmd == "calibrate") return govsim::cli::cmd_calibrate(args, command_line);
   if (cmd == "optimise" || cmd == "optimize") return govsim::cli::cmd_optimise(args, command_line);
   if (cmd == "report") return govsim::cli::cmd_report(args, command_line);
+  if (cmd == "export") return govsim::cli::cmd_export(args);
   if (cmd == "verify") return govsim::cli::cmd_verify(args);
   if (cmd == "serve") {
 #ifdef GOVSIM_HAVE_SERVE
@@ -153,7 +159,7 @@ int dispatch(const std::string& cmd, std::vector<std::string>& args, const std::
   }
   std::cerr
       << "govsim: unknown command '" << cmd
-      << "' (known: run, plan, sweep, merge, verify, slurm, calibrate, optimise, validate, report, serve, "
+      << "' (known: run, plan, sweep, merge, verify, slurm, calibrate, optimise, validate, report, export, serve, "
          "describe; "
          "see govsim --help)\n";
   return 2;

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
@@ -84,40 +85,36 @@ int spawn_and_wait(const std::vector<std::string>& argv) {
   return 1;
 }
 
-int cmd_report(const std::vector<std::string>& args, const std::string& /*command_line*/) {
-  // FILE and --out DIR are checked here; other options (--baseline, --metric, --title) go to the package,
-  // which checks them against the file.
+namespace {
+
+// `govsim report` and `govsim export`: FILE and the output directory (`dir_option`) are checked here; other
+// options go to the package's command `name`, which checks them against the file. `flags` take no value.
+int run_analysis_command(const std::string& name, const std::string& dir_option,
+                         const std::vector<std::string>& flags, const std::vector<std::string>& args) {
   std::string file, out;
   std::vector<std::string> rest;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
-    if (a == "--out" || a.rfind("--out=", 0) == 0) {
-      if (a == "--out" && i + 1 == args.size()) {
-        std::cerr << "govsim: command line: --out needs a directory\n";
+    if (a == dir_option || a.rfind(dir_option + "=", 0) == 0) {
+      if (a == dir_option && i + 1 == args.size()) {
+        std::cerr << "govsim: command line: " << dir_option << " needs a directory\n";
         return 2;
       }
-      out = a == "--out" ? args[++i] : a.substr(6);
-    } else if (a == "--help" || a == "-h") {
-      std::cout
-          << "govsim report FILE.h5 --out DIR [--baseline ARM] [--metric NAME ...] [--title TEXT]\n"
-             "              [--allow-missing-sources]\n"
-             "  Writes DIR/index.html (self-contained: figures embedded, no network) and the figures as PNG\n"
-             "  and SVG, with the Python package in analysis/ (Python: $GOVSIM_PYTHON, default "
-          << GOVSIM_PYTHON_DEFAULT << ").\n";
-      return 0;
+      out = a == dir_option ? args[++i] : a.substr(dir_option.size() + 1);
     } else if (a.rfind("--", 0) == 0) {
       rest.push_back(a);
-      const bool flag = a == "--allow-missing-sources";  // takes no value
+      const bool flag = std::find(flags.begin(), flags.end(), a) != flags.end();  // takes no value
       if (!flag && a.find('=') == std::string::npos && i + 1 < args.size()) rest.push_back(args[++i]);
     } else if (file.empty()) {
       file = a;
     } else {
-      std::cerr << "govsim: command line: report takes one file (got '" << file << "' and '" << a << "')\n";
+      std::cerr << "govsim: command line: " << name << " takes one file (got '" << file << "' and '" << a
+                << "')\n";
       return 2;
     }
   }
   if (file.empty() || out.empty()) {
-    std::cerr << "govsim: command line: usage: govsim report FILE.h5 --out DIR\n";
+    std::cerr << "govsim: command line: usage: govsim " << name << " FILE.h5 " << dir_option << " DIR\n";
     return 2;
   }
   std::error_code ec;
@@ -144,7 +141,7 @@ int cmd_report(const std::vector<std::string>& args, const std::string& /*comman
   const std::string analysis =
       env_or("GOVSIM_ANALYSIS_DIR", data.empty() ? "" : (data / "analysis").string().c_str());
   if (analysis.empty() || !fs::is_directory(fs::path(analysis) / "govsim_analysis", ec)) {
-    std::cerr << "govsim: report: no Python package govsim_analysis "
+    std::cerr << "govsim: " << name << ": no Python package govsim_analysis "
               << (analysis.empty()
                       ? "beside " + executable_path().string() + " (PREFIX/share/govsim/analysis)"
                       : "in " + analysis)
@@ -158,20 +155,30 @@ int cmd_report(const std::vector<std::string>& args, const std::string& /*comman
 
   const int pre = spawn_and_wait({python, "-c", kPrecheck, kInstall, analysis});
   if (pre < 0 || pre == 127) {  // 127: the shell convention for a program that could not be executed
-    std::cerr << "govsim: report needs Python 3 (" << python << ": "
+    std::cerr << "govsim: " << name << " needs Python 3 (" << python << ": "
               << (pre < 0 ? std::strerror(errno) : "cannot be executed") << "): " << kInstall << "\n";
     return 2;
   }
   if (pre != 0) return 2;  // the check printed what is missing
 
-  std::vector<std::string> cmd = {python, "-m", "govsim_analysis", "report", file, "--out", out};
+  std::vector<std::string> cmd = {python, "-m", "govsim_analysis", name, file, dir_option, out};
   cmd.insert(cmd.end(), rest.begin(), rest.end());
   const int rc = spawn_and_wait(cmd);
   if (rc < 0) {
-    std::cerr << "govsim: report: cannot run " << python << ": " << std::strerror(errno) << "\n";
+    std::cerr << "govsim: " << name << ": cannot run " << python << ": " << std::strerror(errno) << "\n";
     return 2;
   }
   return rc;
+}
+
+}  // namespace
+
+int cmd_report(const std::vector<std::string>& args, const std::string& /*command_line*/) {
+  return run_analysis_command("report", "--out", {"--allow-missing-sources"}, args);
+}
+
+int cmd_export(const std::vector<std::string>& args) {
+  return run_analysis_command("export", "--csv", {"--by-community", "--force"}, args);
 }
 
 }  // namespace govsim::cli

@@ -8,7 +8,7 @@ govsim=$1 scenarios=$(cd "$2" && pwd) work=$3
 rm -rf "$work" && mkdir -p "$work"
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-for cmd in run validate plan sweep merge verify calibrate optimise slurm report serve describe; do
+for cmd in run validate plan sweep merge verify calibrate optimise slurm report export serve describe; do
   out=$("$govsim" "$cmd" --help) || fail "govsim $cmd --help exited $?"
   grep -q "^Usage:" <<< "$out" && grep -q "govsim $cmd" <<< "$out" && grep -q "^Example:" <<< "$out" ||
     fail "govsim $cmd --help lacks its usage or example:"$'\n'"$out"
@@ -45,4 +45,4 @@ INI
 GOVSIM_PROGRESS_SECONDS=0 "$govsim" sweep "$work/sweep.ini" --out "$work/sw" --threads 1 2> "$work/progress.txt" > /dev/null
 lines=$(grep -c "^sweep: [0-9]*/6 runs after .* runs/min, ETA .*, 0 failed$" "$work/progress.txt" || true)
 [ "$lines" -ge 3 ] || fail "off a terminal the sweep printed $lines progress lines:"$'\n'"$(cat "$work/progress.txt")"
-echo "PASS: --help for 12 commands, exact option names, did-you-mean, --force, $lines progress lines off a terminal"
+echo "PASS: --help for 13 commands, exact option names, did-you-mean, --force, $lines progress lines off a terminal"
