@@ -33,6 +33,16 @@ std::vector<std::string> cells(const PlannedRun& r) {
   return c;
 }
 
+// A real value for reading (six significant digits: 0.65, not the 0.6499999999999999 a design's arithmetic
+// gives); tsv and json keep every digit, which is the value the run uses.
+std::string readable(const std::string& key, const std::string& value) {
+  const ParamSpec* s = default_scenario().registry().find(key);
+  if (!s || s->type != ParamType::kReal) return value;
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6g", parse_real(value));
+  return buf;
+}
+
 void print_text(const Experiment& e, std::ostream& out) {
   std::string arms;
   for (const auto& a : e.arms()) arms += (arms.empty() ? "" : ", ") + a;
@@ -45,9 +55,14 @@ void print_text(const Experiment& e, std::ostream& out) {
       << "fingerprint: " << e.fingerprint() << "\n";
   std::string varied;
   for (const auto& k : e.varied_keys()) varied += (varied.empty() ? "" : ", ") + k;
-  out << "varied:      " << (varied.empty() ? "(nothing)" : varied) << "\n\n";
+  out << "varied:      " << (varied.empty() ? "(nothing)" : varied) << "\n"
+      << "(real values to 6 significant digits; --format tsv or json gives every digit)\n\n";
   std::vector<std::vector<std::string>> rows = {header(e)};
-  for (const auto& r : e.runs()) rows.push_back(cells(r));
+  for (const auto& r : e.runs()) {
+    rows.push_back(cells(r));
+    for (std::size_t i = 0; i < r.values.size(); ++i)
+      rows.back()[rows.back().size() - r.values.size() + i] = readable(r.values[i].first, r.values[i].second);
+  }
   std::vector<std::size_t> width(rows.front().size(), 0);
   for (const auto& row : rows)
     for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
