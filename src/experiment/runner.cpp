@@ -62,6 +62,7 @@ void record_parameters(const Scenario& cfg, RunRecord& rec) {
   for (const auto& s : cfg.registry().specs()) {
     rec.params.emplace_back(s.key, s.get());
     rec.numeric.push_back(s.type != ParamType::kString);
+    rec.param_meta.emplace_back(s.unit, s.help);
   }
 }
 

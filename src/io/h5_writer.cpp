@@ -284,6 +284,46 @@ void write_file(const std::string& path, const std::vector<RunRecord>& runs, con
     }
   }
 
+  // Every /runs column says what it is: long_name, and units where it has some (a parameter's from the
+  // registry; "1" for counts and indices).
+  schema.run_column_attributes = [&](hid_t d, std::size_t k) {
+    static const std::map<std::string, std::pair<const char*, const char*>> kFixed = {
+        {"run_id", {"run number (row of /runs)", "1"}},
+        {"index", {"row of the sweep's run table (plan.tsv)", "1"}},
+        {"run_hash", {"the run's id: a hash of its configuration, seed and govsim's revision", ""}},
+        {"point", {"design point", "1"}},
+        {"block", {"design block (A, B, ABi of a Saltelli design; a Morris trajectory's step)", ""}},
+        {"group", {"design group (a Morris trajectory, a Saltelli base point)", "1"}},
+        {"arm", {"arm: its name in [arms], or run.name", ""}},
+        {"replicate", {"replicate within the arm (replicate k of every arm shares its seed)", "1"}},
+        {"seed", {"the run's seed: derive_seed(run.seed, replicate)", "1"}},
+        {"status", {"ok, or failed", ""}},
+        {"message", {"why the run failed (empty if it did not)", ""}},
+        {"wall_seconds", {"wall-clock time of the run, world building included (not reproducible)", "s"}},
+    };
+    const std::string& name = schema.run_columns[k].name;
+    if (name == "pair") return;  // h5_schema writes its own
+    std::string long_name, units;
+    if (const auto it = kFixed.find(name); it != kFixed.end()) {
+      long_name = it->second.first;
+      units = it->second.second;
+    } else {
+      long_name = "run-level outcome of a mechanism (NaN for arms without it)";
+      bool found = false;
+      for (std::size_t i = 0; i < runs.size() && !found; ++i) {  // the first run that has the parameter
+        const RunRecord& r = runs[i];
+        for (std::size_t p = 0; p < r.params.size() && p < r.param_meta.size() && !found; ++p)
+          if (r.params[p].first == name) {
+            long_name = "parameter " + name + ": " + r.param_meta[p].second;
+            units = r.param_meta[p].first;
+            found = true;
+          }
+      }
+    }
+    h5::attr_text(d, "long_name", long_name);
+    if (!units.empty() && units != "-") h5::attr_text(d, "units", units);
+  };
+
   // /communities/*: community sizes differ between replicates (each has its own seed), so they are
   // [run, community]. A run with fewer communities than the file (or none: a failed run) is padded.
   schema.fill_communities = [&](hid_t d, std::size_t k) {

@@ -42,6 +42,8 @@ struct RunRecord {
   // Every resolved parameter as (key, text, numeric?) for the /runs columns of those that differ.
   std::vector<std::pair<std::string, std::string>> params;
   std::vector<bool> numeric;
+  // Each parameter's unit and meaning (the registry's), for the attributes of its /runs column.
+  std::vector<std::pair<std::string, std::string>> param_meta;
   const Recorder* recorder = nullptr;                    // null for a failed run: its series are NaN
   CommunityInfo communities;                             // this run's world
   std::vector<std::pair<std::string, double>> outcomes;  // mechanisms' run-level outcomes
