@@ -32,7 +32,7 @@ ASAN_SLOW+='comparison\.joint_handling_and_downshift|merge\.virtual_and_copy)'
 lsan_supp="$PWD/tests/sanitizers/lsan.supp"
 # allocator_may_return_null: an allocation too large throws std::bad_alloc, as without ASan (govsim turns it
 # into "out of memory"); the corpus's cases under `ulimit -v` cannot run under ASan (its shadow memory).
-(cd build-asan && ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 LSAN_OPTIONS="suppressions=$lsan_supp" \
+(cd build-asan && ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 LSAN_OPTIONS="suppressions=$lsan_supp:print_suppressions=0" \
    GOVSIM_CORPUS_SKIP_ULIMIT=1 \
    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
    ctest --output-on-failure -j "$(nproc)" -LE 'long|mpi|cluster' -E "$ASAN_SLOW")
