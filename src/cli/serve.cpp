@@ -10,12 +10,10 @@
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
 #include <mutex>
-#include <sstream>
 #include <thread>
 
 #include <boost/program_options.hpp>
@@ -78,8 +76,10 @@ std::string day_event(const LiveComparison& live) {
   Json arms = Json::array();
   for (std::size_t a = 0; a < live.arms(); ++a) {
     Json values = Json::array(), names = Json::array(), units = Json::array(), mapped = Json::array();
-    for (const auto& spec : live.metrics(a)) {
-      values.push_back(live.value(a, spec.name, d));
+    const auto& specs = live.metrics(a);
+    for (std::size_t m = 0; m < specs.size(); ++m) {
+      const auto& spec = specs[m];
+      values.push_back(live.value_at(a, m, d));
       if (d == 0) {
         names.push_back(spec.name);
         units.push_back(spec.unit);
@@ -425,13 +425,6 @@ void reply_json(httplib::Response& res, const Json& j, int status = 200) {
   res.set_content(json_text(j), "application/json");
 }
 
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 void routes(httplib::Server& http, Server& app) {
   // Whatever a handler throws becomes a JSON error, not a dropped connection.
   http.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
@@ -451,7 +444,7 @@ void routes(httplib::Server& http, Server& app) {
     const fs::path file = app.web() / name;
     http.Get(std::string("/") + (std::string(name) == "index.html" ? "" : name),
              [file, type](const httplib::Request&, httplib::Response& res) {
-               res.set_content(read_file(file), type.c_str());
+               res.set_content(read_text(file), type.c_str());
              });
   }
   http.Get("/chart.js", [](const httplib::Request&, httplib::Response& res) {
@@ -462,7 +455,7 @@ void routes(httplib::Server& http, Server& app) {
       res.set_content("chart.js not found at " + file.string() + " (Debian: libjs-chart.js)", "text/plain");
       return;
     }
-    res.set_content(read_file(file), "text/javascript");
+    res.set_content(read_text(file), "text/javascript");
   });
   http.Get("/api/model",
            [&app](const httplib::Request&, httplib::Response& res) { reply_json(res, app.model()); });
@@ -529,7 +522,7 @@ void routes(httplib::Server& http, Server& app) {
         if (!fs::exists(s.dir / "scenario.ini"))
           return reply_json(res, {{"error", "nothing configured yet"}}, 404);
         res.set_header("Content-Disposition", "attachment; filename=\"scenario.ini\"");
-        res.set_content(read_file(s.dir / "scenario.ini"), "text/plain; charset=utf-8");
+        res.set_content(read_text(s.dir / "scenario.ini"), "text/plain; charset=utf-8");
       }));
   http.Get(R"(/api/sessions/(\d+)/result\.h5)",
            with_session(
@@ -538,7 +531,7 @@ void routes(httplib::Server& http, Server& app) {
                  if (const std::string error = app.result(*s, file); !error.empty())
                    return reply_json(res, {{"error", error}}, 500);
                  res.set_header("Content-Disposition", "attachment; filename=\"result.h5\"");
-                 res.set_content(read_file(file), "application/x-hdf5");
+                 res.set_content(read_text(file), "application/x-hdf5");
                }));
   // The day events: every day stepped since the stream began (all of them after a rebuild), then each
   // new day as it comes, the community map when it changes, a failure once; a comment now and then keeps

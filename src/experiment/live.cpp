@@ -34,19 +34,17 @@ const std::vector<MetricSpec>& LiveComparison::metrics(std::size_t a) const {
   return runs_[a].front().sim->recorder().specs();
 }
 
-double LiveComparison::value(std::size_t a, const std::string& name, int day) const {
+double LiveComparison::value_at(std::size_t a, std::size_t m, int day) const {
   double sum = 0;
-  for (const auto& r : runs_[a]) {
-    const Recorder& rec = r.sim->recorder();
-    bool found = false;
-    for (std::size_t m = 0; m < rec.specs().size() && !found; ++m)
-      if (rec.specs()[m].name == name) {
-        sum += rec.series(m)[static_cast<std::size_t>(day)];
-        found = true;
-      }
-    if (!found) return std::numeric_limits<double>::quiet_NaN();
-  }
+  for (const auto& r : runs_[a]) sum += r.sim->recorder().series(m)[static_cast<std::size_t>(day)];
   return sum / static_cast<double>(runs_[a].size());
+}
+
+double LiveComparison::value(std::size_t a, const std::string& name, int day) const {
+  const auto& specs = metrics(a);
+  for (std::size_t m = 0; m < specs.size(); ++m)
+    if (specs[m].name == name) return value_at(a, m, day);
+  return std::numeric_limits<double>::quiet_NaN();
 }
 
 std::vector<double> LiveComparison::community_values(std::size_t a, const std::string& name, int day) const {

@@ -28,6 +28,9 @@ class LiveComparison {
   const std::vector<MetricSpec>& metrics(std::size_t a) const;
   // The mean over replicates of metric `name` on `day` in arm `a` (NaN if the arm lacks it).
   double value(std::size_t a, const std::string& name, int day) const;
+  // The same for the arm's metric number `m` (its place in metrics(a): the same in every replicate of an arm,
+  // which all run the same mechanisms).
+  double value_at(std::size_t a, std::size_t m, int day) const;
   // Replicate 0's value of `name` in each community on `day` (empty unless it is kept by community).
   std::vector<double> community_values(std::size_t a, const std::string& name, int day) const;
 
