@@ -28,6 +28,7 @@ import pandas as pd
 from scipy import stats
 
 from .figures import Figure, _style
+from .io import coord_name
 
 
 @dataclass
@@ -254,7 +255,8 @@ def sweep_cases(ds, metric, how="final", arm=None, baseline=None, at_least=None,
         sel = runs if arm is None else runs[runs["arm"] == arm]
         outcome = sel.groupby("point")["value"].mean()
     first = runs.drop_duplicates("point").set_index("point")
-    x = first.loc[outcome.index, axes].apply(pd.to_numeric, errors="coerce")
+    x = first.loc[outcome.index, [coord_name(a) for a in axes]].apply(pd.to_numeric, errors="coerce")
+    x.columns = axes
     y = np.ones(len(outcome), dtype=bool)
     if at_least is not None:
         y &= outcome.to_numpy() >= at_least

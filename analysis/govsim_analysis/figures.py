@@ -418,8 +418,8 @@ def shock_info(ds):
     the shock mechanism on."""
     cp = _config(ds)
     tol = float(cp.get("shock", "recovery_tolerance", fallback="0.05"))
-    if "shock.recovery_tolerance" in ds.coords:
-        tol = float(np.nanmedian(ds["shock.recovery_tolerance"].values.astype(float)))
+    if "shock__recovery_tolerance" in ds.coords:
+        tol = float(np.nanmedian(ds["shock__recovery_tolerance"].values.astype(float)))
     if "n_shock_active" in ds.data_vars:
         act = np.asarray(ds["n_shock_active"].values, dtype=float)
         rows = act[np.isfinite(act).all(axis=1) & (act > 0.5).any(axis=1)]
@@ -427,11 +427,11 @@ def shock_info(ds):
             starts = np.argmax(rows > 0.5, axis=1)
             return int(np.min(starts)), int(np.max((rows > 0.5).sum(axis=1))), tol
     start = dur = None
-    if "shock.start_day" in ds.coords:
-        start = int(np.nanmin(ds["shock.start_day"].values.astype(float)))
-    if "shock.duration_days" in ds.coords:
-        dur = int(np.nanmax(ds["shock.duration_days"].values.astype(float)))
-    mech = " ".join(map(str, ds["run.mechanisms"].values)) if "run.mechanisms" in ds.coords else \
+    if "shock__start_day" in ds.coords:
+        start = int(np.nanmin(ds["shock__start_day"].values.astype(float)))
+    if "shock__duration_days" in ds.coords:
+        dur = int(np.nanmax(ds["shock__duration_days"].values.astype(float)))
+    mech = " ".join(map(str, ds["run__mechanisms"].values)) if "run__mechanisms" in ds.coords else \
         cp.get("run", "mechanisms", fallback="") + " " + " ".join(
             v for _, v in (cp.items("arms") if cp.has_section("arms") else []))
     if "shock" not in mech and start is None:

@@ -34,7 +34,24 @@ _LAYOUT = {
     "series_by_community": ("run", "community", "day"),
     "communities": ("run", "community"),
 }
-_KEEP_ATTRS = ("kind", "units", "long_name", "flag_meanings")
+_KEEP_ATTRS = ("kind", "units", "long_name", "flag_meanings", "display_units", "headline", "practical_margin")
+# Day 0's calendar date when a file does not say (run.start_date's default; docs/ODD.md).
+DEFAULT_START_DATE = "2019-05-01"
+
+
+def coord_name(key):
+    """The Dataset's name for a /runs column or parameter key: dots become double underscores, so that every
+    name is a Python identifier (``ds.query``, attribute access); the key itself is the variable's ``key``
+    attribute. ``demand.rate_scale`` -> ``demand__rate_scale``."""
+    return key.replace(".", "__")
+
+
+def param_coord(ds, key):
+    """The coordinate of ``ds`` holding parameter ``key`` (``section.name``) per run, or None."""
+    for name in (coord_name(key), key):
+        if name in ds.coords and ds[name].dims == ("run",):
+            return name
+    return None
 
 
 class SchemaVersionError(ValueError):
@@ -196,18 +213,25 @@ def missing_sources(f, path):
     return missing
 
 
-def open_results(path, by_community=True, allow_missing_sources=False):
+def open_results(path, by_community=True, allow_missing_sources=False, indexed=False):
     """Open a govsim output file as an xarray Dataset with dimensions run, day and community.
 
     - ``/series/<metric>`` -> data variable ``<metric>`` [run, day] (float64);
     - ``/series_by_community/<metric>`` -> data variable ``<metric>_by_community`` [run, community, day]
       (float32), left out with ``by_community=False``;
-    - ``/runs/<column>`` -> coordinate ``<column>`` on ``run`` (arm, replicate, seed, status, parameters,
-      outcomes; sweep files also index, run_hash, point, block, group, pair); ``pair`` is derived from
-      ``seed`` when the file has no such column;
+    - ``/runs/<column>`` -> coordinate on ``run`` (arm, replicate, seed, status, parameters, outcomes; sweep
+      files also index, run_hash, point, block, group, pair); a parameter's dots become double underscores
+      (``demand.rate_scale`` -> ``demand__rate_scale``, coord_name()), its key kept as the attribute ``key``;
+      ``pair`` is derived from ``seed`` when the file has no such column;
     - ``/communities/<name>`` -> coordinate ``community_<name>`` [run, community] (``n_residents`` is also a
       series name, hence the prefix);
-    - each variable keeps ``kind``, ``units`` and ``long_name``; root attributes go to ``ds.attrs``.
+    - ``time`` [day]: the calendar date of each day (day 0 = the root attribute ``start_date``, from
+      ``run.start_date``; 2019-05-01 for files without it);
+    - each variable keeps ``kind``, ``units`` (UDUNITS), ``display_units`` and ``long_name``; root
+      attributes go to ``ds.attrs`` (``Conventions`` = CF-1.8).
+
+    ``indexed=True`` returns index_runs(ds): ``run`` indexed by (arm, point, replicate) and ``day``
+    renamed ``time`` with a date index, for ``sel(arm=...)`` and ``resample(time=...)``.
 
     The Dataset pickles and deep-copies (its series are then read again from the file's path).
 
@@ -231,6 +255,8 @@ def open_results(path, by_community=True, allow_missing_sources=False):
             warnings.warn(f"{path}: virtual series refer to missing files {missing}; their rows read as NaN",
                           stacklevel=2)
         ds = _build(f, by_community)
+        if indexed:
+            ds = index_runs(ds)
     except Exception:
         f.close()
         raise
@@ -270,12 +296,19 @@ def _build(f, by_community):
         coords[name] = xr.Variable((name,), values, attrs=_attrs(f[name], ("long_name", "units")) if name in f else {})
     coords["day"].attrs.setdefault("units", "1")
     coords["day"].attrs["long_name"] = coords["day"].attrs.get("long_name", "simulated day (0 = first day)")
+    start = _start_date(f)
+    coords["time"] = xr.Variable(("day",), np.datetime64(start, "ns") + coords["day"].values.astype("timedelta64[D]"),
+                                 attrs={"long_name": f"calendar date of the simulated day (day 0 = {start}, "
+                                                     "run.start_date)", "standard_name": "time"})
 
     if "runs" in f:
         for name, d in f["runs"].items():
             if not isinstance(d, h5py.Dataset) or d.shape != (R,):
                 continue
-            coords[name] = xr.Variable(("run",), _column(d), attrs=_attrs(d, _KEEP_ATTRS))
+            attrs = _attrs(d, _KEEP_ATTRS)
+            if coord_name(name) != name:
+                attrs["key"] = name  # the parameter's key as scenarios and /runs spell it
+            coords[coord_name(name)] = xr.Variable(("run",), _column(d), attrs=attrs)
     if "pair" not in coords and "seed" in coords:
         coords["pair"] = xr.Variable(("run",), _pair_from_seed(coords["seed"].values),
                                      attrs={"long_name": "common-random-numbers pair (derived from seed)"})
@@ -300,7 +333,49 @@ def _build(f, by_community):
             data[name + suffix] = xr.Variable(dims, _lazy(d), attrs=_attrs(d, _KEEP_ATTRS))
 
     attrs = _attrs(root)
+    attrs.setdefault("Conventions", "CF-1.8")
     return xr.Dataset(data, coords=coords, attrs=attrs)
+
+
+def _start_date(f):
+    """Day 0's calendar date: the root attribute start_date, else run.start_date of the file's config, else
+    the parameter's default (files written before it existed)."""
+    text = _text(f.attrs["start_date"]) if "start_date" in f.attrs else None
+    if not text and "config" in f.attrs:
+        cp = configparser.ConfigParser(interpolation=None, strict=False, delimiters=("=",),
+                                       comment_prefixes=("#", ";"), inline_comment_prefixes=None)
+        try:
+            cp.read_string(_text(f.attrs["config"]))
+            text = cp.get("run", "start_date", fallback=None)
+        except configparser.Error:
+            text = None
+    try:
+        return np.datetime64(text or DEFAULT_START_DATE, "D")
+    except ValueError:
+        return np.datetime64(DEFAULT_START_DATE, "D")
+
+
+def index_runs(ds):
+    """``ds`` with the run dimension indexed by (arm, point, replicate) and the day dimension by calendar
+    date, the layout xarray's label-based idioms expect: ``sel(arm="joint_handling")``, ``sel(point=3)``,
+    ``resample(time="1MS")``, ``where(..., drop=True)``.
+
+    - ``run`` becomes a pandas MultiIndex of the levels arm, point (0 for a file of ``govsim run``) and
+      replicate; the file's row number stays a coordinate ``row``;
+    - the ``day`` dimension is renamed ``time`` (its index the dates of the ``time`` coordinate); the day
+      number stays a coordinate ``day`` on it.
+
+    The package's own functions (compare, summarise_runs, the figures) take the layout of
+    ``open_results(path)``; ``groupby("arm")`` fails on a MultiIndex level in xarray 2023.01, so use
+    ``groupby("arm")`` there, or ``.reset_index("run")`` here. Nothing is read from the file."""
+    out = ds
+    if "point" not in out.coords:
+        out = out.assign_coords(point=("run", np.zeros(out.sizes["run"], dtype=np.int64)))
+    out = out.assign_coords(row=("run", np.asarray(out["run"].values)))
+    out["row"].attrs = dict(ds["run"].attrs) or {"long_name": "run number (row of /runs)"}
+    levels = [c for c in ("arm", "point", "replicate") if c in out.coords]
+    # dates first: swap_dims after set_index loses the levels' indexes (xarray 2023.01)
+    return out.swap_dims(day="time").set_index(run=levels)
 
 
 def design(ds):
@@ -323,9 +398,9 @@ def config(ds):
 def config_value(ds, key, run=None):
     """A parameter's value for one run (``section.key``): the /runs column if the file has one, else the
     root ``config`` text (arm overrides included for comparison files). Returns a str or a float."""
-    if key in ds.coords and ds[key].dims == ("run",):
-        v = ds[key].values if run is None else ds[key].sel(run=run).values
-        return v
+    name = param_coord(ds, key)
+    if name is not None:
+        return ds[name].values if run is None else ds[name].sel(run=run).values
     section, _, name = key.partition(".")
     cp = config(ds)
     value = cp.get(section, name, fallback=None)

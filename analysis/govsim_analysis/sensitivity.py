@@ -21,7 +21,7 @@ import pandas as pd
 import xarray as xr
 from scipy import stats as _st
 
-from .io import arms as _arms, design as _design
+from .io import arms as _arms, design as _design, param_coord
 from .tidy import summarise_runs
 
 _AB = re.compile(r"^AB(\d+)$")
@@ -119,9 +119,10 @@ def _per_run(ds, metric, how, days, arm):
         if c in ds.coords:
             cols[c] = ds[c].values
     df = pd.DataFrame(cols, index=ds["run"].values)
-    for c in ds.coords:
-        if ds[c].dims == ("run",) and "." in c and c not in df.columns:
-            df[c] = ds[c].values
+    for c in ds.coords:  # parameters, under their keys (the Dataset's names have no dots)
+        key = ds[c].attrs.get("key", c)
+        if ds[c].dims == ("run",) and "." in key and key not in df.columns:
+            df[key] = ds[c].values
     if arm is not None:
         df = df[df["arm"] == arm]
     return df
@@ -324,7 +325,7 @@ def morris(data, metric=None, how="final", days=None, params=None, bounds=None, 
         if names != keys:
             raise ValueError("pass bounds=[(lo, hi)...] for params that are not the design's sampled axes")
         bounds = ax_bounds
-    missing = [k for k in names if k not in ds.coords]
+    missing = [k for k in names if param_coord(ds, k) is None]
     if missing:
         raise ValueError(f"no /runs column for {missing}")
 

@@ -58,7 +58,8 @@ def test_comparison_file(comparison):
         arms = list(dict.fromkeys(ds["arm"].values))
         assert arms == ["baseline", "joint_handling", "downshift_tasks", "downshift_staffed"]
         assert list(ds["pair"].values) == [0, 1, 2] * 4  # replicate k of every arm shares its seed
-        assert list(ds["run.mechanisms"].values[:4]) == ["", "", "", "joint_handling"]
+        assert list(ds["run__mechanisms"].values[:4]) == ["", "", "", "joint_handling"]
+        assert ds["run__mechanisms"].attrs["key"] == "run.mechanisms"  # names without dots, the key kept
         # a mechanism's metric: NaN rows for the arms without it
         eng = ds["mean_unit_engagement"].values
         assert np.isnan(eng[:3]).all() and np.isfinite(eng[3:6]).all()
@@ -74,7 +75,7 @@ def test_shard_file(saltelli_file):
         assert des["design"] == "saltelli" and [a["key"] for a in des["axes"]][0] == "demand.rate_scale"
         R = ds.sizes["run"]
         assert R == des["n_runs"] == 16 * 5 * 2 * 2
-        for c in ("index", "run_hash", "point", "block", "group", "pair", "demand.rate_scale"):
+        for c in ("index", "run_hash", "point", "block", "group", "pair", "demand__rate_scale"):
             assert c in ds.coords and ds[c].dims == ("run",)
         # rows: point, then arm, then replicate; each base point's rows are A, AB1..AB3, B
         assert list(ds["block"].values[0:20:4]) == ["A", "AB1", "AB2", "AB3", "B"]
@@ -167,3 +168,33 @@ def test_dataset_pickles_deep_copies_and_filters(comparison):
         loaded = ds.load()
         xr.testing.assert_identical(pickle.loads(pickle.dumps(loaded)), ds)
 
+
+
+def test_indexed_view_selects_by_arm_and_resamples_by_date(comparison):
+    """Issue 13: sel(arm=...), resample(time="1MS"), and the indexed Dataset survives pickling, deep copies and
+    where(drop=True); names have no dots; the date axis starts at run.start_date; CF Conventions."""
+    import copy
+    import pickle
+
+    path = comparison[0]
+    with open_results(path) as flat:
+        assert flat.attrs["Conventions"].startswith("CF-")
+        assert all("." not in n for n in list(flat.coords) + list(flat.data_vars))
+        ok = flat.query(run="replicate >= 1 and run__mechanisms == 'joint_handling'")  # dotless names
+        assert set(ok["arm"].values) == {"joint_handling"} and ok.sizes["run"] == 2
+        start = np.datetime64(flat.attrs.get("start_date", "2019-05-01"), "ns")
+        assert flat["time"].values[0] == start and flat["time"].values[39] == start + np.timedelta64(39, "D")
+        want = flat["n_open_cases"].values[flat["arm"].values == "joint_handling"]
+    with open_results(path, indexed=True) as ds:
+        jh = ds.sel(arm="joint_handling")
+        np.testing.assert_array_equal(jh["n_open_cases"].values, want)
+        assert list(jh["replicate"].values) == [0, 1, 2]
+        assert int(ds.sel(arm="downshift_staffed", point=0, replicate=2)["row"]) == 11
+        monthly = ds["n_open_cases"].resample(time="1MS").mean()
+        assert monthly.sizes["time"] == 2  # 40 days from the 1st of a month: that month and the next
+        for d in (ds, copy.deepcopy(ds), pickle.loads(pickle.dumps(ds))):
+            xr.testing.assert_identical(d, ds)
+        kept = ds.where(ds["arm"] == "baseline", drop=True)
+        assert kept.sizes["run"] == 3 and set(kept["arm"].values) == {"baseline"}
+        back = pickle.loads(pickle.dumps(kept))
+        xr.testing.assert_identical(back, kept)

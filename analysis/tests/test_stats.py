@@ -161,7 +161,7 @@ def test_tidy_and_run_table(comparison):
         t = tidy(ds, ["n_open_cases", "share_good"])
         assert len(t) == 2 * 12 * 40
         assert list(t.columns[:3]) == ["run", "arm", "replicate"] and list(t.columns[-3:]) == ["day", "metric", "value"]
-        assert {"seed", "pair", "status", "run.mechanisms"} <= set(t.columns)
+        assert {"seed", "pair", "status", "run__mechanisms"} <= set(t.columns)
         row = t[(t["run"] == 4) & (t["day"] == 7) & (t["metric"] == "share_good")]
         assert row["value"].item() == ds["share_good"].sel(run=4, day=7).item()
         c = tidy(ds, "n_open_cases", by="community", coords=["arm"])
