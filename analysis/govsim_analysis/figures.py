@@ -61,7 +61,11 @@ def luminance(color):
 
 
 def _units(ds, var):
-    return ds[var].attrs.get("units", "") if var in ds.variables else ""
+    """A variable's unit for labels: display_units (what is counted: cases, demands/day, 0-1), else units."""
+    if var not in ds.variables:
+        return ""
+    a = ds[var].attrs
+    return a.get("display_units", a.get("units", ""))
 
 
 def _label(name, units):

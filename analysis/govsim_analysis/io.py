@@ -36,7 +36,7 @@ _LAYOUT = {
 }
 _KEEP_ATTRS = ("kind", "units", "long_name", "flag_meanings", "display_units", "headline", "practical_margin")
 # Day 0's calendar date when a file does not say (run.start_date's default; docs/ODD.md).
-DEFAULT_START_DATE = "2019-05-01"
+DEFAULT_START_DATE = "2019-01-01"
 
 
 def coord_name(key):
@@ -226,7 +226,7 @@ def open_results(path, by_community=True, allow_missing_sources=False, indexed=F
     - ``/communities/<name>`` -> coordinate ``community_<name>`` [run, community] (``n_residents`` is also a
       series name, hence the prefix);
     - ``time`` [day]: the calendar date of each day (day 0 = the root attribute ``start_date``, from
-      ``run.start_date``; 2019-05-01 for files without it);
+      ``run.start_date``; 2019-01-01 for files without it);
     - each variable keeps ``kind``, ``units`` (UDUNITS), ``display_units`` and ``long_name``; root
       attributes go to ``ds.attrs`` (``Conventions`` = CF-1.8).
 

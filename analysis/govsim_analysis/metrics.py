@@ -1,6 +1,10 @@
-"""The key metrics: the one list the figures command, effect_table() and the report use by default."""
+"""The key metrics: the headline list a file carries (root attribute headline_metrics, written by govsim from
+src/model/metrics.cpp) and that the figures command, effect_table() and the report use by default.
+KEY_METRICS is the list for files written before that attribute."""
 
 from __future__ import annotations
+
+import json
 
 # (series name, reduction to one value per run). Names are schema-1 core metrics (docs/OUTPUT.md), so every
 # file has them; the reductions follow their kind: totals at the last day, stocks at the end, daily means
@@ -29,6 +33,25 @@ TYPE_METRIC = "share_good"
 SHOCK_METRIC = "n_open_cases"
 
 
+def headline(ds):
+    """The file's headline metrics: [{name, how, margin, relative}] from its root attribute headline_metrics
+    (govsim's one list, src/model/metrics.cpp, also behind govsim run's headline table); KEY_METRICS with no
+    margins for a file written before the attribute existed."""
+    text = ds.attrs.get("headline_metrics")
+    if text:
+        return json.loads(text)
+    return [{"name": m, "how": h, "margin": float("nan"), "relative": False} for m, h in KEY_METRICS]
+
+
 def key_metrics(ds):
-    """KEY_METRICS that the file holds, as (name, how) pairs."""
-    return [(m, h) for m, h in KEY_METRICS if m in ds.data_vars]
+    """The headline metrics that the file holds, as (name, how) pairs."""
+    return [(h["name"], h["how"]) for h in headline(ds) if h["name"] in ds.data_vars]
+
+
+def margin(ds, metric):
+    """(margin, relative) of a headline metric: the smallest paired difference taken to matter, absolute or
+    as a share of the baseline's mean; (nan, False) for any other metric."""
+    for h in headline(ds):
+        if h["name"] == metric:
+            return float(h["margin"]), bool(h["relative"])
+    return float("nan"), False

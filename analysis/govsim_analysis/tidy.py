@@ -159,7 +159,7 @@ def summarise_runs(ds, metric, how="final", days=None):
         values = _reduce(da.transpose(..., "day").values, how)
         out = xr.DataArray(values, dims=[d for d in da.dims if d != "day"],
                            coords={c: da[c] for c in da.coords if "day" not in da[c].dims})
-        units = da.attrs.get("units", "")
+        units = da.attrs.get("display_units", da.attrs.get("units", ""))  # what is counted, for tables
         if how == "sum" and units.endswith("/day"):
             units = units[: -len("/day")]  # a flow summed over days is a count
         out.attrs = {"units": units, "long_name": f"{how} of {da.attrs.get('long_name', name)}",

@@ -15,9 +15,14 @@ def test_single_run_file(single_file):
         assert dict(ds.sizes) == {"run": 2, "day": 40, "community": 4}
         assert ds["n_open_cases"].dims == ("run", "day")
         assert ds["n_open_cases_by_community"].dims == ("run", "community", "day")
-        assert ds["n_open_cases"].attrs == {"kind": "stock", "units": "cases",
+        assert ds["n_open_cases"].attrs == {"kind": "stock", "units": "1", "display_units": "cases",
                                             "long_name": "Reported demands not yet closed"}
         assert ds["mean_resolution_hours"].attrs["units"] == "h"
+        # UDUNITS units; what is counted in display_units
+        assert (ds["new_resolved"].attrs["units"], ds["new_resolved"].attrs["display_units"]) == ("1/d", "cases/day")
+        assert ds["mean_trust"].attrs["units"] == "1" and ds["mean_trust"].attrs["display_units"] == "0-1"
+        assert ds["mean_gw_utilisation"].attrs["units"] == "1"  # hours/normal hour: h/h cancels
+        assert ds["seed"].attrs["units"] == "1" and ds["wall_seconds"].attrs["units"] == "s"
         assert int(ds.attrs["schema_version"]) == 1 and "[run]" in ds.attrs["config"]
         assert list(ds["arm"].values) == ["regression", "regression"]
         assert list(ds["status"].values) == ["ok", "ok"]
@@ -64,6 +69,8 @@ def test_comparison_file(comparison):
         eng = ds["mean_unit_engagement"].values
         assert np.isnan(eng[:3]).all() and np.isfinite(eng[3:6]).all()
         assert config_value(ds, "downshift.variant", run=9) == "staffed"
+        # a mechanism's parameters are absent where the arm does not run it (not its defaults)
+        assert list(ds["downshift__variant"].values) == [""] * 6 + ["tasks"] * 3 + ["staffed"] * 3
         assert config_value(ds, "district.communities") == 4.0
         t = run_table(ds)
         assert len(t) == 12 and {"arm", "replicate", "seed", "pair", "status"} <= set(t.columns)
@@ -182,7 +189,7 @@ def test_indexed_view_selects_by_arm_and_resamples_by_date(comparison):
         assert all("." not in n for n in list(flat.coords) + list(flat.data_vars))
         ok = flat.query(run="replicate >= 1 and run__mechanisms == 'joint_handling'")  # dotless names
         assert set(ok["arm"].values) == {"joint_handling"} and ok.sizes["run"] == 2
-        start = np.datetime64(flat.attrs.get("start_date", "2019-05-01"), "ns")
+        start = np.datetime64(flat.attrs.get("start_date", "2019-01-01"), "ns")
         assert flat["time"].values[0] == start and flat["time"].values[39] == start + np.timedelta64(39, "D")
         want = flat["n_open_cases"].values[flat["arm"].values == "joint_handling"]
     with open_results(path, indexed=True) as ds:

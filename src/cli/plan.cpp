@@ -131,6 +131,7 @@ int cmd_plan(const std::vector<std::string>& args, const std::string&) {
         experiment.load(file, sets);
       }))
     return rc;
+  for (const auto& w : experiment.idle_warnings()) std::cerr << "govsim plan: warning: " << w << "\n";
   if (format == "tsv")
     print_tsv(experiment, std::cout);
   else if (format == "json")

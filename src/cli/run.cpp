@@ -17,6 +17,7 @@
 #include "experiment/runner.h"
 #include "experiment/stats.h"
 #include "io/h5_writer.h"
+#include "model/metrics.h"
 #include "util/json.h"
 
 namespace po = boost::program_options;
@@ -96,8 +97,58 @@ void print_comparison(const std::vector<std::string>& arms, const std::vector<st
   out << "\n  * the paired difference's " << level_text(level) << " interval excludes zero\n";
 }
 
-// Every run's summary rows and mechanism outcomes, per arm; NaN and infinities (a run that resolved nothing)
-// are null.
+// A headline metric's value per replicate of one arm (run_value's "how:name"); empty where a run lacks it.
+std::vector<double> headline_values(const Comparison& cmp, std::size_t arm, const HeadlineMetric& h) {
+  std::vector<double> v;
+  for (const auto& r : cmp.results()[arm]) {
+    if (!r.recorder) return {};
+    try {
+      v.push_back(run_value(r, std::string(h.how) + ":" + h.name));
+    } catch (const std::out_of_range&) {
+      return {};
+    }
+  }
+  return v;
+}
+
+// The headline metrics (model/metrics.h, the same list and margins as govsim report's comparison table): per
+// arm mean [interval]; the paired difference from the baseline arm, relative to the baseline's mean, with
+// '*' where its interval excludes zero and 'material' where it is at least the metric's margin.
+void print_headline(const Comparison& cmp, std::size_t base, double level, std::ostream& out) {
+  const auto& arms = cmp.names();
+  out << "\nHeadline metrics (as govsim report's table): mean [" << level_text(level) << " interval]";
+  if (arms.size() > 1) out << "; vs " << arms[base] << ": paired difference, relative to its mean";
+  out << "\n";
+  for (const auto& h : headline_metrics()) {
+    const auto b = headline_values(cmp, base, h);
+    if (b.empty()) continue;
+    out << "\n  " << h.how << " of " << h.name << " (margin " << margin_text(h) << ")\n";
+    const double base_mean = mean_interval(b, level).mean;
+    for (std::size_t a = 0; a < arms.size(); ++a) {
+      const auto v = headline_values(cmp, a, h);
+      if (v.empty()) continue;
+      const Interval iv = mean_interval(v, level);
+      char buf[256];
+      std::snprintf(buf, sizeof buf, "    %-28s %10.4g [%.4g, %.4g]", arms[a].c_str(), iv.mean, iv.lo, iv.hi);
+      out << buf;
+      if (a != base) {
+        const Interval d = paired_difference(v, b, level);
+        const double rel = base_mean != 0 ? d.mean / std::fabs(base_mean) : NAN;
+        const double size = h.relative ? std::fabs(rel) : std::fabs(d.mean);
+        std::snprintf(buf, sizeof buf, "   %+.4g [%+.4g, %+.4g] %+.3g%%%s%s", d.mean, d.lo, d.hi, 100 * rel,
+                      d.excludes_zero() ? " *" : "", size >= h.margin ? " material" : "");
+        out << buf;
+      }
+      out << "\n";
+    }
+  }
+  if (arms.size() > 1)
+    out << "\n  * the paired difference's interval excludes zero; material: at least the margin (absolute, or "
+           "a share of the baseline's mean)\n";
+}
+
+// Every run's summary rows, headline metrics ("how:name") and mechanism outcomes, per arm; NaN and
+// infinities (a run that resolved nothing) are null.
 void write_table_json(const std::string& path, const Comparison& cmp,
                       const std::vector<std::vector<RunSummary>>& s) {
   const auto& arms = cmp.names();
@@ -110,6 +161,8 @@ void write_table_json(const std::string& path, const Comparison& cmp,
       for (const auto& run : s[a]) values.push_back(run.*row.field);
       arm[row.label] = std::move(values);
     }
+    for (const auto& h : headline_metrics())
+      if (const auto v = headline_values(cmp, a, h); !v.empty()) arm[std::string(h.how) + ":" + h.name] = v;
     // Mechanisms' run-level outcomes (null where a run has none).
     const auto& runs = cmp.results()[a];
     if (!runs.empty())
@@ -213,6 +266,7 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
       print_summary(cmp.names().front(), summaries.front(), level, std::cout);
     else
       print_comparison(cmp.names(), summaries, base_arm, cmp.file().contrasts, level, std::cout);
+    print_headline(cmp, base_arm, level, std::cout);
     std::cout << "\nWrote " << out_path << " (" << n_runs << " runs, " << fmt("%.1f", wall)
               << " s of run time)\n";
   }

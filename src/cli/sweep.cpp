@@ -122,6 +122,8 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& command_l
   opt.command_line = command_line;
   opt.rank = mpi.world.rank;
   opt.ranks = mpi.world.size;
+  if (mpi.world.rank == 0)  // a warning, even with --quiet: a sweep over a parameter that cannot act
+    for (const auto& w : exp.idle_warnings()) std::cerr << "govsim sweep: warning: " << w << "\n";
   const bool tty = isatty(2) && !quiet && !json_progress;
   const std::string who = opt.ranks > 1 ? "rank " + std::to_string(opt.rank) + ": " : "";
   ProgressLine progress_line(who + "sweep", quiet || json_progress);

@@ -68,10 +68,11 @@ void Comparison::load(const std::string& scenario, const std::vector<std::string
     arms_.back().apply_arm(arm);
     const auto& first = arms_.front().params.run;
     const auto& p = arms_.back().params.run;
-    if (p.replicates != first.replicates || p.seed != first.seed || p.days != first.days)
-      throw InputError(
-          arm.where + ": arm '" + arm.name +
-          "': run.replicates, run.seed and run.days must be the same in every arm (paired replicates)");
+    if (p.replicates != first.replicates || p.seed != first.seed || p.days != first.days ||
+        p.start_date != first.start_date)
+      throw InputError(arm.where + ": arm '" + arm.name +
+                       "': run.replicates, run.seed, run.days and run.start_date must be the same in every arm "
+                       "(paired replicates on one calendar)");
   }
   for (const auto& a : arms_) names_.push_back(a.params.run.name);
 }
@@ -127,7 +128,11 @@ std::vector<RunSummary> Comparison::summaries(std::size_t arm) const {
 }
 
 std::string Comparison::config_text() const {
-  return file_.base.registry().to_ini() + arms_text(file_.arms);
+  // [contrasts] too: the report draws the same contrasts as the printed table.
+  std::string contrasts;
+  for (const auto& c : file_.contrasts) contrasts += c.name + " = " + c.a + ", " + c.b + "\n";
+  return file_.base.registry().to_ini() + arms_text(file_.arms) +
+         (contrasts.empty() ? "" : "\n[contrasts]\n" + contrasts);
 }
 
 namespace {

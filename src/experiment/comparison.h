@@ -32,7 +32,7 @@ class Comparison {
   const std::vector<std::vector<RunResult>>& results() const { return results_; }  // [arm][replicate]
   std::size_t arm_index(const std::string& name) const;  // names().size() if none
   std::vector<RunSummary> summaries(std::size_t arm) const;
-  std::string config_text() const;  // the base configuration plus the [arms] section
+  std::string config_text() const;  // the base configuration plus the [arms] and [contrasts] sections
 
  private:
   ScenarioFile file_;

@@ -516,6 +516,18 @@ void Experiment::build_table(const Scenario& base, std::vector<Arm> arms,
   std::vector<std::string> first_values;
   std::vector<bool> differs(specs.size(), false);
   std::int64_t days = 0;
+  // Per axis: a mechanism's parameter whose mechanism acts within the run's days in some (point, arm); a
+  // varied parameter that never acts cannot change any outcome, which plan, sweep and report say.
+  const auto known = known_mechanisms();
+  std::vector<std::string> axis_mechanism(axes_.size());
+  std::vector<bool> acts(axes_.size(), true);
+  for (std::size_t i = 0; i < axes_.size(); ++i) {
+    const std::string section = axes_[i].key.substr(0, axes_[i].key.find('.'));
+    if (std::find(known.begin(), known.end(), section) == known.end()) continue;
+    axis_mechanism[i] = section;
+    acts[i] = false;
+  }
+  std::vector<std::int64_t> earliest(axes_.size(), -1);  // the first day it acts, where it is on
   runs_.reserve(static_cast<std::size_t>(total));
   for (std::int64_t p = 0; p < points_; ++p)
     for (std::size_t a = 0; a < arm_names_.size(); ++a) {
@@ -542,6 +554,14 @@ void Experiment::build_table(const Scenario& base, std::vector<Arm> arms,
           values += (values.empty() ? ": " : ", ") + key + "=" + text;
         throw InputError(std::string(e.what()) + " (design point " + std::to_string(p) + ", arm '" +
                          arm_names_[a] + "'" + values + ")");
+      }
+      for (std::size_t i = 0; i < axes_.size(); ++i) {
+        if (acts[i]) continue;
+        const auto on = cfg.mechanism_names();
+        if (std::find(on.begin(), on.end(), axis_mechanism[i]) == on.end()) continue;
+        const std::int64_t first = mechanism_first_day(axis_mechanism[i], cfg.mechanisms);
+        if (earliest[i] < 0 || first < earliest[i]) earliest[i] = first;
+        acts[i] = first < cfg.params.run.days;
       }
       const auto vals = resolved_values(cfg);
       if (p == 0 && a == 0) first_values = vals;
@@ -570,6 +590,16 @@ void Experiment::build_table(const Scenario& base, std::vector<Arm> arms,
   for (std::size_t i = 0; i < specs.size(); ++i)
     if (differs[i] && specs[i].key != "run.seed" && specs[i].key != "run.name" && !outside_run(specs[i].key))
       varied_keys_.push_back(specs[i].key);
+  for (std::size_t i = 0; i < axes_.size(); ++i) {
+    if (acts[i]) continue;
+    const VaryAxis& ax = axes_[i];
+    idle_warnings_.push_back(
+        ax.where + ": [vary] " + ax.key + ": " + axis_mechanism[i] +
+        (earliest[i] < 0 ? " is in no arm's run.mechanisms"
+                         : " first acts on day " + std::to_string(earliest[i]) + ", after the run's " +
+                               std::to_string(days) + " days") +
+        ": its levels cannot change any outcome");
+  }
   arms_ = std::move(arms);
   base_ = base;
 }
@@ -626,6 +656,7 @@ std::string Experiment::design_json() const {
   j["replicates"] = replicates_;
   j["arms"] = arm_names_;
   j["axes"] = std::move(axes);
+  j["warnings"] = idle_warnings_;
   j["n_points"] = points_;
   j["n_runs"] = runs_.size();
   return json_text(j);

@@ -70,6 +70,9 @@ class Experiment {
   // The design as JSON (type, samples, seed, axes with bounds or levels, arms, replicates).
   std::string design_json() const;
   std::string config_text() const;  // the experiment file's resolved base configuration and sections
+  // One line per varied parameter of a mechanism that acts in no run within its days (off in every arm, or
+  // starting after the last day): "file:line: [vary] key: why: its levels cannot change any outcome".
+  const std::vector<std::string>& idle_warnings() const { return idle_warnings_; }
 
  private:
   std::string path_;
@@ -81,6 +84,7 @@ class Experiment {
   std::vector<std::string> arm_names_;
   std::vector<PlannedRun> runs_;
   std::vector<std::string> varied_keys_;
+  std::vector<std::string> idle_warnings_;
   std::string config_text_;
   Scenario base_;                 // the scenario file's parameters and the command line's overrides
   std::vector<Arm> arms_;         // the [arms] section (empty: one arm, the scenario itself)

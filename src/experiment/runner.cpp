@@ -59,7 +59,15 @@ std::unique_ptr<RunResult> pilot_run(const Scenario& cfg) {
 }
 
 void record_parameters(const Scenario& cfg, RunRecord& rec) {
+  // A mechanism's parameters only where it runs: elsewhere they are absent (NaN or "" in /runs), not its
+  // defaults, which would read as a setting of a mechanism that is off.
+  const auto on = cfg.mechanism_names();
+  const auto known = known_mechanisms();
   for (const auto& s : cfg.registry().specs()) {
+    const std::string section = s.key.substr(0, s.key.find('.'));
+    if (std::find(known.begin(), known.end(), section) != known.end() &&
+        std::find(on.begin(), on.end(), section) == on.end())
+      continue;
     rec.params.emplace_back(s.key, s.get());
     rec.numeric.push_back(s.type != ParamType::kString);
     rec.param_meta.emplace_back(s.unit, s.help);

@@ -259,6 +259,22 @@ void Scenario::apply_overrides(const std::vector<std::string>& overrides) {
   }
 }
 
+namespace {
+
+// YYYY-MM-DD with a month's real days (leap years included), years 1 to 9999.
+bool is_iso_date(const std::string& t) {
+  if (t.size() != 10 || t[4] != '-' || t[7] != '-') return false;
+  for (const std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
+    if (t[i] < '0' || t[i] > '9') return false;
+  const int y = std::stoi(t.substr(0, 4)), m = std::stoi(t.substr(5, 2)), d = std::stoi(t.substr(8, 2));
+  static const int kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (y < 1 || m < 1 || m > 12 || d < 1) return false;
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return d <= kDays[m - 1] + (m == 2 && leap ? 1 : 0);
+}
+
+}  // namespace
+
 void Scenario::validate() const {
   auto where = [&](const std::string& key) {
     auto it = key_lines_.find(key);
@@ -278,6 +294,9 @@ void Scenario::validate() const {
   if (run_name.empty() || run_name.find('/') != std::string::npos || run_name == "." || run_name == "..")
     throw InputError(where("run.name") + ": key 'run.name': '" + run_name +
                      "': a run's name cannot be empty, '.', '..' or hold '/'");
+  if (!is_iso_date(params.run.start_date))
+    throw InputError(where("run.start_date") + ": key 'run.start_date': '" + params.run.start_date +
+                     "' is not a calendar date YYYY-MM-DD");
   const auto known = known_mechanisms();
   const auto names = mechanism_names();
   for (std::size_t i = 0; i < names.size(); ++i)

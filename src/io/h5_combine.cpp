@@ -769,7 +769,7 @@ void combine(const std::vector<RowSource>& rows, const std::string& out, const s
     if (s.blocked) {  // a journal keeps them as text arrays on its block
       const hsize_t row = s.block_row[by_c].at(schema.metrics[m].name);
       h5::attr_text(d, "kind", s.kind[by_c][row]);
-      h5::attr_text(d, "units", s.units[by_c][row]);
+      h5::attr_units(d, s.units[by_c][row]);
       h5::attr_text(d, "long_name", s.long_name[by_c][row]);
       return;
     }

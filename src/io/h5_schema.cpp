@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <stdexcept>
 
 #include "io/h5_detail.h"
@@ -98,6 +99,73 @@ void write_column(hid_t group, const RunColumn& c, hid_t run_scale) {
 }
 
 }  // namespace
+
+namespace {
+
+// The UDUNITS symbol of one word of a unit, or "" for a count or a dimensionless word.
+std::string time_symbol(const std::string& word) {
+  static const std::map<std::string, std::string> kTime = {
+      {"h", "h"},        {"hour", "h"},        {"hours", "h"},   {"d", "d"},          {"day", "d"},
+      {"days", "d"},     {"week", "week"},     {"weeks", "week"}, {"month", "month"}, {"months", "month"},
+      {"year", "year"},  {"years", "year"},    {"s", "s"},
+  };
+  const auto it = kTime.find(word);
+  return it == kTime.end() ? "" : it->second;
+}
+
+// The time symbols of one factor ("staff-hours" -> h, "hour of day" -> h, "residents" -> none).
+std::vector<std::string> time_symbols(const std::string& factor) {
+  std::vector<std::string> out;
+  std::string word;
+  std::string text = factor;
+  if (const auto of = text.find(" of "); of != std::string::npos) text = text.substr(0, of);  // "day of year"
+  for (const char c : text + " ") {
+    if (c == ' ' || c == '-') {
+      if (const auto t = time_symbol(word); !t.empty()) out.push_back(t);
+      word.clear();
+    } else {
+      word += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string udunits(const std::string& unit) {
+  // "a/b/c" and "a/b per c": the first factor is the numerator, the rest divide.
+  std::string text = unit;
+  for (std::size_t at; (at = text.find(" per ")) != std::string::npos;) text.replace(at, 5, "/");
+  std::vector<std::string> num, den;
+  std::size_t start = 0;
+  for (bool first = true;; first = false) {
+    const std::size_t slash = text.find('/', start);
+    for (auto& t : time_symbols(text.substr(start, slash == std::string::npos ? slash : slash - start)))
+      (first ? num : den).push_back(std::move(t));
+    if (slash == std::string::npos) break;
+    start = slash + 1;
+  }
+  for (auto it = num.begin(); it != num.end();) {  // "hours/normal hour": h/h cancels
+    const auto d = std::find(den.begin(), den.end(), *it);
+    if (d == den.end()) {
+      ++it;
+      continue;
+    }
+    den.erase(d);
+    it = num.erase(it);
+  }
+  std::string out;
+  for (const auto& t : num) out += (out.empty() ? "" : " ") + t;
+  if (out.empty()) out = "1";
+  for (const auto& t : den) out += "/" + t;
+  return out;
+}
+
+void attr_units(hid_t d, const std::string& unit) {
+  if (unit.empty() || unit == "-") return;
+  attr_text(d, "units", udunits(unit));
+  attr_text(d, "display_units", unit);
+}
 
 std::vector<hsize_t> series_chunk(hsize_t T) {
   return {1, std::max<hsize_t>(T, 1)};

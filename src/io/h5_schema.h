@@ -114,6 +114,14 @@ struct Schema1 {
 // Creates `path` (truncating it) laid out as schema 1, calling the callbacks as it goes, and flushes it.
 void write_schema1(const std::string& path, const Schema1& schema);
 
+// A unit as govsim declares it ("cases/day", "0-1", "hours/worker/day", "yuan") as a UDUNITS string: counts,
+// shares, probabilities and money are "1" (UDUNITS has no currency), hours "h", days "d", weeks "week",
+// months "month", years "year"; a denominator's time units divide ("1/d", "h/d"); units that cancel go.
+std::string udunits(const std::string& unit);
+// The CF attributes of a variable with govsim unit `unit`: units (UDUNITS) and display_units (as declared,
+// what is counted; the figures' labels). Nothing for "" or "-".
+void attr_units(hid_t d, const std::string& unit);
+
 // /mechanisms/<arm>/<name> for each of an arm's mechanisms, in order; `attributes` describes each one.
 void write_mechanisms(hid_t mechanisms, const std::string& arm, const std::vector<std::string>& names,
                       const std::function<void(hid_t group, std::size_t k)>& attributes);

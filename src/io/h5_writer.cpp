@@ -198,7 +198,17 @@ void write_file(const std::string& path, const std::vector<RunRecord>& runs, con
                                                              {"git_revision", git_revision()},
                                                              {"command_line", prov.command_line},
                                                              {"created", h5::now_utc()},
-                                                             {"config", prov.config_text}};
+                                                             {"config", prov.config_text},
+                                                             {"Conventions", "CF-1.8"},
+                                                             {"headline_metrics", headline_metrics_json()}};
+    // Day 0's date (run.start_date, the same in every run of a file): the readers' calendar axis.
+    for (const auto& r : runs) {
+      const auto it = std::find_if(r.params.begin(), r.params.end(),
+                                   [](const auto& kv) { return kv.first == "run.start_date"; });
+      if (it == r.params.end()) continue;
+      text.emplace_back("start_date", it->second);
+      break;
+    }
     for (const auto& [k, v] : prov.attributes) {
       auto it =
           std::find_if(text.begin(), text.end(), [&key = k](const auto& kv) { return kv.first == key; });
@@ -321,7 +331,7 @@ void write_file(const std::string& path, const std::vector<RunRecord>& runs, con
       }
     }
     h5::attr_text(d, "long_name", long_name);
-    if (!units.empty() && units != "-") h5::attr_text(d, "units", units);
+    h5::attr_units(d, units);
   };
 
   // /communities/*: community sizes differ between replicates (each has its own seed), so they are
@@ -372,7 +382,7 @@ void write_file(const std::string& path, const std::vector<RunRecord>& runs, con
   schema.series_attributes = [&](hid_t d, std::size_t k, bool) {
     const MetricSpec& s = *metrics[k];
     h5::attr_text(d, "kind", metric_kind_name(s.kind));
-    h5::attr_text(d, "units", s.unit);
+    h5::attr_units(d, s.unit);
     h5::attr_text(d, "long_name", s.description);
   };
   // A journal: row j of a block is metric which[j], whose chunks go to row j.

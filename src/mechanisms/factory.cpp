@@ -105,6 +105,14 @@ std::vector<std::string> known_mechanisms() {
   return out;
 }
 
+std::int64_t mechanism_first_day(const std::string& name, const MechanismParams& m) {
+  if (name == Shock::kName) return m.shock.start_day;
+  // Listed problems are what the units take on; with the campaign's listing nothing is listed before its
+  // first meeting in the window.
+  if (name == JointHandling::kName && m.joint_handling.listing == "campaign") return m.joint_handling.campaign_start_day;
+  return 0;
+}
+
 std::string known_mechanisms_text() {
   std::string s;
   for (const auto& n : known_mechanisms()) s += (s.empty() ? "" : ", ") + n;

@@ -52,6 +52,9 @@ const std::vector<MechanismEntry>& mechanism_entries();
 // Every entry's bind(), in list order.
 void bind_mechanism_params(ParamRegistry& reg, MechanismParams& m);
 std::vector<std::string> known_mechanisms();
+// The first day on which the named mechanism can change anything: a shock's start_day, joint handling's
+// first listing (campaign_start_day when the list is compiled at the campaign); 0 for the others.
+std::int64_t mechanism_first_day(const std::string& name, const MechanismParams& m);
 std::string known_mechanisms_text();  // "a, b, c" or "none yet"
 // Builds the named mechanism; throws std::invalid_argument "Unknown mechanism 'x' (known: ...)".
 std::unique_ptr<Mechanism> create_mechanism(const std::string& name, const MechanismParams& m);

@@ -29,6 +29,23 @@ struct MetricSpec {
 // The core metrics, in output order.
 std::vector<MetricSpec> core_metrics();
 
+// The headline metrics: the one list that govsim run's headline table, the file's root attribute
+// headline_metrics and govsim report's comparison table share. Each is a series reduced to one value per run
+// (`how`: final, mean or sum; run_value's forms), with a practical-significance margin: the smallest paired
+// difference taken to matter, absolute (in the metric's units) or relative (a share of the baseline arm's
+// mean). The margins are assumptions (docs/ODD.md §10, headline metrics).
+struct HeadlineMetric {
+  const char* name;
+  const char* how;
+  double margin;
+  bool relative;
+};
+const std::vector<HeadlineMetric>& headline_metrics();
+// The list as JSON text ([{"name", "how", "margin", "relative"}, ...]) for the root attribute.
+std::string headline_metrics_json();
+// "5%" or "0.01": a margin as the tables print it.
+std::string margin_text(const HeadlineMetric& h);
+
 class Recorder {
  public:
   Recorder() = default;

@@ -21,7 +21,12 @@ inline constexpr double kInf = std::numeric_limits<double>::infinity();
   X(seed, Int, 20190501, 0, 4.0e18, "-", "assumption", "Base seed; replicate k uses a seed derived from it") \
   X(days, Int, 365, 1, 36500, "days", "assumption", "Simulated days")                                        \
   X(replicates, Int, 1, 1, 100000, "runs", "assumption", "Replicates (common random numbers per index)")     \
-  X(mechanisms, Str, "", 0, 0, "-", "assumption", "Comma-separated mechanism names (empty: baseline)")
+  X(mechanisms, Str, "", 0, 0, "-", "assumption", "Comma-separated mechanism names (empty: baseline)")       \
+  X(start_date, Str, "2019-01-01", 0, 0, "date",                                                              \
+    "assumption: 1 January, as joint_handling.campaign_start_day's day 120 (about 1 May) reads seed 000's "   \
+    "May-November 2019 campaign",                                                                             \
+    "Calendar date of day 0 (YYYY-MM-DD) for the output's time axis; no rule reads it (day-of-year "          \
+    "parameters count from day 0)")
 
 #define GOVSIM_DISTRICT_PARAMS(X)                                                                            \
   X(communities, Int, 50, 1, 1.0e6, "communities", "seed 000: 50 urban communities in F district",           \

@@ -45,4 +45,32 @@ INI
 GOVSIM_PROGRESS_SECONDS=0 "$govsim" sweep "$work/sweep.ini" --out "$work/sw" --threads 1 2> "$work/progress.txt" > /dev/null
 lines=$(grep -c "^sweep: [0-9]*/6 runs after .* runs/min, ETA .*, 0 failed$" "$work/progress.txt" || true)
 [ "$lines" -ge 3 ] || fail "off a terminal the sweep printed $lines progress lines:"$'\n'"$(cat "$work/progress.txt")"
-echo "PASS: --help for 13 commands, exact option names, did-you-mean, --force, $lines progress lines off a terminal"
+
+# A varied parameter of a mechanism that never acts within the run's days: plan and sweep warn, naming the line.
+cat > "$work/idle.ini" <<INI
+include = $small
+[run]
+days = 20
+mechanisms = joint_handling
+[district]
+communities = 2
+[vary]
+joint_handling.cohandlers = 1, 2
+shock.demand_multiplier_shared = 2, 3
+grid.hours_per_day = 7, 8
+INI
+err=$("$govsim" plan "$work/idle.ini" 2>&1 > /dev/null) || fail "plan of idle.ini failed: $err"
+grep -qF "idle.ini:8: [vary] joint_handling.cohandlers: joint_handling first acts on day 120, after the run's 20 days" <<< "$err" ||
+  fail "no warning for a mechanism that starts after the last day: $err"
+grep -qF "idle.ini:9: [vary] shock.demand_multiplier_shared: shock is in no arm's run.mechanisms" <<< "$err" ||
+  fail "no warning for a mechanism that is off: $err"
+[ "$(grep -c warning <<< "$err")" = 2 ] || fail "a parameter that acts was warned about: $err"
+err=$("$govsim" plan "$work/idle.ini" --set run.days=200 2>&1 > /dev/null)
+grep -q "cohandlers" <<< "$err" && fail "warned although joint handling acts within 200 days: $err"
+
+# run.start_date: a calendar date, or a one-line error naming the key
+err=$("$govsim" run "$small" --set run.start_date=2019-02-29 --out "$work/d.h5" 2>&1) && fail "2019-02-29 accepted"
+grep -qF "key 'run.start_date': '2019-02-29' is not a calendar date YYYY-MM-DD" <<< "$err" || fail "start_date: $err"
+"$govsim" run "$small" --set run.start_date=2020-02-29 --set run.days=3 --set district.communities=2 --out "$work/d.h5" --quiet ||
+  fail "a leap day was refused"
+echo "PASS: --help for 13 commands, exact option names, did-you-mean, --force, $lines progress lines off a terminal, idle-parameter warnings, run.start_date"
