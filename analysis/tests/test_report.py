@@ -277,3 +277,40 @@ def test_long_titles_fit_the_figure(comparison):
             r = canvas.get_renderer()
             box = fig.axes[0].title.get_window_extent(r)
             assert box.x0 >= 0 and box.x1 <= fig.bbox.width + 0.5, (box, fig.bbox)
+
+
+def test_report_shares_govsim_runs_headline_metrics_margins_and_contrasts(comparison, tmp_path):
+    """Issue 13: one list of metrics (the file's headline_metrics, written by govsim) behind the CLI's headline
+    table and the report's; a margin per metric; bold only where the interval excludes 0 and the difference is
+    material; the scenario's [contrasts] in the report."""
+    import json
+
+    path, stdout, summary = comparison
+    page = Path(write_report(path, tmp_path / "r")).read_text(encoding="utf-8")
+    with open_results(path) as ds:
+        listed = json.loads(ds.attrs["headline_metrics"])
+        assert [(h["name"], h["how"]) for h in listed][:4] == [
+            ("cum_hard_problems_closed", "final"), ("n_open_cases", "final"), ("new_reported", "sum"),
+            ("new_gave_up", "sum")]
+        assert "Headline metrics (as govsim report's table)" in stdout
+        runs = json.loads(Path(summary).read_text())["arms"]
+        for h in listed:
+            metric, how = h["name"], h["how"]
+            assert f"{how} of {metric} (margin " in stdout
+            t = compare(ds, metric, how=how).set_index("arm")
+            for arm in ("baseline", "downshift_tasks"):
+                values = np.asarray(runs[arm][f"{how}:{metric}"], dtype=float)
+                np.testing.assert_allclose(values.mean(), t.loc[arm, "mean"], rtol=1e-12)  # same numbers
+                v, _ = cell_value(page, metric, arm, "mean")
+                assert v == t.loc[arm, "mean"]
+            # bold rows: interval excludes zero and at least the margin
+            base = abs(t.loc["baseline", "mean"])
+            for arm in ("joint_handling", "downshift_tasks", "downshift_staffed"):
+                r = t.loc[arm]
+                size = abs(r["diff"]) / base if h["relative"] and base else abs(r["diff"])
+                bold = bool(r["excludes_zero"]) and size >= h["margin"]
+                row = re.search(r'<tr([^>]*)>(?:(?!</tr>).)*data-metric="%s" data-how="%s" data-arm="%s" '
+                                r'data-col="mean"' % (metric, how, arm), page, re.S)
+                assert ("sig" in row.group(1)) == bold, (metric, arm)
+    assert "<th>margin</th>" in page and "<th>material</th>" in page
+    assert "<h3>Contrasts</h3>" in page and "tasks_vs_staffed" in page and "downshift_tasks − downshift_staffed" in page

@@ -118,7 +118,8 @@ def check_layout(tag, merged, virtual, sweep_rel):
         dims_ok = all([list(d.dims[k].keys()) for k in range(d.ndim)] in (
             [["run"], ["day"]], [["run"], ["community"], ["day"]]) for d in series)
         check("%s.scales_attached" % tag, dims_ok)
-        check("%s.attributes_copied" % tag, f["series/n_open_cases"].attrs["units"] == "cases"
+        check("%s.attributes_copied" % tag, f["series/n_open_cases"].attrs["units"] == "1"
+              and f["series/n_open_cases"].attrs["display_units"] == "cases"
               and f["series/n_open_cases"].attrs["kind"] == "stock" and "long_name" in f["runs/pair"].attrs)
         check("%s.mechanisms" % tag, list(f["mechanisms"]) == ["jh"]
               and list(f["mechanisms/jh"]) == ["shock", "joint_handling"])
