@@ -524,50 +524,19 @@ def shock_recovery(ds, metric="n_open_cases", shock_day=None, arms=None, days=No
 
 
 def standard_figures(ds, out_dir, metrics=None):
-    """The figure set of ``python -m govsim_analysis figures``: time series of the key metrics per arm, the
-    forest plot of effect_table() against the first arm (files with several arms), a community heat map, the
-    shock figure when the file has a shock, and the sensitivity chart for Saltelli, Morris and LHS/Sobol'
-    sweeps. Returns the written paths."""
-    from .io import design
-    from .metrics import KEY_COMMUNITY_METRIC, SHOCK_METRIC, TYPE_METRIC, key_metrics
-    from .sensitivity import morris, prcc, sobol_indices
+    """The figure set of ``python -m govsim_analysis figures``: the report's (report._figure_specs), so the two
+    never differ: time series of the key metrics per arm (for a sweep, their response to each varied parameter,
+    main effects, interactions and where one arm beats another), the forest plot against the first arm, the
+    community heat maps, the shock figure, and the sensitivity charts of every varying key metric. Returns the
+    written paths."""
+    from .metrics import key_metrics
+    from .report import _figure_specs
     from .stats import effect_table
-    from .tidy import summarise_runs
 
     os.makedirs(out_dir, exist_ok=True)
     pairs = key_metrics(ds) if metrics is None else [(m, "final") for m in metrics]
+    eff = effect_table(ds, pairs)
     paths = []
-
-    def emit(fig, name):
-        paths.extend(save(fig, os.path.join(out_dir, name)))
-
-    for m, _ in pairs:
-        emit(timeseries(ds, m), f"timeseries_{m}")
-    if len(_arms(ds)) > 1:
-        emit(forest(effect_table(ds, pairs)), "forest")
-    cm = KEY_COMMUNITY_METRIC if KEY_COMMUNITY_METRIC + BY_COMMUNITY_SUFFIX in ds.data_vars else None
-    if cm is None:
-        from .tidy import community_metrics
-        cms = community_metrics(ds)
-        cm = cms[0] if cms else None
-    if cm is not None:
-        emit(community_heatmap(ds, cm, arm=(_arms(ds) or [None])[0]), f"community_heatmap_{cm}")
-    if TYPE_METRIC + BY_COMMUNITY_SUFFIX in ds.data_vars and "community_type" in ds.coords:
-        emit(community_type_heatmap(ds, TYPE_METRIC, arm=(_arms(ds) or [None])[0]), f"community_types_{TYPE_METRIC}")
-    if shock_info(ds) is not None and SHOCK_METRIC in ds.data_vars:
-        emit(shock_recovery(ds, SHOCK_METRIC), "shock_recovery")
-    des = (design(ds) or {}).get("design")
-    # the first key metric that varies between runs (a constant output has no variance to apportion)
-    varying = [(m, h) for m, h in pairs if np.nanstd(summarise_runs(ds, m, h).values) > 0]
-    if des and varying:
-        m, how = varying[0]
-        sens = None
-        if des == "saltelli":
-            sens = sobol_indices(ds, m, how=how, n_boot=200)
-        elif des == "morris":
-            sens = morris(ds, m, how=how, n_boot=200)
-        elif des in ("lhs", "sobol"):
-            sens = prcc(ds, m, how=how)
-        if sens is not None:
-            emit(sensitivity_bars(sens, units=_units(ds, m)), f"sensitivity_{des}_{m}")
+    for name, make, _ in _figure_specs(ds, pairs, eff):
+        paths.extend(save(make(), os.path.join(out_dir, name)))
     return paths

@@ -52,6 +52,8 @@ figure.fig { margin: 0; padding: 8px; border: 5px solid; background: #fff; }
 figure.fig img { display: block; width: 100%; height: auto; }
 figcaption { font-size: 14px; margin-top: 6px; }
 .note { font-size: 14px; color: #333; }
+table.cmp { font-size: 13px; } table.cmp td.num { white-space: normal; min-width: 4em; }
+.wide { overflow-x: auto; }
 .warn { font-size: 14px; background: #fff3cd; border-left: 5px solid #b8860b; padding: 6px 10px; }
 """
 
@@ -217,7 +219,7 @@ def _comparison(ds, metrics, baseline):
                  "both hold. The same metrics, margins and numbers as the headline table <code>govsim "
                  "run</code> prints (one list in the file: root attribute <code>headline_metrics</code>).")
     note += "</p>"
-    return _table(header, rows, "cmp") + note + _contrasts(ds, eff), eff
+    return '<div class="wide">' + _table(header, rows, "cmp") + "</div>" + note + _contrasts(ds, eff), eff
 
 
 def _contrasts(ds, eff):

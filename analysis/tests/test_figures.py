@@ -242,8 +242,9 @@ def test_figures_command_on_sweeps(kind, saltelli_file, morris_file, lhs_file, t
     f = {"saltelli": saltelli_file, "morris": morris_file, "lhs": lhs_file}[kind]
     assert main(["figures", str(f), "--out", str(tmp_path), "--metric", "n_open_cases"]) == 0
     names = {Path(p).name for p in capsys.readouterr().out.split()}
+    # a sweep: the response to each varied parameter, not time series pooled over design points (the report's set)
     assert {f"sensitivity_{kind}_n_open_cases.png", f"sensitivity_{kind}_n_open_cases.svg",
-            "timeseries_n_open_cases.png", "community_heatmap_n_open_cases.png"} <= names
+            "response_n_open_cases.png", "community_heatmap_n_open_cases.png"} <= names
 
 
 def test_figures_command_as_a_module(shock_file, tmp_path):

@@ -243,8 +243,9 @@ void write_contents(hid_t file, const Schema1& s) {
         H5Dclose, "HDF5: create /communities dataset");
     if (s.fill_communities) s.fill_communities(d, k);
     attach(d, {run, community});
+    attr_text(d, "long_name", kCommunityColumns[k].long_name);
+    attr_units(d, kCommunityColumns[k].unit);
     if (name == "type") {  // CF flag attributes: code k means the k-th word of flag_meanings; -1 padding
-      attr_text(d, "long_name", "community type");
       const std::vector<std::int32_t> codes = {0, 1, 2, 3};
       const hsize_t n = codes.size();
       H space1(H5Screate_simple(1, &n, nullptr), H5Sclose);

@@ -33,9 +33,14 @@ inline constexpr std::int32_t kNoStreet = -1;
 struct CommunityColumn {
   const char* name;
   std::int32_t pad;
+  const char* long_name;
+  const char* unit;  // govsim's (attr_units), "" for none
 };
 inline constexpr CommunityColumn kCommunityColumns[] = {
-    {"street", kNoStreet}, {"n_residents", 0}, {"n_grids", 0}, {"type", -1}};
+    {"street", kNoStreet, "street the community belongs to (street index)", ""},
+    {"n_residents", 0, "residents of the community on day 0", "residents"},
+    {"n_grids", 0, "grids of the community", "grids"},
+    {"type", -1, "community type", ""}};
 // /communities/type's codes, as its flag_meanings attribute lists them (CommunityType, core/world.h).
 inline constexpr const char* kCommunityTypeMeanings = "old commercial work_unit resettled";
 inline constexpr std::size_t kNumCommunityColumns = std::size(kCommunityColumns);
