@@ -1,7 +1,7 @@
 """Redraws docs/figures/report-main.png and docs/figures/report-sweep.png: `govsim report` pages as headless
 Chromium shows them. The main report is of scenarios/main_comparison.ini (REPLICATES replicates, default 5,
-to keep it to a minute on two cores); the sweep report of scenarios/experiments/factorial.ini at 150 days
-(joint handling's campaign starts on day 120). Each page is captured whole, at half scale.
+to keep it to a minute on two cores); the sweep report of scenarios/experiments/factorial.ini as shipped
+(240 days). Each page is captured whole, at half scale.
 
 Usage: /usr/bin/python3 scripts/report-screenshots.py GOVSIM [OUT_DIR] [REPLICATES]
 """
@@ -50,7 +50,7 @@ with tempfile.TemporaryDirectory() as tmp:
         "--out", "main.h5", "--quiet", cwd=tmp)
     run("report", "main.h5", "--out", "main", cwd=tmp)
     capture(os.path.join(tmp, "main", "index.html"), os.path.join(out_dir, "report-main.png"))
-    run("sweep", os.path.join(REPO, "scenarios", "experiments", "factorial.ini"), "--set", "run.days=150",
+    run("sweep", os.path.join(REPO, "scenarios", "experiments", "factorial.ini"),
         "--out", "sw", "--quiet", cwd=tmp)
     run("merge", "sw", "--out", "factorial.h5", cwd=tmp)
     run("report", "factorial.h5", "--out", "sweep", cwd=tmp)

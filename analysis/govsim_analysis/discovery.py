@@ -28,7 +28,7 @@ import pandas as pd
 from scipy import stats
 
 from .figures import Figure, _style
-from .io import coord_name
+from .io import param_values
 
 
 @dataclass
@@ -254,9 +254,9 @@ def sweep_cases(ds, metric, how="final", arm=None, baseline=None, at_least=None,
     else:
         sel = runs if arm is None else runs[runs["arm"] == arm]
         outcome = sel.groupby("point")["value"].mean()
-    first = runs.drop_duplicates("point").set_index("point")
-    x = first.loc[outcome.index, [coord_name(a) for a in axes]].apply(pd.to_numeric, errors="coerce")
-    x.columns = axes
+    # each point's values as the design set them (absent in the runs of an arm without the mechanism)
+    x = pd.DataFrame({a: param_values(ds, a) for a in axes}).assign(point=runs["point"].to_numpy())
+    x = x.drop_duplicates("point").set_index("point").loc[outcome.index].apply(pd.to_numeric, errors="coerce")
     y = np.ones(len(outcome), dtype=bool)
     if at_least is not None:
         y &= outcome.to_numpy() >= at_least

@@ -15,6 +15,7 @@ import warnings
 
 import h5py
 import numpy as np
+import pandas as pd
 import xarray as xr
 
 try:  # lazy indexing as xarray's own backends do it; if the internals move, fall back to eager reads
@@ -52,6 +53,25 @@ def param_coord(ds, key):
         if name in ds.coords and ds[name].dims == ("run",):
             return name
     return None
+
+
+def param_values(ds, key):
+    """Parameter ``key``'s value per run, as the design set it: where a run's arm does not run the parameter's
+    mechanism its /runs value is absent (NaN or ""), and is taken here from another run of the same design
+    point (``point``) that has it. A float array when every present value is a number, else str objects.
+    Raises KeyError when ``ds`` has no column for ``key``."""
+    name = param_coord(ds, key)
+    if name is None:
+        raise KeyError(f"no /runs column for parameter {key!r}")
+    raw = pd.Series(ds[name].values)
+    missing = raw.isna() | (raw.astype(str) == "")
+    values = raw.mask(missing)
+    if missing.any() and "point" in ds.coords:
+        values = values.groupby(pd.Series(ds["point"].values)).transform("first")
+    num = pd.to_numeric(values, errors="coerce")
+    if (num.notna() | values.isna()).all():
+        return num.to_numpy(float)
+    return values.astype(object).where(values.notna(), "").to_numpy()
 
 
 class SchemaVersionError(ValueError):
@@ -367,7 +387,8 @@ def index_runs(ds):
 
     The package's own functions (compare, summarise_runs, the figures) take the layout of
     ``open_results(path)``; ``groupby("arm")`` fails on a MultiIndex level in xarray 2023.01, so use
-    ``groupby("arm")`` there, or ``.reset_index("run")`` here. Nothing is read from the file."""
+    ``groupby("arm")`` on the layout of ``open_results(path)``, or after ``.reset_index("run")`` here. Nothing is
+    read from the file."""
     out = ds
     if "point" not in out.coords:
         out = out.assign_coords(point=("run", np.zeros(out.sizes["run"], dtype=np.int64)))

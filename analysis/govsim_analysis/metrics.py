@@ -48,10 +48,10 @@ def key_metrics(ds):
     return [(h["name"], h["how"]) for h in headline(ds) if h["name"] in ds.data_vars]
 
 
-def margin(ds, metric):
-    """(margin, relative) of a headline metric: the smallest paired difference taken to matter, absolute or
-    as a share of the baseline's mean; (nan, False) for any other metric."""
+def margin(ds, metric, how):
+    """(margin, relative) of a headline metric under its reduction: the smallest paired difference taken to
+    matter, absolute or as a share of the baseline's mean; (nan, False) for any other metric or reduction."""
     for h in headline(ds):
-        if h["name"] == metric:
+        if h["name"] == metric and h["how"] == how:
             return float(h["margin"]), bool(h["relative"])
     return float("nan"), False

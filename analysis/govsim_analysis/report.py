@@ -181,7 +181,7 @@ def _comparison(ds, metrics, baseline):
     for (metric, how), g in eff.groupby(["metric", "how"], sort=False):
         units = g["units"].iloc[0]
         base_mean = float(g.loc[g["arm"] == base, "mean"].iloc[0]) if (g["arm"] == base).any() else float("nan")
-        m, relative = margin(ds, metric)
+        m, relative = margin(ds, metric, how)
         margin_text = "" if m != m else (f"{100 * m:.3g}%" if relative else fmt(m))
         for i, (_, r) in enumerate(g.iterrows()):
             label = f"{how} of {metric}" + (f" ({units})" if units else "") if i == 0 else ""
@@ -194,15 +194,18 @@ def _comparison(ds, metrics, baseline):
                 if r["arm"] == base:
                     cells += [("baseline", ""), ("", "num"), ("", "num"), "", (margin_text, "num"), ""]
                 else:
-                    size = abs(r["diff"] / base_mean) if relative and base_mean else abs(r["diff"])
-                    material = m == m and size >= m
+                    # a relative margin needs a baseline mean other than 0 (else: no verdict, as govsim run)
+                    size = (abs(r["diff"] / base_mean) if base_mean else float("nan")) if relative else abs(r["diff"])
+                    material = m == m and size == size and size >= m
                     excl = bool(r["excludes_zero"])
                     sig = excl and (material or m != m)  # bold: beyond noise and, where declared, the margin
                     cells += [(_interval(r["diff"], r["diff_lo"], r["diff_hi"]), "num",
                                f'{key} data-col="diff" data-value="{float(r["diff"])!r}"'),
                               (_relative(r["diff"], base_mean), "num", f'{key} data-col="relative"'),
                               (str(int(r["n_pairs"])), "num"), ("* yes" if excl else "no", ""),
-                              (margin_text, "num"), ("yes" if material else ("" if m != m else "no"), "")]
+                              (margin_text, "num"),
+                              ("yes" if material else ("n/a" if m == m and size != size else
+                                                       ("" if m != m else "no")), "")]
             rows.append({"cls": " ".join(c for c in ("first" if i == 0 else "", "sig" if sig else "") if c),
                          "cells": cells})
     note = ("<p class=\"note\">One value per run (<i>final</i>: the last day's value; <i>mean</i>: the mean "

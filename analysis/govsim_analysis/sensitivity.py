@@ -21,7 +21,7 @@ import pandas as pd
 import xarray as xr
 from scipy import stats as _st
 
-from .io import arms as _arms, design as _design, param_coord
+from .io import arms as _arms, design as _design, param_coord, param_values
 from .tidy import summarise_runs
 
 _AB = re.compile(r"^AB(\d+)$")
@@ -119,10 +119,10 @@ def _per_run(ds, metric, how, days, arm):
         if c in ds.coords:
             cols[c] = ds[c].values
     df = pd.DataFrame(cols, index=ds["run"].values)
-    for c in ds.coords:  # parameters, under their keys (the Dataset's names have no dots)
+    for c in ds.coords:  # parameters under their keys, as the design point set them (io.param_values)
         key = ds[c].attrs.get("key", c)
         if ds[c].dims == ("run",) and "." in key and key not in df.columns:
-            df[key] = ds[c].values
+            df[key] = param_values(ds, key)
     if arm is not None:
         df = df[df["arm"] == arm]
     return df

@@ -13,7 +13,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from .io import arms as _arms
+from .io import arms as _arms, param_values
 from .tidy import parse_metric, summarise_runs
 
 def t_quantile(level, df):
@@ -88,8 +88,8 @@ def _pair_keys(ds):
 
 def _frame(values, ds, extra):
     cols = {"value": values.values, "arm": ds["arm"].values}
-    for k in extra:
-        cols[k] = ds[k].values
+    for k in extra:  # a parameter by its key or coordinate: the design point's value (io.param_values)
+        cols[k] = param_values(ds, k) if "." in k or "__" in k else ds[k].values
     return pd.DataFrame(cols, index=ds["run"].values)
 
 

@@ -3,7 +3,7 @@ varied parameter, main effects and two-factor interactions of a factorial design
 one arm beats another (paired differences under common random numbers), and the Morris mu*-sigma plane.
 
 Every value is one run's reduction of a series (tidy.summarise_runs: ``final``, ``mean``, ``sum``...); failed
-runs are skipped. A parameter's values come from its /runs coordinate (io.param_coord). Each function returns a
+runs are skipped. A parameter's values are the design point's (io.param_values). Each function returns a
 matplotlib Figure; axes carry units (``dimensionless`` where there are none).
 """
 
@@ -21,7 +21,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
 from .figures import _label, _style, _units, _wrap, arm_styles
-from .io import arms as _arms, design as _design, param_coord
+from .io import arms as _arms, design as _design, param_coord, param_values
 from .stats import mean_interval
 from .tidy import summarise_runs
 
@@ -44,20 +44,23 @@ def sweep_axes(ds):
         coord = param_coord(ds, ax.get("key", ""))
         if coord is None:
             continue
-        raw = ds[coord].values[status]
-        num = pd.to_numeric(pd.Series(raw), errors="coerce")
+        # the design point's value: absent (NaN, "") in the runs of an arm without the parameter's mechanism
+        raw = param_values(ds, ax["key"])[status]
         cats = None
-        if num.isna().any():
+        if raw.dtype == object:
             levels = [str(v) for v in ax.get("levels", [])]
-            cats = [v for v in levels if v in set(map(str, raw))] or sorted(set(map(str, raw)))
+            present = set(map(str, raw)) - {""}
+            cats = [v for v in levels if v in present] or sorted(present)
             n = len(cats)
         else:
-            n = num.nunique()
+            n = pd.Series(raw).nunique()
         if n < 2:
             continue
+        # binned by value: a levels axis or a category; a sampled axis is binned by rank whatever its count
+        levels_axis = ax.get("kind", "levels") == "levels"
         out.append({"key": ax["key"], "coord": coord, "kind": ax.get("kind", "levels"), "categories": cats,
                     "units": "category" if cats else unit_text(_units(ds, coord)),
-                    "discrete": bool(cats) or ax.get("kind") == "levels" or n <= MAX_DISCRETE})
+                    "discrete": bool(cats) or levels_axis or (n <= MAX_DISCRETE and ax.get("kind") != "bounds")})
     return out
 
 
@@ -81,7 +84,7 @@ def run_values(ds, metric, how="final", axes=None):
                        "point": ds["point"].values if "point" in ds.coords else np.zeros(R, dtype=int),
                        "pair": ds[_pair_key(ds)].values if _pair_key(ds) in ds.coords else np.zeros(R, dtype=int)})
     for ax in axes:
-        raw = ds[ax["coord"]].values
+        raw = param_values(ds, ax["key"])
         if ax["categories"]:
             df[ax["key"]] = [ax["categories"].index(str(r)) if str(r) in ax["categories"] else np.nan for r in raw]
         else:
@@ -119,8 +122,8 @@ def _bins(x, discrete, bins):
         return x
     n = len(x)
     nb = max(1, min(bins, n // 3))
-    ranks = pd.Series(x).rank(method="first").to_numpy() - 1
-    return np.floor(ranks * nb / n)
+    # equal-count bins by value: equal values (Saltelli's A and AB rows) share a bin
+    return pd.qcut(x, nb, labels=False, duplicates="drop").astype(float)
 
 
 def _interval(values, level):

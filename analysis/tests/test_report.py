@@ -307,7 +307,8 @@ def test_report_shares_govsim_runs_headline_metrics_margins_and_contrasts(compar
             base = abs(t.loc["baseline", "mean"])
             for arm in ("joint_handling", "downshift_tasks", "downshift_staffed"):
                 r = t.loc[arm]
-                size = abs(r["diff"]) / base if h["relative"] and base else abs(r["diff"])
+                # relative to a baseline mean of 0: no verdict, so not bold
+                size = (abs(r["diff"]) / base if base else float("nan")) if h["relative"] else abs(r["diff"])
                 bold = bool(r["excludes_zero"]) and size >= h["margin"]
                 row = re.search(r'<tr([^>]*)>(?:(?!</tr>).)*data-metric="%s" data-how="%s" data-arm="%s" '
                                 r'data-col="mean"' % (metric, how, arm), page, re.S)

@@ -34,8 +34,8 @@ def sweep(govsim, tmp_path_factory, name, days):
 
 @pytest.fixture(scope="module")
 def factorial(govsim, tmp_path_factory):
-    # 2 arms x (2 x 2 levels) x 3 replicates; joint handling first acts on day 120
-    return sweep(govsim, tmp_path_factory, "factorial", 150)
+    # 2 arms x (2 x 2 levels) x 3 replicates, 240 days as shipped: joint handling's first list is on day 149
+    return sweep(govsim, tmp_path_factory, "factorial", 240)
 
 
 @pytest.fixture(scope="module")
@@ -195,9 +195,9 @@ def test_arm_difference_is_the_paired_difference_at_each_point(factorial):
     with open_results(factorial) as ds:
         arms = list(dict.fromkeys(ds["arm"].values.tolist()))
         keys = [a["key"] for a in sf.sweep_axes(ds)]
-        df = sf.run_values(ds, "cum_hard_problems_closed", "final")
+        df = sf.run_values(ds, "cum_cost_yuan", "final")
         t = sf.paired_differences(df, arms[1], arms[0], keys)
-        ref = compare(ds, "cum_hard_problems_closed", how="final", by="point")
+        ref = compare(ds, "cum_cost_yuan", how="final", by="point")
         ref = ref[ref["arm"] == arms[1]].set_index("point")
         pts = df.groupby("point")[keys].first()
         assert len(t) == len(ref) == ds["point"].to_series().nunique()
@@ -206,7 +206,7 @@ def test_arm_difference_is_the_paired_difference_at_each_point(factorial):
             np.testing.assert_allclose([r["diff"], r["lo"], r["hi"]],
                                        ref.loc[p, ["diff", "diff_lo", "diff_hi"]].to_numpy(float), rtol=1e-9)
             assert r["excludes_zero"] == bool(ref.loc[p, "excludes_zero"])
-        assert t["excludes_zero"].any()  # joint handling closes hard problems from day 120
+        assert t["excludes_zero"].all()  # joint handling's meetings and units cost money at every point
 
 
 def test_main_effects_are_level_means(factorial):
@@ -231,16 +231,65 @@ def test_comparison_report_keeps_its_figures(comparison, tmp_path):
 
 def test_report_warns_when_a_varied_parameter_cannot_act(govsim, tmp_path_factory):
     """Issue 13: the shipped Saltelli example at 60 days varies two joint-handling parameters that act only from
-    the campaign's day 120; the design records govsim plan's warning and the report shows it."""
+    the first list (day 149, the first meeting from the campaign's day 120); the design records govsim plan's warning
+    and the report shows it."""
     path = sweep(govsim, tmp_path_factory, "saltelli", 60)
     with open_results(path) as ds:
         warnings = design(ds)["warnings"]
-    assert len(warnings) == 2 and all("first acts on day 120, after the run's 60 days" in w for w in warnings)
+    assert len(warnings) == 2 and all("joint_handling compiles its first list of hard problems on day 149 (the first meeting from "
+                                        "joint_handling.campaign_start_day 120), after the run's 60 days: its levels can change "
+                                        "only what joint_handling does before that" in w for w in warnings)
     out = tmp_path_factory.mktemp("warn")
     page = Path(write_report(path, out)).read_text(encoding="utf-8")
     for key in ("joint_handling.cohandlers", "joint_handling.refusal_scale"):
-        assert re.search(r'<p class="warn"><b>Warning:</b> [^<]*\[vary\] %s: joint_handling first acts on day 120'
+        assert re.search(r'<p class="warn"><b>Warning:</b> [^<]*\[vary\] %s: joint_handling compiles its first list of hard problems on day 149'
                          % re.escape(key), page), key
     # at 240 days (the example as shipped) nothing to warn about
     with open_results(sweep(govsim, tmp_path_factory, "saltelli", 240)) as ds:
         assert design(ds)["warnings"] == []
+
+
+def test_a_mechanism_parameter_absent_in_an_arm_keeps_its_design_value(govsim, tmp_path_factory):
+    """A two-arm sweep varying a parameter of joint handling: /runs holds it only for the joint-handling arm (NaN
+    in the baseline's runs); the package takes each run's value from its design point, so the axis stays
+    numeric, discovery and PRCC keep the baseline's runs, and compare(by=key) pairs by the key."""
+    from govsim_analysis import param_values
+    from govsim_analysis.discovery import sweep_cases
+
+    d = tmp_path_factory.mktemp("absent")
+    (d / "x.ini").write_text(f"""include = {REPO / "scenarios/baseline.ini"}
+[run]
+days = 40
+[district]
+communities = 2
+[arms]
+baseline =
+joint_handling = run.mechanisms=joint_handling
+[experiment]
+design = lhs
+samples = 12
+[vary]
+grid.workers_per_grid = [1.5, 3.5]
+joint_handling.refusal_scale = [0, 1]
+""")
+    for args in (["sweep", d / "x.ini", "--out", d / "sw", "--quiet"], ["merge", d / "sw", "--out", d / "x.h5"]):
+        r = subprocess.run([str(govsim), *map(str, args)], cwd=d, capture_output=True, text=True, timeout=300)
+        assert r.returncode == 0, r.stderr
+    with open_results(d / "x.h5") as ds:
+        raw = ds["joint_handling__refusal_scale"].values
+        base = ds["arm"].values == "baseline"
+        assert np.isnan(raw[base]).all() and np.isfinite(raw[~base]).all()  # absent where the mechanism is off
+        v = param_values(ds, "joint_handling.refusal_scale")
+        assert np.isfinite(v).all()
+        for p in np.unique(ds["point"].values):  # every run of a point: the point's one value
+            assert len(set(v[ds["point"].values == p])) == 1
+        axes = {a["key"]: a for a in sf.sweep_axes(ds)}
+        assert axes["joint_handling.refusal_scale"]["categories"] is None  # numeric, not "nan" categories
+        df = sf.run_values(ds, "n_open_cases", "final")
+        assert df["joint_handling.refusal_scale"].notna().all() and set(df["arm"]) == {"baseline", "joint_handling"}
+        x, y, _ = sweep_cases(ds, "n_open_cases", arm="joint_handling", baseline="baseline", at_most=0)
+        assert len(x) == 12 and np.isfinite(x.to_numpy(float)).all()
+        p = prcc(ds, "n_open_cases", arm="baseline")
+        assert (p["n"] == 12).all()
+        t = compare(ds, "n_open_cases", by="joint_handling.refusal_scale")
+        assert t["diff"].notna().any()

@@ -133,9 +133,12 @@ void print_headline(const Comparison& cmp, std::size_t base, double level, std::
       out << buf;
       if (a != base) {
         const Interval d = paired_difference(v, b, level);
+        // Relative to a baseline mean of 0: no share, and no verdict on a relative margin (as the report).
         const double rel = base_mean != 0 ? d.mean / std::fabs(base_mean) : NAN;
         const double size = h.relative ? std::fabs(rel) : std::fabs(d.mean);
-        std::snprintf(buf, sizeof buf, "   %+.4g [%+.4g, %+.4g] %+.3g%%%s%s", d.mean, d.lo, d.hi, 100 * rel,
+        char share[32] = "n/a";
+        if (std::isfinite(rel)) std::snprintf(share, sizeof share, "%+.3g%%", 100 * rel);
+        std::snprintf(buf, sizeof buf, "   %+.4g [%+.4g, %+.4g] %s%s%s", d.mean, d.lo, d.hi, share,
                       d.excludes_zero() ? " *" : "", size >= h.margin ? " material" : "");
         out << buf;
       }

@@ -520,14 +520,15 @@ void Experiment::build_table(const Scenario& base, std::vector<Arm> arms,
   // varied parameter that never acts cannot change any outcome, which plan, sweep and report say.
   const auto known = known_mechanisms();
   std::vector<std::string> axis_mechanism(axes_.size());
-  std::vector<bool> acts(axes_.size(), true);
+  std::vector<bool> acts(axes_.size(), true), staged(axes_.size(), true);
   for (std::size_t i = 0; i < axes_.size(); ++i) {
     const std::string section = axes_[i].key.substr(0, axes_[i].key.find('.'));
     if (std::find(known.begin(), known.end(), section) == known.end()) continue;
     axis_mechanism[i] = section;
-    acts[i] = false;
+    acts[i] = staged[i] = false;
   }
   std::vector<std::int64_t> earliest(axes_.size(), -1);  // the first day it acts, where it is on
+  std::vector<std::string> stage(axes_.size());          // its later stage, where none falls within the days
   runs_.reserve(static_cast<std::size_t>(total));
   for (std::int64_t p = 0; p < points_; ++p)
     for (std::size_t a = 0; a < arm_names_.size(); ++a) {
@@ -556,12 +557,15 @@ void Experiment::build_table(const Scenario& base, std::vector<Arm> arms,
                          arm_names_[a] + "'" + values + ")");
       }
       for (std::size_t i = 0; i < axes_.size(); ++i) {
-        if (acts[i]) continue;
+        if (acts[i] && staged[i]) continue;
         const auto on = cfg.mechanism_names();
         if (std::find(on.begin(), on.end(), axis_mechanism[i]) == on.end()) continue;
         const std::int64_t first = mechanism_first_day(axis_mechanism[i], cfg.mechanisms);
         if (earliest[i] < 0 || first < earliest[i]) earliest[i] = first;
-        acts[i] = first < cfg.params.run.days;
+        acts[i] = acts[i] || first < cfg.params.run.days;
+        const MechanismStage later = mechanism_late_stage(axis_mechanism[i], cfg.mechanisms);
+        staged[i] = staged[i] || later.day < cfg.params.run.days;
+        if (!staged[i]) stage[i] = later.what;
       }
       const auto vals = resolved_values(cfg);
       if (p == 0 && a == 0) first_values = vals;
@@ -591,14 +595,17 @@ void Experiment::build_table(const Scenario& base, std::vector<Arm> arms,
     if (differs[i] && specs[i].key != "run.seed" && specs[i].key != "run.name" && !outside_run(specs[i].key))
       varied_keys_.push_back(specs[i].key);
   for (std::size_t i = 0; i < axes_.size(); ++i) {
-    if (acts[i]) continue;
     const VaryAxis& ax = axes_[i];
-    idle_warnings_.push_back(
-        ax.where + ": [vary] " + ax.key + ": " + axis_mechanism[i] +
-        (earliest[i] < 0 ? " is in no arm's run.mechanisms"
-                         : " first acts on day " + std::to_string(earliest[i]) + ", after the run's " +
-                               std::to_string(days) + " days") +
-        ": its levels cannot change any outcome");
+    const std::string& mech = axis_mechanism[i];
+    const std::string after = ", after the run's " + std::to_string(days) + " days";
+    if (!acts[i])
+      idle_warnings_.push_back(ax.where + ": [vary] " + ax.key + ": " + mech +
+                               (earliest[i] < 0 ? " is in no arm's run.mechanisms"
+                                                : " first acts on day " + std::to_string(earliest[i]) + after) +
+                               ": its levels cannot change any outcome");
+    else if (!staged[i])
+      idle_warnings_.push_back(ax.where + ": [vary] " + ax.key + ": " + mech + " " + stage[i] + after +
+                               ": its levels can change only what " + mech + " does before that");
   }
   arms_ = std::move(arms);
   base_ = base;

@@ -107,10 +107,19 @@ std::vector<std::string> known_mechanisms() {
 
 std::int64_t mechanism_first_day(const std::string& name, const MechanismParams& m) {
   if (name == Shock::kName) return m.shock.start_day;
-  // Listed problems are what the units take on; with the campaign's listing nothing is listed before its
-  // first meeting in the window.
-  if (name == JointHandling::kName && m.joint_handling.listing == "campaign") return m.joint_handling.campaign_start_day;
+  // Joint handling meets on the days d with d % interval == interval - 1 (JointHandling::act).
+  if (name == JointHandling::kName) return m.joint_handling.meeting_interval_days - 1;
   return 0;
+}
+
+MechanismStage mechanism_late_stage(const std::string& name, const MechanismParams& m) {
+  if (name != JointHandling::kName || m.joint_handling.listing != "campaign") return {};
+  // The list is compiled at the first meeting on or after campaign_start_day; before it the units have
+  // nothing listed to take on, accept or close.
+  const std::int64_t interval = m.joint_handling.meeting_interval_days, start = m.joint_handling.campaign_start_day;
+  const std::int64_t day = start + ((interval - 1 - start % interval) % interval + interval) % interval;
+  return {day, "compiles its first list of hard problems on day " + std::to_string(day) +
+                   " (the first meeting from joint_handling.campaign_start_day " + std::to_string(start) + ")"};
 }
 
 std::string known_mechanisms_text() {

@@ -52,9 +52,16 @@ const std::vector<MechanismEntry>& mechanism_entries();
 // Every entry's bind(), in list order.
 void bind_mechanism_params(ParamRegistry& reg, MechanismParams& m);
 std::vector<std::string> known_mechanisms();
-// The first day on which the named mechanism can change anything: a shock's start_day, joint handling's
-// first listing (campaign_start_day when the list is compiled at the campaign); 0 for the others.
+// The first day on which the named mechanism does anything: a shock's start_day, joint handling's first
+// meeting; 0 for the others.
 std::int64_t mechanism_first_day(const std::string& name, const MechanismParams& m);
+// A later stage before which much of a mechanism cannot act: its first day and what it is, or day -1 for
+// none (joint handling's first list of hard problems, compiled at the first meeting of the campaign window).
+struct MechanismStage {
+  std::int64_t day = -1;
+  std::string what;
+};
+MechanismStage mechanism_late_stage(const std::string& name, const MechanismParams& m);
 std::string known_mechanisms_text();  // "a, b, c" or "none yet"
 // Builds the named mechanism; throws std::invalid_argument "Unknown mechanism 'x' (known: ...)".
 std::unique_ptr<Mechanism> create_mechanism(const std::string& name, const MechanismParams& m);

@@ -60,13 +60,16 @@ shock.demand_multiplier_shared = 2, 3
 grid.hours_per_day = 7, 8
 INI
 err=$("$govsim" plan "$work/idle.ini" 2>&1 > /dev/null) || fail "plan of idle.ini failed: $err"
-grep -qF "idle.ini:8: [vary] joint_handling.cohandlers: joint_handling first acts on day 120, after the run's 20 days" <<< "$err" ||
+grep -qF "idle.ini:8: [vary] joint_handling.cohandlers: joint_handling first acts on day 29, after the run's 20 days: its levels cannot change any outcome" <<< "$err" ||
   fail "no warning for a mechanism that starts after the last day: $err"
 grep -qF "idle.ini:9: [vary] shock.demand_multiplier_shared: shock is in no arm's run.mechanisms" <<< "$err" ||
   fail "no warning for a mechanism that is off: $err"
 [ "$(grep -c warning <<< "$err")" = 2 ] || fail "a parameter that acts was warned about: $err"
-err=$("$govsim" plan "$work/idle.ini" --set run.days=200 2>&1 > /dev/null)
-grep -q "cohandlers" <<< "$err" && fail "warned although joint handling acts within 200 days: $err"
+err=$("$govsim" plan "$work/idle.ini" --set run.days=60 2>&1 > /dev/null)
+grep -qF "joint_handling.cohandlers: joint_handling compiles its first list of hard problems on day 149 (the first meeting from joint_handling.campaign_start_day 120), after the run's 60 days: its levels can change only what joint_handling does before that" <<< "$err" ||
+  fail "no warning for a list compiled after the last day: $err"
+err=$("$govsim" plan "$work/idle.ini" --set run.days=150 2>&1 > /dev/null)
+grep -q "cohandlers" <<< "$err" && fail "warned although joint handling lists on day 149 of 150: $err"
 
 # run.start_date: a calendar date, or a one-line error naming the key
 err=$("$govsim" run "$small" --set run.start_date=2019-02-29 --out "$work/d.h5" 2>&1) && fail "2019-02-29 accepted"
