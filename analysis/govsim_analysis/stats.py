@@ -159,7 +159,7 @@ def contrast(ds, metric, a, b, how="final", days=None, exact_t=None, level=0.95)
 
 def effect_table(ds, metrics=None, baseline=None, how="final", days=None, exact_t=None, level=0.95):
     """compare() for several metrics, stacked. ``metrics`` items are names (reduced by ``how``), "how:name"
-    forms, summary labels, or (name, how) pairs; default: metrics.KEY_METRICS present in the file."""
+    forms, summary labels, or (name, how) pairs; default: the file's headline metrics (metrics.key_metrics)."""
     from .metrics import key_metrics
 
     if metrics is None:

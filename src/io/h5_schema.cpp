@@ -222,7 +222,10 @@ void write_contents(hid_t file, const Schema1& s) {
     if (!s.run_column_attributes && c.name != "pair") continue;
     H d(H5Dopen2(runs_g, c.name.c_str(), H5P_DEFAULT), H5Dclose, "HDF5: open /runs column");
     if (s.run_column_attributes) s.run_column_attributes(d, k);
-    if (c.name == "pair" && H5Aexists(d, "long_name") <= 0) attr_text(d, "long_name", kPairLongName);
+    if (c.name == "pair" && H5Aexists(d, "long_name") <= 0) {
+      attr_text(d, "long_name", kPairLongName);
+      attr_units(d, "1");
+    }
   }
 
   // /time/day

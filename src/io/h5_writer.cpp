@@ -331,7 +331,8 @@ void write_file(const std::string& path, const std::vector<RunRecord>& runs, con
       }
     }
     h5::attr_text(d, "long_name", long_name);
-    h5::attr_units(d, units);
+    // A text column (a string parameter such as run.start_date) has no physical unit.
+    if (!std::holds_alternative<std::vector<std::string>>(schema.run_columns[k].values)) h5::attr_units(d, units);
   };
 
   // /communities/*: community sizes differ between replicates (each has its own seed), so they are
