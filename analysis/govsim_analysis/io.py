@@ -362,11 +362,8 @@ def _start_date(f):
     the parameter's default (files written before it existed)."""
     text = _text(f.attrs["start_date"]) if "start_date" in f.attrs else None
     if not text and "config" in f.attrs:
-        cp = configparser.ConfigParser(interpolation=None, strict=False, delimiters=("=",),
-                                       comment_prefixes=("#", ";"), inline_comment_prefixes=None)
         try:
-            cp.read_string(_text(f.attrs["config"]))
-            text = cp.get("run", "start_date", fallback=None)
+            text = _config_parser(_text(f.attrs["config"])).get("run", "start_date", fallback=None)
         except configparser.Error:
             text = None
     try:
@@ -409,10 +406,15 @@ def design(ds):
 
 def config(ds):
     """The root ``config`` attribute (the resolved scenario, INI text) as a ConfigParser."""
+    return _config_parser(ds.attrs.get("config", ""))
+
+
+def _config_parser(text):
+    """INI text as govsim writes it (case-sensitive keys, '=' only) in a ConfigParser."""
     cp = configparser.ConfigParser(interpolation=None, strict=False, delimiters=("=",), comment_prefixes=("#", ";"),
                                    inline_comment_prefixes=None)
     cp.optionxform = str  # keys are case-sensitive in govsim
-    cp.read_string(ds.attrs.get("config", ""))
+    cp.read_string(text)
     return cp
 
 

@@ -556,9 +556,9 @@ void Experiment::build_table(const Scenario& base, std::vector<Arm> arms,
         throw InputError(std::string(e.what()) + " (design point " + std::to_string(p) + ", arm '" +
                          arm_names_[a] + "'" + values + ")");
       }
+      const auto on = cfg.mechanism_names();
       for (std::size_t i = 0; i < axes_.size(); ++i) {
         if (acts[i] && staged[i]) continue;
-        const auto on = cfg.mechanism_names();
         if (std::find(on.begin(), on.end(), axis_mechanism[i]) == on.end()) continue;
         const std::int64_t first = mechanism_first_day(axis_mechanism[i], cfg.mechanisms);
         if (earliest[i] < 0 || first < earliest[i]) earliest[i] = first;

@@ -1,5 +1,7 @@
 #include "model/metrics.h"
 
+#include "util/json.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -32,14 +34,10 @@ std::string margin_text(const HeadlineMetric& h) {
 }
 
 std::string headline_metrics_json() {
-  std::string out = "[";
-  for (const auto& h : headline_metrics()) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.17g", h.margin);
-    out += std::string(out.size() > 1 ? ", " : "") + "{\"name\": \"" + h.name + "\", \"how\": \"" + h.how +
-           "\", \"margin\": " + buf + ", \"relative\": " + (h.relative ? "true" : "false") + "}";
-  }
-  return out + "]";
+  Json list = Json::array();
+  for (const auto& h : headline_metrics())
+    list.push_back({{"name", h.name}, {"how", h.how}, {"margin", h.margin}, {"relative", h.relative}});
+  return json_text(list, {.spaces = true});
 }
 
 const char* metric_kind_name(MetricKind k) {
